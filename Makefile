@@ -1,0 +1,213 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vnpu top-level build. `make help` lists the targets.
+#
+# Layout of outputs (everything under $(B), never in the source tree except
+# the module objects Kbuild insists on writing next to driver/ sources):
+#   build/kernel/          pinned Debian test kernel (scripts/fetch-kernel)
+#   build/host/            userspace binaries, normal flags
+#   build/host-san/        the same binaries under ASan + UBSan (tests only)
+#   build/vm/              initramfs and the logs of every VM run
+#
+# Pieces of the tree add themselves through small fragments so nobody needs
+# to edit this file to add a test or a tool:
+#   engine/engine.mk       ENGINE_SRCS: the freestanding engine sources
+#   tests/*/tests.mk       HOST_TESTS += name, name_SRCS := ..., name_LIBS :=
+#                          HOST_TESTS_LONG for check-long only
+#                          VM_TESTS += name (built like host tests, run in the VM)
+#   tools/*/tool.mk        TOOLS += name, name_SRCS := ..., name_LIBS := ...
+
+B ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+V ?= 0
+
+ifeq ($(V),0)
+Q := @
+else
+Q :=
+endif
+
+# ---------------------------------------------------------------- kernel
+# The module builds against the running kernel's headers when they exist,
+# otherwise against the pinned Debian test kernel fetched into build/.
+KERNEL_STAMP := $(B)/kernel/.fetched-$(or $(KVER),current)
+RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
+ifeq ($(KDIR),)
+ifneq ($(wildcard $(RUNNING_KDIR)/Makefile),)
+KDIR := $(RUNNING_KDIR)
+KDIR_DEP :=
+else
+TEST_KERNEL := 1
+endif
+endif
+# The VM always uses the pinned kernel, whatever KDIR the default build used.
+TKROOT = $(abspath $(B))/kernel/active
+TKREL = $(shell cat $(TKROOT)/release 2>/dev/null)
+TKDIR = $(TKROOT)/root/usr/src/linux-headers-$(TKREL)
+ifeq ($(TEST_KERNEL),1)
+KDIR = $(TKDIR)
+KDIR_DEP := $(KERNEL_STAMP)
+endif
+KSRC = $(TKROOT)/src
+
+# ---------------------------------------------------------------- userspace
+CC ?= cc
+CFLAGS ?= -O2 -g
+USER_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-unused-parameter -D_GNU_SOURCE \
+	-Iuapi -Iengine/include -Iruntime/include $(CFLAGS)
+SAN_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+DRM_CFLAGS := $(shell pkg-config --cflags libdrm 2>/dev/null)
+DRM_LIBS := $(shell pkg-config --libs libdrm 2>/dev/null)
+KSFT_CFLAGS = -I$(KSRC)/tools/testing/selftests
+
+ENGINE_SRCS :=
+HOST_TESTS :=
+HOST_TESTS_LONG :=
+VM_TESTS :=
+TOOLS :=
+-include engine/engine.mk
+-include $(sort $(wildcard tests/*/tests.mk))
+-include $(sort $(wildcard tools/*/tool.mk))
+
+.PHONY: all help deps kernel module userspace tools host-tests check check-host \
+	check-vm check-long check-style demo vm-shell install uninstall clean distclean
+
+all: module userspace
+
+help:
+	@sed -n 's/^##//p' $(firstword $(MAKEFILE_LIST))
+
+## Targets:
+##   all         the module, the runtime and the tools (default)
+##   deps        install the Debian packages the build needs (root), else print
+##               the apt-get line; then fetch the pinned test kernel into build/
+##   check       every test: host tests (normal and ASan+UBSan), then the VM
+##               tests; last line "N passed, N failed"
+##   check-host  host tests only       check-vm    VM tests only
+##   check-long  the exhaustive tests too slow for check
+##   check-style checkpatch.pl and sparse (make C=2) on the kernel code
+##   demo        boot the test VM, load the module, show the card
+##   vm-shell    interactive shell in the test VM (Ctrl-a x quits)
+##   install     module, uapi + runtime headers, libvnpu, tools, pkg-config file
+##   clean       remove build outputs (keeps the fetched kernel); distclean: all
+##
+## Variables: KDIR= kernel build tree, KVER= pin a Debian kernel (e.g.
+## 6.12.95+deb12), PREFIX= (/usr/local), DESTDIR=, V=1 verbose.
+
+deps:
+	$(Q)scripts/deps
+	$(Q)$(MAKE) --no-print-directory kernel
+
+kernel: $(KERNEL_STAMP)
+$(KERNEL_STAMP):
+	$(Q)KVER=$(KVER) scripts/fetch-kernel $(B) >/dev/null
+	$(Q)touch $@
+
+# ---------------------------------------------------------------- module
+module: $(KDIR_DEP)
+	$(Q)$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR) W=1 modules
+
+# The VM needs the module built for the pinned kernel, whatever KDIR is.
+VM_MODULE := $(B)/vm/module/vnpu.ko
+$(VM_MODULE): $(KERNEL_STAMP) FORCE
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(MAKE) --no-print-directory -C $(TKDIR) M=$(CURDIR) W=1 modules
+	$(Q)cmp -s driver/vnpu.ko $@ || cp driver/vnpu.ko $@
+
+check-style: $(KDIR_DEP)
+	$(Q)perl $(KSRC)/scripts/checkpatch.pl --no-tree --strict -q --show-types \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
+		-f $(shell git ls-files 'driver/*.[ch]' 'uapi/*.h')
+	$(Q)$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR) W=1 C=2 modules
+
+# ---------------------------------------------------------------- userspace
+# $(call host_prog,FLAVOR_DIR,EXTRA_CFLAGS,NAME)
+define host_prog
+$(1)/$(3): $$($(3)_SRCS) $(1)/libvnpu_engine.a $$(wildcard engine/include/*/*.h uapi/*/*.h runtime/include/*/*.h) | $(KDIR_DEP)
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(CC) $$(USER_CFLAGS) $(2) $$(KSFT_CFLAGS) $$($(3)_CFLAGS) -o $$@ \
+		$$($(3)_SRCS) $(1)/libvnpu_engine.a $$($(3)_LIBS) -lpthread -lm
+endef
+
+# $(call engine_lib,FLAVOR_DIR,EXTRA_CFLAGS)
+define engine_lib
+$(1)/libvnpu_engine.a: $$(ENGINE_SRCS) $$(wildcard engine/*.h engine/include/*/*.h)
+	@mkdir -p $(1)/engine
+	$$(Q)rm -f $$@
+	$$(Q)set -e; for s in $$(ENGINE_SRCS); do \
+		$$(CC) $$(USER_CFLAGS) -ffreestanding $(2) -c $$$$s \
+			-o $(1)/engine/$$$$(basename $$$$s .c).o; done
+	$$(Q)ar rcs $$@ $$(patsubst %.c,$(1)/engine/%.o,$$(notdir $$(ENGINE_SRCS)))
+endef
+
+$(eval $(call engine_lib,$(B)/host,))
+$(eval $(call engine_lib,$(B)/host-san,$(SAN_CFLAGS)))
+$(foreach t,$(HOST_TESTS) $(HOST_TESTS_LONG) $(VM_TESTS) $(TOOLS),\
+	$(eval $(call host_prog,$(B)/host,,$(t))))
+$(foreach t,$(HOST_TESTS) $(HOST_TESTS_LONG),\
+	$(eval $(call host_prog,$(B)/host-san,$(SAN_CFLAGS),$(t))))
+
+tools: $(addprefix $(B)/host/,$(TOOLS))
+userspace: tools
+host-tests: $(addprefix $(B)/host/,$(HOST_TESTS)) \
+	$(addprefix $(B)/host-san/,$(HOST_TESTS))
+
+# ---------------------------------------------------------------- tests
+TAP_RUN := tests/tap-run
+
+check-host: host-tests
+	$(Q)$(TAP_RUN) --out $(B)/results/host.tap \
+		$(addprefix $(B)/host/,$(HOST_TESTS)) \
+		$(addprefix $(B)/host-san/,$(HOST_TESTS))
+
+check-long: $(addprefix $(B)/host/,$(HOST_TESTS_LONG))
+	$(Q)$(TAP_RUN) --out $(B)/results/long.tap $^
+
+VM_PROGS = $(addprefix $(B)/host/,$(VM_TESTS) $(TOOLS))
+
+check-vm: $(VM_MODULE) $(VM_PROGS)
+	$(Q)tests/vm/run --build $(B) --module $(VM_MODULE) \
+		--progs "$(VM_PROGS)" --plan tests/vm/plan.sh \
+		--out $(B)/results/vm.tap
+
+check: check-host-quiet check-vm-quiet
+	$(Q)tests/tap-summary $(B)/results/host.tap $(B)/results/vm.tap
+
+# The summary line comes last; the parts must not stop each other, so each
+# records its result and check fails afterwards if any part failed.
+.PHONY: check-host-quiet check-vm-quiet
+check-host-quiet:
+	$(Q)rm -f $(B)/results/host.tap
+	-$(Q)$(MAKE) --no-print-directory check-host
+check-vm-quiet:
+	$(Q)rm -f $(B)/results/vm.tap
+	-$(Q)$(MAKE) --no-print-directory check-vm
+
+demo: $(VM_MODULE) $(VM_PROGS)
+	$(Q)tests/vm/run --build $(B) --module $(VM_MODULE) \
+		--progs "$(VM_PROGS)" --plan tests/vm/demo.sh --interactive-output
+
+vm-shell: $(VM_MODULE) $(VM_PROGS)
+	$(Q)tests/vm/run --build $(B) --module $(VM_MODULE) \
+		--progs "$(VM_PROGS)" --shell
+
+# ---------------------------------------------------------------- install
+install: all
+	$(Q)$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR) modules_install
+	$(Q)depmod -a $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null) 2>/dev/null || true
+	install -d $(DESTDIR)$(PREFIX)/include/drm $(DESTDIR)$(PREFIX)/bin
+	install -m 644 uapi/drm/*.h $(DESTDIR)$(PREFIX)/include/drm/
+	$(foreach t,$(TOOLS),install -m 755 $(B)/host/$(t) $(DESTDIR)$(PREFIX)/bin/;)
+
+clean:
+	$(Q)[ ! -d "$(KDIR)" ] || $(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1 || true
+	$(Q)rm -rf $(B)/host $(B)/host-san $(B)/vm $(B)/results
+
+distclean: clean
+	$(Q)rm -rf $(B)
+
+.PHONY: FORCE
+FORCE:

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vnpu: DRM accel driver for an emulated Ascend-class FP4 NPU.
+ *
+ * This file holds the module's life cycle, the drm_driver and its ioctl
+ * table, and the binding to the cards on the vnpu bus. Each concern of the
+ * driver lives in a file of its own; the card lives in emu/ behind
+ * vnpu_hw.h.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include <drm/drm_accel.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_print.h>
+
+#include <drm/vnpu_accel.h>
+#include "vnpu_drv.h"
+
+static int vnpu_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct vnpu_file_priv *fpriv;
+
+	fpriv = kzalloc(sizeof(*fpriv), GFP_KERNEL);
+	if (!fpriv)
+		return -ENOMEM;
+	fpriv->vdev = to_vnpu_device(drm);
+	file->driver_priv = fpriv;
+	return 0;
+}
+
+static void vnpu_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	kfree(file->driver_priv);
+	file->driver_priv = NULL;
+}
+
+#define VNPU_IOCTL(n, func, flags) \
+	DRM_IOCTL_DEF_DRV(VNPU_##n, vnpu_##func##_ioctl, flags)
+
+static const struct drm_ioctl_desc vnpu_ioctls[] = {
+	VNPU_IOCTL(GET_PARAM, get_param, DRM_RENDER_ALLOW),
+};
+
+DEFINE_DRM_ACCEL_FOPS(vnpu_fops);
+
+static const struct drm_driver vnpu_drm_driver = {
+	.driver_features = DRIVER_COMPUTE_ACCEL,
+	.open = vnpu_open,
+	.postclose = vnpu_postclose,
+	.ioctls = vnpu_ioctls,
+	.num_ioctls = ARRAY_SIZE(vnpu_ioctls),
+	.fops = &vnpu_fops,
+	.name = DRIVER_NAME,
+	.desc = DRIVER_DESC,
+	.date = "20261122",
+	.major = 1,
+	.minor = 0,
+};
+
+static int vnpu_probe(struct device *dev)
+{
+	struct vnpu_device *vdev;
+	int ret;
+
+	vdev = devm_drm_dev_alloc(dev, &vnpu_drm_driver, struct vnpu_device,
+				  drm);
+	if (IS_ERR(vdev))
+		return PTR_ERR(vdev);
+
+	vdev->hw = vnpu_hw_from_dev(dev);
+	vdev->info = *vnpu_hw_info(vdev->hw);
+	dev_set_drvdata(dev, vdev);
+
+	ret = drm_dev_register(&vdev->drm, 0);
+	if (ret)
+		return ret;
+
+	drm_info(&vdev->drm, "%s (%s) at %s: %u AI cores, %llu MiB of %llu MiB backed\n",
+		 vdev->info.name, vdev->info.profile, vdev->info.bus_id,
+		 vdev->info.ai_cores, vdev->info.mem_budget >> 20,
+		 vdev->info.mem_size >> 20);
+	return 0;
+}
+
+static int vnpu_remove(struct device *dev)
+{
+	struct vnpu_device *vdev = dev_get_drvdata(dev);
+
+	/*
+	 * Open files keep the drm_device alive past this point; unplugging
+	 * makes their ioctls fail with -ENODEV instead of reaching the card.
+	 */
+	drm_dev_unplug(&vdev->drm);
+	return 0;
+}
+
+static struct device_driver vnpu_driver = {
+	.name = DRIVER_NAME,
+	.bus = &vnpu_bus_type,
+	.probe = vnpu_probe,
+	.remove = vnpu_remove,
+	.probe_type = PROBE_FORCE_SYNCHRONOUS,
+};
+
+static int __init vnpu_init(void)
+{
+	int ret;
+
+	ret = vnpu_emu_bus_init();
+	if (ret)
+		return ret;
+
+	ret = driver_register(&vnpu_driver);
+	if (ret)
+		goto err_bus;
+
+	ret = vnpu_emu_plug_initial();
+	if (ret)
+		goto err_driver;
+
+	return 0;
+
+err_driver:
+	driver_unregister(&vnpu_driver);
+err_bus:
+	vnpu_emu_bus_exit();
+	return ret;
+}
+
+static void __exit vnpu_exit(void)
+{
+	vnpu_emu_unplug_all();
+	driver_unregister(&vnpu_driver);
+	vnpu_emu_bus_exit();
+}
+
+module_init(vnpu_init);
+module_exit(vnpu_exit);
+
+MODULE_DESCRIPTION(DRIVER_DESC);
+MODULE_AUTHOR("The vnpu developers");
+MODULE_LICENSE("GPL");

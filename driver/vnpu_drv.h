@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef __VNPU_DRV_H__
+#define __VNPU_DRV_H__
+
+#include <drm/drm_device.h>
+#include <drm/drm_file.h>
+
+#include "vnpu_hw.h"
+
+#define DRIVER_NAME "vnpu"
+#define DRIVER_DESC "vnpu FP4 NPU (emulated Ascend-class card)"
+
+/**
+ * struct vnpu_device - the driver's view of one card
+ * @drm: the DRM accel device, /dev/accel/accelN
+ * @hw: the card; only touched inside drm_dev_enter() sections because it
+ *	goes away with the bus device when the card is unplugged
+ * @info: the card's board information, copied at probe so queries after
+ *	unplug never touch the card
+ */
+struct vnpu_device {
+	struct drm_device drm;
+	struct vnpu_hw *hw;
+	struct vnpu_hw_info info;
+};
+
+/**
+ * struct vnpu_file_priv - per open file state
+ * @vdev: the device the file was opened on
+ */
+struct vnpu_file_priv {
+	struct vnpu_device *vdev;
+};
+
+static inline struct vnpu_device *to_vnpu_device(struct drm_device *drm)
+{
+	return container_of(drm, struct vnpu_device, drm);
+}
+
+int vnpu_get_param_ioctl(struct drm_device *drm, void *data,
+			 struct drm_file *file);
+
+#endif /* __VNPU_DRV_H__ */
