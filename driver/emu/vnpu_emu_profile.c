@@ -10,13 +10,14 @@
  * Capacities use binary GiB, the unit HBM stacks come in.
  */
 #include <linux/kernel.h>
+#include <linux/sizes.h>
 #include <linux/string.h>
 
 #include "vnpu_emu_profile.h"
 
 #define TERA 1000000000000ULL
 #define GIGA 1000000000ULL
-#define GIB (1ULL << 30)
+#define GIB ((u64)SZ_1G)
 
 static const struct vnpu_emu_profile vnpu_emu_profiles[] = {
 	{

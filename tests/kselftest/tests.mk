@@ -1,0 +1,8 @@
+# In-VM kselftests (tests/vm/plan.sh runs them).
+KSFT_UTIL := tests/kselftest/vnpu_test_util.c
+
+VM_TESTS += vnpu_module_test vnpu_param_test
+vnpu_module_test_SRCS := tests/kselftest/vnpu_module_test.c $(KSFT_UTIL)
+vnpu_module_test_LIBS := -lkmod $(DRM_LIBS)
+vnpu_param_test_SRCS := tests/kselftest/vnpu_param_test.c $(KSFT_UTIL)
+vnpu_param_test_LIBS := -lkmod

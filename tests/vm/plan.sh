@@ -1,0 +1,6 @@
+# SPDX-License-Identifier: GPL-2.0
+# The test plan `make check-vm` runs inside the VM (sourced by its init;
+# `suite NAME CMD...` comes from lib.sh). Each suite starts and ends with
+# the module unloaded.
+suite module vnpu_module_test
+suite param vnpu_param_test
