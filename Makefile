@@ -15,6 +15,7 @@
 #   tests/*/tests.mk       HOST_TESTS += name, name_SRCS := ..., name_LIBS :=
 #                          HOST_TESTS_LONG for check-long only
 #                          VM_TESTS += name (built like host tests, run in the VM)
+#                          VM_SCRIPTS += path (TAP-printing scripts for the VM)
 #   tools/*/tool.mk        TOOLS += name, name_SRCS := ..., name_LIBS := ...
 
 B ?= build
@@ -69,13 +70,14 @@ ENGINE_SRCS :=
 HOST_TESTS :=
 HOST_TESTS_LONG :=
 VM_TESTS :=
+VM_SCRIPTS :=
 TOOLS :=
 -include engine/engine.mk
 -include $(sort $(wildcard tests/*/tests.mk))
 -include $(sort $(wildcard tools/*/tool.mk))
 
 .PHONY: all help deps kernel module userspace tools host-tests check check-host \
-	check-vm check-long check-style demo vm-shell install uninstall clean distclean
+	check-vm check-long check-style demo vm-shell install clean distclean
 
 all: module userspace
 
@@ -86,11 +88,12 @@ help:
 ##   all         the module, the runtime and the tools (default)
 ##   deps        install the Debian packages the build needs (root), else print
 ##               the apt-get line; then fetch the pinned test kernel into build/
-##   check       every test: host tests (normal and ASan+UBSan), then the VM
-##               tests; last line "N passed, N failed"
+##   check       every test: host tests (normal and ASan+UBSan), kernel style
+##               (checkpatch.pl --strict, sparse), then the VM tests; last
+##               line "N passed, N failed"
 ##   check-host  host tests only       check-vm    VM tests only
-##   check-long  the exhaustive tests too slow for check
-##   check-style checkpatch.pl and sparse (make C=2) on the kernel code
+##   check-style checkpatch + sparse   check-long  exhaustive tests too slow
+##               for check
 ##   demo        boot the test VM, load the module, show the card
 ##   vm-shell    interactive shell in the test VM (Ctrl-a x quits)
 ##   install     module, uapi + runtime headers, libvnpu, tools, pkg-config file
@@ -119,18 +122,12 @@ $(VM_MODULE): $(KERNEL_STAMP) FORCE
 	$(Q)$(MAKE) --no-print-directory -C $(TKDIR) M=$(CURDIR) W=1 modules
 	$(Q)cmp -s driver/vnpu.ko $@ || cp driver/vnpu.ko $@
 
-check-style: $(KDIR_DEP)
-	$(Q)perl $(KSRC)/scripts/checkpatch.pl --no-tree --strict -q --show-types \
-		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
-		-f $(shell git ls-files 'driver/*.[ch]' 'uapi/*.h')
-	$(Q)$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR) W=1 C=2 modules
-
 # ---------------------------------------------------------------- userspace
-# $(call host_prog,FLAVOR_DIR,EXTRA_CFLAGS,NAME)
+# $(call host_prog,FLAVOR_DIR,EXTRA_CFLAGS,NAME,ORDER_ONLY_DEPS)
 define host_prog
-$(1)/$(3): $$($(3)_SRCS) $(1)/libvnpu_engine.a $$(wildcard engine/include/*/*.h uapi/*/*.h runtime/include/*/*.h) | $(KDIR_DEP)
+$(1)/$(3): $$($(3)_SRCS) $(1)/libvnpu_engine.a $$(wildcard engine/include/*/*.h uapi/*/*.h runtime/include/*/*.h tests/*/*.h) | $(4)
 	@mkdir -p $$(dir $$@)
-	$$(Q)$$(CC) $$(USER_CFLAGS) $(2) $$(KSFT_CFLAGS) $$($(3)_CFLAGS) -o $$@ \
+	$$(Q)$$(CC) $$(USER_CFLAGS) $(2) $$(if $(4),$$(KSFT_CFLAGS)) $$($(3)_CFLAGS) -o $$@ \
 		$$($(3)_SRCS) $(1)/libvnpu_engine.a $$($(3)_LIBS) -lpthread -lm
 endef
 
@@ -145,12 +142,15 @@ $(1)/libvnpu_engine.a: $$(ENGINE_SRCS) $$(wildcard engine/*.h engine/include/*/*
 	$$(Q)ar rcs $$@ $$(patsubst %.c,$(1)/engine/%.o,$$(notdir $$(ENGINE_SRCS)))
 endef
 
+# Tests need kselftest_harness.h from the fetched linux-source; tools do not.
+ALL_TESTS := $(HOST_TESTS) $(HOST_TESTS_LONG) $(VM_TESTS)
 $(eval $(call engine_lib,$(B)/host,))
 $(eval $(call engine_lib,$(B)/host-san,$(SAN_CFLAGS)))
-$(foreach t,$(HOST_TESTS) $(HOST_TESTS_LONG) $(VM_TESTS) $(TOOLS),\
-	$(eval $(call host_prog,$(B)/host,,$(t))))
+$(foreach t,$(TOOLS),$(eval $(call host_prog,$(B)/host,,$(t),)))
+$(foreach t,$(ALL_TESTS),\
+	$(eval $(call host_prog,$(B)/host,,$(t),$(KERNEL_STAMP))))
 $(foreach t,$(HOST_TESTS) $(HOST_TESTS_LONG),\
-	$(eval $(call host_prog,$(B)/host-san,$(SAN_CFLAGS),$(t))))
+	$(eval $(call host_prog,$(B)/host-san,$(SAN_CFLAGS),$(t),$(KERNEL_STAMP))))
 
 tools: $(addprefix $(B)/host/,$(TOOLS))
 userspace: tools
@@ -159,7 +159,11 @@ host-tests: $(addprefix $(B)/host/,$(HOST_TESTS)) \
 
 # ---------------------------------------------------------------- tests
 TAP_RUN := tests/tap-run
+VM_PROGS = $(addprefix $(B)/host/,$(VM_TESTS) $(TOOLS)) $(VM_SCRIPTS)
+VM_RUN = tests/vm/run --build $(B) --module $(VM_MODULE) --progs "$(VM_PROGS)"
 
+# Each part writes $(B)/results/PART.tap; `check` runs every part even when
+# one fails, then prints the one summary line (and fails if anything did).
 check-host: host-tests
 	$(Q)$(TAP_RUN) --out $(B)/results/host.tap \
 		$(addprefix $(B)/host/,$(HOST_TESTS)) \
@@ -167,43 +171,43 @@ check-host: host-tests
 
 check-long: $(addprefix $(B)/host/,$(HOST_TESTS_LONG))
 	$(Q)$(TAP_RUN) --out $(B)/results/long.tap $^
-
-VM_PROGS = $(addprefix $(B)/host/,$(VM_TESTS) $(TOOLS))
+	$(Q)tests/tap-summary $(B)/results/long.tap
 
 check-vm: $(VM_MODULE) $(VM_PROGS)
-	$(Q)tests/vm/run --build $(B) --module $(VM_MODULE) \
-		--progs "$(VM_PROGS)" --plan tests/vm/plan.sh \
-		--out $(B)/results/vm.tap
+	$(Q)$(VM_RUN) --plan tests/vm/plan.sh --out $(B)/results/vm.tap
 
-check: check-host-quiet check-vm-quiet
-	$(Q)tests/tap-summary $(B)/results/host.tap $(B)/results/vm.tap
+# checkpatch.pl and sparse on the kernel side, as test results.
+check-style: $(KERNEL_STAMP)
+	$(Q)tests/style-check --out $(B)/results/style.tap --ksrc $(KSRC) \
+		--kdir $(TKDIR) -- $(shell git ls-files 'driver/*.[ch]' 'driver/*/*.[ch]' 'uapi/*/*.h')
 
-# The summary line comes last; the parts must not stop each other, so each
-# records its result and check fails afterwards if any part failed.
-.PHONY: check-host-quiet check-vm-quiet
-check-host-quiet:
-	$(Q)rm -f $(B)/results/host.tap
-	-$(Q)$(MAKE) --no-print-directory check-host
-check-vm-quiet:
-	$(Q)rm -f $(B)/results/vm.tap
-	-$(Q)$(MAKE) --no-print-directory check-vm
+CHECK_PARTS := host style vm
+check: deps
+	$(Q)rm -rf $(B)/results
+	$(Q)for part in $(CHECK_PARTS); do \
+		echo "== check-$$part"; \
+		$(MAKE) --no-print-directory check-$$part || true; \
+	done
+	$(Q)echo "== summary"
+	$(Q)tests/tap-summary $(addprefix $(B)/results/,$(addsuffix .tap,$(CHECK_PARTS)))
 
-demo: $(VM_MODULE) $(VM_PROGS)
-	$(Q)tests/vm/run --build $(B) --module $(VM_MODULE) \
-		--progs "$(VM_PROGS)" --plan tests/vm/demo.sh --interactive-output
+demo: deps $(VM_MODULE) $(VM_PROGS)
+	$(Q)$(VM_RUN) --plan tests/vm/demo.sh --interactive-output \
+		--out $(B)/results/demo.tap
 
 vm-shell: $(VM_MODULE) $(VM_PROGS)
-	$(Q)tests/vm/run --build $(B) --module $(VM_MODULE) \
-		--progs "$(VM_PROGS)" --shell
+	$(Q)$(VM_RUN) --shell
 
 # ---------------------------------------------------------------- install
+# The module goes where the kernel looks (INSTALL_MOD_PATH follows DESTDIR);
+# the rest under PREFIX. Pieces of the runtime install once they exist.
 install: all
-	$(Q)$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR) modules_install
-	$(Q)depmod -a $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null) 2>/dev/null || true
+	$(Q)$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR) \
+		INSTALL_MOD_PATH=$(DESTDIR) modules_install
+	$(Q)[ -n "$(DESTDIR)" ] || depmod -a $$($(MAKE) -s -C $(KDIR) kernelrelease)
 	install -d $(DESTDIR)$(PREFIX)/include/drm $(DESTDIR)$(PREFIX)/bin
 	install -m 644 uapi/drm/*.h $(DESTDIR)$(PREFIX)/include/drm/
-	$(foreach t,$(TOOLS),install -m 755 $(B)/host/$(t) $(DESTDIR)$(PREFIX)/bin/;)
-
+	$(if $(TOOLS),install -m 755 $(addprefix $(B)/host/,$(TOOLS)) $(DESTDIR)$(PREFIX)/bin/)
 clean:
 	$(Q)[ ! -d "$(KDIR)" ] || $(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1 || true
 	$(Q)rm -rf $(B)/host $(B)/host-san $(B)/vm $(B)/results

@@ -6,3 +6,6 @@ vnpu_module_test_SRCS := tests/kselftest/vnpu_module_test.c $(KSFT_UTIL)
 vnpu_module_test_LIBS := -lkmod $(DRM_LIBS)
 vnpu_param_test_SRCS := tests/kselftest/vnpu_param_test.c $(KSFT_UTIL)
 vnpu_param_test_LIBS := -lkmod
+
+# Shell suites printing TAP, copied into the VM next to the programs.
+VM_SCRIPTS += tests/kselftest/npu_smi_test.sh

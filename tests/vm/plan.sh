@@ -4,3 +4,4 @@
 # the module unloaded.
 suite module vnpu_module_test
 suite param vnpu_param_test
+suite npu-smi npu_smi_test.sh
