@@ -1,0 +1,9 @@
+# SPDX-License-Identifier: GPL-2.0
+# The freestanding engine sources (paths from the repository root). The
+# same list is built by Kbuild into vnpu.ko with per-file FPU flags.
+ENGINE_SRCS := \
+	engine/vnpu_cpu.c \
+	engine/vnpu_elem.c \
+	engine/vnpu_quant.c \
+	engine/vnpu_hadamard.c
+ENGINE_SRCS += engine/vnpu_math.c

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * The engine's own math functions (no libm, so the kernel and userspace
+ * builds agree bit for bit). Scalar, deterministic, float in and out: call
+ * them only from code built with FPU flags.
+ *
+ * Error bounds, measured against glibc in double by tests/engine/test_math.c
+ * over dense sweeps of the stated domains (ulp of the FP32 result):
+ *   vnpu_expf      <= 1 ulp       all finite x (0 / Inf outside the range)
+ *   vnpu_expm1f    <= 2 ulp
+ *   vnpu_log2f     <= 1 ulp       x > 0; log2(0) = -Inf, x < 0 NaN
+ *   vnpu_tanhf     <= 2 ulp
+ *   vnpu_erff      <= 1 ulp
+ *   vnpu_sigmoidf  <= 2 ulp
+ *   vnpu_rsqrtf    <= 1 ulp       (evaluated in double, then rounded)
+ *   vnpu_sqrtf     <= 1 ulp
+ *   vnpu_sincos    <= 1 ulp       for |x| < 2^24 (double argument)
+ *   vnpu_siluf, vnpu_geluf, vnpu_gelu_tanhf  <= 2 ulp
+ * (The sweeps currently measure 0.5 ulp everywhere: the double evaluation
+ * is correctly rounded except in rare near-tie cases.)
+ */
+#ifndef VNPU_ENGINE_VMATH_H
+#define VNPU_ENGINE_VMATH_H
+
+float vnpu_expf(float x);
+float vnpu_expm1f(float x);
+float vnpu_log2f(float x);
+float vnpu_tanhf(float x);
+float vnpu_erff(float x);
+float vnpu_sigmoidf(float x);
+float vnpu_rsqrtf(float x);
+float vnpu_sqrtf(float x);
+void vnpu_sincos(double x, float *s, float *c);
+float vnpu_siluf(float x);
+float vnpu_geluf(float x);
+float vnpu_gelu_tanhf(float x);
+
+#endif /* VNPU_ENGINE_VMATH_H */

@@ -1,0 +1,11 @@
+# SPDX-License-Identifier: GPL-2.0
+# Engine host tests.
+HOST_TESTS += engine_formats
+engine_formats_SRCS := tests/engine/test_formats.c
+
+# All 2^32 FP32 inputs through every element conversion (a few minutes).
+HOST_TESTS_LONG += engine_formats_exhaustive
+engine_formats_exhaustive_SRCS := tests/engine/test_formats_exhaustive.c
+
+HOST_TESTS += engine_math
+engine_math_SRCS := tests/engine/test_math.c
