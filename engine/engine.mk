@@ -7,3 +7,5 @@ ENGINE_SRCS := \
 	engine/vnpu_quant.c \
 	engine/vnpu_hadamard.c
 ENGINE_SRCS += engine/vnpu_math.c
+ENGINE_SRCS += engine/vnpu_pack.c engine/vnpu_matmul.c \
+	engine/vnpu_mm_avx2.c engine/vnpu_mm_avx512.c

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * AVX-512 matmul kernels: the 16 lanes of a vector are the 16 rows of a
+ * weight panel, so every lane runs the generic kernel's exact sequence of
+ * operations for its row (see matmul.h) and no horizontal sums are needed.
+ */
+#include "vnpu_mm.h"
+#include "vnpu_simd.h"
+
+#define T512 VNPU_TARGET_AVX512
+
+/* sw_b for the 16 rows of a block (see vnpu_wscale()). */
+static T512 VNPU_ALWAYS_INLINE v16sf vnpu_wscale16(uint32_t wfmt, const uint8_t *s)
+{
+	v16si e = __builtin_convertvector(*(const vnpu_v16qu_ua *)s, v16si), bits, m;
+
+	if (wfmt == VNPU_FMT_NVFP4) {
+		/* E4M3 bits shifted into FP32 position, then times 2^(120-1) */
+		bits = (v16si)((v16sf)((e & 0x7f) << 20) * 0x1p119f);
+		bits |= (e & 0x80) << 24;
+		m = (e & 0x7f) == 0x7f;
+		return (v16sf)((bits & ~m) | (0x7fc00000 & m));
+	}
+	bits = (v16si)((v16sf)(e << 23) * 0.5f);
+	m = e == 0;
+	bits = (bits & ~m) | (0x00200000 & m);
+	m = e == 255;
+	return (v16sf)((bits & ~m) | (0x7fc00000 & m));
+}
+
+static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_mt(const struct vnpu_kern *k,
+						    const uint32_t mt)
+{
+	const v64qi lut = {
+		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
+		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
+		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
+		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
+	};
+	v16sf acc[VNPU_MT];
+	const uint32_t wb = k->wb, chunks = wb / 8;
+
+	for (uint32_t i = 0; i < mt; i++)
+		acc[i] = (v16sf){};
+	for (uint32_t b = 0; b < k->nblk; b++) {
+		const uint8_t *blk = k->codes + (size_t)b * wb * 8;
+		v16sf sw = vnpu_wscale16(k->wfmt, k->scales + b * 16);
+		v16si ia[VNPU_MT], ib[VNPU_MT];
+
+		for (uint32_t i = 0; i < mt; i++)
+			ia[i] = ib[i] = (v16si){};
+		for (uint32_t c = 0; c < chunks; c++) {
+			v16su p = *(const v16su *)(blk + c * 64);
+			v64qi lo = (v64qi)(p & 0x0f0f0f0fu);
+			v64qi hi = (v64qi)((p >> 4) & 0x0f0f0f0fu);
+			v64qi wl = __builtin_ia32_pshufb512_mask(lut, lo, lo, -1);
+			v64qi wh = __builtin_ia32_pshufb512_mask(lut, hi, hi, -1);
+
+			for (uint32_t i = 0; i < mt; i++) {
+				const int8_t *a = k->aq[i] + (size_t)b * wb + c * 8;
+				v16si al = (v16si){} + (int32_t)vnpu_ld32(a);
+				v16si ah = (v16si){} + (int32_t)vnpu_ld32(a + 4);
+
+				ia[i] = __builtin_ia32_vpdpbusd_v16si(ia[i], (v16si)wl, al);
+				ib[i] = __builtin_ia32_vpdpbusd_v16si(ib[i], (v16si)wh, ah);
+			}
+		}
+		for (uint32_t i = 0; i < mt; i++) {
+			int32_t corr = wb == 32 ?
+				k->corr[i][2 * b] + k->corr[i][2 * b + 1] : k->corr[i][b];
+			v16si s = (ia[i] + ib[i]) - corr;
+			v16sf t = __builtin_convertvector(s, v16sf) * sw;
+
+			t = t * k->sa[i][b * wb / 32];
+			acc[i] = acc[i] + t;
+		}
+	}
+	for (uint32_t i = 0; i < mt; i++)
+		*(vnpu_v16sf_ua *)(k->acc + i * 16) = acc[i];
+}
+
+T512 void vnpu_kint_avx512(const struct vnpu_kern *k)
+{
+	switch (k->mt) {
+	case 1: vnpu_kint512_mt(k, 1); break;
+	case 2: vnpu_kint512_mt(k, 2); break;
+	case 3: vnpu_kint512_mt(k, 3); break;
+	default: vnpu_kint512_mt(k, 4); break;
+	}
+}
+
+static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_mt(const struct vnpu_kern *k,
+						   const uint32_t mt)
+{
+	const v16sf lut = { 0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12 };
+	v16sf acc[VNPU_MT];
+	const uint32_t wb = k->wb, chunks = wb / 8;
+
+	for (uint32_t i = 0; i < mt; i++)
+		acc[i] = (v16sf){};
+	for (uint32_t b = 0; b < k->nblk; b++) {
+		const uint8_t *blk = k->codes + (size_t)b * wb * 8;
+		v16sf sw = vnpu_wscale16(k->wfmt, k->scales + b * 16);
+		v16sf p[VNPU_MT];
+
+		for (uint32_t i = 0; i < mt; i++)
+			p[i] = (v16sf){};
+		for (uint32_t c = 0; c < chunks; c++) {
+			v16si pk = *(const v16si *)(blk + c * 64);
+
+			for (uint32_t j = 0; j < 8; j++) {
+				/* columns 8c + j: low nibbles, then high nibbles */
+				v16si idx = (v16si)((v16su)pk >> (8 * (j & 3) + 4 * (j >> 2)));
+				v16sf w = __builtin_ia32_permvarsf512_mask(lut, idx, lut, -1);
+
+				for (uint32_t i = 0; i < mt; i++) {
+					float a = k->af[i][(size_t)b * wb + c * 8 + j];
+
+					p[i] = __builtin_ia32_vfmaddps512_mask(w, (v16sf){} + a,
+									       p[i], -1, 4);
+				}
+			}
+		}
+		for (uint32_t i = 0; i < mt; i++)
+			acc[i] = acc[i] + p[i] * sw;
+	}
+	for (uint32_t i = 0; i < mt; i++)
+		*(vnpu_v16sf_ua *)(k->acc + i * 16) = acc[i];
+}
+
+T512 void vnpu_kfp_avx512(const struct vnpu_kern *k)
+{
+	switch (k->mt) {
+	case 1: vnpu_kfp512_mt(k, 1); break;
+	case 2: vnpu_kfp512_mt(k, 2); break;
+	case 3: vnpu_kfp512_mt(k, 3); break;
+	default: vnpu_kfp512_mt(k, 4); break;
+	}
+}

@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Matmul: every variant and every thread split gives the same bits, and the
+ * result is within the stated bound of an FP64 reference computed from the
+ * exact (dequantized) operands.
+ */
+#include <math.h>
+#include <stdio.h>
+
+#include "kselftest_harness.h"
+#include "mm_util.h"
+
+static const uint32_t variants[] = {
+	0, VNPU_CPU_AVX2, VNPU_CPU_AVX2 | VNPU_CPU_AVX512,
+};
+
+struct mm_case {
+	uint32_t m, n, k, w_fmt, a_fmt, a_quant, c_fmt, act;
+	bool bias;
+};
+
+struct mm_ops {
+	struct mm_case c;
+	struct mm_w w;
+	float *a32, *aeff, *bias;
+	uint16_t *a16;
+	struct vnpu_matmul mm;
+	size_t csize;
+};
+
+static float bf16_round(float x)
+{
+	uint32_t u;
+
+	memcpy(&u, &x, 4);
+	u = (uint32_t)vnpu_fp32_to_bf16(u) << 16;
+	memcpy(&x, &u, 4);
+	return x;
+}
+
+static void ops_make(struct mm_ops *o, const struct mm_case *c, uint64_t seed)
+{
+	size_t ak = (size_t)c->m * c->k;
+	float *wsrc = malloc(sizeof(float) * c->n * c->k);
+
+	memset(o, 0, sizeof(*o));
+	o->c = *c;
+	mm_fill(wsrc, (size_t)c->n * c->k, seed, 6.0f);
+	mm_w_make(&o->w, c->w_fmt, c->n, c->k, wsrc);
+	free(wsrc);
+	o->a32 = malloc(sizeof(float) * ak);
+	o->aeff = malloc(sizeof(float) * ak);
+	o->a16 = malloc(2 * ak);
+	mm_fill(o->a32, ak, seed + 99, 4.0f);
+	for (size_t i = 0; i < ak; i++) {
+		uint32_t u;
+
+		memcpy(&u, &o->a32[i], 4);
+		o->a16[i] = vnpu_fp32_to_bf16(u);
+		o->aeff[i] = c->a_fmt == VNPU_FMT_BF16 ? bf16_round(o->a32[i]) : o->a32[i];
+	}
+	if (c->a_quant != VNPU_FMT_NONE) {
+		for (size_t b = 0; b < ak / 32; b++) {
+			uint8_t codes[32], sc;
+
+			vnpu_quantize(c->a_quant, o->aeff + b * 32, 32, codes, &sc, NULL, NULL);
+			vnpu_dequantize(c->a_quant, codes, &sc, NULL, 32, o->aeff + b * 32);
+		}
+	}
+	o->bias = malloc(sizeof(float) * c->n);
+	for (uint32_t j = 0; j < c->n; j++)
+		o->bias[j] = (float)j * 0.125f - 2.0f;
+	o->csize = (size_t)c->m * c->n * (c->c_fmt == VNPU_FMT_BF16 ? 2 : 4);
+	o->mm = (struct vnpu_matmul){
+		.m = c->m, .n = c->n, .k = c->k, .w_fmt = c->w_fmt, .w = o->w.panel,
+		.w_tscale = o->w.tscale, .a_fmt = c->a_fmt, .a_quant = c->a_quant,
+		.a = c->a_fmt == VNPU_FMT_BF16 ? (void *)o->a16 : (void *)o->a32,
+		.lda = c->k, .bias = c->bias ? o->bias : NULL, .act = c->act,
+		.c_fmt = c->c_fmt, .ldc = c->n,
+	};
+}
+
+static void ops_free(struct mm_ops *o)
+{
+	mm_w_free(&o->w);
+	free(o->a32);
+	free(o->aeff);
+	free(o->a16);
+	free(o->bias);
+}
+
+/* Same bits, treating any NaN as equal to any NaN (payloads unspecified). */
+static int out_diff(const struct mm_ops *o, const void *x, const void *y)
+{
+	size_t n = (size_t)o->c.m * o->c.n;
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t a, b;
+
+		if (o->c.c_fmt == VNPU_FMT_BF16) {
+			a = (uint32_t)((const uint16_t *)x)[i] << 16;
+			b = (uint32_t)((const uint16_t *)y)[i] << 16;
+		} else {
+			a = ((const uint32_t *)x)[i];
+			b = ((const uint32_t *)y)[i];
+		}
+		if (a == b)
+			continue;
+		if ((a & 0x7fffffffu) > 0x7f800000u && (b & 0x7fffffffu) > 0x7f800000u)
+			continue;
+		return (int)i + 1;
+	}
+	return 0;
+}
+
+static const char *case_name(const struct mm_case *c, char *buf)
+{
+	sprintf(buf, "%ux%ux%u w=%s a=%s/%s c=%s act=%u bias=%d", c->m, c->n, c->k,
+		vnpu_fmt_name(c->w_fmt), vnpu_fmt_name(c->a_fmt),
+		vnpu_fmt_name(c->a_quant), vnpu_fmt_name(c->c_fmt), c->act, c->bias);
+	return buf;
+}
+
+/*
+ * All variants, then 2x2 and 1x3 thread splits of the AVX-512 variant,
+ * must equal the generic variant bit for bit.
+ */
+static void check_case(struct __test_metadata *_metadata, const struct mm_case *c,
+		       uint64_t seed)
+{
+	struct mm_ops o;
+	void *ref, *out;
+	char name[160];
+	int d;
+
+	ops_make(&o, c, seed);
+	ref = calloc(1, o.csize);
+	out = calloc(1, o.csize);
+	o.mm.c = ref;
+	ASSERT_EQ(0, mm_run_split(&o.mm, 0, 1, 1)) TH_LOG("%s", case_name(c, name));
+	for (size_t v = 1; v < 3; v++) {
+		memset(out, 0x55, o.csize);
+		o.mm.c = out;
+		ASSERT_EQ(0, mm_run_split(&o.mm, variants[v], 1, 1));
+		d = out_diff(&o, ref, out);
+		ASSERT_EQ(0, d) TH_LOG("%s: variant %zu differs at %d", case_name(c, name),
+				       v, d - 1);
+	}
+	for (int s = 0; s < 2; s++) {
+		memset(out, 0x55, o.csize);
+		o.mm.c = out;
+		ASSERT_EQ(0, mm_run_split(&o.mm, variants[2 - s], s ? 1 : 2, s ? 3 : 2));
+		d = out_diff(&o, ref, out);
+		ASSERT_EQ(0, d) TH_LOG("%s: thread split %d differs at %d",
+				       case_name(c, name), s, d - 1);
+	}
+	/* accuracy against FP64 from the exact operands (no act, FP32 out) */
+	if (c->act == VNPU_ACT_NONE && c->c_fmt == VNPU_FMT_FP32) {
+		uint32_t wb = vnpu_fmt_block(c->w_fmt);
+		float *wx = malloc(sizeof(float) * c->n * c->k);
+		float one = 1.0f;
+		double worst = 0;
+
+		/* NVFP4: E2M1 * E4M3 exactly, times the tensor scale in double */
+		vnpu_dequantize(c->w_fmt, o.w.codes, o.w.scales,
+				c->w_fmt == VNPU_FMT_NVFP4 ? &one : &o.w.tscale,
+				(size_t)c->n * c->k, wx);
+		for (uint32_t i = 0; i < c->m; i++) {
+			for (uint32_t j = 0; j < c->n; j++) {
+				double s = 0, mag = 0, ts = c->w_fmt == VNPU_FMT_NVFP4 ?
+							    o.w.tscale : 1.0;
+				double got = ((float *)ref)[(size_t)i * c->n + j], bound;
+
+				for (uint32_t kk = 0; kk < c->k; kk++) {
+					double p = (double)wx[(size_t)j * c->k + kk] *
+						   o.aeff[(size_t)i * c->k + kk];
+
+					s += p;
+					mag += fabs(p);
+				}
+				s *= ts;
+				mag *= ts;
+				if (c->bias) {
+					s += o.bias[j];
+					mag += fabs(o.bias[j]);
+				}
+				/* one rounding per block sum step, per inner fma,
+				 * per scale multiply, tensor scale and bias */
+				bound = (c->k / wb + wb + 6) * 0x1p-24 * mag + 0x1p-140;
+				worst = fmax(worst, fabs(got - s) / bound);
+				ASSERT_LE(fabs(got - s), bound)
+					TH_LOG("%s: C[%u][%u] = %.9g, ref %.9g",
+					       case_name(c, name), i, j, got, s);
+			}
+		}
+		free(wx);
+	}
+	free(ref);
+	free(out);
+	ops_free(&o);
+}
+
+TEST(mxfp4_and_nvfp4_all_activation_paths_agree_across_variants_and_threads)
+{
+	static const uint32_t wf[] = { VNPU_FMT_MXFP4, VNPU_FMT_NVFP4 };
+	static const uint32_t aq[] = {
+		VNPU_FMT_NONE, VNPU_FMT_MXINT8, VNPU_FMT_MXFP4, VNPU_FMT_MXFP8_E4M3,
+	};
+	uint64_t seed = 1;
+
+	for (size_t w = 0; w < 2; w++) {
+		for (size_t q = 0; q < 4; q++) {
+			struct mm_case c = {
+				.m = 7, .n = 45, .k = 160, .w_fmt = wf[w],
+				.a_fmt = VNPU_FMT_FP32, .a_quant = aq[q],
+				.c_fmt = VNPU_FMT_FP32,
+			};
+
+			check_case(_metadata, &c, seed++);
+			c.a_fmt = VNPU_FMT_BF16;
+			c.bias = true;
+			check_case(_metadata, &c, seed++);
+		}
+	}
+}
+
+TEST(gemv_shapes_agree_and_meet_bounds)
+{
+	struct mm_case c = {
+		.m = 1, .n = 256, .k = 1024, .w_fmt = VNPU_FMT_MXFP4,
+		.a_fmt = VNPU_FMT_FP32, .a_quant = VNPU_FMT_MXINT8,
+		.c_fmt = VNPU_FMT_FP32,
+	};
+
+	check_case(_metadata, &c, 11);
+	c.a_quant = VNPU_FMT_NONE;
+	check_case(_metadata, &c, 12);
+	c.w_fmt = VNPU_FMT_NVFP4;
+	check_case(_metadata, &c, 13);
+	c.a_quant = VNPU_FMT_MXINT8;
+	check_case(_metadata, &c, 14);
+}
+
+TEST(epilogue_bias_activation_and_bf16_output_agree)
+{
+	static const uint32_t acts[] = {
+		VNPU_ACT_RELU, VNPU_ACT_SILU, VNPU_ACT_GELU, VNPU_ACT_GELU_TANH,
+	};
+
+	for (size_t i = 0; i < 4; i++) {
+		struct mm_case c = {
+			.m = 5, .n = 32, .k = 64, .w_fmt = VNPU_FMT_MXFP4,
+			.a_fmt = VNPU_FMT_FP32, .a_quant = VNPU_FMT_MXINT8,
+			.c_fmt = i & 1 ? VNPU_FMT_BF16 : VNPU_FMT_FP32,
+			.act = acts[i], .bias = true,
+		};
+
+		check_case(_metadata, &c, 20 + i);
+	}
+}
+
+TEST(integer_path_is_exact_on_small_integers)
+{
+	/* W = 2^-1 * E2M1 codes, A small integers: every product and sum is
+	 * exact, so C equals the integer reference exactly. */
+	uint32_t n = 16, k = 64;
+	uint8_t codes[16 * 32], scales[16 * 2];
+	float a[64], c[16], one = 1;
+	void *panel = aligned_alloc(64, vnpu_panel_size(VNPU_FMT_MXFP4, n, k));
+	struct vnpu_matmul mm = {
+		.m = 1, .n = n, .k = k, .w_fmt = VNPU_FMT_MXFP4, .w = panel,
+		.w_tscale = one, .a_fmt = VNPU_FMT_FP32, .a_quant = VNPU_FMT_MXINT8,
+		.a = a, .lda = k, .c_fmt = VNPU_FMT_FP32, .c = c, .ldc = n,
+	};
+
+	for (size_t i = 0; i < sizeof(codes); i++)
+		codes[i] = (uint8_t)(i * 37 + 5);
+	memset(scales, 127, sizeof(scales));
+	for (uint32_t i = 0; i < k; i++)
+		a[i] = (float)((int)(i % 7) - 3);	/* MXINT8 represents these */
+	ASSERT_EQ(0, vnpu_panel_pack(VNPU_FMT_MXFP4, codes, scales, n, k, panel));
+	for (size_t v = 0; v < 3; v++) {
+		ASSERT_EQ(0, mm_run_split(&mm, variants[v], 1, 1));
+		for (uint32_t r = 0; r < n; r++) {
+			double want = 0;
+
+			for (uint32_t kk = 0; kk < k; kk++) {
+				uint8_t nib = (codes[r * 32 + kk / 2] >> ((kk & 1) * 4)) & 15;
+				uint32_t u = vnpu_e2m1_to_fp32(nib);
+				float wv;
+
+				memcpy(&wv, &u, 4);
+				want += wv * a[kk];
+			}
+			ASSERT_EQ(want, c[r]) TH_LOG("variant %zu row %u", v, r);
+		}
+	}
+	free(panel);
+}
+
+TEST(nan_weight_scale_gives_nan_rows_only)
+{
+	struct mm_case cs = {
+		.m = 2, .n = 32, .k = 64, .w_fmt = VNPU_FMT_MXFP4,
+		.a_fmt = VNPU_FMT_FP32, .a_quant = VNPU_FMT_MXINT8,
+		.c_fmt = VNPU_FMT_FP32,
+	};
+	struct mm_ops o;
+	float c[64];
+
+	ops_make(&o, &cs, 5);
+	o.w.scales[3 * 2 + 1] = 0xff;	/* row 3, block 1 */
+	vnpu_panel_pack(VNPU_FMT_MXFP4, o.w.codes, o.w.scales, 32, 64, o.w.panel);
+	o.mm.c = c;
+	for (size_t v = 0; v < 3; v++) {
+		ASSERT_EQ(0, mm_run_split(&o.mm, variants[v], 1, 1));
+		for (int i = 0; i < 64; i++) {
+			ASSERT_EQ(i % 32 == 3, !!isnan(c[i])) TH_LOG("v %zu i %d", v, i);
+		}
+	}
+	ops_free(&o);
+}
+
+TEST(bad_shapes_and_small_scratch_are_rejected)
+{
+	struct mm_case cs = {
+		.m = 2, .n = 32, .k = 64, .w_fmt = VNPU_FMT_MXFP4,
+		.a_fmt = VNPU_FMT_FP32, .a_quant = VNPU_FMT_MXINT8,
+		.c_fmt = VNPU_FMT_FP32,
+	};
+	struct mm_ops o;
+	float c[64];
+	char scratch[64];
+	struct vnpu_ctx ctx = { .scratch = scratch, .scratch_size = sizeof(scratch) };
+
+	ops_make(&o, &cs, 5);
+	o.mm.c = c;
+	ASSERT_EQ(VNPU_ENOSPC, vnpu_matmul_run(&o.mm, 0, 2, 0, 32, &ctx));
+	ASSERT_EQ(VNPU_EINVAL, vnpu_matmul_run(&o.mm, 0, 2, 8, 32, &ctx));
+	ASSERT_EQ(VNPU_EINVAL, vnpu_matmul_run(&o.mm, 0, 3, 0, 32, &ctx));
+	o.mm.k = 48;
+	ASSERT_EQ(VNPU_EINVAL, vnpu_matmul_run(&o.mm, 0, 2, 0, 32, &ctx));
+	o.mm.k = 64;
+	o.mm.w_fmt = VNPU_FMT_MXFP8_E5M2;
+	ASSERT_EQ(VNPU_ENOTSUP, vnpu_matmul_run(&o.mm, 0, 2, 0, 32, &ctx));
+	ASSERT_EQ(0, vnpu_panel_size(VNPU_FMT_MXFP4, 16, 48));
+	ops_free(&o);
+}
+
+/* Engine-internal: the generic variant's single-rounding fma. */
+float vnpu_fmaf_soft(float a, float b, float c);
+
+TEST(generic_soft_fma_rounds_once_like_hardware_fma)
+{
+	uint64_t s = 42;
+	long bad = 0;
+
+	for (long i = 0; i < 3000000; i++) {
+		uint32_t ua = (uint32_t)mm_rng(&s), ub = (uint32_t)mm_rng(&s);
+		uint32_t uc = (uint32_t)mm_rng(&s);
+		float a, b, c, want, got;
+
+		if (i & 1) {	/* near-cancelling c = -(a*b) + noise */
+			memcpy(&a, &ua, 4);
+			memcpy(&b, &ub, 4);
+			c = -(a * b);
+			memcpy(&uc, &c, 4);
+			uc += (uint32_t)(mm_rng(&s) % 5) - 2;
+		}
+		memcpy(&a, &ua, 4);
+		memcpy(&b, &ub, 4);
+		memcpy(&c, &uc, 4);
+		want = fmaf(a, b, c);
+		got = vnpu_fmaf_soft(a, b, c);
+		if (memcmp(&want, &got, 4) && !(isnan(want) && isnan(got)))
+			if (bad++ < 5)
+				TH_LOG("fma(%a, %a, %a) = %a, soft %a", a, b, c, want, got);
+	}
+	ASSERT_EQ(0, bad);
+}
+
+TEST_HARNESS_MAIN
