@@ -160,8 +160,10 @@ int vnpu_emu_plug_initial(void)
 
 	p = vnpu_emu_profile_find(profile);
 	if (!p) {
-		pr_err("vnpu: unknown profile '%s' (known: %s)\n", profile,
-		       vnpu_emu_profile_keys());
+		char keys[64];
+
+		vnpu_emu_profile_keys(keys, sizeof(keys));
+		pr_err("vnpu: unknown profile '%s' (known: %s)\n", profile, keys);
 		return -EINVAL;
 	}
 	if (num_devices > VNPU_MAX_DEVICES) {

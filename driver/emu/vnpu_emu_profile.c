@@ -68,7 +68,12 @@ const struct vnpu_emu_profile *vnpu_emu_profile_find(const char *key)
 	return NULL;
 }
 
-const char *vnpu_emu_profile_keys(void)
+void vnpu_emu_profile_keys(char *buf, size_t len)
 {
-	return "atlas350, 950dt, h20";
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(vnpu_emu_profiles); i++)
+		off += scnprintf(buf + off, len - off, "%s%s", i ? ", " : "",
+				 vnpu_emu_profiles[i].key);
 }

@@ -34,7 +34,7 @@ struct vnpu_emu_profile {
 };
 
 const struct vnpu_emu_profile *vnpu_emu_profile_find(const char *key);
-/* Comma-separated list of the known keys, for error messages. */
-const char *vnpu_emu_profile_keys(void);
+/* The known keys as "a, b, c" into BUF, for error messages. */
+void vnpu_emu_profile_keys(char *buf, size_t len);
 
 #endif /* __VNPU_EMU_PROFILE_H__ */
