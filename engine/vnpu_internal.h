@@ -105,4 +105,8 @@ uint32_t vnpu_round_small(uint32_t f, int mbits, int bias, uint32_t maxcode,
 			  uint32_t ovf_code, bool sat, uint32_t rbits, bool stoch);
 float vnpu_fp32_to_e2m1_val(float x);
 
+/* Double-precision helpers of vnpu_math.c (about 1e-15 relative). */
+double vnpu_exp_dbl(double x);
+double vnpu_log2_dbl(double x);
+
 #endif /* VNPU_INTERNAL_H */

@@ -102,21 +102,13 @@ float vnpu_expm1f(float x)
 	return (float)vnpu_expm1_d((double)x);
 }
 
-float vnpu_log2f(float x)
+/* log2 of a positive finite double. */
+double vnpu_log2_dbl(double x)
 {
-	uint32_t u = vnpu_u32(x);
-	double m, s, s2, p;
-	int e;
+	double m = x, s, s2, p;
+	int e = 0;
 
-	if (u == 0 || u == 0x80000000u)
-		return vnpu_f32(0xff800000u);
-	if (u >> 31 || u > 0x7f800000u)
-		return vnpu_f32(0x7fc00000u);
-	if (u == 0x7f800000u)
-		return x;
-	m = (double)x;
-	e = 0;
-	if (u < 0x00800000u) {		/* FP32 subnormal: exact in double */
+	if (vnpu_u64(m) < 0x0010000000000000ull) {	/* double subnormal */
 		m *= 18446744073709551616.0;
 		e = -64;
 	}
@@ -132,7 +124,25 @@ float vnpu_log2f(float x)
 	p = 1.0 / 21;
 	for (int n = 19; n >= 1; n -= 2)
 		p = p * s2 + 1.0 / n;
-	return (float)((double)e + 2.0 * s * p * VNPU_LOG2E);
+	return (double)e + 2.0 * s * p * VNPU_LOG2E;
+}
+
+double vnpu_exp_dbl(double x)
+{
+	return vnpu_exp_d(x);
+}
+
+float vnpu_log2f(float x)
+{
+	uint32_t u = vnpu_u32(x);
+
+	if (u == 0 || u == 0x80000000u)
+		return vnpu_f32(0xff800000u);
+	if (u >> 31 || u > 0x7f800000u)
+		return vnpu_f32(0x7fc00000u);
+	if (u == 0x7f800000u)
+		return x;
+	return (float)vnpu_log2_dbl((double)x);
 }
 
 float vnpu_tanhf(float x)

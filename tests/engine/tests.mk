@@ -12,3 +12,6 @@ engine_math_SRCS := tests/engine/test_math.c
 
 HOST_TESTS += engine_matmul
 engine_matmul_SRCS := tests/engine/test_matmul.c
+
+HOST_TESTS += engine_ops
+engine_ops_SRCS := tests/engine/test_ops.c
