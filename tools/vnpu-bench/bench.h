@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef VNPU_BENCH_H
+#define VNPU_BENCH_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A fixed set of worker threads released together for each timed run. */
+struct pool {
+	int n;
+	pthread_t th[64];
+	pthread_barrier_t start, done;
+	void (*fn)(int tid, void *arg);
+	void *arg;
+	int active;
+	bool quit;
+};
+
+int pool_init(struct pool *pl, int n);
+void pool_fini(struct pool *pl);
+/* Best wall time of @reps runs of fn on threads 0..nthreads-1 (seconds). */
+double pool_time(struct pool *pl, int nthreads, void (*fn)(int, void *),
+		 void *arg, int reps);
+double now_s(void);
+
+double bench_read_bw(struct pool *pl, int nthreads, size_t bytes);
+double bench_fma_peak(struct pool *pl, int nthreads);
+double bench_int8_peak(struct pool *pl, int nthreads);
+double bench_bf16_peak(struct pool *pl, int nthreads);
+
+#endif

@@ -1,0 +1,3 @@
+# SPDX-License-Identifier: GPL-2.0
+TOOLS += vnpu-bench
+vnpu-bench_SRCS := tools/vnpu-bench/vnpu-bench.c tools/vnpu-bench/bench_limits.c

@@ -1,0 +1,558 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vnpu-bench engine: speed of the compute engine on this machine, each
+ * figure next to the machine limit measured in the same run.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <vnpu_engine/engine.h>
+#include <vnpu_engine/formats.h>
+#include <vnpu_engine/matmul.h>
+
+#include "bench.h"
+
+double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void *pool_worker(void *p)
+{
+	struct pool *pl = ((void **)p)[0];
+	int tid = (int)(intptr_t)((void **)p)[1];
+
+	free(p);
+	for (;;) {
+		pthread_barrier_wait(&pl->start);
+		if (pl->quit)
+			return NULL;
+		if (tid < pl->active)
+			pl->fn(tid, pl->arg);
+		pthread_barrier_wait(&pl->done);
+	}
+}
+
+int pool_init(struct pool *pl, int n)
+{
+	memset(pl, 0, sizeof(*pl));
+	pl->n = n;
+	pthread_barrier_init(&pl->start, NULL, n);
+	pthread_barrier_init(&pl->done, NULL, n);
+	for (int i = 1; i < n; i++) {
+		void **a = malloc(2 * sizeof(void *));
+
+		a[0] = pl;
+		a[1] = (void *)(intptr_t)i;
+		if (pthread_create(&pl->th[i], NULL, pool_worker, a))
+			return -1;
+	}
+	return 0;
+}
+
+void pool_fini(struct pool *pl)
+{
+	pl->quit = true;
+	pthread_barrier_wait(&pl->start);
+	for (int i = 1; i < pl->n; i++)
+		pthread_join(pl->th[i], NULL);
+}
+
+double pool_time(struct pool *pl, int nthreads, void (*fn)(int, void *),
+		 void *arg, int reps)
+{
+	double best = 1e30;
+
+	pl->fn = fn;
+	pl->arg = arg;
+	pl->active = nthreads;
+	for (int r = 0; r < reps; r++) {
+		double t0 = now_s(), t;
+
+		pthread_barrier_wait(&pl->start);
+		fn(0, arg);
+		pthread_barrier_wait(&pl->done);
+		t = now_s() - t0;
+		if (t < best)
+			best = t;
+	}
+	return best;
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+static bool json;
+static int nrec;
+
+static void record(const char *what, const char *fmt, const char *shape,
+		   int threads, const char *variant, double value, const char *unit,
+		   double limit, const char *limit_name)
+{
+	double ratio = limit > 0 ? value / limit : 0;
+
+	if (json) {
+		printf("%s  {\"what\": \"%s\", \"format\": \"%s\", \"shape\": \"%s\", "
+		       "\"threads\": %d, \"variant\": \"%s\", \"value\": %.4g, "
+		       "\"unit\": \"%s\"", nrec ? ",\n" : "", what, fmt, shape,
+		       threads, variant, value, unit);
+		if (limit > 0)
+			printf(", \"limit\": \"%s\", \"limit_value\": %.4g, \"ratio\": %.3f",
+			       limit_name, limit, ratio);
+		printf("}");
+	} else {
+		printf("%-14s %-16s %-16s %2d %-8s %9.2f %-8s", what, fmt, shape,
+		       threads, variant, value, unit);
+		if (limit > 0)
+			printf("  %5.1f%% of %s", 100 * ratio, limit_name);
+		printf("\n");
+	}
+	nrec++;
+	fflush(stdout);
+}
+
+/* ---- engine figures ------------------------------------------------------ */
+
+struct mm_bench {
+	struct vnpu_matmul mm[64];	/* one per weight copy */
+	int ncopies, cur, nthreads;
+	bool split_m;
+	uint32_t features;
+	void *scratch[64];
+	size_t scratch_size;
+	int err;
+};
+
+static void mm_part(int tid, void *p)
+{
+	struct mm_bench *b = p;
+	const struct vnpu_matmul *mm = &b->mm[b->cur];
+	struct vnpu_ctx ctx = {
+		.features = b->features, .scratch = b->scratch[tid],
+		.scratch_size = b->scratch_size,
+	};
+	uint32_t m0 = 0, m1 = mm->m, n0 = 0, n1 = mm->n;
+
+	if (b->split_m) {
+		m0 = (uint32_t)((uint64_t)mm->m * tid / b->nthreads);
+		m1 = (uint32_t)((uint64_t)mm->m * (tid + 1) / b->nthreads);
+	} else {
+		uint32_t panels = (mm->n + 15) / 16;
+
+		n0 = panels * tid / b->nthreads * 16;
+		n1 = panels * (tid + 1) / b->nthreads * 16;
+		if (n1 > mm->n)
+			n1 = mm->n;
+	}
+	if (vnpu_matmul_run(mm, m0, m1, n0, n1, &ctx))
+		b->err = 1;
+}
+
+static void mm_step(int tid, void *p)
+{
+	mm_part(tid, p);
+}
+
+/* Weights: random, quantized with the engine, packed; @copies of them. */
+static void *make_weights(uint32_t fmt, uint32_t n, uint32_t k, float *tscale,
+			  size_t *bytes)
+{
+	size_t ps = vnpu_panel_size(fmt, n, k), bs = vnpu_fmt_block(fmt);
+	float *w = malloc(sizeof(float) * k);
+	uint8_t *codes = malloc((size_t)n * k / 2), *sc = malloc((size_t)n * k / bs);
+	void *panel = aligned_alloc(64, (ps + 63) & ~(size_t)63);
+	uint64_t s = 12345;
+
+	*tscale = 0.01f;
+	for (uint32_t r = 0; r < n; r++) {
+		for (uint32_t i = 0; i < k; i++) {
+			s = s * 6364136223846793005ull + 1442695040888963407ull;
+			w[i] = (float)((int64_t)s >> 11) * 0x1p-52f;
+		}
+		vnpu_quantize(fmt, w, k, codes + (size_t)r * k / 2,
+			      sc + (size_t)r * k / bs, tscale, NULL);
+	}
+	vnpu_panel_pack(fmt, codes, sc, n, k, panel);
+	free(w);
+	free(codes);
+	free(sc);
+	*bytes = ps;
+	return panel;
+}
+
+static double run_mm(struct pool *pl, struct mm_bench *b, int reps)
+{
+	double best = 1e30;
+
+	for (int r = 0; r < reps; r++) {
+		double t = pool_time(pl, b->nthreads, mm_step, b, 1);
+
+		b->cur = (b->cur + 1) % b->ncopies;
+		if (t < best)
+			best = t;
+	}
+	return best;
+}
+
+struct limits {
+	double bw[65], fma[65], i8[65], bf16[65];
+};
+
+static void setup_mm(struct mm_bench *b, uint32_t wfmt, uint32_t m, uint32_t n,
+		     uint32_t k, uint32_t aq, uint32_t afmt, int copies, void **panels,
+		     float ts, void *a, void *c)
+{
+	memset(b, 0, sizeof(*b));
+	b->ncopies = copies;
+	for (int i = 0; i < copies; i++) {
+		b->mm[i] = (struct vnpu_matmul){
+			.m = m, .n = n, .k = k, .w_fmt = wfmt, .w = panels[i],
+			.w_tscale = ts, .a_fmt = afmt, .a_quant = aq, .a = a,
+			.lda = k, .c_fmt = VNPU_FMT_FP32, .c = c, .ldc = n,
+		};
+	}
+	b->scratch_size = vnpu_matmul_scratch(&b->mm[0], m);
+	for (int t = 0; t < 64; t++)
+		b->scratch[t] = NULL;
+}
+
+static void alloc_scratch(struct mm_bench *b, int nthreads)
+{
+	for (int t = 0; t < nthreads; t++)
+		if (!b->scratch[t])
+			b->scratch[t] = aligned_alloc(64, (b->scratch_size + 63) & ~(size_t)63);
+}
+
+static void free_scratch(struct mm_bench *b)
+{
+	for (int t = 0; t < 64; t++) {
+		free(b->scratch[t]);
+		b->scratch[t] = NULL;
+	}
+}
+
+static const char *vname(uint32_t f)
+{
+	return vnpu_variant_name(vnpu_engine_variant(f));
+}
+
+static void bench_gemv(struct pool *pl, const struct limits *L, int maxth,
+		       uint32_t feat, bool quick)
+{
+	static const uint32_t shapes[][2] = { { 4096, 4096 }, { 11008, 4096 } };
+	static const uint32_t wf[] = { VNPU_FMT_MXFP4, VNPU_FMT_NVFP4 };
+	static const uint32_t aq[] = { VNPU_FMT_MXINT8, VNPU_FMT_NONE };
+
+	for (size_t s = 0; s < (quick ? 1 : 2); s++) {
+		uint32_t n = shapes[s][0], k = shapes[s][1];
+		float *a = malloc(sizeof(float) * k), *c = malloc(sizeof(float) * n);
+		char shape[32];
+
+		for (uint32_t i = 0; i < k; i++)
+			a[i] = sinf((float)i);
+		snprintf(shape, sizeof(shape), "1x%ux%u", n, k);
+		for (size_t w = 0; w < 2; w++) {
+			void *panels[64];
+			size_t bytes;
+			float ts;
+			int copies;
+			struct mm_bench b;
+
+			panels[0] = make_weights(wf[w], n, k, &ts, &bytes);
+			/* enough copies to stream ~384 MB: never from cache */
+			copies = (int)((384u << 20) / bytes) + 1;
+			if (copies > 64)
+				copies = 64;
+			if (quick && copies > 8)
+				copies = 8;
+			for (int i = 1; i < copies; i++) {
+				panels[i] = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
+				memcpy(panels[i], panels[0], bytes);
+			}
+			for (size_t q = 0; q < 2; q++) {
+				for (int th = 1; th <= maxth; th++) {
+					char fmt[40];
+					double t, gbs;
+
+					setup_mm(&b, wf[w], 1, n, k, aq[q], VNPU_FMT_FP32,
+						 copies, panels, ts, a, c);
+					b.nthreads = th;
+					b.features = feat;
+					alloc_scratch(&b, th);
+					run_mm(pl, &b, 2);
+					t = run_mm(pl, &b, quick ? 10 : 40);
+					gbs = bytes / t / 1e9;
+					snprintf(fmt, sizeof(fmt), "%s*%s", vnpu_fmt_name(wf[w]),
+						 aq[q] ? vnpu_fmt_name(aq[q]) : "fp32");
+					record("gemv", fmt, shape, th, vname(feat), gbs, "GB/s",
+					       L->bw[th] / 1e9, th == 1 ? "read-bw-1" : "read-bw-all");
+					free_scratch(&b);
+				}
+			}
+			for (int i = 0; i < copies; i++)
+				free(panels[i]);
+		}
+		free(a);
+		free(c);
+	}
+}
+
+static void bench_gemm(struct pool *pl, const struct limits *L, int maxth,
+		       uint32_t feat, bool quick)
+{
+	static const uint32_t ms[] = { 64, 512 };
+	uint32_t n = 4096, k = 4096;
+	void *panels[1];
+	size_t bytes;
+	float ts;
+
+	panels[0] = make_weights(VNPU_FMT_MXFP4, n, k, &ts, &bytes);
+	for (size_t mi = 0; mi < (quick ? 1 : 2); mi++) {
+		uint32_t m = ms[mi];
+		float *a = malloc(sizeof(float) * m * k), *c = malloc(sizeof(float) * m * n);
+		uint16_t *a16 = malloc(2 * (size_t)m * k);
+		char shape[32];
+
+		for (size_t i = 0; i < (size_t)m * k; i++) {
+			uint32_t u;
+
+			a[i] = sinf((float)i * 0.01f);
+			memcpy(&u, &a[i], 4);
+			a16[i] = vnpu_fp32_to_bf16(u);
+		}
+		snprintf(shape, sizeof(shape), "%ux%ux%u", m, n, k);
+		for (int path = 0; path < 2; path++) {
+			for (int th = 1; th <= maxth; th++) {
+				struct mm_bench b;
+				double t, ops;
+
+				setup_mm(&b, VNPU_FMT_MXFP4, m, n, k,
+					 path ? VNPU_FMT_NONE : VNPU_FMT_MXINT8,
+					 path ? VNPU_FMT_BF16 : VNPU_FMT_FP32, 1, panels, ts,
+					 path ? (void *)a16 : (void *)a, c);
+				b.nthreads = th;
+				b.split_m = true;
+				b.features = feat;
+				b.scratch_size = vnpu_matmul_scratch(&b.mm[0], m);
+				alloc_scratch(&b, th);
+				run_mm(pl, &b, 1);
+				t = run_mm(pl, &b, quick ? 2 : 3);
+				ops = 2.0 * m * n * k / t / 1e9;
+				if (path)
+					record("gemm", "mxfp4*bf16", shape, th, vname(feat), ops,
+					       "GOP/s", L->bf16[th] / 1e9, "bf16-dot-peak");
+				else
+					record("gemm", "mxfp4*mxint8", shape, th, vname(feat), ops,
+					       "GOP/s", L->i8[th] / 1e9, "int8-dot-peak");
+				free_scratch(&b);
+			}
+		}
+		free(a);
+		free(a16);
+		free(c);
+	}
+	free(panels[0]);
+}
+
+struct qarg {
+	const float *x;
+	uint8_t *codes[64], *sc[64];
+	size_t n;
+	int nthreads;
+};
+
+static void quant_part(int tid, void *p)
+{
+	struct qarg *q = p;
+	size_t part = q->n / q->nthreads / 32 * 32;
+
+	vnpu_quantize(VNPU_FMT_MXFP4, q->x + part * tid, part, q->codes[tid],
+		      q->sc[tid], NULL, NULL);
+}
+
+static void bench_quant(struct pool *pl, int maxth)
+{
+	struct qarg q = { .n = (size_t)16 << 20 };
+	float *x = malloc(sizeof(float) * q.n);
+
+	for (size_t i = 0; i < q.n; i++)
+		x[i] = (float)((int)(i * 2654435761u) >> 8) * 1e-6f;
+	q.x = x;
+	for (int th = 1; th <= maxth; th++) {
+		double t;
+
+		q.nthreads = th;
+		for (int i = 0; i < th; i++) {
+			q.codes[i] = malloc(q.n / 2 / th + 64);
+			q.sc[i] = malloc(q.n / 32 / th + 64);
+		}
+		t = pool_time(pl, th, quant_part, &q, 3);
+		record("quantize", "fp32->mxfp4", "16M", th, "generic",
+		       q.n * 4.0 / t / 1e9 / th, "GB/s/thr", 0, NULL);
+		for (int i = 0; i < th; i++) {
+			free(q.codes[i]);
+			free(q.sc[i]);
+		}
+	}
+	free(x);
+}
+
+static const char help[] =
+"Usage: vnpu-bench engine [--json] [--threads N] [--variant V] [--quick]\n"
+"\n"
+"Measures the compute engine on this machine and, in the same run, the\n"
+"machine's limits: read bandwidth (one thread, all threads), FP32 FMA,\n"
+"int8 dot-product (VNNI) and BF16 dot-product peaks, each counting 2 ops\n"
+"per multiply-add. Every engine figure is printed with its ratio to the\n"
+"relevant limit.\n"
+"\n"
+"  engine figures:\n"
+"    gemv      MXFP4/NVFP4 weights (4096x4096, 11008x4096), batch 1, MXINT8\n"
+"              or exact FP32 activations: weight bytes streamed per second,\n"
+"              weights rotated through copies totalling ~384 MB so they\n"
+"              come from memory, not cache; threads split the rows.\n"
+"    gemm      MXFP4 weights 4096x4096, M = 64 and 512, MXINT8 or BF16\n"
+"              activations: ops per second; threads split M.\n"
+"    quantize  FP32 -> MXFP4, GB/s of FP32 input per thread.\n"
+"    variants  the GEMV with each SIMD variant forced, one thread.\n"
+"\n"
+"Options:\n"
+"  --json        one JSON array of records instead of the table\n"
+"  --threads N   up to N threads (default: all online CPUs)\n"
+"  --variant V   generic | avx2 | avx512 (default: best available)\n"
+"  --quick       smaller shapes and fewer repetitions\n";
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "variant", required_argument, NULL, 'v' },
+		{ "quick", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int maxth = (int)sysconf(_SC_NPROCESSORS_ONLN), c;
+	uint32_t feat = vnpu_engine_cpu_features();
+	bool quick = false;
+	struct limits L = { 0 };
+	struct pool pl;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(help, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "engine")) {
+		fprintf(stderr, "vnpu-bench: unknown mode '%s' (only 'engine')\n", argv[1]);
+		return 2;
+	}
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 't':
+			maxth = atoi(optarg);
+			if (maxth < 1 || maxth > 63) {
+				fprintf(stderr, "vnpu-bench: bad --threads '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'v':
+			if (!strcmp(optarg, "generic"))
+				feat = 0;
+			else if (!strcmp(optarg, "avx2"))
+				feat &= VNPU_CPU_AVX2;
+			else if (strcmp(optarg, "avx512")) {
+				fprintf(stderr, "vnpu-bench: bad --variant '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'q':
+			quick = true;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (maxth > 63)
+		maxth = 63;
+	if (!(vnpu_engine_cpu_features() & VNPU_CPU_AVX512_BF16)) {
+		fprintf(stderr, "vnpu-bench: the limit probes need AVX-512 VNNI and BF16\n");
+		return 1;
+	}
+	pool_init(&pl, maxth);
+	if (json)
+		printf("[\n");
+	else
+		printf("%-14s %-16s %-16s %2s %-8s %9s %-8s  %s\n", "what", "format",
+		       "shape", "th", "variant", "value", "unit", "ratio to limit");
+	for (int th = 1; th <= maxth; th += (th == 1 ? maxth - 1 : 1)) {
+		L.bw[th] = bench_read_bw(&pl, th, (size_t)(quick ? 256 : 1024) << 20);
+		L.fma[th] = bench_fma_peak(&pl, th);
+		L.i8[th] = bench_int8_peak(&pl, th);
+		L.bf16[th] = bench_bf16_peak(&pl, th);
+		record("limit", "read-bw", "", th, "", L.bw[th] / 1e9, "GB/s", 0, NULL);
+		record("limit", "fp32-fma-peak", "", th, "", L.fma[th] / 1e9, "GFLOP/s", 0, NULL);
+		record("limit", "int8-dot-peak", "", th, "", L.i8[th] / 1e9, "GOP/s", 0, NULL);
+		record("limit", "bf16-dot-peak", "", th, "", L.bf16[th] / 1e9, "GFLOP/s", 0, NULL);
+		if (th == maxth)
+			break;
+	}
+	for (int th = 2; th < maxth; th++) {
+		L.bw[th] = L.bw[maxth];
+		L.i8[th] = L.i8[maxth];
+		L.bf16[th] = L.bf16[maxth];
+	}
+	bench_gemv(&pl, &L, maxth, feat, quick);
+	bench_gemm(&pl, &L, maxth, feat, quick);
+	bench_quant(&pl, maxth);
+	/* variants, one thread, the first GEMV shape with MXINT8 activations */
+	{
+		static const uint32_t vf[] = { 0, VNPU_CPU_AVX2, VNPU_CPU_AVX2 | VNPU_CPU_AVX512 };
+		uint32_t n = 4096, k = 4096;
+		float *a = malloc(sizeof(float) * k), *cc = malloc(sizeof(float) * n);
+		void *panels[1];
+		size_t bytes;
+		float ts;
+
+		for (uint32_t i = 0; i < k; i++)
+			a[i] = sinf((float)i);
+		panels[0] = make_weights(VNPU_FMT_MXFP4, n, k, &ts, &bytes);
+		for (int v = 0; v < 3; v++) {
+			struct mm_bench b;
+			double t;
+
+			if ((vf[v] & vnpu_engine_cpu_features()) != vf[v])
+				continue;
+			setup_mm(&b, VNPU_FMT_MXFP4, 1, n, k, VNPU_FMT_MXINT8,
+				 VNPU_FMT_FP32, 1, panels, ts, a, cc);
+			b.nthreads = 1;
+			b.features = vf[v];
+			alloc_scratch(&b, 1);
+			t = run_mm(&pl, &b, v ? 20 : 3);
+			record("variant", "mxfp4*mxint8", "1x4096x4096", 1, vname(vf[v]),
+			       bytes / t / 1e9, "GB/s", L.bw[1] / 1e9, "read-bw-1");
+			free_scratch(&b);
+		}
+		free(panels[0]);
+		free(a);
+		free(cc);
+	}
+	if (json)
+		printf("\n]\n");
+	pool_fini(&pl);
+	return 0;
+}
