@@ -54,19 +54,11 @@ struct vnpu_hw {
 };
 
 static DEFINE_IDA(vnpu_emu_ids);
+/* Protects the card list and vnpu_emu_bus_open. */
 static DEFINE_MUTEX(vnpu_emu_lock);
 static LIST_HEAD(vnpu_emu_cards);
-
-static int vnpu_bus_match(struct device *dev, const struct device_driver *drv)
-{
-	/* One kind of card, one driver. */
-	return 1;
-}
-
-const struct bus_type vnpu_bus_type = {
-	.name = "vnpu",
-	.match = vnpu_bus_match,
-};
+/* Cards may come and go through sysfs only between init and exit. */
+static bool vnpu_emu_bus_open;
 
 struct vnpu_hw *vnpu_hw_from_dev(struct device *dev)
 {
@@ -91,7 +83,7 @@ static u64 vnpu_emu_host_ram_mb(void)
 	return (u64)totalram_pages() >> (20 - PAGE_SHIFT);
 }
 
-static void vnpu_emu_fill_info(struct vnpu_hw_info *info, int id,
+static void vnpu_emu_fill_info(struct vnpu_hw_info *info, unsigned int id,
 			       const struct vnpu_emu_profile *p, u64 budget,
 			       u32 cores)
 {
@@ -113,27 +105,37 @@ static void vnpu_emu_fill_info(struct vnpu_hw_info *info, int id,
 	info->tdp_uw = p->tdp_uw;
 }
 
-static int vnpu_emu_card_plug(const struct vnpu_emu_profile *p, u64 budget,
-			      u32 cores)
+static u32 vnpu_emu_default_cores(void)
+{
+	return ai_cores ? ai_cores :
+			  min_t(u32, num_online_cpus(), VNPU_MAX_AI_CORES);
+}
+
+/* Plug card ID (-EEXIST if taken) of profile P: 0 or -errno. */
+static int vnpu_emu_card_plug(unsigned int id,
+			      const struct vnpu_emu_profile *p)
 {
 	struct vnpu_hw *hw;
-	int id, ret;
+	int ret;
 
-	id = ida_alloc_max(&vnpu_emu_ids, VNPU_MAX_DEVICES - 1, GFP_KERNEL);
-	if (id < 0)
-		return id;
+	if (id >= VNPU_MAX_DEVICES)
+		return -EINVAL;
+	ret = ida_alloc_range(&vnpu_emu_ids, id, id, GFP_KERNEL);
+	if (ret < 0)
+		return ret == -ENOSPC ? -EEXIST : ret;
 
 	hw = kzalloc(sizeof(*hw), GFP_KERNEL);
 	if (!hw) {
 		ida_free(&vnpu_emu_ids, id);
 		return -ENOMEM;
 	}
-	vnpu_emu_fill_info(&hw->info, id, p, budget, cores);
+	vnpu_emu_fill_info(&hw->info, id, p, (u64)mem_mb << 20,
+			   vnpu_emu_default_cores());
 
 	hw->dev.bus = &vnpu_bus_type;
 	hw->dev.id = id;
 	hw->dev.release = vnpu_emu_card_release;
-	dev_set_name(&hw->dev, "vnpu%d", id);
+	dev_set_name(&hw->dev, "vnpu%u", id);
 
 	/* From here on the release callback owns hw and the id. */
 	ret = device_register(&hw->dev);
@@ -141,22 +143,102 @@ static int vnpu_emu_card_plug(const struct vnpu_emu_profile *p, u64 budget,
 		put_device(&hw->dev);
 		return ret;
 	}
-
-	mutex_lock(&vnpu_emu_lock);
 	list_add_tail(&hw->node, &vnpu_emu_cards);
-	mutex_unlock(&vnpu_emu_lock);
 	return 0;
 }
+
+static void vnpu_emu_card_unplug(struct vnpu_hw *hw)
+{
+	list_del(&hw->node);
+	device_unregister(&hw->dev);
+}
+
+/* "ID [PROFILE]": plug a card, like inserting it into a hotplug slot. */
+static ssize_t new_device_store(const struct bus_type *bus, const char *buf,
+				size_t count)
+{
+	const struct vnpu_emu_profile *p;
+	char key[VNPU_HW_STR_LEN] = "";
+	unsigned int id;
+	int n, ret;
+
+	n = sscanf(buf, "%u %31s", &id, key);
+	if (n < 1 || id >= VNPU_MAX_DEVICES) {
+		pr_info("vnpu: new_device: expected \"ID [PROFILE]\" with ID 0-%d\n",
+			VNPU_MAX_DEVICES - 1);
+		return -EINVAL;
+	}
+	p = vnpu_emu_profile_find(n == 2 ? key : profile);
+	if (!p) {
+		char keys[64];
+
+		vnpu_emu_profile_keys(keys, sizeof(keys));
+		pr_info("vnpu: new_device: unknown profile '%s' (known: %s)\n",
+			n == 2 ? key : profile, keys);
+		return -EINVAL;
+	}
+
+	mutex_lock(&vnpu_emu_lock);
+	ret = vnpu_emu_bus_open ? vnpu_emu_card_plug(id, p) : -ENODEV;
+	mutex_unlock(&vnpu_emu_lock);
+	if (ret == -EEXIST)
+		pr_info("vnpu: new_device: card %u exists\n", id);
+	return ret ? ret : count;
+}
+static BUS_ATTR_WO(new_device);
+
+/* "ID": unplug a card; open files on it see -ENODEV from now on. */
+static ssize_t del_device_store(const struct bus_type *bus, const char *buf,
+				size_t count)
+{
+	struct vnpu_hw *hw;
+	unsigned int id;
+	int ret = -ENOENT;
+
+	if (sscanf(buf, "%u", &id) != 1) {
+		pr_info("vnpu: del_device: expected \"ID\"\n");
+		return -EINVAL;
+	}
+
+	mutex_lock(&vnpu_emu_lock);
+	list_for_each_entry(hw, &vnpu_emu_cards, node) {
+		if (hw->dev.id == id) {
+			vnpu_emu_card_unplug(hw);
+			ret = 0;
+			break;
+		}
+	}
+	mutex_unlock(&vnpu_emu_lock);
+	return ret ? ret : count;
+}
+static BUS_ATTR_WO(del_device);
+
+static struct attribute *vnpu_bus_attrs[] = {
+	&bus_attr_new_device.attr,
+	&bus_attr_del_device.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(vnpu_bus);
+
+static int vnpu_bus_match(struct device *dev, const struct device_driver *drv)
+{
+	/* One kind of card, one driver. */
+	return 1;
+}
+
+const struct bus_type vnpu_bus_type = {
+	.name = "vnpu",
+	.match = vnpu_bus_match,
+	.bus_groups = vnpu_bus_groups,
+};
 
 int vnpu_emu_plug_initial(void)
 {
 	const struct vnpu_emu_profile *p;
 	u64 ram_mb = vnpu_emu_host_ram_mb();
-	u64 budget_mb = mem_mb;
-	u32 cores = ai_cores ? ai_cores :
-			    min_t(u32, num_online_cpus(), VNPU_MAX_AI_CORES);
+	u32 cores = vnpu_emu_default_cores();
 	unsigned int i;
-	int ret;
+	int ret = 0;
 
 	p = vnpu_emu_profile_find(profile);
 	if (!p) {
@@ -182,30 +264,28 @@ int vnpu_emu_plug_initial(void)
 		return -EINVAL;
 	}
 
-	for (i = 0; i < num_devices; i++) {
-		ret = vnpu_emu_card_plug(p, budget_mb << 20, cores);
-		if (ret) {
+	mutex_lock(&vnpu_emu_lock);
+	for (i = 0; i < num_devices && !ret; i++) {
+		ret = vnpu_emu_card_plug(i, p);
+		if (ret)
 			pr_err("vnpu: cannot create card %u: %d\n", i, ret);
-			vnpu_emu_unplug_all();
-			return ret;
-		}
 	}
-	return 0;
+	vnpu_emu_bus_open = !ret;
+	mutex_unlock(&vnpu_emu_lock);
+	if (ret)
+		vnpu_emu_unplug_all();
+	return ret;
 }
 
 void vnpu_emu_unplug_all(void)
 {
 	struct vnpu_hw *hw, *tmp;
-	LIST_HEAD(cards);
 
 	mutex_lock(&vnpu_emu_lock);
-	list_splice_init(&vnpu_emu_cards, &cards);
+	vnpu_emu_bus_open = false;
+	list_for_each_entry_safe(hw, tmp, &vnpu_emu_cards, node)
+		vnpu_emu_card_unplug(hw);
 	mutex_unlock(&vnpu_emu_lock);
-
-	list_for_each_entry_safe(hw, tmp, &cards, node) {
-		list_del(&hw->node);
-		device_unregister(&hw->dev);
-	}
 }
 
 int vnpu_emu_bus_init(void)

@@ -4,4 +4,5 @@
 # the module unloaded.
 suite module vnpu_module_test
 suite param vnpu_param_test
+suite bus vnpu_bus_test
 suite npu-smi npu_smi_test.sh
