@@ -11,7 +11,9 @@
 
 static T256 VNPU_ALWAYS_INLINE v8sf vnpu_wscale8(uint32_t wfmt, const uint8_t *s)
 {
-	v8si e = __builtin_convertvector(*(const vnpu_v8qu_ua *)s, v8si), bits, m;
+	/* 8 bytes only: the scales of the last block end the panel */
+	v2di q = { (long long)*(const vnpu_u64_ua *)s, 0 };
+	v8si e = __builtin_ia32_pmovzxbd256((v16qi)q), bits, m;
 
 	if (wfmt == VNPU_FMT_NVFP4) {
 		bits = (v8si)((v8sf)((e & 0x7f) << 20) * 0x1p119f);
@@ -37,6 +39,7 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kint256_mt(const struct vnpu_kern *k,
 	const uint32_t wb = k->wb, chunks = wb / 8;
 	v8sf acc[VNPU_MT][2];
 
+	#pragma GCC unroll 4
 	for (uint32_t i = 0; i < mt; i++)
 		acc[i][0] = acc[i][1] = (v8sf){};
 	for (uint32_t b = 0; b < k->nblk; b++) {
@@ -47,13 +50,16 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kint256_mt(const struct vnpu_kern *k,
 		};
 		v8si is[VNPU_MT][2];
 
+		#pragma GCC unroll 4
 		for (uint32_t i = 0; i < mt; i++)
 			is[i][0] = is[i][1] = (v8si){};
 		/* two chunks at a time: 4 u8*s8 pairs per int16 stay < 2^15 */
 		for (uint32_t c = 0; c < chunks; c += 2) {
+			#pragma GCC unroll 2
 			for (uint32_t h = 0; h < 2; h++) {
 				v32qi wl[2], wh[2];
 
+				#pragma GCC unroll 2
 				for (uint32_t cc = 0; cc < 2; cc++) {
 					v8su p = *(const v8su *)(blk + (c + cc) * 64 + h * 32);
 					v32qi lo = (v32qi)(p & 0x0f0f0f0fu);
@@ -62,10 +68,12 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kint256_mt(const struct vnpu_kern *k,
 					wl[cc] = __builtin_ia32_pshufb256(lut, lo);
 					wh[cc] = __builtin_ia32_pshufb256(lut, hi);
 				}
+				#pragma GCC unroll 4
 				for (uint32_t i = 0; i < mt; i++) {
 					const int8_t *a = k->aq[i] + (size_t)b * wb + c * 8;
 					v16hi s16 = (v16hi){};
 
+					#pragma GCC unroll 2
 					for (uint32_t cc = 0; cc < 2; cc++) {
 						v8si al = (v8si){} + (int32_t)vnpu_ld32(a + cc * 8);
 						v8si ah = (v8si){} + (int32_t)vnpu_ld32(a + cc * 8 + 4);
@@ -77,11 +85,13 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kint256_mt(const struct vnpu_kern *k,
 				}
 			}
 		}
+		#pragma GCC unroll 4
 		for (uint32_t i = 0; i < mt; i++) {
 			int32_t corr = wb == 32 ?
 				k->corr[i][2 * b] + k->corr[i][2 * b + 1] : k->corr[i][b];
 			float sa = k->sa[i][b * wb / 32];
 
+			#pragma GCC unroll 2
 			for (uint32_t h = 0; h < 2; h++) {
 				v8sf t = __builtin_convertvector(is[i][h] - corr, v8sf) * sw[h];
 
@@ -90,6 +100,7 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kint256_mt(const struct vnpu_kern *k,
 			}
 		}
 	}
+	#pragma GCC unroll 4
 	for (uint32_t i = 0; i < mt; i++) {
 		*(vnpu_v8sf_ua *)(k->acc + i * 16) = acc[i][0];
 		*(vnpu_v8sf_ua *)(k->acc + i * 16 + 8) = acc[i][1];
@@ -113,6 +124,7 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kfp256_mt(const struct vnpu_kern *k,
 	const uint32_t wb = k->wb, chunks = wb / 8;
 	v8sf acc[VNPU_MT][2];
 
+	#pragma GCC unroll 4
 	for (uint32_t i = 0; i < mt; i++)
 		acc[i][0] = acc[i][1] = (v8sf){};
 	for (uint32_t b = 0; b < k->nblk; b++) {
@@ -123,6 +135,7 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kfp256_mt(const struct vnpu_kern *k,
 		};
 		v8sf p[VNPU_MT][2];
 
+		#pragma GCC unroll 4
 		for (uint32_t i = 0; i < mt; i++)
 			p[i][0] = p[i][1] = (v8sf){};
 		for (uint32_t c = 0; c < chunks; c++) {
@@ -131,10 +144,12 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kfp256_mt(const struct vnpu_kern *k,
 				*(const v8su *)(blk + c * 64 + 32),
 			};
 
+			#pragma GCC unroll 8
 			for (uint32_t j = 0; j < 8; j++) {
 				uint32_t sh = 8 * (j & 3) + 4 * (j >> 2);
 				v8sf w[2];
 
+				#pragma GCC unroll 2
 				for (uint32_t h = 0; h < 2; h++) {
 					v8si idx = (v8si)(pk[h] >> sh);
 					v8si sg = (idx << 28) & (int32_t)0x80000000;
@@ -142,18 +157,23 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kfp256_mt(const struct vnpu_kern *k,
 					/* magnitude from bits 0-2, sign from bit 3 */
 					w[h] = (v8sf)((v8si)__builtin_ia32_permvarsf256(mag, idx) | sg);
 				}
+				#pragma GCC unroll 4
 				for (uint32_t i = 0; i < mt; i++) {
 					v8sf a = (v8sf){} + k->af[i][(size_t)b * wb + c * 8 + j];
 
+					#pragma GCC unroll 2
 					for (uint32_t h = 0; h < 2; h++)
 						p[i][h] = __builtin_ia32_vfmaddps256(w[h], a, p[i][h]);
 				}
 			}
 		}
+		#pragma GCC unroll 4
 		for (uint32_t i = 0; i < mt; i++)
+			#pragma GCC unroll 2
 			for (uint32_t h = 0; h < 2; h++)
 				acc[i][h] = acc[i][h] + p[i][h] * sw[h];
 	}
+	#pragma GCC unroll 4
 	for (uint32_t i = 0; i < mt; i++) {
 		*(vnpu_v8sf_ua *)(k->acc + i * 16) = acc[i][0];
 		*(vnpu_v8sf_ua *)(k->acc + i * 16 + 8) = acc[i][1];

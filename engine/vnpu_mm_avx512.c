@@ -12,7 +12,8 @@
 /* sw_b for the 16 rows of a block (see vnpu_wscale()). */
 static T512 VNPU_ALWAYS_INLINE v16sf vnpu_wscale16(uint32_t wfmt, const uint8_t *s)
 {
-	v16si e = __builtin_convertvector(*(const vnpu_v16qu_ua *)s, v16si), bits, m;
+	v16si e = __builtin_ia32_pmovzxbd512_mask(*(const vnpu_v16qi_ua *)s,
+						   (v16si){}, 0xffff), bits, m;
 
 	if (wfmt == VNPU_FMT_NVFP4) {
 		/* E4M3 bits shifted into FP32 position, then times 2^(120-1) */
@@ -40,31 +41,55 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_mt(const struct vnpu_kern *k,
 	v16sf acc[VNPU_MT];
 	const uint32_t wb = k->wb, chunks = wb / 8;
 
+	#pragma GCC unroll 4
 	for (uint32_t i = 0; i < mt; i++)
 		acc[i] = (v16sf){};
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const uint8_t *blk = k->codes + (size_t)b * wb * 8;
 		v16sf sw = vnpu_wscale16(k->wfmt, k->scales + b * 16);
-		v16si ia[VNPU_MT], ib[VNPU_MT];
+		v16si ia[VNPU_MT], ib[VNPU_MT], ic[VNPU_MT], id[VNPU_MT];
 
+		/* the stream runs ahead of the hardware prefetcher's reach */
+		__builtin_prefetch(blk + 2048);
+		__builtin_prefetch(blk + 2048 + 64);
+		#pragma GCC unroll 4
 		for (uint32_t i = 0; i < mt; i++)
-			ia[i] = ib[i] = (v16si){};
-		for (uint32_t c = 0; c < chunks; c++) {
-			v16su p = *(const v16su *)(blk + c * 64);
-			v64qi lo = (v64qi)(p & 0x0f0f0f0fu);
-			v64qi hi = (v64qi)((p >> 4) & 0x0f0f0f0fu);
-			v64qi wl = __builtin_ia32_pshufb512_mask(lut, lo, lo, -1);
-			v64qi wh = __builtin_ia32_pshufb512_mask(lut, hi, hi, -1);
+			ia[i] = ib[i] = ic[i] = id[i] = (v16si){};
+		/* two chunks per step, four independent accumulators per row */
+		for (uint32_t c = 0; c < chunks; c += 2) {
+			v16su p0 = *(const v16su *)(blk + c * 64);
+			v16su p1 = *(const v16su *)(blk + c * 64 + 64);
+			v64qi l0 = (v64qi)(p0 & 0x0f0f0f0fu);
+			v64qi h0 = (v64qi)((p0 >> 4) & 0x0f0f0f0fu);
+			v64qi l1 = (v64qi)(p1 & 0x0f0f0f0fu);
+			v64qi h1 = (v64qi)((p1 >> 4) & 0x0f0f0f0fu);
+			v64qi wl0 = __builtin_ia32_pshufb512_mask(lut, l0, l0, -1);
+			v64qi wh0 = __builtin_ia32_pshufb512_mask(lut, h0, h0, -1);
+			v64qi wl1 = __builtin_ia32_pshufb512_mask(lut, l1, l1, -1);
+			v64qi wh1 = __builtin_ia32_pshufb512_mask(lut, h1, h1, -1);
 
+			#pragma GCC unroll 4
 			for (uint32_t i = 0; i < mt; i++) {
 				const int8_t *a = k->aq[i] + (size_t)b * wb + c * 8;
-				v16si al = (v16si){} + (int32_t)vnpu_ld32(a);
-				v16si ah = (v16si){} + (int32_t)vnpu_ld32(a + 4);
 
-				ia[i] = __builtin_ia32_vpdpbusd_v16si(ia[i], (v16si)wl, al);
-				ib[i] = __builtin_ia32_vpdpbusd_v16si(ib[i], (v16si)wh, ah);
+				ia[i] = __builtin_ia32_vpdpbusd_v16si(ia[i], (v16si)wl0,
+					(v16si){} + (int32_t)vnpu_ld32(a));
+				ib[i] = __builtin_ia32_vpdpbusd_v16si(ib[i], (v16si)wh0,
+					(v16si){} + (int32_t)vnpu_ld32(a + 4));
+				ic[i] = __builtin_ia32_vpdpbusd_v16si(ic[i], (v16si)wl1,
+					(v16si){} + (int32_t)vnpu_ld32(a + 8));
+				id[i] = __builtin_ia32_vpdpbusd_v16si(id[i], (v16si)wh1,
+					(v16si){} + (int32_t)vnpu_ld32(a + 12));
 			}
 		}
+		#pragma GCC unroll 4
+		for (uint32_t i = 0; i < mt; i++) {
+			ia[i] += ib[i];
+			ic[i] += id[i];
+			ia[i] += ic[i];
+			ib[i] = (v16si){};
+		}
+		#pragma GCC unroll 4
 		for (uint32_t i = 0; i < mt; i++) {
 			int32_t corr = wb == 32 ?
 				k->corr[i][2 * b] + k->corr[i][2 * b + 1] : k->corr[i][b];
@@ -75,6 +100,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_mt(const struct vnpu_kern *k,
 			acc[i] = acc[i] + t;
 		}
 	}
+	#pragma GCC unroll 4
 	for (uint32_t i = 0; i < mt; i++)
 		*(vnpu_v16sf_ua *)(k->acc + i * 16) = acc[i];
 }
@@ -96,6 +122,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_mt(const struct vnpu_kern *k,
 	v16sf acc[VNPU_MT];
 	const uint32_t wb = k->wb, chunks = wb / 8;
 
+	#pragma GCC unroll 4
 	for (uint32_t i = 0; i < mt; i++)
 		acc[i] = (v16sf){};
 	for (uint32_t b = 0; b < k->nblk; b++) {
@@ -103,16 +130,19 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_mt(const struct vnpu_kern *k,
 		v16sf sw = vnpu_wscale16(k->wfmt, k->scales + b * 16);
 		v16sf p[VNPU_MT];
 
+		#pragma GCC unroll 4
 		for (uint32_t i = 0; i < mt; i++)
 			p[i] = (v16sf){};
 		for (uint32_t c = 0; c < chunks; c++) {
 			v16si pk = *(const v16si *)(blk + c * 64);
 
+			#pragma GCC unroll 8
 			for (uint32_t j = 0; j < 8; j++) {
 				/* columns 8c + j: low nibbles, then high nibbles */
 				v16si idx = (v16si)((v16su)pk >> (8 * (j & 3) + 4 * (j >> 2)));
 				v16sf w = __builtin_ia32_permvarsf512_mask(lut, idx, lut, -1);
 
+				#pragma GCC unroll 4
 				for (uint32_t i = 0; i < mt; i++) {
 					float a = k->af[i][(size_t)b * wb + c * 8 + j];
 
@@ -121,9 +151,11 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_mt(const struct vnpu_kern *k,
 				}
 			}
 		}
+		#pragma GCC unroll 4
 		for (uint32_t i = 0; i < mt; i++)
 			acc[i] = acc[i] + p[i] * sw;
 	}
+	#pragma GCC unroll 4
 	for (uint32_t i = 0; i < mt; i++)
 		*(vnpu_v16sf_ua *)(k->acc + i * 16) = acc[i];
 }

@@ -20,12 +20,16 @@ typedef int32_t v16si __attribute__((vector_size(64)));
 typedef uint32_t v16su __attribute__((vector_size(64)));
 typedef char v64qi __attribute__((vector_size(64)));
 typedef uint8_t v16qu __attribute__((vector_size(16)));
+typedef char v16qi __attribute__((vector_size(16)));
 
 /* unaligned, aliasing-safe loads */
+typedef long long v2di __attribute__((vector_size(16)));
+typedef uint64_t vnpu_u64_ua __attribute__((aligned(1), may_alias));
 typedef uint32_t vnpu_u32_ua __attribute__((aligned(1), may_alias));
 typedef v8si vnpu_v8si_ua __attribute__((aligned(1), may_alias));
 typedef v16si vnpu_v16si_ua __attribute__((aligned(1), may_alias));
 typedef v16qu vnpu_v16qu_ua __attribute__((aligned(1), may_alias));
+typedef v16qi vnpu_v16qi_ua __attribute__((aligned(1), may_alias));
 typedef v8qu vnpu_v8qu_ua __attribute__((aligned(1), may_alias));
 typedef v16sf vnpu_v16sf_ua __attribute__((aligned(1), may_alias));
 typedef v8sf vnpu_v8sf_ua __attribute__((aligned(1), may_alias));
