@@ -195,7 +195,7 @@ static ssize_t del_device_store(const struct bus_type *bus, const char *buf,
 	unsigned int id;
 	int ret = -ENOENT;
 
-	if (sscanf(buf, "%u", &id) != 1) {
+	if (kstrtouint(buf, 10, &id)) {
 		pr_info("vnpu: del_device: expected \"ID\"\n");
 		return -EINVAL;
 	}
