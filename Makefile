@@ -13,6 +13,8 @@
 # to edit this file to add a test or a tool:
 #   engine/engine.mk       ENGINE_SRCS: the freestanding engine sources
 #   tests/*/tests.mk       HOST_TESTS += name, name_SRCS := ..., name_LIBS :=
+#                          HOST_SCRIPTS += path (TAP-printing scripts run on
+#                          the host with VNPU_BIN=build/host in the env)
 #                          HOST_TESTS_LONG for check-long only
 #                          VM_TESTS += name (built like host tests, run in the VM)
 #                          VM_SCRIPTS += path (TAP-printing scripts for the VM)
@@ -64,6 +66,9 @@ SAN_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 # kselftest_harness.h trips -Wclobbered under -Wextra (its setjmp in
 # __TEST_F_IMPL); it is the kernel's file, so treat it as a system header.
+# The engine promises bit-identical results everywhere: no contraction of
+# a*b+c into an FMA unless the source asks for one.
+ENGINE_CFLAGS := -ffreestanding -ffp-contract=off
 KSFT_CFLAGS = -isystem $(KSRC)/tools/testing/selftests -Wno-missing-prototypes
 
 ENGINE_SRCS :=
@@ -71,6 +76,7 @@ HOST_TESTS :=
 HOST_TESTS_LONG :=
 VM_TESTS :=
 VM_SCRIPTS :=
+HOST_SCRIPTS :=
 TOOLS :=
 -include engine/engine.mk
 -include $(sort $(wildcard tests/*/tests.mk))
@@ -133,11 +139,11 @@ endef
 
 # $(call engine_lib,FLAVOR_DIR,EXTRA_CFLAGS)
 define engine_lib
-$(1)/libvnpu_engine.a: $$(ENGINE_SRCS) $$(wildcard engine/*.h engine/include/*/*.h)
+$(1)/libvnpu_engine.a: $$(ENGINE_SRCS) $$(wildcard engine/*.h engine/include/*/*.h) engine/engine.mk
 	@mkdir -p $(1)/engine
 	$$(Q)rm -f $$@
 	$$(Q)set -e; for s in $$(ENGINE_SRCS); do \
-		$$(CC) $$(USER_CFLAGS) -ffreestanding $(2) -c $$$$s \
+		$$(CC) $$(USER_CFLAGS) $$(ENGINE_CFLAGS) $(2) -c $$$$s \
 			-o $(1)/engine/$$$$(basename $$$$s .c).o; done
 	$$(Q)ar rcs $$@ $$(patsubst %.c,$(1)/engine/%.o,$$(notdir $$(ENGINE_SRCS)))
 endef
@@ -164,10 +170,10 @@ VM_RUN = tests/vm/run --build $(B) --module $(VM_MODULE) --progs "$(VM_PROGS)"
 
 # Each part writes $(B)/results/PART.tap; `check` runs every part even when
 # one fails, then prints the one summary line (and fails if anything did).
-check-host: host-tests
-	$(Q)$(TAP_RUN) --out $(B)/results/host.tap \
+check-host: host-tests tools
+	$(Q)VNPU_BIN=$(abspath $(B)/host) $(TAP_RUN) --out $(B)/results/host.tap \
 		$(addprefix $(B)/host/,$(HOST_TESTS)) \
-		$(addprefix $(B)/host-san/,$(HOST_TESTS))
+		$(addprefix $(B)/host-san/,$(HOST_TESTS)) $(HOST_SCRIPTS)
 
 check-long: $(addprefix $(B)/host/,$(HOST_TESTS_LONG))
 	$(Q)$(TAP_RUN) --out $(B)/results/long.tap $^
