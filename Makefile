@@ -67,8 +67,9 @@ SAN_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 # kselftest_harness.h trips -Wclobbered under -Wextra (its setjmp in
 # __TEST_F_IMPL); it is the kernel's file, so treat it as a system header.
 # The engine promises bit-identical results everywhere: no contraction of
-# a*b+c into an FMA unless the source asks for one.
-ENGINE_CFLAGS := -ffreestanding -ffp-contract=off
+# a*b+c into an FMA unless the source asks for one; no loops turned into
+# memset/memcpy calls (the kernel build has no libc behind them).
+ENGINE_CFLAGS := -ffreestanding -ffp-contract=off -fno-tree-loop-distribute-patterns
 KSFT_CFLAGS = -isystem $(KSRC)/tools/testing/selftests -Wno-missing-prototypes
 
 ENGINE_SRCS :=
