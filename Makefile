@@ -64,12 +64,12 @@ USER_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Iuapi -Iengine/include -Iruntime/include $(DRM_CFLAGS) $(CFLAGS)
 SAN_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-# kselftest_harness.h trips -Wclobbered under -Wextra (its setjmp in
-# __TEST_F_IMPL); it is the kernel's file, so treat it as a system header.
 # The engine promises bit-identical results everywhere: no contraction of
 # a*b+c into an FMA unless the source asks for one; no loops turned into
 # memset/memcpy calls (the kernel build has no libc behind them).
 ENGINE_CFLAGS := -ffreestanding -ffp-contract=off -fno-tree-loop-distribute-patterns
+# kselftest_harness.h trips -Wclobbered under -Wextra (its setjmp in
+# __TEST_F_IMPL); it is the kernel's file, so treat it as a system header.
 KSFT_CFLAGS = -isystem $(KSRC)/tools/testing/selftests -Wno-missing-prototypes
 
 ENGINE_SRCS :=
