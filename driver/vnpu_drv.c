@@ -27,13 +27,17 @@ static int vnpu_open(struct drm_device *drm, struct drm_file *file)
 	if (!fpriv)
 		return -ENOMEM;
 	fpriv->vdev = to_vnpu_device(drm);
+	vnpu_vm_init(&fpriv->vm);
 	file->driver_priv = fpriv;
 	return 0;
 }
 
 static void vnpu_postclose(struct drm_device *drm, struct drm_file *file)
 {
-	kfree(file->driver_priv);
+	struct vnpu_file_priv *fpriv = file->driver_priv;
+
+	vnpu_vm_fini(&fpriv->vm);
+	kfree(fpriv);
 	file->driver_priv = NULL;
 }
 
@@ -42,14 +46,19 @@ static void vnpu_postclose(struct drm_device *drm, struct drm_file *file)
 
 static const struct drm_ioctl_desc vnpu_ioctls[] = {
 	VNPU_IOCTL(GET_PARAM, get_param, DRM_RENDER_ALLOW),
+	VNPU_IOCTL(BO_CREATE, bo_create, DRM_RENDER_ALLOW),
+	VNPU_IOCTL(BO_INFO, bo_info, DRM_RENDER_ALLOW),
+	VNPU_IOCTL(BO_WAIT, bo_wait, DRM_RENDER_ALLOW),
 };
 
 DEFINE_DRM_ACCEL_FOPS(vnpu_fops);
 
 static const struct drm_driver vnpu_drm_driver = {
-	.driver_features = DRIVER_COMPUTE_ACCEL,
+	.driver_features = DRIVER_COMPUTE_ACCEL | DRIVER_GEM,
 	.open = vnpu_open,
 	.postclose = vnpu_postclose,
+	.gem_create_object = vnpu_gem_create_object,
+	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
 	.ioctls = vnpu_ioctls,
 	.num_ioctls = ARRAY_SIZE(vnpu_ioctls),
 	.fops = &vnpu_fops,
@@ -102,6 +111,7 @@ static struct device_driver vnpu_driver = {
 	.bus = &vnpu_bus_type,
 	.probe = vnpu_probe,
 	.remove = vnpu_remove,
+	.dev_groups = vnpu_dev_groups,
 	.probe_type = PROBE_FORCE_SYNCHRONOUS,
 };
 
@@ -143,3 +153,4 @@ module_exit(vnpu_exit);
 MODULE_DESCRIPTION(DRIVER_DESC);
 MODULE_AUTHOR("The vnpu developers");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(DMA_BUF);

@@ -5,6 +5,7 @@
 #include <drm/drm_device.h>
 #include <drm/drm_file.h>
 
+#include "vnpu_gem.h"
 #include "vnpu_hw.h"
 
 #define DRIVER_NAME "vnpu"
@@ -17,25 +18,39 @@
  *	goes away with the bus device when the card is unplugged
  * @info: the card's board information, copied at probe so queries after
  *	unplug never touch the card
+ * @mem_used: bytes of device memory held by buffer objects
+ * @bo_count: buffer objects allocated on this card
  */
 struct vnpu_device {
 	struct drm_device drm;
 	struct vnpu_hw *hw;
 	struct vnpu_hw_info info;
+	atomic64_t mem_used;
+	atomic_t bo_count;
 };
 
 /**
  * struct vnpu_file_priv - per open file state
  * @vdev: the device the file was opened on
+ * @vm: the file's device address space
  */
 struct vnpu_file_priv {
 	struct vnpu_device *vdev;
+	struct vnpu_vm vm;
 };
 
 static inline struct vnpu_device *to_vnpu_device(struct drm_device *drm)
 {
 	return container_of(drm, struct vnpu_device, drm);
 }
+
+/* Largest buffer object: the whole budget (a documented uAPI limit). */
+static inline u64 vnpu_max_bo_size(const struct vnpu_device *vdev)
+{
+	return vdev->info.mem_budget;
+}
+
+extern const struct attribute_group *vnpu_dev_groups[];
 
 int vnpu_get_param_ioctl(struct drm_device *drm, void *data,
 			 struct drm_file *file);

@@ -77,6 +77,10 @@ int vnpu_get_param_ioctl(struct drm_device *drm, void *data,
 		return vnpu_param_u64(args, info->tdp_uw);
 	case DRM_VNPU_PARAM_NAME:
 		return vnpu_param_string(args, info->name);
+	case DRM_VNPU_PARAM_MAX_BO_SIZE:
+		return vnpu_param_u64(args, vnpu_max_bo_size(vdev));
+	case DRM_VNPU_PARAM_VA_BASE:
+		return vnpu_param_u64(args, VNPU_VA_BASE);
 	default:
 		drm_dbg(drm, "GET_PARAM: unknown param %u\n", args->param);
 		return -EINVAL;

@@ -21,18 +21,26 @@ extern "C" {
 /**
  * DRM_VNPU_ABI_VERSION - version of this interface
  *
- * Bumped whenever an ioctl, parameter or field is added. Userspace compares
- * it with %DRM_VNPU_PARAM_ABI_VERSION: a kernel older than the header it
- * was built against lacks the newer features.
+ * Bumped when a released interface grows (an ioctl, parameter or field is
+ * added). Userspace compares it with %DRM_VNPU_PARAM_ABI_VERSION: a kernel
+ * older than the header it was built against lacks the newer features.
  */
 #define DRM_VNPU_ABI_VERSION 1
 
 /**
  * enum drm_vnpu_ioctl_nr - ioctl numbers, offsets from %DRM_COMMAND_BASE
  * @DRM_VNPU_GET_PARAM: query a device parameter, &struct drm_vnpu_get_param
+ * @DRM_VNPU_BO_CREATE: allocate a buffer object, &struct drm_vnpu_bo_create
+ * @DRM_VNPU_BO_INFO: a buffer object's mmap offset, VA and size,
+ *	&struct drm_vnpu_bo_info
+ * @DRM_VNPU_BO_WAIT: wait for the jobs using a buffer object,
+ *	&struct drm_vnpu_bo_wait
  */
 enum drm_vnpu_ioctl_nr {
 	DRM_VNPU_GET_PARAM = 0x00,
+	DRM_VNPU_BO_CREATE = 0x01,
+	DRM_VNPU_BO_INFO = 0x02,
+	DRM_VNPU_BO_WAIT = 0x03,
 };
 
 /**
@@ -60,6 +68,8 @@ enum drm_vnpu_ioctl_nr {
  * @DRM_VNPU_PARAM_LINK_BANDWIDTH: card-to-card interconnect, bytes/s
  * @DRM_VNPU_PARAM_TDP: thermal design power, microwatts
  * @DRM_VNPU_PARAM_NAME: string, marketing name, e.g. "Atlas 350"
+ * @DRM_VNPU_PARAM_MAX_BO_SIZE: largest buffer object BO_CREATE accepts, bytes
+ * @DRM_VNPU_PARAM_VA_BASE: lowest device virtual address of a buffer object
  */
 enum drm_vnpu_param {
 	DRM_VNPU_PARAM_ABI_VERSION = 0,
@@ -77,6 +87,8 @@ enum drm_vnpu_param {
 	DRM_VNPU_PARAM_LINK_BANDWIDTH = 12,
 	DRM_VNPU_PARAM_TDP = 13,
 	DRM_VNPU_PARAM_NAME = 14,
+	DRM_VNPU_PARAM_MAX_BO_SIZE = 15,
+	DRM_VNPU_PARAM_VA_BASE = 16,
 };
 
 /**
@@ -107,8 +119,86 @@ struct drm_vnpu_get_param {
 	__u32 pad;
 };
 
+/**
+ * struct drm_vnpu_bo_create - argument of %DRM_IOCTL_VNPU_BO_CREATE
+ *
+ * Allocates device memory, zero-filled, and maps it into the calling
+ * file's device address space. The size is rounded up to the page size.
+ * A buffer object counts against the card's memory budget
+ * (%DRM_VNPU_PARAM_MEM_BUDGET) until its last handle and mapping are gone.
+ *
+ * Errors: -EINVAL for a zero size or non-zero @flags; -E2BIG for a
+ * size above %DRM_VNPU_PARAM_MAX_BO_SIZE; -ENOSPC when the budget or the
+ * device address space is exhausted; -ENOMEM.
+ */
+struct drm_vnpu_bo_create {
+	/** @size: in, bytes; out, the rounded-up size */
+	__u64 size;
+	/** @flags: in, must be 0 (no flags are defined yet) */
+	__u32 flags;
+	/** @handle: out, GEM handle of the new buffer object */
+	__u32 handle;
+	/** @va: out, device virtual address in this file's address space */
+	__u64 va;
+};
+
+/**
+ * struct drm_vnpu_bo_info - argument of %DRM_IOCTL_VNPU_BO_INFO
+ *
+ * Works for every handle of the file, including imported dma-bufs: each
+ * file maps a buffer object at its own device address.
+ *
+ * Errors: -EINVAL for non-zero @flags; -ENOENT for an unknown @handle.
+ */
+struct drm_vnpu_bo_info {
+	/** @handle: in, GEM handle */
+	__u32 handle;
+	/** @flags: in, must be 0 */
+	__u32 flags;
+	/** @mmap_offset: out, offset to mmap() on the device file */
+	__u64 mmap_offset;
+	/** @va: out, device virtual address in this file's address space */
+	__u64 va;
+	/** @size: out, bytes */
+	__u64 size;
+};
+
+/**
+ * struct drm_vnpu_bo_wait - argument of %DRM_IOCTL_VNPU_BO_WAIT
+ *
+ * Waits until every job that reads or writes the buffer object has
+ * finished, or until @timeout_ns, an absolute CLOCK_MONOTONIC time in
+ * nanoseconds (0 polls).
+ *
+ * Errors: -EINVAL for non-zero @flags or @pad; -ENOENT for an unknown
+ * @handle; -ETIME when the jobs are still running at @timeout_ns;
+ * -ERESTARTSYS/-EINTR on a signal.
+ */
+struct drm_vnpu_bo_wait {
+	/** @handle: in, GEM handle */
+	__u32 handle;
+	/** @flags: in, must be 0 */
+	__u32 flags;
+	/** @timeout_ns: in, absolute CLOCK_MONOTONIC deadline */
+	__s64 timeout_ns;
+	/**
+	 * @job_status: out, 0 when every finished job succeeded, else the
+	 * negative errno of a failed one (-EFAULT device fault, -ETIMEDOUT
+	 * hang, -ECANCELED card removed)
+	 */
+	__s32 job_status;
+	/** @pad: must be 0 */
+	__u32 pad;
+};
+
 #define DRM_IOCTL_VNPU_GET_PARAM \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VNPU_GET_PARAM, struct drm_vnpu_get_param)
+#define DRM_IOCTL_VNPU_BO_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VNPU_BO_CREATE, struct drm_vnpu_bo_create)
+#define DRM_IOCTL_VNPU_BO_INFO \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VNPU_BO_INFO, struct drm_vnpu_bo_info)
+#define DRM_IOCTL_VNPU_BO_WAIT \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VNPU_BO_WAIT, struct drm_vnpu_bo_wait)
 
 #if defined(__cplusplus)
 }
