@@ -6,14 +6,12 @@
 #define VNPU_INTERNAL_H
 
 /*
- * Never fuse a*b+c into an FMA behind our back: the generic variant cannot,
- * so a contracted SIMD variant would give different bits. Where the card's
- * arithmetic wants an FMA the code asks for one explicitly.
+ * The build passes -ffp-contract=off (never fuse a*b+c behind our back: the
+ * generic variant cannot, so a contracted SIMD variant would give other
+ * bits; where the arithmetic wants an FMA the code asks for one) and
+ * -fno-tree-loop-distribute-patterns (no memset/memcpy calls: the kernel
+ * build has no libc behind them).
  */
-#pragma GCC optimize("fp-contract=off")
-/* and never turn our copy loops into memset/memcpy calls */
-#pragma GCC optimize("no-tree-loop-distribute-patterns")
-
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

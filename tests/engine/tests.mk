@@ -15,3 +15,4 @@ engine_matmul_SRCS := tests/engine/test_matmul.c
 
 HOST_TESTS += engine_ops
 engine_ops_SRCS := tests/engine/test_ops.c
+HOST_SCRIPTS += tests/engine/vnpu_quant_test.sh
