@@ -7,10 +7,11 @@
 #include "vnpu_mm.h"
 #include <vnpu_engine/vmath.h>
 
-/* Bytes of prepared A per row: aq[k], corr[k/16], sa[k/32], af[k]. */
+/* Bytes of prepared A per row: aq[3k], corr[3k/16], sa[k/32], af[k]. */
 static size_t vnpu_arow_bytes(uint32_t k)
 {
-	size_t b = (size_t)k + (k / 16) * 4 + (k / 32) * 4 + (size_t)k * 4;
+	size_t b = (size_t)k * VNPU_NPIECE + (k / 16) * 4 * VNPU_NPIECE +
+		   (k / 32) * 4 + (size_t)k * 4;
 
 	return (b + 63) & ~(size_t)63;
 }
@@ -21,20 +22,43 @@ size_t vnpu_matmul_scratch(const struct vnpu_matmul *mm, uint32_t rows)
 	return (size_t)rows * vnpu_arow_bytes(mm->k) + 256 + 64;
 }
 
-static bool vnpu_int_path(uint32_t q)
+static bool vnpu_fp4_fmt(uint32_t f)
 {
-	return q == VNPU_FMT_MXINT8 || q == VNPU_FMT_MXFP4;
+	return f == VNPU_FMT_MXFP4 || f == VNPU_FMT_NVFP4;
+}
+
+/*
+ * Pieces of A per row in the integer path, 0 for the exact (FP32) path:
+ * integer block sums wherever they fit in int32 (see matmul.h).
+ */
+static uint32_t vnpu_int_pieces(uint32_t w_fmt, uint32_t q)
+{
+	if (q == VNPU_FMT_MXINT8 || q == VNPU_FMT_MXFP4)
+		return vnpu_fp4_fmt(w_fmt) || w_fmt == VNPU_FMT_MXFP8_E4M3;
+	if (q == VNPU_FMT_MXFP8_E4M3 && vnpu_fp4_fmt(w_fmt))
+		return VNPU_NPIECE;
+	return 0;
+}
+
+/* The integer value q_a of A element code @c and its scale exponent. */
+static int32_t vnpu_act_q(uint32_t q, const uint8_t *codes, uint32_t i)
+{
+	if (q == VNPU_FMT_MXINT8)
+		return (int8_t)codes[i];
+	if (q == VNPU_FMT_MXFP4)
+		return vnpu_e2m1_x2(codes[i / 2] >> ((i & 1) * 4));
+	return vnpu_e4m3_x512(codes[i]);
 }
 
 /* Quantize/expand one row of A into its prepared form. */
 static void vnpu_prep_row(const struct vnpu_matmul *mm, uint32_t row,
 			  uint8_t *dst, float *stage)
 {
-	uint32_t k = mm->k;
+	uint32_t k = mm->k, np = vnpu_int_pieces(mm->w_fmt, mm->a_quant);
 	int8_t *aq = (int8_t *)dst;
-	int32_t *corr = (int32_t *)(dst + k);
-	float *sa = (float *)(dst + k + (k / 16) * 4);
-	float *af = (float *)(dst + k + (k / 16) * 4 + (k / 32) * 4);
+	int32_t *corr = (int32_t *)(dst + (size_t)k * VNPU_NPIECE);
+	float *sa = (float *)((uint8_t *)corr + (k / 16) * 4 * VNPU_NPIECE);
+	float *af = sa + k / 32;
 	const uint8_t *src = (const uint8_t *)mm->a + (size_t)row * mm->lda *
 			     (mm->a_fmt == VNPU_FMT_BF16 ? 2 : 4);
 
@@ -49,33 +73,41 @@ static void vnpu_prep_row(const struct vnpu_matmul *mm, uint32_t row,
 		return;
 	for (uint32_t b = 0; b < k / 32; b++) {
 		uint8_t codes[32], sc;
+		int sh;
 
 		vnpu_quantize(mm->a_quant, af + b * 32, 32, codes, &sc, NULL, NULL);
-		if (mm->a_quant == VNPU_FMT_MXFP8_E4M3) {
+		if (!np) {
 			/* expanded back to FP32 exactly for the exact path */
 			vnpu_dequantize(mm->a_quant, codes, &sc, NULL, 32, stage);
 			for (int i = 0; i < 32; i++)
 				af[b * 32 + i] = stage[i];
 			continue;
 		}
-		for (int i = 0; i < 32; i++) {
-			if (mm->a_quant == VNPU_FMT_MXINT8)
-				aq[b * 32 + i] = (int8_t)codes[i];
-			else
-				aq[b * 32 + i] = (int8_t)vnpu_e2m1_x2(codes[i / 2] >>
-								      ((i & 1) * 4));
+		for (uint32_t i = 0; i < 32; i++) {
+			int32_t q = vnpu_act_q(mm->a_quant, codes, i);
+			int32_t mag = q < 0 ? -q : q;
+
+			/* 7-bit pieces of the magnitude, each with the sign */
+			for (uint32_t j = 0; j < np; j++) {
+				int32_t pc = np == 1 ? q : (mag >> (7 * j)) & 127;
+
+				aq[j * k + b * 32 + i] = (int8_t)(q < 0 && np > 1 ? -pc : pc);
+			}
 		}
+		sh = mm->a_quant == VNPU_FMT_MXINT8 ? 6 :
+		     mm->a_quant == VNPU_FMT_MXFP4 ? 1 : 9;
 		if (sc == 0xff)
 			sa[b] = vnpu_f32(0x7fc00000u);
 		else
-			sa[b] = vnpu_pow2f((int)sc - 127 -
-					   (mm->a_quant == VNPU_FMT_MXINT8 ? 6 : 1));
-		for (int h = 0; h < 2; h++) {
-			int32_t s = 0;
+			sa[b] = vnpu_pow2f((int)sc - 127 - sh);
+		for (uint32_t j = 0; j < np; j++) {
+			for (int h = 0; h < 2; h++) {
+				int32_t s = 0;
 
-			for (int i = 0; i < 16; i++)
-				s += aq[b * 32 + h * 16 + i];
-			corr[b * 2 + h] = 12 * s;
+				for (int i = 0; i < 16; i++)
+					s += aq[j * k + b * 32 + h * 16 + i];
+				corr[j * (k / 16) + b * 2 + h] = 12 * s;
+			}
 		}
 	}
 }
@@ -126,17 +158,20 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	uint32_t wb, pend, group;
 	uint8_t *scr;
 	float *stage, acc[VNPU_MT * 16];
-	bool ip;
+	uint32_t np, mstep;
+	bool wide;
 
 	if (!mm || !ctx || !mm->w || !mm->a || !mm->c || mm->k % 32 || !mm->k)
 		return VNPU_EINVAL;
-	if (mm->w_fmt != VNPU_FMT_MXFP4 && mm->w_fmt != VNPU_FMT_NVFP4)
+	wide = vnpu_wide_esize(mm->w_fmt);
+	if (!vnpu_fp4_fmt(mm->w_fmt) && !wide)
 		return VNPU_ENOTSUP;
 	if ((mm->a_fmt != VNPU_FMT_FP32 && mm->a_fmt != VNPU_FMT_BF16) ||
 	    (mm->c_fmt != VNPU_FMT_FP32 && mm->c_fmt != VNPU_FMT_BF16))
 		return VNPU_ENOTSUP;
-	if (mm->a_quant != VNPU_FMT_NONE && !vnpu_int_path(mm->a_quant) &&
-	    mm->a_quant != VNPU_FMT_MXFP8_E4M3)
+	if (mm->a_quant != VNPU_FMT_NONE && mm->a_quant != VNPU_FMT_MXINT8 &&
+	    mm->a_quant != VNPU_FMT_MXFP4 && mm->a_quant != VNPU_FMT_MXFP8_E4M3 &&
+	    mm->a_quant != VNPU_FMT_MXFP8_E5M2)
 		return VNPU_ENOTSUP;
 	if (m0 > m1 || m1 > mm->m || n0 > n1 || n1 > mm->n || n0 % 16 ||
 	    (n1 % 16 && n1 != mm->n) || mm->lda < mm->k || mm->ldc < mm->n)
@@ -152,16 +187,22 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	for (uint32_t i = m0; i < m1; i++)
 		vnpu_prep_row(mm, i, scr + (size_t)(i - m0) * arow, stage);
 
-	ip = vnpu_int_path(mm->a_quant);
+	np = vnpu_int_pieces(mm->w_fmt, mm->a_quant);
 	var = vnpu_engine_variant(ctx->features);
 	if (var == VNPU_VARIANT_AVX512)
-		kern = ip ? vnpu_kint_avx512 : vnpu_kfp_avx512;
+		kern = wide ? (np ? vnpu_kwint_avx512 : vnpu_kwfp_avx512) :
+			      (np ? vnpu_kint_avx512 : vnpu_kfp_avx512);
 	else if (var == VNPU_VARIANT_AVX2)
-		kern = ip ? vnpu_kint_avx2 : vnpu_kfp_avx2;
+		kern = wide ? (np ? vnpu_kwint_avx2 : vnpu_kwfp_avx2) :
+			      (np ? vnpu_kint_avx2 : vnpu_kfp_avx2);
 	else
-		kern = ip ? vnpu_kint_generic : vnpu_kfp_generic;
+		kern = wide ? (np ? vnpu_kwint_generic : vnpu_kwfp_generic) :
+			      (np ? vnpu_kint_generic : vnpu_kfp_generic);
+	/* the pieces of an E4M3 row take the kernel's row slots */
+	mstep = np > 1 ? 1 : VNPU_MT;
 
-	wb = vnpu_fmt_block(mm->w_fmt);
+	/* wide formats: blocks of 32 columns (BF16/FP32 have no scale) */
+	wb = wide ? 32 : vnpu_fmt_block(mm->w_fmt);
 	psize = vnpu_panel_size(mm->w_fmt, VNPU_PANEL_ROWS, mm->k);
 	pend = (n1 + 15) / 16;
 	/* keep a group of panels in L2 while all rows of A pass over it */
@@ -171,27 +212,35 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	for (uint32_t p0 = n0 / 16; p0 < pend; p0 += group) {
 		uint32_t pe = p0 + group < pend ? p0 + group : pend;
 
-		for (uint32_t m = m0; m < m1; m += VNPU_MT) {
-			uint32_t mt = m1 - m < VNPU_MT ? m1 - m : VNPU_MT;
+		for (uint32_t m = m0; m < m1; m += mstep) {
+			uint32_t mt = m1 - m < mstep ? m1 - m : mstep;
 			struct vnpu_kern k = {
 				.nblk = mm->k / wb, .wb = wb, .wfmt = mm->w_fmt,
-				.mt = mt, .acc = acc,
+				.mt = mt, .np = np ? np : 1, .acc = acc,
 			};
+			size_t ck = (size_t)mm->k / 16 * 4;
 
 			for (uint32_t i = 0; i < mt; i++) {
 				uint8_t *row = scr + (size_t)(m + i - m0) * arow;
+				uint8_t *sa = row + (size_t)mm->k * VNPU_NPIECE +
+					      ck * VNPU_NPIECE;
 
 				k.aq[i] = (const int8_t *)row;
-				k.corr[i] = (const int32_t *)(row + mm->k);
-				k.sa[i] = (const float *)(row + mm->k + (mm->k / 16) * 4);
-				k.af[i] = (const float *)(row + mm->k + (mm->k / 16) * 4 +
-							  (mm->k / 32) * 4);
+				k.corr[i] = (const int32_t *)(row + (size_t)mm->k *
+							      VNPU_NPIECE);
+				k.sa[i] = (const float *)sa;
+				k.af[i] = (const float *)sa + mm->k / 32;
+			}
+			for (uint32_t j = 1; j < k.np; j++) {
+				k.aq[j] = k.aq[0] + (size_t)j * mm->k;
+				k.corr[j] = k.corr[0] + (size_t)j * mm->k / 16;
 			}
 			for (uint32_t p = p0; p < pe; p++) {
 				uint32_t nt = n1 - p * 16 < 16 ? n1 - p * 16 : 16;
 
 				k.codes = (const uint8_t *)mm->w + p * psize;
-				k.scales = k.codes + vnpu_panel_codes_bytes(mm->k);
+				k.scales = k.codes + vnpu_panel_codes_bytes_fmt(mm->w_fmt,
+										mm->k);
 				kern(&k);
 				vnpu_epilogue(mm, acc, m, mt, p * 16, nt);
 			}
@@ -202,6 +251,14 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 
 /* ---- generic kernels: the definition ------------------------------- */
 
+/* q_a of row i, column kk, put together from its pieces. */
+static int32_t vnpu_kern_aq(const struct vnpu_kern *k, uint32_t i, size_t kk)
+{
+	if (k->np == 1)
+		return k->aq[i][kk];
+	return k->aq[0][kk] + 128 * k->aq[1][kk] + 16384 * k->aq[2][kk];
+}
+
 void vnpu_kint_generic(const struct vnpu_kern *k)
 {
 	for (uint32_t i = 0; i < k->mt; i++) {
@@ -210,13 +267,14 @@ void vnpu_kint_generic(const struct vnpu_kern *k)
 
 			for (uint32_t b = 0; b < k->nblk; b++) {
 				const uint8_t *blk = k->codes + (size_t)b * k->wb * 8;
-				const int8_t *a = k->aq[i] + (size_t)b * k->wb;
+				size_t kb = (size_t)b * k->wb;
 				float sw = vnpu_wscale(k->wfmt, k->scales[b * 16 + r]);
-				float sa = k->sa[i][b * k->wb / 32];
+				float sa = k->sa[i][kb / 32];
 				int32_t s = 0;
 
 				for (uint32_t kk = 0; kk < k->wb; kk++)
-					s += vnpu_e2m1_x2(vnpu_panel_nib(blk, r, kk)) * a[kk];
+					s += vnpu_e2m1_x2(vnpu_panel_nib(blk, r, kk)) *
+					     vnpu_kern_aq(k, i, kb + kk);
 				acc = acc + ((float)s * sw) * sa;
 			}
 			k->acc[i * 16 + r] = acc;
@@ -261,6 +319,63 @@ void vnpu_kfp_generic(const struct vnpu_kern *k)
 				for (uint32_t kk = 0; kk < k->wb; kk++)
 					p = vnpu_fmaf_soft((float)vnpu_e2m1_x2(
 						vnpu_panel_nib(blk, r, kk)), a[kk], p);
+				acc = acc + p * sw;
+			}
+			k->acc[i * 16 + r] = acc;
+		}
+	}
+}
+
+/* ---- wide weights (MXFP8, BF16, FP32) -------------------------------- */
+
+/* E4M3 weights, integer A: I_b exact in int32, a NaN code poisons T_b. */
+void vnpu_kwint_generic(const struct vnpu_kern *k)
+{
+	for (uint32_t i = 0; i < k->mt; i++) {
+		for (uint32_t r = 0; r < 16; r++) {
+			float acc = 0.0f;
+
+			for (uint32_t b = 0; b < k->nblk; b++) {
+				const uint8_t *blk = k->codes + (size_t)b * 32 * 16;
+				float sw = vnpu_wscale(k->wfmt, k->scales[b * 16 + r]) *
+					   0x1p-9f;
+				float sa = k->sa[i][b], t;
+				bool nan = false;
+				int32_t s = 0;
+
+				for (uint32_t kk = 0; kk < 32; kk++) {
+					uint8_t c = blk[kk * 16 + r];
+
+					nan |= vnpu_e4m3_isnan(c);
+					s += vnpu_e4m3_x512(c) * vnpu_kern_aq(k, i, b * 32 + kk);
+				}
+				t = ((float)s * sw) * sa;
+				acc = acc + (nan ? vnpu_f32(0x7fc00000u) : t);
+			}
+			k->acc[i * 16 + r] = acc;
+		}
+	}
+}
+
+/* Exact activations: p = fma(w, a, p) in K order per 32-column block. */
+void vnpu_kwfp_generic(const struct vnpu_kern *k)
+{
+	uint32_t es = vnpu_wide_esize(k->wfmt);
+
+	for (uint32_t i = 0; i < k->mt; i++) {
+		for (uint32_t r = 0; r < 16; r++) {
+			float acc = 0.0f;
+
+			for (uint32_t b = 0; b < k->nblk; b++) {
+				const uint8_t *blk = k->codes + (size_t)b * 32 * 16 * es;
+				const float *a = k->af[i] + (size_t)b * 32;
+				float sw = es == 1 ? vnpu_wscale(k->wfmt, k->scales[b * 16 + r]) :
+					   1.0f;
+				float p = 0.0f;
+
+				for (uint32_t kk = 0; kk < 32; kk++)
+					p = vnpu_fmaf_soft(vnpu_wide_elem(k->wfmt, blk + kk * 16 * es, r),
+							   a[kk], p);
 				acc = acc + p * sw;
 			}
 			k->acc[i * 16 + r] = acc;

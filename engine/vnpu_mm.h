@@ -7,10 +7,19 @@
 #include <vnpu_engine/matmul.h>
 
 #define VNPU_MT 4	/* rows of A per kernel call */
+/*
+ * MXFP8 E4M3 activations in the integer path: q = E4M3 * 2^9 has 18 bits,
+ * split into three int8 pieces (7 bits of magnitude each, with the sign)
+ * so the byte dot-product instructions can form the exact block sum
+ * I = I0 + 2^7 * I1 + 2^14 * I2.
+ */
+#define VNPU_NPIECE 3
 
 /**
  * struct vnpu_kern - one kernel call: one weight panel against mt rows of A.
  * @codes/@scales: the panel's two regions. @nblk: W blocks; @wb: 32 or 16.
+ * @np: int path: pieces per A row (1, or VNPU_NPIECE for E4M3 A, then
+ *	mt is 1 and aq[j], corr[j] are the pieces of row 0).
  * @aq: int path: quantized A rows (int8, K each).
  * @corr: int path: 12 * sum of q_a per 16 columns (undoes the +12 offset the
  *	  SIMD kernels add to k_w so it is unsigned).
@@ -21,7 +30,7 @@
 struct vnpu_kern {
 	const uint8_t *codes;
 	const uint8_t *scales;
-	uint32_t nblk, wb, wfmt, mt;
+	uint32_t nblk, wb, wfmt, mt, np;
 	const int8_t *aq[VNPU_MT];
 	const int32_t *corr[VNPU_MT];
 	const float *sa[VNPU_MT];
@@ -32,6 +41,14 @@ struct vnpu_kern {
 /* W block scale factor sw_b (see matmul.h). */
 static inline float vnpu_wscale(uint32_t wfmt, uint8_t s)
 {
+	if (wfmt == VNPU_FMT_MXFP8_E4M3 || wfmt == VNPU_FMT_MXFP8_E5M2) {
+		/* 2^(s - 127), a NaN for 0xff; only the exact path uses it */
+		if (s == 0xff)
+			return vnpu_f32(0x7fc00000u);
+		return vnpu_pow2f((int)s - 127);
+	}
+	if (wfmt != VNPU_FMT_MXFP4 && wfmt != VNPU_FMT_NVFP4)
+		return 1.0f;	/* BF16, FP32: no block scale */
 	if (wfmt == VNPU_FMT_NVFP4) {
 		if ((s & 0x7f) == 0x7f)
 			return vnpu_f32(0x7fc00000u);
@@ -60,9 +77,64 @@ static inline uint32_t vnpu_panel_nib(const uint8_t *blk, uint32_t r, uint32_t k
 	return (kk & 4) ? byte >> 4 : byte & 15u;
 }
 
+/* E4M3 code as the integer E4M3 * 2^9 (18 bits); NaN codes give 0. */
+static inline int32_t vnpu_e4m3_x512(uint8_t c)
+{
+	uint32_t e = (c >> 3) & 15, m = c & 7, k;
+
+	if ((c & 0x7f) == 0x7f)
+		return 0;
+	k = e ? (8 | m) << (e - 1) : m;
+	return (c & 0x80) ? -(int32_t)k : (int32_t)k;
+}
+
+static inline bool vnpu_e4m3_isnan(uint8_t c)
+{
+	return (c & 0x7f) == 0x7f;
+}
+
+/* Wide weight formats: element bytes in the column-major panel (or 0). */
+static inline uint32_t vnpu_wide_esize(uint32_t wfmt)
+{
+	switch (wfmt) {
+	case VNPU_FMT_MXFP8_E4M3: case VNPU_FMT_MXFP8_E5M2:
+		return 1;
+	case VNPU_FMT_BF16:
+		return 2;
+	case VNPU_FMT_FP32:
+		return 4;
+	}
+	return 0;
+}
+
+static inline size_t vnpu_panel_codes_bytes_fmt(uint32_t wfmt, uint32_t k)
+{
+	uint32_t es = vnpu_wide_esize(wfmt);
+
+	/* 16 rows * k columns, 4 bits or es bytes each */
+	return es ? (size_t)k * 16 * es : (size_t)k * 8;
+}
+
 static inline size_t vnpu_panel_codes_bytes(uint32_t k)
 {
 	return (size_t)k * 8;	/* 16 rows * k columns / 2 */
+}
+
+/* Exact value of a wide-format weight element (row r of column @col). */
+static inline float vnpu_wide_elem(uint32_t wfmt, const uint8_t *col, uint32_t r)
+{
+	switch (wfmt) {
+	case VNPU_FMT_MXFP8_E4M3:
+		return vnpu_f32(vnpu_e4m3_to_fp32(col[r]));
+	case VNPU_FMT_MXFP8_E5M2:
+		return vnpu_f32(vnpu_e5m2_to_fp32(col[r]));
+	case VNPU_FMT_BF16:
+		return vnpu_f32((uint32_t)(col[2 * r] | col[2 * r + 1] << 8) << 16);
+	default:
+		return vnpu_f32((uint32_t)col[4 * r] | (uint32_t)col[4 * r + 1] << 8 |
+				(uint32_t)col[4 * r + 2] << 16 |
+				(uint32_t)col[4 * r + 3] << 24);
+	}
 }
 
 void vnpu_kint_generic(const struct vnpu_kern *k);
@@ -71,6 +143,13 @@ void vnpu_kint_avx2(const struct vnpu_kern *k);
 void vnpu_kfp_avx2(const struct vnpu_kern *k);
 void vnpu_kint_avx512(const struct vnpu_kern *k);
 void vnpu_kfp_avx512(const struct vnpu_kern *k);
+/* wide weights (MXFP8, BF16, FP32): column-major panels */
+void vnpu_kwint_generic(const struct vnpu_kern *k);
+void vnpu_kwfp_generic(const struct vnpu_kern *k);
+void vnpu_kwint_avx2(const struct vnpu_kern *k);
+void vnpu_kwfp_avx2(const struct vnpu_kern *k);
+void vnpu_kwint_avx512(const struct vnpu_kern *k);
+void vnpu_kwfp_avx512(const struct vnpu_kern *k);
 
 /* fma(a, b, c) with one rounding, in portable C (generic variant). */
 float vnpu_fmaf_soft(float a, float b, float c);

@@ -28,9 +28,11 @@ static T256 VNPU_ALWAYS_INLINE v8sf vnpu_wscale8(uint32_t wfmt, const uint8_t *s
 	return (v8sf)((bits & ~m) | (0x7fc00000 & m));
 }
 
+/* @nv row slots of int8 A, @np pieces per row (see the AVX-512 kernel). */
 static T256 VNPU_ALWAYS_INLINE void vnpu_kint256_mt(const struct vnpu_kern *k,
-						    const uint32_t mt)
+						    const uint32_t nv, const uint32_t np)
 {
+	const uint32_t mt = nv / np;
 	const v32qi lut = {
 		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
 		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
@@ -51,7 +53,7 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kint256_mt(const struct vnpu_kern *k,
 		v8si is[VNPU_MT][2];
 
 		#pragma GCC unroll 4
-		for (uint32_t i = 0; i < mt; i++)
+		for (uint32_t i = 0; i < nv; i++)
 			is[i][0] = is[i][1] = (v8si){};
 		/* two chunks at a time: 4 u8*s8 pairs per int16 stay < 2^15 */
 		for (uint32_t c = 0; c < chunks; c += 2) {
@@ -69,7 +71,7 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kint256_mt(const struct vnpu_kern *k,
 					wh[cc] = __builtin_ia32_pshufb256(lut, hi);
 				}
 				#pragma GCC unroll 4
-				for (uint32_t i = 0; i < mt; i++) {
+				for (uint32_t i = 0; i < nv; i++) {
 					const int8_t *a = k->aq[i] + (size_t)b * wb + c * 8;
 					v16hi s16 = (v16hi){};
 
@@ -86,14 +88,25 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kint256_mt(const struct vnpu_kern *k,
 			}
 		}
 		#pragma GCC unroll 4
-		for (uint32_t i = 0; i < mt; i++) {
+		for (uint32_t i = 0; i < nv; i++) {
 			int32_t corr = wb == 32 ?
 				k->corr[i][2 * b] + k->corr[i][2 * b + 1] : k->corr[i][b];
+
+			is[i][0] -= corr;
+			is[i][1] -= corr;
+		}
+		if (np > 1) {	/* exact: |I| < 2^27 */
+			#pragma GCC unroll 2
+			for (uint32_t h = 0; h < 2; h++)
+				is[0][h] = is[0][h] + (is[1][h] << 7) + (is[2][h] << 14);
+		}
+		#pragma GCC unroll 4
+		for (uint32_t i = 0; i < mt; i++) {
 			float sa = k->sa[i][b * wb / 32];
 
 			#pragma GCC unroll 2
 			for (uint32_t h = 0; h < 2; h++) {
-				v8sf t = __builtin_convertvector(is[i][h] - corr, v8sf) * sw[h];
+				v8sf t = __builtin_convertvector(is[i][h], v8sf) * sw[h];
 
 				t = t * sa;
 				acc[i][h] = acc[i][h] + t;
@@ -109,11 +122,15 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kint256_mt(const struct vnpu_kern *k,
 
 T256 void vnpu_kint_avx2(const struct vnpu_kern *k)
 {
+	if (k->np > 1) {
+		vnpu_kint256_mt(k, VNPU_NPIECE, VNPU_NPIECE);
+		return;
+	}
 	switch (k->mt) {
-	case 1: vnpu_kint256_mt(k, 1); break;
-	case 2: vnpu_kint256_mt(k, 2); break;
-	case 3: vnpu_kint256_mt(k, 3); break;
-	default: vnpu_kint256_mt(k, 4); break;
+	case 1: vnpu_kint256_mt(k, 1, 1); break;
+	case 2: vnpu_kint256_mt(k, 2, 1); break;
+	case 3: vnpu_kint256_mt(k, 3, 1); break;
+	default: vnpu_kint256_mt(k, 4, 1); break;
 	}
 }
 

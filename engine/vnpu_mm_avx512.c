@@ -29,9 +29,14 @@ static T512 VNPU_ALWAYS_INLINE v16sf vnpu_wscale16(uint32_t wfmt, const uint8_t 
 	return (v16sf)((bits & ~m) | (0x7fc00000 & m));
 }
 
+/*
+ * @nv rows of int8 A (row slots); @np pieces per A row: with 3 pieces the
+ * slots hold one E4M3 row's pieces, joined exactly before the FP32 steps.
+ */
 static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_mt(const struct vnpu_kern *k,
-						    const uint32_t mt)
+						    const uint32_t nv, const uint32_t np)
 {
+	const uint32_t mt = nv / np;
 	const v64qi lut = {
 		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
 		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
@@ -53,7 +58,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_mt(const struct vnpu_kern *k,
 		__builtin_prefetch(blk + 2048);
 		__builtin_prefetch(blk + 2048 + 64);
 		#pragma GCC unroll 4
-		for (uint32_t i = 0; i < mt; i++)
+		for (uint32_t i = 0; i < nv; i++)
 			ia[i] = ib[i] = ic[i] = id[i] = (v16si){};
 		/* two chunks per step, four independent accumulators per row */
 		for (uint32_t c = 0; c < chunks; c += 2) {
@@ -69,7 +74,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_mt(const struct vnpu_kern *k,
 			v64qi wh1 = __builtin_ia32_pshufb512_mask(lut, h1, h1, -1);
 
 			#pragma GCC unroll 4
-			for (uint32_t i = 0; i < mt; i++) {
+			for (uint32_t i = 0; i < nv; i++) {
 				const int8_t *a = k->aq[i] + (size_t)b * wb + c * 8;
 
 				ia[i] = __builtin_ia32_vpdpbusd_v16si(ia[i], (v16si)wl0,
@@ -83,18 +88,17 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_mt(const struct vnpu_kern *k,
 			}
 		}
 		#pragma GCC unroll 4
-		for (uint32_t i = 0; i < mt; i++) {
-			ia[i] += ib[i];
-			ic[i] += id[i];
-			ia[i] += ic[i];
-			ib[i] = (v16si){};
-		}
-		#pragma GCC unroll 4
-		for (uint32_t i = 0; i < mt; i++) {
+		for (uint32_t i = 0; i < nv; i++) {
 			int32_t corr = wb == 32 ?
 				k->corr[i][2 * b] + k->corr[i][2 * b + 1] : k->corr[i][b];
-			v16si s = (ia[i] + ib[i]) - corr;
-			v16sf t = __builtin_convertvector(s, v16sf) * sw;
+
+			ia[i] = ((ia[i] + ib[i]) + (ic[i] + id[i])) - corr;
+		}
+		if (np > 1)	/* exact: |I| < 2^27 */
+			ia[0] = ia[0] + (ia[1] << 7) + (ia[2] << 14);
+		#pragma GCC unroll 4
+		for (uint32_t i = 0; i < mt; i++) {
+			v16sf t = __builtin_convertvector(ia[i], v16sf) * sw;
 
 			t = t * k->sa[i][b * wb / 32];
 			acc[i] = acc[i] + t;
@@ -107,11 +111,15 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_mt(const struct vnpu_kern *k,
 
 T512 void vnpu_kint_avx512(const struct vnpu_kern *k)
 {
+	if (k->np > 1) {
+		vnpu_kint512_mt(k, VNPU_NPIECE, VNPU_NPIECE);
+		return;
+	}
 	switch (k->mt) {
-	case 1: vnpu_kint512_mt(k, 1); break;
-	case 2: vnpu_kint512_mt(k, 2); break;
-	case 3: vnpu_kint512_mt(k, 3); break;
-	default: vnpu_kint512_mt(k, 4); break;
+	case 1: vnpu_kint512_mt(k, 1, 1); break;
+	case 2: vnpu_kint512_mt(k, 2, 1); break;
+	case 3: vnpu_kint512_mt(k, 3, 1); break;
+	default: vnpu_kint512_mt(k, 4, 1); break;
 	}
 }
 

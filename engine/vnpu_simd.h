@@ -21,6 +21,10 @@ typedef uint32_t v16su __attribute__((vector_size(64)));
 typedef char v64qi __attribute__((vector_size(64)));
 typedef uint8_t v16qu __attribute__((vector_size(16)));
 typedef char v16qi __attribute__((vector_size(16)));
+typedef int16_t v16hi_512 __attribute__((vector_size(32)));
+typedef uint16_t v16hu __attribute__((vector_size(32)));
+typedef int16_t v8hi __attribute__((vector_size(16)));
+typedef uint16_t v8hu __attribute__((vector_size(16)));
 
 /* unaligned, aliasing-safe loads */
 typedef long long v2di __attribute__((vector_size(16)));
@@ -33,6 +37,8 @@ typedef v16qi vnpu_v16qi_ua __attribute__((aligned(1), may_alias));
 typedef v8qu vnpu_v8qu_ua __attribute__((aligned(1), may_alias));
 typedef v16sf vnpu_v16sf_ua __attribute__((aligned(1), may_alias));
 typedef v8sf vnpu_v8sf_ua __attribute__((aligned(1), may_alias));
+typedef v16hu vnpu_v16hu_ua __attribute__((aligned(1), may_alias));
+typedef v8hu vnpu_v8hu_ua __attribute__((aligned(1), may_alias));
 
 static inline uint32_t vnpu_ld32(const void *p)
 {

@@ -43,27 +43,58 @@ static inline void mm_fill(float *x, size_t n, uint64_t seed, float spread)
 	}
 }
 
+/* Bytes per element of a weight's codes plane (FP4: 0, two per byte). */
+static inline uint32_t mm_w_esize(uint32_t fmt)
+{
+	switch (fmt) {
+	case VNPU_FMT_MXFP4: case VNPU_FMT_NVFP4:
+		return 0;
+	case VNPU_FMT_BF16:
+		return 2;
+	case VNPU_FMT_FP32:
+		return 4;
+	default:
+		return 1;
+	}
+}
+
+static inline size_t mm_w_code_bytes(uint32_t fmt, size_t cnt)
+{
+	uint32_t es = mm_w_esize(fmt);
+
+	return es ? cnt * es : cnt / 2;
+}
+
+/* Quantize (or round to BF16, or copy) src into w's planes and pack it. */
 static inline int mm_w_make(struct mm_w *w, uint32_t fmt, uint32_t n, uint32_t k,
 			    const float *src)
 {
 	uint32_t bs = vnpu_fmt_block(fmt);
+	size_t cnt = (size_t)n * k;
 
 	w->fmt = fmt;
 	w->n = n;
 	w->k = k;
-	w->codes = calloc((size_t)n * k / 2, 1);
-	w->scales = calloc((size_t)n * k / bs, 1);
+	w->codes = calloc(mm_w_code_bytes(fmt, cnt), 1);
+	w->scales = calloc(cnt / bs + 1, 1);
 	w->panel = aligned_alloc(64, (vnpu_panel_size(fmt, n, k) + 63) & ~(size_t)63);
-	w->deq = malloc(sizeof(float) * (size_t)n * k);
+	w->deq = malloc(sizeof(float) * cnt);
 	w->tscale = 1.0f;
+	if (fmt == VNPU_FMT_BF16 || fmt == VNPU_FMT_FP32) {
+		if (vnpu_convert(fmt, w->codes, VNPU_FMT_FP32, src, cnt) ||
+		    vnpu_convert(VNPU_FMT_FP32, w->deq, fmt, w->codes, cnt))
+			return -1;
+		return vnpu_panel_pack(fmt, w->codes, NULL, n, k, w->panel);
+	}
 	if (fmt == VNPU_FMT_NVFP4)
-		vnpu_nvfp4_tensor_scale(src, (size_t)n * k, &w->tscale);
+		vnpu_nvfp4_tensor_scale(src, cnt, &w->tscale);
 	for (uint32_t r = 0; r < n; r++) {
-		if (vnpu_quantize(fmt, src + (size_t)r * k, k, w->codes + (size_t)r * k / 2,
+		if (vnpu_quantize(fmt, src + (size_t)r * k, k,
+				  w->codes + mm_w_code_bytes(fmt, (size_t)r * k),
 				  w->scales + (size_t)r * k / bs, &w->tscale, NULL))
 			return -1;
 	}
-	if (vnpu_dequantize(fmt, w->codes, w->scales, &w->tscale, (size_t)n * k, w->deq))
+	if (vnpu_dequantize(fmt, w->codes, w->scales, &w->tscale, cnt, w->deq))
 		return -1;
 	return vnpu_panel_pack(fmt, w->codes, w->scales, n, k, w->panel);
 }

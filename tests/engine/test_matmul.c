@@ -156,15 +156,17 @@ static void check_case(struct __test_metadata *_metadata, const struct mm_case *
 	}
 	/* accuracy against FP64 from the exact operands (no act, FP32 out) */
 	if (c->act == VNPU_ACT_NONE && c->c_fmt == VNPU_FMT_FP32) {
-		uint32_t wb = vnpu_fmt_block(c->w_fmt);
+		uint32_t wb = vnpu_fmt_block(c->w_fmt) < 16 ? 32 : vnpu_fmt_block(c->w_fmt);
 		float *wx = malloc(sizeof(float) * c->n * c->k);
 		float one = 1.0f;
 		double worst = 0;
 
 		/* NVFP4: E2M1 * E4M3 exactly, times the tensor scale in double */
-		vnpu_dequantize(c->w_fmt, o.w.codes, o.w.scales,
-				c->w_fmt == VNPU_FMT_NVFP4 ? &one : &o.w.tscale,
-				(size_t)c->n * c->k, wx);
+		if (c->w_fmt == VNPU_FMT_NVFP4)
+			vnpu_dequantize(c->w_fmt, o.w.codes, o.w.scales, &one,
+					(size_t)c->n * c->k, wx);
+		else
+			memcpy(wx, o.w.deq, sizeof(float) * c->n * c->k);
 		for (uint32_t i = 0; i < c->m; i++) {
 			for (uint32_t j = 0; j < c->n; j++) {
 				double s = 0, mag = 0, ts = c->w_fmt == VNPU_FMT_NVFP4 ?
@@ -220,6 +222,207 @@ TEST(mxfp4_and_nvfp4_all_activation_paths_agree_across_variants_and_threads)
 			c.a_fmt = VNPU_FMT_BF16;
 			c.bias = true;
 			check_case(_metadata, &c, seed++);
+		}
+	}
+}
+
+static const uint32_t all_w[] = {
+	VNPU_FMT_MXFP4, VNPU_FMT_NVFP4, VNPU_FMT_MXFP8_E4M3, VNPU_FMT_MXFP8_E5M2,
+	VNPU_FMT_BF16, VNPU_FMT_FP32,
+};
+static const uint32_t all_aq[] = {
+	VNPU_FMT_NONE, VNPU_FMT_MXINT8, VNPU_FMT_MXFP4, VNPU_FMT_MXFP8_E4M3,
+	VNPU_FMT_MXFP8_E5M2,
+};
+
+TEST(every_weight_and_activation_format_agrees_across_variants_and_threads)
+{
+	uint64_t seed = 100;
+
+	for (size_t w = 0; w < 6; w++) {
+		for (size_t q = 0; q < 5; q++) {
+			struct mm_case c = {
+				.m = 6, .n = 37, .k = 96, .w_fmt = all_w[w],
+				.a_fmt = q & 1 ? VNPU_FMT_BF16 : VNPU_FMT_FP32,
+				.a_quant = all_aq[q], .c_fmt = VNPU_FMT_FP32,
+				.bias = q == 2,
+			};
+
+			check_case(_metadata, &c, seed++);
+		}
+	}
+}
+
+/* ---- the documented arithmetic, written out from matmul.h ------------- */
+
+static float f32_of(uint32_t u)
+{
+	float f;
+
+	memcpy(&f, &u, 4);
+	return f;
+}
+
+static bool ref_int_path(uint32_t wf, uint32_t aq)
+{
+	bool fp4 = wf == VNPU_FMT_MXFP4 || wf == VNPU_FMT_NVFP4;
+
+	if (aq == VNPU_FMT_MXINT8 || aq == VNPU_FMT_MXFP4)
+		return fp4 || wf == VNPU_FMT_MXFP8_E4M3;
+	return aq == VNPU_FMT_MXFP8_E4M3 && fp4;
+}
+
+/* Weight element (row r, column k) as k_w: 2 * E2M1, or the element value
+ * (times 2^9 for E4M3 in the integer path). */
+static double ref_kw(const struct mm_w *w, uint32_t r, uint32_t k, bool ip)
+{
+	size_t i = (size_t)r * w->k + k;
+	uint8_t nib;
+
+	switch (w->fmt) {
+	case VNPU_FMT_MXFP4: case VNPU_FMT_NVFP4:
+		nib = (w->codes[i / 2] >> ((i & 1) * 4)) & 15;
+		return 2.0 * f32_of(vnpu_e2m1_to_fp32(nib));
+	case VNPU_FMT_MXFP8_E4M3:
+		return f32_of(vnpu_e4m3_to_fp32(w->codes[i])) * (ip ? 512.0 : 1.0);
+	case VNPU_FMT_MXFP8_E5M2:
+		return f32_of(vnpu_e5m2_to_fp32(w->codes[i]));
+	case VNPU_FMT_BF16:
+		return f32_of((uint32_t)((uint16_t *)w->codes)[i] << 16);
+	default:
+		return ((float *)w->codes)[i];
+	}
+}
+
+/* sw_b of row r, block b (MXFP4 and NVFP4 fold the 1/2 of k_w in). */
+static float ref_sw(const struct mm_w *w, uint32_t r, uint32_t b, bool ip)
+{
+	uint32_t bs = vnpu_fmt_block(w->fmt);
+	uint8_t s = w->scales[(size_t)r * (w->k / bs) + b];
+
+	switch (w->fmt) {
+	case VNPU_FMT_NVFP4:
+		return f32_of(vnpu_e4m3_to_fp32(s)) * 0.5f;
+	case VNPU_FMT_MXFP4:
+		return s == 0xff ? NAN : ldexpf(1.0f, s - 128);
+	case VNPU_FMT_MXFP8_E4M3: case VNPU_FMT_MXFP8_E5M2:
+		return s == 0xff ? NAN : ldexpf(1.0f, s - 127 - (ip ? 9 : 0));
+	default:
+		return 1.0f;
+	}
+}
+
+/* Returns false if an integer block sum would not fit int32. */
+static bool ref_card(const struct mm_ops *o, float *out)
+{
+	bool fits = true;
+	const struct mm_case *c = &o->c;
+	bool ip = ref_int_path(c->w_fmt, c->a_quant);
+	uint32_t wb = vnpu_fmt_block(c->w_fmt) < 16 ? 32 : vnpu_fmt_block(c->w_fmt);
+	float *ain = malloc(sizeof(float) * c->k);
+	int64_t *qa = malloc(sizeof(int64_t) * c->k);
+	float *sa = malloc(sizeof(float) * c->k / 32);
+
+	for (uint32_t i = 0; i < c->m; i++) {
+		/* A as given (BF16 widened), then its integer codes and scales */
+		for (uint32_t kk = 0; kk < c->k; kk++)
+			ain[kk] = c->a_fmt == VNPU_FMT_BF16 ?
+				  f32_of((uint32_t)o->a16[(size_t)i * c->k + kk] << 16) :
+				  o->a32[(size_t)i * c->k + kk];
+		for (uint32_t b = 0; ip && b < c->k / 32; b++) {
+			uint8_t codes[32], sc;
+			int sh = c->a_quant == VNPU_FMT_MXINT8 ? 6 :
+				 c->a_quant == VNPU_FMT_MXFP4 ? 1 : 9;
+
+			vnpu_quantize(c->a_quant, ain + b * 32, 32, codes, &sc, NULL, NULL);
+			sa[b] = sc == 0xff ? NAN : ldexpf(1.0f, (int)sc - 127 - sh);
+			for (uint32_t kk = 0; kk < 32; kk++) {
+				int64_t q;
+
+				if (c->a_quant == VNPU_FMT_MXINT8)
+					q = (int8_t)codes[kk];
+				else if (c->a_quant == VNPU_FMT_MXFP4)
+					q = (int64_t)(2 * f32_of(vnpu_e2m1_to_fp32(
+						codes[kk / 2] >> ((kk & 1) * 4) & 15)));
+				else
+					q = (int64_t)(512.0 * f32_of(vnpu_e4m3_to_fp32(codes[kk])));
+				qa[b * 32 + kk] = q;
+			}
+		}
+		for (uint32_t j = 0; j < c->n; j++) {
+			float acc = 0.0f;
+
+			for (uint32_t b = 0; b < c->k / wb; b++) {
+				float sw = ref_sw(&o->w, j, b, ip), t;
+
+				if (ip) {
+					int64_t s = 0;
+					bool nan = false;
+
+					for (uint32_t kk = b * wb; kk < (b + 1) * wb; kk++) {
+						double kw = ref_kw(&o->w, j, kk, ip);
+
+						nan |= isnan(kw);
+						if (!nan)
+							s += (int64_t)kw * qa[kk];
+					}
+					fits &= s < (1ll << 31) && s >= -(1ll << 31);
+					t = ((float)s * sw) * sa[b * wb / 32];
+					if (nan)
+						t = NAN;
+				} else {
+					float p = 0.0f;
+
+					for (uint32_t kk = b * wb; kk < (b + 1) * wb; kk++)
+						p = fmaf((float)ref_kw(&o->w, j, kk, ip),
+							 o->aeff[(size_t)i * c->k + kk], p);
+					t = p * sw;
+				}
+				acc = acc + t;
+			}
+			if (c->w_fmt == VNPU_FMT_NVFP4)
+				acc = acc * o->w.tscale;
+			out[(size_t)i * c->n + j] = acc;
+		}
+	}
+	free(ain);
+	free(qa);
+	free(sa);
+	return fits;
+}
+
+TEST(every_format_pair_follows_the_documented_arithmetic_bit_for_bit)
+{
+	uint64_t seed = 300;
+
+	for (size_t w = 0; w < 6; w++) {
+		for (size_t q = 0; q < 5; q++) {
+			struct mm_case c = {
+				.m = 3, .n = 20, .k = 128, .w_fmt = all_w[w],
+				.a_fmt = VNPU_FMT_FP32, .a_quant = all_aq[q],
+				.c_fmt = VNPU_FMT_FP32,
+			};
+			struct mm_ops o;
+			float *ref, *out;
+			char name[160];
+			int d;
+
+			ops_make(&o, &c, seed++);
+			ref = malloc(o.csize);
+			out = malloc(o.csize);
+			ASSERT_TRUE(ref_card(&o, ref));
+			for (size_t v = 0; v < 3; v++) {
+				memset(out, 0x55, o.csize);
+				o.mm.c = out;
+				ASSERT_EQ(0, mm_run_split(&o.mm, variants[v], 1, 1));
+				d = out_diff(&o, ref, out);
+				ASSERT_EQ(0, d) TH_LOG("%s: variant %zu: C[%d] = %a, want %a",
+						       case_name(&c, name), v, d - 1,
+						       out[d - 1], ref[d - 1]);
+			}
+			free(ref);
+			free(out);
+			ops_free(&o);
 		}
 	}
 }
@@ -298,6 +501,72 @@ TEST(integer_path_is_exact_on_small_integers)
 	free(panel);
 }
 
+/* C of a 1 x 16 x 32 matmul, all rows of W the same, every variant. */
+static void one_block(struct __test_metadata *_metadata, uint32_t w_fmt,
+		      const float *wrow, uint32_t a_quant, const float *a, float want)
+{
+	float *w = malloc(sizeof(float) * 16 * 32), c[16];
+	struct mm_w mw;
+	struct vnpu_matmul mm = {
+		.m = 1, .n = 16, .k = 32, .w_fmt = w_fmt, .a_fmt = VNPU_FMT_FP32,
+		.a_quant = a_quant, .a = a, .lda = 32, .c_fmt = VNPU_FMT_FP32,
+		.c = c, .ldc = 16,
+	};
+
+	for (int r = 0; r < 16; r++)
+		memcpy(w + r * 32, wrow, sizeof(float) * 32);
+	ASSERT_EQ(0, mm_w_make(&mw, w_fmt, 16, 32, w));
+	mm.w = mw.panel;
+	mm.w_tscale = mw.tscale;
+	for (size_t v = 0; v < 3; v++) {
+		ASSERT_EQ(0, mm_run_split(&mm, variants[v], 1, 1));
+		for (int r = 0; r < 16; r++) {
+			ASSERT_EQ(want, c[r]) TH_LOG("variant %zu: %a, want %a", v, c[r], want);
+		}
+	}
+	mm_w_free(&mw);
+	free(w);
+}
+
+/*
+ * Large then small products: a sequential FP32 sum rounds every small
+ * addend away from its value, the integer block sum keeps all of them.
+ */
+TEST(fp4_weights_times_e4m3_activations_sum_blocks_exactly)
+{
+	float w[32], a[32], seq = 0;
+	double exact = 0;
+
+	for (int i = 0; i < 32; i++) {
+		w[i] = i < 16 ? 6.0f : 0.5f;
+		a[i] = i < 16 ? 448.0f : 7 * 0x1p-9f;	/* E4M3, block scale 1 */
+		exact += (double)w[i] * a[i];
+		seq = fmaf(w[i], a[i], seq);
+	}
+	/* the exact sum is an FP32 value; FP32 steps lose 16 * 1/8 ulp */
+	ASSERT_EQ(43008.109375, exact);
+	ASSERT_NE(exact, seq);
+	one_block(_metadata, VNPU_FMT_MXFP4, w, VNPU_FMT_MXFP8_E4M3, a, (float)exact);
+}
+
+TEST(e4m3_weights_times_mxint8_activations_sum_blocks_exactly)
+{
+	float w[32], a[32], seq = 0;
+	int64_t s = 0;
+	float want;
+
+	for (int i = 0; i < 32; i++) {
+		w[i] = i < 16 ? 448.0f : 3 * 0x1p-9f;	/* E4M3, block scale 1 */
+		a[i] = 127 * 0x1p-6f;			/* MXINT8 code 127 */
+		s += (int64_t)(w[i] * 512) * 127;
+		seq = fmaf(w[i], a[i], seq);
+	}
+	/* T = ((float)I * 2^-9) * 2^-6: one rounding, of the exact sum */
+	want = ((float)s * 0x1p-9f) * 0x1p-6f;
+	ASSERT_NE(want, seq);
+	one_block(_metadata, VNPU_FMT_MXFP8_E4M3, w, VNPU_FMT_MXINT8, a, want);
+}
+
 TEST(nan_weight_scale_gives_nan_rows_only)
 {
 	struct mm_case cs = {
@@ -341,8 +610,12 @@ TEST(bad_shapes_and_small_scratch_are_rejected)
 	o.mm.k = 48;
 	ASSERT_EQ(VNPU_EINVAL, vnpu_matmul_run(&o.mm, 0, 2, 0, 32, &ctx));
 	o.mm.k = 64;
-	o.mm.w_fmt = VNPU_FMT_MXFP8_E5M2;
+	o.mm.w_fmt = VNPU_FMT_FP16;
 	ASSERT_EQ(VNPU_ENOTSUP, vnpu_matmul_run(&o.mm, 0, 2, 0, 32, &ctx));
+	o.mm.w_fmt = VNPU_FMT_MXFP4;
+	o.mm.a_quant = VNPU_FMT_NVFP4;
+	ASSERT_EQ(VNPU_ENOTSUP, vnpu_matmul_run(&o.mm, 0, 2, 0, 32, &ctx));
+	ASSERT_EQ(0, vnpu_panel_size(VNPU_FMT_FP16, 16, 64));
 	ASSERT_EQ(0, vnpu_panel_size(VNPU_FMT_MXFP4, 16, 48));
 	ops_free(&o);
 }

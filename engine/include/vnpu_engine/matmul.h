@@ -4,25 +4,36 @@
  *
  * The card's arithmetic (every variant and tiling gives these bits):
  *
- *  - W elements are E2M1 codes; k_w = 2 * value is an integer in [-12, 12].
- *  - K is cut into W blocks (32 for MXFP4, 16 for NVFP4). For block b:
+ *  - W is MXFP4, NVFP4, MXFP8 (E4M3 or E5M2), BF16 or FP32. A is FP32 or
+ *    BF16 in memory and is used as is (exact path) or quantized on the fly
+ *    per row, per 32 columns (MX quantization of <vnpu_engine/formats.h>)
+ *    to MXINT8, MXFP4, MXFP8_E4M3 or MXFP8_E5M2.
+ *  - K is cut into blocks: the W block (32 for MX, 16 for NVFP4, 32 for
+ *    BF16 and FP32, which have no scale). For block b:
  *
- *    Integer path (A quantized on the fly to MXINT8 or MXFP4, 32-element
- *    blocks with E8M0 exponent ea; q_a = the INT8 code, or 2 * the E2M1
- *    value):
+ *    Integer path, wherever the block sum fits int32:
+ *        W FP4  x A MXINT8, MXFP4 or MXFP8_E4M3
+ *        W E4M3 x A MXINT8 or MXFP4
+ *      with k_w = 2 * E2M1 value (in [-12, 12]) or E4M3 value * 2^9 (an
+ *      integer of 18 bits), q_a = the INT8 code, 2 * E2M1 value or E4M3
+ *      value * 2^9:
  *        I_b = sum_k k_w * q_a              exact, int32
- *        T_b = ((float)I_b * sw_b) * sa_b   two FP32 multiplies, RNE
- *    Exact-activation path (A in FP32 or BF16, used as is; MXFP8 A is
- *    quantized then expanded to FP32, exactly):
- *        p = 0; for k ascending in the block: p = fma(k_w, a_k, p)
- *        T_b = p * sw_b                     (products exact, one rounding
- *                                            per step, in K order)
+ *        T_b = ((float)I_b * sw_b) * sa_b   conversion and two multiplies,
+ *                                           each FP32 RNE
+ *      A NaN E4M3 weight code makes T_b NaN.
+ *    Exact path, every other pair (A exact, or quantized then expanded
+ *    exactly to FP32; W element value w: k_w for FP4, else the E4M3, E5M2,
+ *    BF16 or FP32 value):
+ *        p = 0; for k ascending in the block: p = fma(w, a_k, p)
+ *        T_b = p * sw_b                     (one rounding per step, K order)
  *    where sw_b = 2^(ew - 128) for MXFP4 (E8M0 ew; the 1/2 of k_w folded
- *    in), E4M3(s) / 2 for NVFP4; sa_b = 2^(ea - 127 - 6) for MXINT8,
- *    2^(ea - 128) for MXFP4. Both are exact FP32 values (possibly
- *    subnormal); a NaN scale code makes them NaN.
+ *    in), E4M3(s) / 2 for NVFP4, 2^(ew - 127) for MXFP8 (2^(ew - 136) in
+ *    the integer path), 1 for BF16 and FP32; sa_b = 2^(ea - 127 - 6) for
+ *    MXINT8, 2^(ea - 128) for MXFP4, 2^(ea - 136) for MXFP8_E4M3. All are
+ *    exact FP32 values (possibly subnormal); a NaN scale code makes them
+ *    NaN.
  *  - acc = 0; for b ascending: acc = acc + T_b (FP32, RNE).
- *  - Epilogue: v = acc * tscale (NVFP4 tensor scale; skipped for MX),
+ *  - Epilogue: v = acc * tscale (NVFP4 tensor scale; skipped otherwise),
  *    v = v + bias[n], v = act(v) (engine math), then stored as FP32 or BF16
  *    (RNE).
  *
@@ -32,7 +43,7 @@
  * Weight "panel" layout (what the kernels read; produced by
  * vnpu_panel_pack() from the planes layout of <vnpu_engine/formats.h>):
  * rows are grouped by 16 (VNPU_PANEL_ROWS); the last panel is padded with
- * zero rows. A panel of K columns with nb = K / B blocks (B = 32 or 16) is
+ * zero rows. FP4 panels, K columns, nb = K / B blocks (B = 32 or 16):
  *   codes   nb * B/8 chunks of 64 bytes. Chunk c of block b covers columns
  *           kb = b*B + 8*(c % (B/8)) .. kb + 7 of all 16 rows: byte 4r + j
  *           holds column kb + j of row r in its low nibble and column
@@ -41,6 +52,9 @@
  *           then padding to a multiple of 64 bytes.
  * So the 16 lanes of a 512-bit vector (or two 256-bit halves) hold the 16
  * rows, and each nibble plane of a chunk is 4 consecutive columns per row.
+ * Wide panels (MXFP8: 1 byte per element, BF16: 2, FP32: 4, little-endian):
+ *   codes   column-major: column k holds the elements of rows 0..15.
+ *   scales  MXFP8 only, as for FP4 (K / 32 blocks).
  */
 #ifndef VNPU_ENGINE_MATMUL_H
 #define VNPU_ENGINE_MATMUL_H
@@ -65,8 +79,9 @@ enum vnpu_act {
 size_t vnpu_panel_size(uint32_t w_fmt, uint32_t n, uint32_t k);
 
 /*
- * Pack planes-layout weights (row r: codes at codes + r * k / 2, scales at
- * scales + r * k / B) into the panel layout at dst.
+ * Pack planes-layout weights (row r: codes at codes + r * k * bits / 8,
+ * scales at scales + r * k / B; BF16 and FP32 take no scales, NULL is
+ * fine) into the panel layout at dst.
  */
 int vnpu_panel_pack(uint32_t w_fmt, const uint8_t *codes, const uint8_t *scales,
 		    uint32_t n, uint32_t k, void *dst);
@@ -74,12 +89,13 @@ int vnpu_panel_pack(uint32_t w_fmt, const uint8_t *codes, const uint8_t *scales,
 /**
  * struct vnpu_matmul - one matmul.
  * @m, @n, @k: shapes; k % 32 == 0.
- * @w_fmt: VNPU_FMT_MXFP4 or VNPU_FMT_NVFP4 (panel layout at @w).
+ * @w_fmt: VNPU_FMT_MXFP4, NVFP4, MXFP8_E4M3, MXFP8_E5M2, BF16 or FP32
+ *	   (panel layout at @w).
  * @w_tscale: NVFP4 tensor scale (ignored for MX).
  * @a_fmt: VNPU_FMT_FP32 or VNPU_FMT_BF16: rows of A, @lda elements apart.
  * @a_quant: VNPU_FMT_NONE (exact activations), VNPU_FMT_MXINT8,
- *	     VNPU_FMT_MXFP4 or VNPU_FMT_MXFP8_E4M3: how A is quantized on the
- *	     fly (spec MX quantization, per row).
+ *	     MXFP4, MXFP8_E4M3 or MXFP8_E5M2: how A is quantized on the fly
+ *	     (spec MX quantization, per row).
  * @bias: n floats or NULL. @act: enum vnpu_act.
  * @c_fmt: VNPU_FMT_FP32 or VNPU_FMT_BF16; rows of C @ldc elements apart.
  */

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * AVX-512 kernels for wide weights (MXFP8, BF16, FP32): a panel column is
+ * the 16 rows' elements side by side, one vector; every lane follows the
+ * generic kernel's sequence for its row (vnpu_kwint_generic/_kwfp_generic).
+ */
+#include "vnpu_mm.h"
+#include "vnpu_simd.h"
+
+#define T512 VNPU_TARGET_AVX512
+
+/* 2^(s - 127) for 16 E8M0 codes (2^-127 for 0, NaN for 0xff). */
+static T512 VNPU_ALWAYS_INLINE v16sf vnpu_e8m0x16(const uint8_t *s)
+{
+	v16si e = __builtin_convertvector(*(const vnpu_v16qu_ua *)s, v16si), m;
+	v16si bits = e << 23;
+
+	m = e == 0;
+	bits = (bits & ~m) | (0x00400000 & m);
+	m = e == 255;
+	return (v16sf)((bits & ~m) | (0x7fc00000 & m));
+}
+
+/* E4M3 codes as the integers E4M3 * 2^9; NaN codes flagged in @nan. */
+static T512 VNPU_ALWAYS_INLINE v16si vnpu_e4m3x16(const uint8_t *p, v16si *nan)
+{
+	v16si c = __builtin_convertvector(*(const vnpu_v16qu_ua *)p, v16si);
+	v16si e = (c >> 3) & 15, nz = e != 0, sg = -((c >> 7) & 1);
+	v16si k = ((c & 7) | (8 & nz)) << ((e - 1) & nz);
+
+	*nan |= (c & 0x7f) == 0x7f;
+	return (k ^ sg) - sg;
+}
+
+static T512 VNPU_ALWAYS_INLINE void vnpu_kwint512_mt(const struct vnpu_kern *k,
+						     const uint32_t mt)
+{
+	v16sf acc[VNPU_MT];
+
+	#pragma GCC unroll 4
+	for (uint32_t i = 0; i < mt; i++)
+		acc[i] = (v16sf){};
+	for (uint32_t b = 0; b < k->nblk; b++) {
+		const uint8_t *blk = k->codes + (size_t)b * 32 * 16;
+		v16sf sw = vnpu_e8m0x16(k->scales + b * 16) * 0x1p-9f;
+		v16si s[VNPU_MT], nan = (v16si){};
+
+		#pragma GCC unroll 4
+		for (uint32_t i = 0; i < mt; i++)
+			s[i] = (v16si){};
+		#pragma GCC unroll 4
+		for (uint32_t kk = 0; kk < 32; kk++) {
+			v16si w = vnpu_e4m3x16(blk + kk * 16, &nan);
+
+			#pragma GCC unroll 4
+			for (uint32_t i = 0; i < mt; i++)
+				s[i] += w * (int32_t)k->aq[i][b * 32 + kk];
+		}
+		#pragma GCC unroll 4
+		for (uint32_t i = 0; i < mt; i++) {
+			v16sf t = __builtin_convertvector(s[i], v16sf) * sw;
+
+			t = t * k->sa[i][b];
+			t = (v16sf)(((v16si)t & ~nan) | (0x7fc00000 & nan));
+			acc[i] = acc[i] + t;
+		}
+	}
+	#pragma GCC unroll 4
+	for (uint32_t i = 0; i < mt; i++)
+		*(vnpu_v16sf_ua *)(k->acc + i * 16) = acc[i];
+}
+
+T512 void vnpu_kwint_avx512(const struct vnpu_kern *k)
+{
+	switch (k->mt) {
+	case 1: vnpu_kwint512_mt(k, 1); break;
+	case 2: vnpu_kwint512_mt(k, 2); break;
+	case 3: vnpu_kwint512_mt(k, 3); break;
+	default: vnpu_kwint512_mt(k, 4); break;
+	}
+}
+
+/* The 16 rows' weights of one column as FP32 (exact). */
+static T512 VNPU_ALWAYS_INLINE v16sf vnpu_wcol16(uint32_t wfmt, const uint8_t *p)
+{
+	v16si nan = (v16si){}, k;
+	v16hu h;
+
+	switch (wfmt) {
+	case VNPU_FMT_MXFP8_E4M3:
+		k = vnpu_e4m3x16(p, &nan);
+		return (v16sf)(((v16si)(__builtin_convertvector(k, v16sf) * 0x1p-9f) & ~nan) |
+			       (0x7fc00000 & nan));
+	case VNPU_FMT_MXFP8_E5M2:
+		/* E5M2 is the top byte of an FP16 */
+		h = __builtin_convertvector(*(const vnpu_v16qu_ua *)p, v16hu) << 8;
+		return __builtin_ia32_vcvtph2ps512_mask((v16hi_512)h, (v16sf){}, -1, 4);
+	case VNPU_FMT_BF16:
+		return (v16sf)(__builtin_convertvector(*(const vnpu_v16hu_ua *)p, v16si) << 16);
+	default:
+		return *(const vnpu_v16sf_ua *)p;
+	}
+}
+
+static T512 VNPU_ALWAYS_INLINE void vnpu_kwfp512_mt(const struct vnpu_kern *k,
+						    const uint32_t mt, const uint32_t wfmt)
+{
+	const uint32_t es = vnpu_wide_esize(wfmt);
+	v16sf acc[VNPU_MT];
+
+	#pragma GCC unroll 4
+	for (uint32_t i = 0; i < mt; i++)
+		acc[i] = (v16sf){};
+	for (uint32_t b = 0; b < k->nblk; b++) {
+		const uint8_t *blk = k->codes + (size_t)b * 32 * 16 * es;
+		v16sf sw = es == 1 ? vnpu_e8m0x16(k->scales + b * 16) : (v16sf){} + 1.0f;
+		v16sf p[VNPU_MT];
+
+		#pragma GCC unroll 4
+		for (uint32_t i = 0; i < mt; i++)
+			p[i] = (v16sf){};
+		#pragma GCC unroll 4
+		for (uint32_t kk = 0; kk < 32; kk++) {
+			v16sf w = vnpu_wcol16(wfmt, blk + kk * 16 * es);
+
+			#pragma GCC unroll 4
+			for (uint32_t i = 0; i < mt; i++)
+				p[i] = __builtin_ia32_vfmaddps512_mask(w,
+					(v16sf){} + k->af[i][b * 32 + kk], p[i], -1, 4);
+		}
+		#pragma GCC unroll 4
+		for (uint32_t i = 0; i < mt; i++)
+			acc[i] = acc[i] + p[i] * sw;
+	}
+	#pragma GCC unroll 4
+	for (uint32_t i = 0; i < mt; i++)
+		*(vnpu_v16sf_ua *)(k->acc + i * 16) = acc[i];
+}
+
+#define VNPU_KWFP512(f)							\
+	static T512 void vnpu_kwfp512_##f(const struct vnpu_kern *k)	\
+	{								\
+		switch (k->mt) {					\
+		case 1: vnpu_kwfp512_mt(k, 1, VNPU_FMT_##f); break;	\
+		case 2: vnpu_kwfp512_mt(k, 2, VNPU_FMT_##f); break;	\
+		case 3: vnpu_kwfp512_mt(k, 3, VNPU_FMT_##f); break;	\
+		default: vnpu_kwfp512_mt(k, 4, VNPU_FMT_##f); break;	\
+		}							\
+	}
+VNPU_KWFP512(MXFP8_E4M3)
+VNPU_KWFP512(MXFP8_E5M2)
+VNPU_KWFP512(BF16)
+VNPU_KWFP512(FP32)
+
+T512 void vnpu_kwfp_avx512(const struct vnpu_kern *k)
+{
+	switch (k->wfmt) {
+	case VNPU_FMT_MXFP8_E4M3: vnpu_kwfp512_MXFP8_E4M3(k); break;
+	case VNPU_FMT_MXFP8_E5M2: vnpu_kwfp512_MXFP8_E5M2(k); break;
+	case VNPU_FMT_BF16: vnpu_kwfp512_BF16(k); break;
+	default: vnpu_kwfp512_FP32(k); break;
+	}
+}
