@@ -17,6 +17,7 @@
 #include <drm/drm_print.h>
 
 #include <drm/vnpu_accel.h>
+#include "vnpu_ctx.h"
 #include "vnpu_drv.h"
 
 static int vnpu_open(struct drm_device *drm, struct drm_file *file)
@@ -28,6 +29,7 @@ static int vnpu_open(struct drm_device *drm, struct drm_file *file)
 		return -ENOMEM;
 	fpriv->vdev = to_vnpu_device(drm);
 	vnpu_vm_init(&fpriv->vm);
+	xa_init_flags(&fpriv->contexts, XA_FLAGS_ALLOC1);
 	file->driver_priv = fpriv;
 	return 0;
 }
@@ -36,6 +38,8 @@ static void vnpu_postclose(struct drm_device *drm, struct drm_file *file)
 {
 	struct vnpu_file_priv *fpriv = file->driver_priv;
 
+	vnpu_ctx_release_all(file);
+	xa_destroy(&fpriv->contexts);
 	vnpu_vm_fini(&fpriv->vm);
 	kfree(fpriv);
 	file->driver_priv = NULL;
@@ -49,12 +53,17 @@ static const struct drm_ioctl_desc vnpu_ioctls[] = {
 	VNPU_IOCTL(BO_CREATE, bo_create, DRM_RENDER_ALLOW),
 	VNPU_IOCTL(BO_INFO, bo_info, DRM_RENDER_ALLOW),
 	VNPU_IOCTL(BO_WAIT, bo_wait, DRM_RENDER_ALLOW),
+	VNPU_IOCTL(CTX_CREATE, ctx_create, DRM_RENDER_ALLOW),
+	VNPU_IOCTL(CTX_DESTROY, ctx_destroy, DRM_RENDER_ALLOW),
+	VNPU_IOCTL(CTX_QUERY, ctx_query, DRM_RENDER_ALLOW),
+	VNPU_IOCTL(SUBMIT, submit, DRM_RENDER_ALLOW),
 };
 
 DEFINE_DRM_ACCEL_FOPS(vnpu_fops);
 
 static const struct drm_driver vnpu_drm_driver = {
-	.driver_features = DRIVER_COMPUTE_ACCEL | DRIVER_GEM,
+	.driver_features = DRIVER_COMPUTE_ACCEL | DRIVER_GEM | DRIVER_SYNCOBJ |
+			   DRIVER_SYNCOBJ_TIMELINE,
 	.open = vnpu_open,
 	.postclose = vnpu_postclose,
 	.gem_create_object = vnpu_gem_create_object,
@@ -83,9 +92,18 @@ static int vnpu_probe(struct device *dev)
 	vdev->info = *vnpu_hw_info(vdev->hw);
 	dev_set_drvdata(dev, vdev);
 
-	ret = drm_dev_register(&vdev->drm, 0);
+	ret = vnpu_rings_init(vdev);
 	if (ret)
 		return ret;
+	ret = vnpu_hw_start(vdev->hw);
+	if (ret)
+		return ret;
+	ret = drm_dev_register(&vdev->drm, 0);
+	if (ret) {
+		vnpu_hw_stop(vdev->hw);
+		return ret;
+	}
+	vnpu_debugfs_init(vdev);
 
 	drm_info(&vdev->drm, "%s (%s) at %s: %u AI cores, %llu MiB of %llu MiB backed\n",
 		 vdev->info.name, vdev->info.profile, vdev->info.bus_id,
@@ -103,6 +121,8 @@ static int vnpu_remove(struct device *dev)
 	 * makes their ioctls fail with -ENODEV instead of reaching the card.
 	 */
 	drm_dev_unplug(&vdev->drm);
+	/* Jobs on the card complete with -ECANCELED; queued ones never run. */
+	vnpu_hw_stop(vdev->hw);
 	return 0;
 }
 

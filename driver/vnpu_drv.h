@@ -5,8 +5,11 @@
 #include <drm/drm_device.h>
 #include <drm/drm_file.h>
 
+#include <linux/xarray.h>
+
 #include "vnpu_gem.h"
 #include "vnpu_hw.h"
+#include "vnpu_job.h"
 
 #define DRIVER_NAME "vnpu"
 #define DRIVER_DESC "vnpu FP4 NPU (emulated Ascend-class card)"
@@ -20,6 +23,7 @@
  *	unplug never touch the card
  * @mem_used: bytes of device memory held by buffer objects
  * @bo_count: buffer objects allocated on this card
+ * @rings: the driver's side of the card's hardware rings
  */
 struct vnpu_device {
 	struct drm_device drm;
@@ -27,16 +31,19 @@ struct vnpu_device {
 	struct vnpu_hw_info info;
 	atomic64_t mem_used;
 	atomic_t bo_count;
+	struct vnpu_ring rings[VNPU_HW_RINGS];
 };
 
 /**
  * struct vnpu_file_priv - per open file state
  * @vdev: the device the file was opened on
  * @vm: the file's device address space
+ * @contexts: struct vnpu_ctx by id
  */
 struct vnpu_file_priv {
 	struct vnpu_device *vdev;
 	struct vnpu_vm vm;
+	struct xarray contexts;
 };
 
 static inline struct vnpu_device *to_vnpu_device(struct drm_device *drm)
@@ -51,6 +58,7 @@ static inline u64 vnpu_max_bo_size(const struct vnpu_device *vdev)
 }
 
 extern const struct attribute_group *vnpu_dev_groups[];
+void vnpu_debugfs_init(struct vnpu_device *vdev);
 
 int vnpu_get_param_ioctl(struct drm_device *drm, void *data,
 			 struct drm_file *file);

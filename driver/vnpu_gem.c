@@ -236,19 +236,25 @@ int vnpu_bo_info_ioctl(struct drm_device *drm, void *data,
 	return ret;
 }
 
-/* The error of a failed job among OBJ's fences, or 0. */
+/*
+ * The error of a failed job among OBJ's fences, or 0. The locked iterator
+ * also visits signalled fences, which are the ones that carry a result.
+ */
 static int vnpu_bo_job_status(struct drm_gem_object *obj)
 {
 	struct dma_resv_iter cursor;
 	struct dma_fence *fence;
-	int status = 0;
+	int status = 0, ret;
 
-	dma_resv_iter_begin(&cursor, obj->resv, DMA_RESV_USAGE_BOOKKEEP);
-	dma_resv_for_each_fence_unlocked(&cursor, fence) {
-		if (dma_fence_is_signaled(fence) && fence->error && !status)
+	ret = dma_resv_lock_interruptible(obj->resv, NULL);
+	if (ret)
+		return ret;
+	dma_resv_for_each_fence(&cursor, obj->resv, DMA_RESV_USAGE_BOOKKEEP,
+				fence) {
+		if (!status && dma_fence_is_signaled(fence))
 			status = fence->error;
 	}
-	dma_resv_iter_end(&cursor);
+	dma_resv_unlock(obj->resv);
 	return status;
 }
 

@@ -13,6 +13,7 @@
 #define __VNPU_HW_H__
 
 #include <linux/device.h>
+#include <linux/list.h>
 #include <linux/types.h>
 
 #define VNPU_HW_STR_LEN 32
@@ -42,11 +43,68 @@ struct vnpu_hw_info {
 	u64 tdp_uw;
 };
 
+/* Hardware rings: one per context priority, each with its own processor. */
+#define VNPU_HW_RINGS 3
+
+/**
+ * struct vnpu_hw_bo - a buffer object as a job's page table sees it
+ * @va: device virtual address
+ * @size: bytes
+ * @vaddr: kernel mapping of the pinned pages
+ * @write: the job may write it
+ */
+struct vnpu_hw_bo {
+	u64 va;
+	u64 size;
+	void *vaddr;
+	bool write;
+};
+
+/**
+ * struct vnpu_hw_job - one ring entry
+ * @stream: the validated command stream (vnpu_cmd.h), driver-owned copy
+ * @size: bytes of @stream
+ * @bos: the job's buffer objects sorted by @va, non-overlapping
+ * @bo_count: entries in @bos
+ * @done: the completion interrupt: the card calls it once per job it was
+ *	given, from its own thread, after @status and @fault_offset are set
+ * @status: out, 0 or the job's error (-EFAULT device fault, -ETIMEDOUT
+ *	reset while running, -ECANCELED card stopped before it ran)
+ * @fault_offset: out, stream offset of the packet the job stopped at
+ * @node: the card's, while the job is queued on a ring
+ */
+struct vnpu_hw_job {
+	const void *stream;
+	u32 size;
+	const struct vnpu_hw_bo *bos;
+	u32 bo_count;
+	void (*done)(struct vnpu_hw_job *job);
+	int status;
+	u32 fault_offset;
+	struct list_head node;
+};
+
 /* The bus the cards sit on; the driver registers its device_driver on it. */
 extern const struct bus_type vnpu_bus_type;
 
 struct vnpu_hw *vnpu_hw_from_dev(struct device *dev);
 const struct vnpu_hw_info *vnpu_hw_info(const struct vnpu_hw *hw);
+
+/* Power the card's processors up (probe) and down (remove). Stopping
+ * completes every queued or running job with -ECANCELED.
+ */
+int vnpu_hw_start(struct vnpu_hw *hw);
+void vnpu_hw_stop(struct vnpu_hw *hw);
+/* Write a ring entry and ring the doorbell: 0, or -ENODEV when stopped. */
+int vnpu_hw_ring_submit(struct vnpu_hw *hw, unsigned int ring,
+			struct vnpu_hw_job *job);
+/*
+ * Reset RING: the job it runs completes with -ETIMEDOUT (its done callback
+ * has run when this returns); queued jobs stay queued.
+ */
+void vnpu_hw_ring_reset(struct vnpu_hw *hw, unsigned int ring);
+/* Test knob: the next job the card starts hangs until its ring is reset. */
+void vnpu_hw_inject_hang(struct vnpu_hw *hw);
 
 /* Card side: bring up the bus, plug and unplug the cards of the params. */
 int vnpu_emu_bus_init(void);

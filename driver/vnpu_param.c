@@ -8,6 +8,7 @@
 #include <drm/drm_print.h>
 
 #include <drm/vnpu_accel.h>
+#include <drm/vnpu_cmd.h>
 #include "vnpu_drv.h"
 
 static int vnpu_param_string(struct drm_vnpu_get_param *args, const char *str)
@@ -81,6 +82,16 @@ int vnpu_get_param_ioctl(struct drm_device *drm, void *data,
 		return vnpu_param_u64(args, vnpu_max_bo_size(vdev));
 	case DRM_VNPU_PARAM_VA_BASE:
 		return vnpu_param_u64(args, VNPU_VA_BASE);
+	case DRM_VNPU_PARAM_VA_SIZE:
+		return vnpu_param_u64(args, VNPU_VA_SIZE);
+	case DRM_VNPU_PARAM_MAX_CMD_SIZE:
+		return vnpu_param_u64(args, VNPU_MAX_CMD_SIZE);
+	case DRM_VNPU_PARAM_MAX_SUBMIT_BOS:
+		return vnpu_param_u64(args, VNPU_MAX_SUBMIT_BOS);
+	case DRM_VNPU_PARAM_MAX_SUBMIT_SYNCS:
+		return vnpu_param_u64(args, VNPU_MAX_SUBMIT_SYNCS);
+	case DRM_VNPU_PARAM_CMD_VERSION:
+		return vnpu_param_u64(args, VNPU_CMD_VERSION);
 	default:
 		drm_dbg(drm, "GET_PARAM: unknown param %u\n", args->param);
 		return -EINVAL;

@@ -14,7 +14,7 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 
-#include "../vnpu_hw.h"
+#include "vnpu_emu.h"
 #include "vnpu_emu_profile.h"
 
 #define VNPU_MAX_DEVICES 16
@@ -40,18 +40,6 @@ static unsigned int ai_cores;
 module_param(ai_cores, uint, 0444);
 MODULE_PARM_DESC(ai_cores,
 		 "AI cores (worker threads) per card (1-64, default 0: one per online CPU)");
-
-/**
- * struct vnpu_hw - one emulated card
- * @dev: the card's device on the vnpu bus
- * @node: entry in vnpu_emu_cards
- * @info: board information the card reports
- */
-struct vnpu_hw {
-	struct device dev;
-	struct list_head node;
-	struct vnpu_hw_info info;
-};
 
 static DEFINE_IDA(vnpu_emu_ids);
 /* Protects the card list and vnpu_emu_bus_open. */

@@ -1,7 +1,8 @@
 # In-VM kselftests (tests/vm/plan.sh runs them).
 KSFT_UTIL := tests/kselftest/vnpu_test_util.c
 
-VM_TESTS += vnpu_module_test vnpu_param_test vnpu_bus_test vnpu_bo_test
+VM_TESTS += vnpu_module_test vnpu_param_test vnpu_bus_test vnpu_bo_test \
+	vnpu_submit_test vnpu_exec_test
 vnpu_module_test_SRCS := tests/kselftest/vnpu_module_test.c $(KSFT_UTIL)
 vnpu_module_test_LIBS := -lkmod $(DRM_LIBS)
 vnpu_param_test_SRCS := tests/kselftest/vnpu_param_test.c $(KSFT_UTIL)
@@ -10,6 +11,10 @@ vnpu_bus_test_SRCS := tests/kselftest/vnpu_bus_test.c $(KSFT_UTIL)
 vnpu_bus_test_LIBS := -lkmod
 vnpu_bo_test_SRCS := tests/kselftest/vnpu_bo_test.c $(KSFT_UTIL)
 vnpu_bo_test_LIBS := -lkmod $(DRM_LIBS)
+vnpu_submit_test_SRCS := tests/kselftest/vnpu_submit_test.c $(KSFT_UTIL)
+vnpu_submit_test_LIBS := -lkmod $(DRM_LIBS)
+vnpu_exec_test_SRCS := tests/kselftest/vnpu_exec_test.c $(KSFT_UTIL)
+vnpu_exec_test_LIBS := -lkmod $(DRM_LIBS)
 
 # Shell suites printing TAP, copied into the VM next to the programs.
 VM_SCRIPTS += tests/kselftest/npu_smi_test.sh

@@ -42,3 +42,44 @@ int vnpu_kmsg_mark(void);
 bool vnpu_kmsg_find(int mark, const char *needle);
 
 #endif
+
+#include <drm/vnpu_cmd.h>
+
+/* A buffer object as the tests use it. */
+struct vnpu_test_bo {
+	uint32_t handle;
+	uint64_t size, va;
+	void *map;
+};
+
+/* Create and map a BO: 0 or -errno. */
+int vnpu_bo_new(int fd, uint64_t size, struct vnpu_test_bo *bo);
+void vnpu_bo_free(int fd, struct vnpu_test_bo *bo);
+int vnpu_ctx_new(int fd, uint32_t priority, uint32_t *id);
+
+/* Building a command stream in memory. */
+struct vnpu_stream {
+	uint8_t buf[4096];
+	uint32_t len;
+};
+
+void vnpu_stream_init(struct vnpu_stream *s);
+/* Append a packet of SIZE bytes (header filled in), return its offset. */
+uint32_t vnpu_stream_add(struct vnpu_stream *s, const void *pkt, uint32_t size);
+uint32_t vnpu_stream_fill(struct vnpu_stream *s, uint64_t dst, uint64_t size,
+			  uint32_t value);
+uint32_t vnpu_stream_copy(struct vnpu_stream *s, uint64_t dst, uint64_t src,
+			  uint64_t size);
+uint32_t vnpu_stream_timestamp(struct vnpu_stream *s, uint64_t dst);
+
+/*
+ * Submit stream S on CTX: it is written into a fresh command BO (listed
+ * read-only for the job), BOS[] are listed with FLAGS[]. ARGS may preset
+ * syncs; it returns seqno/error_offset. 0 or -errno.
+ */
+int vnpu_submit_stream(int fd, uint32_t ctx, const struct vnpu_stream *s,
+		       const struct vnpu_test_bo *bos, const uint32_t *flags,
+		       uint32_t nbos, struct drm_vnpu_submit *args);
+/* BO_WAIT with a relative timeout: 0 or -errno; *status the job status. */
+int vnpu_bo_wait(int fd, uint32_t handle, int64_t timeout_ns, int32_t *status);
+int vnpu_ctx_query(int fd, uint32_t ctx, struct drm_vnpu_ctx_query *q);

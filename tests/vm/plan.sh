@@ -6,4 +6,6 @@ suite module vnpu_module_test
 suite param vnpu_param_test
 suite bus vnpu_bus_test
 suite bo vnpu_bo_test
+suite submit vnpu_submit_test
+suite exec vnpu_exec_test
 suite npu-smi npu_smi_test.sh
