@@ -22,10 +22,10 @@ static bool vnpu_range_ok(u64 va, u64 len)
 	return va >= VNPU_VA_BASE && end <= VNPU_VA_BASE + VNPU_VA_SIZE;
 }
 
-static bool vnpu_ranges_disjoint(u64 a, u64 b, u64 len)
+/* Both ranges were checked not to wrap. */
+static bool vnpu_overlap(u64 a, u64 alen, u64 b, u64 blen)
 {
-	/* Both ranges were checked not to wrap. */
-	return a + len <= b || b + len <= a;
+	return a < b + blen && b < a + alen;
 }
 
 static const u32 vnpu_cmd_min_size[] = {
@@ -34,7 +34,66 @@ static const u32 vnpu_cmd_min_size[] = {
 	[VNPU_OP_COPY] = sizeof(struct vnpu_cmd_copy),
 	[VNPU_OP_BARRIER] = sizeof(struct vnpu_cmd_header),
 	[VNPU_OP_TIMESTAMP] = sizeof(struct vnpu_cmd_timestamp),
+	[VNPU_OP_MATMUL] = sizeof(struct vnpu_cmd_matmul),
 };
+
+static u32 vnpu_fmt_bytes(u8 fmt)
+{
+	return fmt == VNPU_CMD_FMT_FP32 ? 4 : fmt == VNPU_CMD_FMT_BF16 ? 2 : 0;
+}
+
+/*
+ * Bytes spanned by ROWS rows of COLS elements of ESIZE bytes, LD elements
+ * apart; 0 if that overflows or LD < COLS.
+ */
+static u64 vnpu_matrix_bytes(u64 rows, u64 cols, u64 ld, u32 esize)
+{
+	u64 span;
+
+	if (ld < cols || check_mul_overflow(rows - 1, ld, &span) ||
+	    check_add_overflow(span, cols, &span) ||
+	    check_mul_overflow(span, (u64)esize, &span))
+		return 0;
+	return span;
+}
+
+static bool vnpu_cmd_matmul_ok(const struct vnpu_cmd_matmul *p)
+{
+	u64 a_len, c_len, w_len, b_len = (u64)p->n * 4;
+
+	if (p->hdr.size != sizeof(*p) || p->reserved[0] || p->reserved[1] ||
+	    p->reserved[2] || !p->m || !p->n || !p->k ||
+	    p->m > VNPU_CMD_MAX_MN || p->n > VNPU_CMD_MAX_MN ||
+	    p->k > VNPU_CMD_MAX_K || p->k % 32 || p->act > VNPU_CMD_ACT_GELU_TANH)
+		return false;
+	switch (p->a_quant) {
+	case VNPU_CMD_FMT_NONE:
+	case VNPU_CMD_FMT_MXINT8:
+	case VNPU_CMD_FMT_MXFP4:
+	case VNPU_CMD_FMT_MXFP8_E4M3:
+	case VNPU_CMD_FMT_MXFP8_E5M2:
+		break;
+	default:
+		return false;
+	}
+	w_len = vnpu_cmd_panel_bytes(p->w_fmt, p->n, p->k);
+	a_len = vnpu_matrix_bytes(p->m, p->k, p->lda, vnpu_fmt_bytes(p->a_fmt));
+	c_len = vnpu_matrix_bytes(p->m, p->n, p->ldc, vnpu_fmt_bytes(p->c_fmt));
+	if (!w_len || !a_len || !c_len)
+		return false;
+	/* The AI cores load weight panels with aligned vector loads. */
+	if (p->w % 64 || p->a % vnpu_fmt_bytes(p->a_fmt) ||
+	    p->c % vnpu_fmt_bytes(p->c_fmt) || p->bias % 4)
+		return false;
+	if (!vnpu_range_ok(p->w, w_len) ||
+	    !vnpu_range_ok(p->a, a_len) || !vnpu_range_ok(p->c, c_len) ||
+	    (p->bias && !vnpu_range_ok(p->bias, b_len)))
+		return false;
+	/* Tiles would read what others write if C aliased an input. */
+	return !vnpu_overlap(p->c, c_len, p->w, w_len) &&
+	       !vnpu_overlap(p->c, c_len, p->a, a_len) &&
+	       !(p->bias && vnpu_overlap(p->c, c_len, p->bias, b_len));
+}
 
 static bool vnpu_cmd_packet_ok(const struct vnpu_cmd_header *hdr)
 {
@@ -55,10 +114,12 @@ static bool vnpu_cmd_packet_ok(const struct vnpu_cmd_header *hdr)
 		return hdr->size == sizeof(*copy) &&
 		       vnpu_range_ok(copy->dst, copy->size) &&
 		       vnpu_range_ok(copy->src, copy->size) &&
-		       vnpu_ranges_disjoint(copy->dst, copy->src, copy->size);
+		       !vnpu_overlap(copy->dst, copy->size, copy->src, copy->size);
 	case VNPU_OP_TIMESTAMP:
 		return hdr->size == sizeof(*ts) && !(ts->dst % 8) &&
 		       vnpu_range_ok(ts->dst, sizeof(u64));
+	case VNPU_OP_MATMUL:
+		return vnpu_cmd_matmul_ok((const void *)hdr);
 	default:
 		return false;
 	}

@@ -3,12 +3,58 @@
 #ifndef __VNPU_EMU_H__
 #define __VNPU_EMU_H__
 
+#include <linux/completion.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <linux/wait.h>
 
 #include "../vnpu_hw.h"
 
 struct task_struct;
+struct vnpu_emu_mm;
+
+/**
+ * struct vnpu_emu_core - one AI core
+ * @work: the core's work item
+ * @cores: the card's cores
+ * @scratch: its local memory
+ * @busy_tiles: tiles it has computed (utilization)
+ */
+struct vnpu_emu_core {
+	struct work_struct work;
+	struct vnpu_emu_cores *cores;
+	void *scratch;
+	u64 busy_tiles;
+};
+
+/**
+ * struct vnpu_emu_cores - the card's AI cores
+ * @lock: one compute packet at a time owns the cores
+ * @wq: unbound workqueue, one work item per core at most in flight
+ * @core: the cores
+ * @count: how many
+ * @features: engine CPU feature mask (VNPU_CPU_*)
+ * @mm: the packet being computed
+ * @ring: its ring (for resets)
+ * @next_tile: next tile to hand out
+ * @error: first tile error
+ * @pending: cores still working
+ * @done: completed when the last core stops
+ */
+struct vnpu_emu_cores {
+	struct mutex lock; /* one packet at a time */
+	struct workqueue_struct *wq;
+	struct vnpu_emu_core *core;
+	u32 count;
+	u32 features;
+	const struct vnpu_emu_mm *mm;
+	struct vnpu_emu_ring *ring;
+	atomic_t next_tile;
+	atomic_t error;
+	atomic_t pending;
+	struct completion done;
+};
 
 /**
  * struct vnpu_emu_ring - a hardware ring and its command processor
@@ -42,6 +88,7 @@ struct vnpu_emu_ring {
  * @node: entry in the bus's card list
  * @info: board information the card reports
  * @rings: the hardware rings
+ * @cores: the AI cores
  * @inject_hang: test knob: the next job started on any ring hangs until the
  *	ring is reset
  */
@@ -50,8 +97,15 @@ struct vnpu_hw {
 	struct list_head node;
 	struct vnpu_hw_info info;
 	struct vnpu_emu_ring rings[VNPU_HW_RINGS];
+	struct vnpu_emu_cores cores;
 	atomic_t inject_hang;
 };
+
+int vnpu_emu_cores_init(struct vnpu_hw *hw);
+void vnpu_emu_cores_fini(struct vnpu_hw *hw);
+/* Run MM on the AI cores: 0, -EINTR on a ring reset, or -errno. */
+int vnpu_emu_cores_matmul(struct vnpu_hw *hw, struct vnpu_emu_ring *ring,
+			  struct vnpu_emu_mm *mm);
 
 /* Run JOB's stream to its end, a fault or a reset; sets status/offset. */
 void vnpu_emu_exec(struct vnpu_emu_ring *ring, struct vnpu_hw_job *job);

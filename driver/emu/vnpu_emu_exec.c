@@ -13,6 +13,7 @@
 #include <drm/vnpu_cmd.h>
 
 #include "vnpu_emu.h"
+#include "vnpu_emu_compute.h"
 
 /* Work between checks for a reset, so a reset lands within microseconds. */
 #define VNPU_EMU_CHUNK (256 * 1024)
@@ -99,6 +100,39 @@ static int vnpu_emu_timestamp(const struct vnpu_hw_job *job,
 	return 0;
 }
 
+static u64 vnpu_emu_matrix_bytes(u64 rows, u64 cols, u64 ld, u32 fmt)
+{
+	/* Validated at submit: no overflow here. */
+	return ((rows - 1) * ld + cols) * (fmt == VNPU_CMD_FMT_BF16 ? 2 : 4);
+}
+
+static int vnpu_emu_matmul(struct vnpu_emu_ring *ring,
+			   const struct vnpu_hw_job *job,
+			   const struct vnpu_cmd_matmul *p)
+{
+	struct vnpu_emu_mm mm = {
+		.m = p->m, .n = p->n, .k = p->k,
+		.lda = p->lda, .ldc = p->ldc,
+		.w_fmt = p->w_fmt, .a_fmt = p->a_fmt, .a_quant = p->a_quant,
+		.c_fmt = p->c_fmt, .act = p->act, .w_tscale = p->w_tscale,
+	};
+
+	mm.w = vnpu_emu_translate(job, p->w,
+				  vnpu_cmd_panel_bytes(p->w_fmt, p->n, p->k),
+				  false);
+	mm.a = vnpu_emu_translate(job, p->a,
+				  vnpu_emu_matrix_bytes(p->m, p->k, p->lda,
+							p->a_fmt), false);
+	mm.c = vnpu_emu_translate(job, p->c,
+				  vnpu_emu_matrix_bytes(p->m, p->n, p->ldc,
+							p->c_fmt), true);
+	if (p->bias)
+		mm.bias = vnpu_emu_translate(job, p->bias, (u64)p->n * 4, false);
+	if (!mm.w || !mm.a || !mm.c || (p->bias && !mm.bias))
+		return -EFAULT;
+	return vnpu_emu_cores_matmul(ring->hw, ring, &mm);
+}
+
 /* Test knob: hang until the ring is reset or the card stops. */
 static int vnpu_emu_hang(struct vnpu_emu_ring *ring)
 {
@@ -132,6 +166,9 @@ void vnpu_emu_exec(struct vnpu_emu_ring *ring, struct vnpu_hw_job *job)
 			break;
 		case VNPU_OP_TIMESTAMP:
 			ret = vnpu_emu_timestamp(job, (const void *)hdr);
+			break;
+		case VNPU_OP_MATMUL:
+			ret = vnpu_emu_matmul(ring, job, (const void *)hdr);
 			break;
 		default:
 			/* NOP, BARRIER: packets run one after another anyway. */

@@ -105,6 +105,11 @@ void vnpu_hw_inject_hang(struct vnpu_hw *hw)
 int vnpu_hw_start(struct vnpu_hw *hw)
 {
 	unsigned int i;
+	int ret;
+
+	ret = vnpu_emu_cores_init(hw);
+	if (ret)
+		return ret;
 
 	for (i = 0; i < VNPU_HW_RINGS; i++) {
 		struct vnpu_emu_ring *ring = &hw->rings[i];
@@ -160,4 +165,5 @@ void vnpu_hw_stop(struct vnpu_hw *hw)
 		}
 		ring->hw = NULL;
 	}
+	vnpu_emu_cores_fini(hw);
 }

@@ -8,4 +8,5 @@ suite bus vnpu_bus_test
 suite bo vnpu_bo_test
 suite submit vnpu_submit_test
 suite exec vnpu_exec_test
+suite matmul vnpu_matmul_test
 suite npu-smi npu_smi_test.sh
