@@ -5,6 +5,7 @@ ENGINE_SRCS := \
 	engine/vnpu_cpu.c \
 	engine/vnpu_elem.c \
 	engine/vnpu_quant.c \
+	engine/vnpu_quant_vec.c \
 	engine/vnpu_hadamard.c
 ENGINE_SRCS += engine/vnpu_math.c
 ENGINE_SRCS += engine/vnpu_pack.c engine/vnpu_matmul.c \

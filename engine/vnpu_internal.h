@@ -103,6 +103,19 @@ uint32_t vnpu_round_small(uint32_t f, int mbits, int bias, uint32_t maxcode,
 			  uint32_t ovf_code, bool sat, uint32_t rbits, bool stoch);
 float vnpu_fp32_to_e2m1_val(float x);
 
+struct vnpu_quant_opts;
+
+/*
+ * Vectorized MXFP4/MXINT8 quantization of full blocks [b, nblk); stops at
+ * a block holding NaN or Inf and returns its index (vnpu_quant_vec.c).
+ */
+size_t vnpu_mx_quant_vec(uint32_t fmt, const float *x, size_t b, size_t nblk,
+			 uint8_t *codes, uint8_t *scales);
+/* The scalar definition of vnpu_quantize() (what the tests compare to). */
+int vnpu_quantize_scalar(uint32_t fmt, const float *x, size_t n, uint8_t *codes,
+			 uint8_t *scales, const float *tscale,
+			 const struct vnpu_quant_opts *opts);
+
 /* Double-precision helpers of vnpu_math.c (about 1e-15 relative). */
 double vnpu_exp_dbl(double x);
 double vnpu_log2_dbl(double x);

@@ -50,40 +50,50 @@ static int32_t vnpu_act_q(uint32_t q, const uint8_t *codes, uint32_t i)
 	return vnpu_e4m3_x512(codes[i]);
 }
 
-/* Quantize/expand one row of A into its prepared form. */
+/*
+ * Quantize/expand one row of A into its prepared form. FP32 rows the exact
+ * path uses as they are stay where they are (the driver points at them).
+ */
 static void vnpu_prep_row(const struct vnpu_matmul *mm, uint32_t row,
-			  uint8_t *dst, float *stage)
+			  uint8_t *dst)
 {
 	uint32_t k = mm->k, np = vnpu_int_pieces(mm->w_fmt, mm->a_quant);
 	int8_t *aq = (int8_t *)dst;
 	int32_t *corr = (int32_t *)(dst + (size_t)k * VNPU_NPIECE);
 	float *sa = (float *)((uint8_t *)corr + (k / 16) * 4 * VNPU_NPIECE);
 	float *af = sa + k / 32;
-	const uint8_t *src = (const uint8_t *)mm->a + (size_t)row * mm->lda *
-			     (mm->a_fmt == VNPU_FMT_BF16 ? 2 : 4);
+	const float *x = (const float *)mm->a + (size_t)row * mm->lda;
+	uint8_t *codes, *sc;
+	int sh;
 
-	/* A as FP32 (BF16 widens exactly) */
-	for (uint32_t i = 0; i < k; i++) {
-		if (mm->a_fmt == VNPU_FMT_BF16)
-			af[i] = vnpu_f32(vnpu_bf16_to_fp32(((const uint16_t *)src)[i]));
-		else
-			af[i] = ((const float *)src)[i];
+	if (mm->a_fmt == VNPU_FMT_BF16) {
+		/* A as FP32 (BF16 widens exactly) */
+		const uint16_t *src = (const uint16_t *)mm->a + (size_t)row * mm->lda;
+
+		for (uint32_t i = 0; i < k; i++)
+			af[i] = vnpu_f32(vnpu_bf16_to_fp32(src[i]));
+		x = af;
 	}
 	if (mm->a_quant == VNPU_FMT_NONE)
 		return;
-	for (uint32_t b = 0; b < k / 32; b++) {
-		uint8_t codes[32], sc;
-		int sh;
-
-		vnpu_quantize(mm->a_quant, af + b * 32, 32, codes, &sc, NULL, NULL);
-		if (!np) {
-			/* expanded back to FP32 exactly for the exact path */
-			vnpu_dequantize(mm->a_quant, codes, &sc, NULL, 32, stage);
-			for (int i = 0; i < 32; i++)
-				af[b * 32 + i] = stage[i];
-			continue;
-		}
-		for (uint32_t i = 0; i < 32; i++) {
+	if (!np) {
+		/* quantized, then expanded back to FP32 exactly: exact path */
+		codes = (uint8_t *)aq;
+		sc = (uint8_t *)corr;
+		vnpu_quantize(mm->a_quant, x, k, codes, sc, NULL, NULL);
+		vnpu_dequantize(mm->a_quant, codes, sc, NULL, k, af);
+		return;
+	}
+	/*
+	 * MXINT8 codes are q_a as they are; others land in the last piece's
+	 * room, each code read before its pieces are written. The scale
+	 * bytes wait in corr's room.
+	 */
+	codes = (uint8_t *)aq + (mm->a_quant == VNPU_FMT_MXINT8 ? 0 : 2 * (size_t)k);
+	sc = (uint8_t *)corr;
+	vnpu_quantize(mm->a_quant, x, k, codes, sc, NULL, NULL);
+	if (mm->a_quant != VNPU_FMT_MXINT8) {
+		for (uint32_t i = 0; i < k; i++) {
 			int32_t q = vnpu_act_q(mm->a_quant, codes, i);
 			int32_t mag = q < 0 ? -q : q;
 
@@ -91,23 +101,22 @@ static void vnpu_prep_row(const struct vnpu_matmul *mm, uint32_t row,
 			for (uint32_t j = 0; j < np; j++) {
 				int32_t pc = np == 1 ? q : (mag >> (7 * j)) & 127;
 
-				aq[j * k + b * 32 + i] = (int8_t)(q < 0 && np > 1 ? -pc : pc);
+				aq[j * k + i] = (int8_t)(q < 0 && np > 1 ? -pc : pc);
 			}
 		}
-		sh = mm->a_quant == VNPU_FMT_MXINT8 ? 6 :
-		     mm->a_quant == VNPU_FMT_MXFP4 ? 1 : 9;
-		if (sc == 0xff)
-			sa[b] = vnpu_f32(0x7fc00000u);
-		else
-			sa[b] = vnpu_pow2f((int)sc - 127 - sh);
-		for (uint32_t j = 0; j < np; j++) {
-			for (int h = 0; h < 2; h++) {
-				int32_t s = 0;
+	}
+	sh = mm->a_quant == VNPU_FMT_MXINT8 ? 6 : mm->a_quant == VNPU_FMT_MXFP4 ? 1 : 9;
+	for (uint32_t b = 0; b < k / 32; b++)
+		sa[b] = sc[b] == 0xff ? vnpu_f32(0x7fc00000u) :
+			vnpu_pow2f((int)sc[b] - 127 - sh);
+	/* 12 * sum of q_a per 16 columns, per piece */
+	for (uint32_t j = 0; j < np; j++) {
+		for (uint32_t g = 0; g < k / 16; g++) {
+			int32_t s = 0;
 
-				for (int i = 0; i < 16; i++)
-					s += aq[j * k + b * 32 + h * 16 + i];
-				corr[j * (k / 16) + b * 2 + h] = 12 * s;
-			}
+			for (int i = 0; i < 16; i++)
+				s += aq[j * k + g * 16 + i];
+			corr[j * (k / 16) + g] = 12 * s;
 		}
 	}
 }
@@ -157,9 +166,9 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	size_t psize, arow, need;
 	uint32_t wb, pend, group;
 	uint8_t *scr;
-	float *stage, acc[VNPU_MT * 16];
+	float acc[VNPU_MT * 16];
 	uint32_t np, mstep;
-	bool wide;
+	bool wide, direct;
 
 	if (!mm || !ctx || !mm->w || !mm->a || !mm->c || mm->k % 32 || !mm->k)
 		return VNPU_EINVAL;
@@ -183,9 +192,9 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	if (!ctx->scratch || ctx->scratch_size < need)
 		return VNPU_ENOSPC;
 	scr = (uint8_t *)(((uintptr_t)ctx->scratch + 63) & ~(uintptr_t)63);
-	stage = (float *)(scr + (size_t)(m1 - m0) * arow);
 	for (uint32_t i = m0; i < m1; i++)
-		vnpu_prep_row(mm, i, scr + (size_t)(i - m0) * arow, stage);
+		vnpu_prep_row(mm, i, scr + (size_t)(i - m0) * arow);
+	direct = mm->a_fmt == VNPU_FMT_FP32 && mm->a_quant == VNPU_FMT_NONE;
 
 	np = vnpu_int_pieces(mm->w_fmt, mm->a_quant);
 	var = vnpu_engine_variant(ctx->features);
@@ -229,7 +238,8 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 				k.corr[i] = (const int32_t *)(row + (size_t)mm->k *
 							      VNPU_NPIECE);
 				k.sa[i] = (const float *)sa;
-				k.af[i] = (const float *)sa + mm->k / 32;
+				k.af[i] = direct ? (const float *)mm->a + (size_t)(m + i) * mm->lda :
+					  (const float *)sa + mm->k / 32;
 			}
 			for (uint32_t j = 1; j < k.np; j++) {
 				k.aq[j] = k.aq[0] + (size_t)j * mm->k;

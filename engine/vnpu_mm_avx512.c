@@ -54,9 +54,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_mt(const struct vnpu_kern *k,
 		v16sf sw = vnpu_wscale16(k->wfmt, k->scales + b * 16);
 		v16si ia[VNPU_MT], ib[VNPU_MT], ic[VNPU_MT], id[VNPU_MT];
 
-		/* the stream runs ahead of the hardware prefetcher's reach */
-		__builtin_prefetch(blk + 2048);
-		__builtin_prefetch(blk + 2048 + 64);
+		vnpu_prefetch_block(blk, wb);
 		#pragma GCC unroll 4
 		for (uint32_t i = 0; i < nv; i++)
 			ia[i] = ib[i] = ic[i] = id[i] = (v16si){};
@@ -138,6 +136,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_mt(const struct vnpu_kern *k,
 		v16sf sw = vnpu_wscale16(k->wfmt, k->scales + b * 16);
 		v16sf p[VNPU_MT];
 
+		vnpu_prefetch_block(blk, wb);
 		#pragma GCC unroll 4
 		for (uint32_t i = 0; i < mt; i++)
 			p[i] = (v16sf){};

@@ -300,6 +300,29 @@ int vnpu_quantize(uint32_t fmt, const float *x, size_t n, uint8_t *codes,
 		  uint8_t *scales, const float *tscale,
 		  const struct vnpu_quant_opts *opts)
 {
+	size_t nblk = n / VNPU_MX_BLOCK, b = 0;
+
+	if (!x || !codes || !scales || (fmt != VNPU_FMT_MXFP4 && fmt != VNPU_FMT_MXINT8) ||
+	    (opts && opts->flags))
+		return vnpu_quantize_scalar(fmt, x, n, codes, scales, tscale, opts);
+	/* full blocks vectorized; NaN/Inf blocks and the tail as defined */
+	for (;;) {
+		b = vnpu_mx_quant_vec(fmt, x, b, nblk, codes, scales);
+		if (b == nblk)
+			break;
+		vnpu_mx_block(fmt, x + b * 32, 32, codes, b * 32, &scales[b], NULL);
+		b++;
+	}
+	if (n % VNPU_MX_BLOCK)
+		vnpu_mx_block(fmt, x + nblk * 32, n % 32, codes, nblk * 32, &scales[nblk],
+			      NULL);
+	return VNPU_OK;
+}
+
+int vnpu_quantize_scalar(uint32_t fmt, const float *x, size_t n, uint8_t *codes,
+			 uint8_t *scales, const float *tscale,
+			 const struct vnpu_quant_opts *opts)
+{
 	uint32_t bs = vnpu_fmt_block(fmt);
 
 	if (!x || !codes || !scales || bs < 16)

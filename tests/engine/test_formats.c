@@ -466,4 +466,68 @@ TEST(convert_between_scalar_formats)
 	ASSERT_EQ(VNPU_EINVAL, vnpu_convert(VNPU_FMT_MXFP4, q, VNPU_FMT_FP32, x, 4));
 }
 
+/* Engine-internal: the scalar definition the vectorized path must match. */
+int vnpu_quantize_scalar(uint32_t fmt, const float *x, size_t n, uint8_t *codes,
+			 uint8_t *scales, const float *tscale,
+			 const struct vnpu_quant_opts *opts);
+
+/* Values at, and one ulp either side of, every E2M1 and INT8 rounding
+ * threshold, scaled by random powers of two; random bit patterns
+ * (subnormals, NaN, Inf); all-zero and -0 blocks. */
+static float vec_sample(size_t i)
+{
+	static const float thr[] = { 0.25f, 0.75f, 1.25f, 1.75f, 2.5f, 3.5f, 5.0f, 6.0f,
+				     0.0078125f, 0.0234375f, 1.9921875f, 1.984375f };
+	uint64_t r = rnd64();
+	uint32_t u;
+
+	switch (r % 6) {
+	case 0:
+		u = (uint32_t)(r >> 32);
+		if ((u & 0x7f800000u) == 0x7f800000u && (r >> 8) % 16)
+			u &= ~0x40000000u;	/* NaN/Inf only now and then */
+		return ref_bits_f(u);
+	case 1:
+		u = ref_f_bits(ldexpf(thr[(r >> 8) % 12], (int)((r >> 16) % 40) - 20));
+		u += (uint32_t)((r >> 24) % 3) - 1;
+		return ref_bits_f(u | (uint32_t)(r >> 63) << 31);
+	case 2:
+		return ref_bits_f((uint32_t)(r >> 40) & 0x807fffffu);	/* subnormal */
+	case 3:
+		return i % 64 < 32 ? 0.0f : -0.0f;
+	default:
+		return ldexpf((float)((int64_t)r >> 40), -(int)((r >> 8) % 60));
+	}
+}
+
+TEST(vectorized_mx_quantization_matches_the_scalar_definition)
+{
+	static const uint32_t fmts[] = { VNPU_FMT_MXFP4, VNPU_FMT_MXINT8 };
+	size_t n = 4096 + 17;
+	float *x = malloc(sizeof(float) * n);
+	/* a partial last block is written in full */
+	uint8_t *c0 = malloc(n + 32), *c1 = malloc(n + 32), s0[200], s1[200];
+
+	for (int rep = 0; rep < 200; rep++) {
+		/* runs of one pattern so whole blocks share it */
+		for (size_t i = 0; i < n; i++)
+			x[i] = vec_sample(i);
+		for (int f = 0; f < 2; f++) {
+			size_t cb = fmts[f] == VNPU_FMT_MXFP4 ? (n + 1) / 2 : n;
+
+			memset(c0, 0xaa, n);
+			memset(c1, 0x55, n);
+			ASSERT_EQ(0, vnpu_quantize(fmts[f], x, n, c0, s0, NULL, NULL));
+			ASSERT_EQ(0, vnpu_quantize_scalar(fmts[f], x, n, c1, s1, NULL, NULL));
+			ASSERT_EQ(0, memcmp(s0, s1, (n + 31) / 32));
+			for (size_t i = 0; i < cb; i++) {
+				ASSERT_EQ(c1[i], c0[i]) TH_LOG("fmt %u byte %zu", fmts[f], i);
+			}
+		}
+	}
+	free(x);
+	free(c0);
+	free(c1);
+}
+
 TEST_HARNESS_MAIN

@@ -10,7 +10,7 @@
 struct pool {
 	int n;
 	pthread_t th[64];
-	pthread_barrier_t start, done;
+	unsigned int gen, done;	/* run generation; workers finished */
 	void (*fn)(int tid, void *arg);
 	void *arg;
 	int active;

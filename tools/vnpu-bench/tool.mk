@@ -1,3 +1,4 @@
 # SPDX-License-Identifier: GPL-2.0
 TOOLS += vnpu-bench
-vnpu-bench_SRCS := tools/vnpu-bench/vnpu-bench.c tools/vnpu-bench/bench_limits.c
+vnpu-bench_SRCS := tools/vnpu-bench/vnpu-bench.c tools/vnpu-bench/bench_limits.c \
+	tools/vnpu-bench/bench_pool.c
