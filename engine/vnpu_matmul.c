@@ -168,7 +168,7 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	uint8_t *scr;
 	float acc[VNPU_MT * 16];
 	uint32_t np, mstep;
-	bool wide, direct;
+	bool wide, direct, multi;
 
 	if (!mm || !ctx || !mm->w || !mm->a || !mm->c || mm->k % 32 || !mm->k)
 		return VNPU_EINVAL;
@@ -207,6 +207,8 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	else
 		kern = wide ? (np ? vnpu_kwint_generic : vnpu_kwfp_generic) :
 			      (np ? vnpu_kint_generic : vnpu_kfp_generic);
+	/* kernels that take several panels of one row at once */
+	multi = !np && !wide && var == VNPU_VARIANT_AVX512;
 	/* the pieces of an E4M3 row take the kernel's row slots */
 	mstep = np > 1 ? 1 : VNPU_MT;
 
@@ -226,6 +228,7 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 			struct vnpu_kern k = {
 				.nblk = mm->k / wb, .wb = wb, .wfmt = mm->w_fmt,
 				.mt = mt, .np = np ? np : 1, .acc = acc,
+				.pstride = psize,
 			};
 			size_t ck = (size_t)mm->k / 16 * 4;
 
@@ -245,14 +248,19 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 				k.aq[j] = k.aq[0] + (size_t)j * mm->k;
 				k.corr[j] = k.corr[0] + (size_t)j * mm->k / 16;
 			}
-			for (uint32_t p = p0; p < pe; p++) {
-				uint32_t nt = n1 - p * 16 < 16 ? n1 - p * 16 : 16;
-
+			for (uint32_t p = p0; p < pe; p += k.npan) {
+				/* one row: independent panels keep the FMA units busy */
+				k.npan = mt == 1 && multi ? (pe - p < VNPU_MT ? pe - p : VNPU_MT) : 1;
 				k.codes = (const uint8_t *)mm->w + p * psize;
 				k.scales = k.codes + vnpu_panel_codes_bytes_fmt(mm->w_fmt,
 										mm->k);
 				kern(&k);
-				vnpu_epilogue(mm, acc, m, mt, p * 16, nt);
+				for (uint32_t q = 0; q < k.npan; q++) {
+					uint32_t pq = p + q;
+					uint32_t nt = n1 - pq * 16 < 16 ? n1 - pq * 16 : 16;
+
+					vnpu_epilogue(mm, acc + q * 16, m, mt, pq * 16, nt);
+				}
 			}
 		}
 	}

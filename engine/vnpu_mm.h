@@ -25,12 +25,15 @@
  *	  SIMD kernels add to k_w so it is unsigned).
  * @sa: int path: A scale factor per 32 columns.
  * @af: exact path: A rows as FP32.
- * @acc: out, [mt][16] raw accumulators.
+ * @npan: panels in this call (more than 1 only with mt == 1, for the
+ *	  kernels the driver allows it), @pstride bytes apart.
+ * @acc: out, [mt][16] raw accumulators (or [npan][16]).
  */
 struct vnpu_kern {
 	const uint8_t *codes;
 	const uint8_t *scales;
-	uint32_t nblk, wb, wfmt, mt, np;
+	uint32_t nblk, wb, wfmt, mt, np, npan;
+	size_t pstride;
 	const int8_t *aq[VNPU_MT];
 	const int32_t *corr[VNPU_MT];
 	const float *sa[VNPU_MT];

@@ -167,8 +167,69 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_mt(const struct vnpu_kern *k,
 		*(vnpu_v16sf_ua *)(k->acc + i * 16) = acc[i];
 }
 
+/*
+ * One row of A against @npan panels: a block's 32 fma steps are a chain
+ * of dependent operations per panel, so independent panels side by side
+ * fill the FMA pipes that one chain leaves idle.
+ */
+static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_pan(const struct vnpu_kern *k,
+						    const uint32_t npan)
+{
+	const v16sf lut = { 0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12 };
+	const uint32_t wb = k->wb, chunks = wb / 8;
+	const uint8_t *codes[VNPU_MT], *scales[VNPU_MT];
+	v16sf acc[VNPU_MT];
+
+	#pragma GCC unroll 4
+	for (uint32_t q = 0; q < npan; q++) {
+		codes[q] = k->codes + q * k->pstride;
+		scales[q] = k->scales + q * k->pstride;
+		acc[q] = (v16sf){};
+	}
+	for (uint32_t b = 0; b < k->nblk; b++) {
+		const float *a = k->af[0] + (size_t)b * wb;
+		v16sf p[VNPU_MT];
+
+		#pragma GCC unroll 4
+		for (uint32_t q = 0; q < npan; q++) {
+			vnpu_prefetch_block(codes[q] + (size_t)b * wb * 8, wb);
+			p[q] = (v16sf){};
+		}
+		for (uint32_t c = 0; c < chunks; c++) {
+			v16si pk[VNPU_MT];
+
+			#pragma GCC unroll 4
+			for (uint32_t q = 0; q < npan; q++)
+				pk[q] = *(const v16si *)(codes[q] + (size_t)b * wb * 8 + c * 64);
+			#pragma GCC unroll 8
+			for (uint32_t j = 0; j < 8; j++) {
+				v16sf av = (v16sf){} + a[c * 8 + j];
+
+				#pragma GCC unroll 4
+				for (uint32_t q = 0; q < npan; q++) {
+					v16si idx = (v16si)((v16su)pk[q] >> (8 * (j & 3) + 4 * (j >> 2)));
+					v16sf w = __builtin_ia32_permvarsf512_mask(lut, idx, lut, -1);
+
+					p[q] = __builtin_ia32_vfmaddps512_mask(w, av, p[q], -1, 4);
+				}
+			}
+		}
+		#pragma GCC unroll 4
+		for (uint32_t q = 0; q < npan; q++)
+			acc[q] = acc[q] + p[q] * vnpu_wscale16(k->wfmt, scales[q] + b * 16);
+	}
+	#pragma GCC unroll 4
+	for (uint32_t q = 0; q < npan; q++)
+		*(vnpu_v16sf_ua *)(k->acc + q * 16) = acc[q];
+}
+
 T512 void vnpu_kfp_avx512(const struct vnpu_kern *k)
 {
+	switch (k->npan) {
+	case 2: vnpu_kfp512_pan(k, 2); return;
+	case 3: vnpu_kfp512_pan(k, 3); return;
+	case 4: vnpu_kfp512_pan(k, 4); return;
+	}
 	switch (k->mt) {
 	case 1: vnpu_kfp512_mt(k, 1); break;
 	case 2: vnpu_kfp512_mt(k, 2); break;

@@ -49,6 +49,11 @@ double bench_read_bw(struct pool *pl, int nthreads, size_t bytes)
 	return (double)(bytes / nthreads & ~(size_t)255) * nthreads / t;
 }
 
+/*
+ * 12 independent accumulators, fully unrolled so they live in registers
+ * (a rolled loop kept them in memory and measured the store-to-load
+ * latency, not the dot-product units).
+ */
 #define PEAK_ITERS 2000000
 
 static TGT void fma_loop(int tid, void *p)
@@ -57,9 +62,11 @@ static TGT void fma_loop(int tid, void *p)
 
 	for (int j = 0; j < 12; j++)
 		a[j] = _mm512_set1_ps((float)j);
-	for (int i = 0; i < PEAK_ITERS; i++)
+	for (int i = 0; i < PEAK_ITERS; i++) {
+		#pragma GCC unroll 12
 		for (int j = 0; j < 12; j++)
 			a[j] = _mm512_fmadd_ps(a[j], m, c);
+	}
 	for (int j = 1; j < 12; j++)
 		a[0] = _mm512_add_ps(a[0], a[j]);
 	*(volatile float *)p = _mm512_reduce_add_ps(a[0]);
@@ -71,9 +78,11 @@ static TGT void dot8_loop(int tid, void *p)
 
 	for (int j = 0; j < 12; j++)
 		a[j] = _mm512_set1_epi32(j);
-	for (int i = 0; i < PEAK_ITERS; i++)
+	for (int i = 0; i < PEAK_ITERS; i++) {
+		#pragma GCC unroll 12
 		for (int j = 0; j < 12; j++)
 			a[j] = _mm512_dpbusd_epi32(a[j], x, y);
+	}
 	for (int j = 1; j < 12; j++)
 		a[0] = _mm512_add_epi32(a[0], a[j]);
 	*(volatile int *)p = _mm512_reduce_add_epi32(a[0]);
@@ -86,9 +95,11 @@ static TGT void bf16_loop(int tid, void *p)
 
 	for (int j = 0; j < 12; j++)
 		a[j] = _mm512_set1_ps((float)j);
-	for (int i = 0; i < PEAK_ITERS; i++)
+	for (int i = 0; i < PEAK_ITERS; i++) {
+		#pragma GCC unroll 12
 		for (int j = 0; j < 12; j++)
 			a[j] = _mm512_dpbf16_ps(a[j], x, x);
+	}
 	for (int j = 1; j < 12; j++)
 		a[0] = _mm512_add_ps(a[0], a[j]);
 	*(volatile float *)p = _mm512_reduce_add_ps(a[0]);
