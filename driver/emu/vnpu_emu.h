@@ -11,8 +11,9 @@
 
 #include "../vnpu_hw.h"
 
+#include "vnpu_emu_compute.h"
+
 struct task_struct;
-struct vnpu_emu_mm;
 
 /**
  * struct vnpu_emu_core - one AI core
@@ -35,7 +36,9 @@ struct vnpu_emu_core {
  * @core: the cores
  * @count: how many
  * @features: engine CPU feature mask (VNPU_CPU_*)
- * @mm: the packet being computed
+ * @tile: computes one tile of @arg
+ * @arg: the packet being computed
+ * @ntiles: its tiles
  * @ring: its ring (for resets)
  * @next_tile: next tile to hand out
  * @error: first tile error
@@ -48,7 +51,9 @@ struct vnpu_emu_cores {
 	struct vnpu_emu_core *core;
 	u32 count;
 	u32 features;
-	const struct vnpu_emu_mm *mm;
+	vnpu_emu_tile_fn tile;
+	const void *arg;
+	u32 ntiles;
 	struct vnpu_emu_ring *ring;
 	atomic_t next_tile;
 	atomic_t error;
@@ -106,6 +111,9 @@ void vnpu_emu_cores_fini(struct vnpu_hw *hw);
 /* Run MM on the AI cores: 0, -EINTR on a ring reset, or -errno. */
 int vnpu_emu_cores_matmul(struct vnpu_hw *hw, struct vnpu_emu_ring *ring,
 			  struct vnpu_emu_mm *mm);
+/* Run a vector-unit packet on the AI cores, same return values. */
+int vnpu_emu_cores_vec(struct vnpu_hw *hw, struct vnpu_emu_ring *ring,
+		       struct vnpu_emu_vec *vec);
 
 /* Run JOB's stream to its end, a fault or a reset; sets status/offset. */
 void vnpu_emu_exec(struct vnpu_emu_ring *ring, struct vnpu_hw_job *job);

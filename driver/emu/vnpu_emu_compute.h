@@ -34,13 +34,38 @@ struct vnpu_emu_mm {
 	u32 tiles_m, tiles_n;
 };
 
-/*
- * Choose the tiling for AI cores with SCRATCH bytes each: 0, or -ENOSPC
- * when not even one row fits.
+/**
+ * struct vnpu_emu_vec - a vector-unit packet with its operands translated
+ * @pkt: the packet (validated)
+ * @ptr: kernel pointers of its operands, in vnpu_cmd_operands() order
+ *	(NULL for an absent optional one)
+ * @per_tile: work items (elements, rows, heads, indices) per tile
  */
-int vnpu_emu_mm_plan(struct vnpu_emu_mm *mm, size_t scratch);
-/* Compute tile T (row-major over tiles_m x tiles_n): 0 or -errno. */
-int vnpu_emu_mm_tile(const struct vnpu_emu_mm *mm, u32 t, void *scratch,
+struct vnpu_emu_vec {
+	const struct vnpu_cmd_header *pkt;
+	void *ptr[4];
+	u32 per_tile;
+};
+
+/*
+ * A tile function: compute tile T of ARG with SCRATCH bytes of local
+ * memory; 0 or -errno. Runs inside kernel_fpu_begin()/kernel_fpu_end().
+ */
+typedef int (*vnpu_emu_tile_fn)(const void *arg, u32 t, void *scratch,
+				size_t scratch_size, u32 features);
+
+/*
+ * Choose the tiling for AI cores with SCRATCH bytes each; returns the
+ * number of tiles, 0 when not even one row fits.
+ */
+u32 vnpu_emu_mm_plan(struct vnpu_emu_mm *mm, size_t scratch);
+/* Tile T (row-major over tiles_m x tiles_n) of the vnpu_emu_mm ARG. */
+int vnpu_emu_mm_tile(const void *arg, u32 t, void *scratch,
 		     size_t scratch_size, u32 features);
+/* Number of tiles of a vector packet; sets per_tile. */
+u32 vnpu_emu_vec_plan(struct vnpu_emu_vec *vec);
+/* Tile T of the vnpu_emu_vec ARG. */
+int vnpu_emu_vec_tile(const void *arg, u32 t, void *scratch,
+		      size_t scratch_size, u32 features);
 
 #endif /* __VNPU_EMU_COMPUTE_H__ */

@@ -47,18 +47,16 @@ static void vnpu_emu_core_work(struct work_struct *work)
 	struct vnpu_emu_core *core = container_of(work, struct vnpu_emu_core,
 						  work);
 	struct vnpu_emu_cores *cores = core->cores;
-	const struct vnpu_emu_mm *mm = cores->mm;
-	u32 ntiles = mm->tiles_m * mm->tiles_n;
 	u32 t;
 	int ret;
 
 	for (;;) {
 		t = atomic_inc_return(&cores->next_tile) - 1;
-		if (t >= ntiles || atomic_read(&cores->ring->reset))
+		if (t >= cores->ntiles || atomic_read(&cores->ring->reset))
 			break;
 		kernel_fpu_begin();
-		ret = vnpu_emu_mm_tile(mm, t, core->scratch,
-				       VNPU_EMU_CORE_SCRATCH, cores->features);
+		ret = cores->tile(cores->arg, t, core->scratch,
+				  VNPU_EMU_CORE_SCRATCH, cores->features);
 		kernel_fpu_end();
 		if (ret)
 			atomic_cmpxchg(&cores->error, 0, ret);
@@ -69,21 +67,16 @@ static void vnpu_emu_core_work(struct work_struct *work)
 		complete(&cores->done);
 }
 
-int vnpu_emu_cores_matmul(struct vnpu_hw *hw, struct vnpu_emu_ring *ring,
-			  struct vnpu_emu_mm *mm)
+/* Hand NTILES tiles of ARG to the cores and wait: 0, -EINTR or -errno. */
+static int vnpu_emu_cores_run(struct vnpu_emu_cores *cores,
+			      struct vnpu_emu_ring *ring, vnpu_emu_tile_fn tile,
+			      const void *arg, u32 ntiles)
 {
-	struct vnpu_emu_cores *cores = &hw->cores;
 	u32 i;
-	int ret;
 
-	mutex_lock(&cores->lock);
-	kernel_fpu_begin();
-	ret = vnpu_emu_mm_plan(mm, VNPU_EMU_CORE_SCRATCH);
-	kernel_fpu_end();
-	if (ret)
-		goto out;
-
-	cores->mm = mm;
+	cores->tile = tile;
+	cores->arg = arg;
+	cores->ntiles = ntiles;
 	cores->ring = ring;
 	atomic_set(&cores->next_tile, 0);
 	atomic_set(&cores->error, 0);
@@ -92,10 +85,41 @@ int vnpu_emu_cores_matmul(struct vnpu_hw *hw, struct vnpu_emu_ring *ring,
 	for (i = 0; i < cores->count; i++)
 		queue_work(cores->wq, &cores->core[i].work);
 	wait_for_completion(&cores->done);
-	ret = atomic_read(&cores->error);
-	if (!ret && atomic_read(&ring->reset))
-		ret = -EINTR;
-out:
+	if (atomic_read(&cores->error))
+		return atomic_read(&cores->error);
+	return atomic_read(&ring->reset) ? -EINTR : 0;
+}
+
+int vnpu_emu_cores_matmul(struct vnpu_hw *hw, struct vnpu_emu_ring *ring,
+			  struct vnpu_emu_mm *mm)
+{
+	struct vnpu_emu_cores *cores = &hw->cores;
+	u32 ntiles;
+	int ret = -ENOSPC;
+
+	mutex_lock(&cores->lock);
+	kernel_fpu_begin();
+	ntiles = vnpu_emu_mm_plan(mm, VNPU_EMU_CORE_SCRATCH);
+	kernel_fpu_end();
+	if (ntiles)
+		ret = vnpu_emu_cores_run(cores, ring, vnpu_emu_mm_tile, mm,
+					 ntiles);
+	mutex_unlock(&cores->lock);
+	return ret;
+}
+
+int vnpu_emu_cores_vec(struct vnpu_hw *hw, struct vnpu_emu_ring *ring,
+		       struct vnpu_emu_vec *vec)
+{
+	struct vnpu_emu_cores *cores = &hw->cores;
+	u32 ntiles;
+	int ret;
+
+	mutex_lock(&cores->lock);
+	kernel_fpu_begin();
+	ntiles = vnpu_emu_vec_plan(vec);
+	kernel_fpu_end();
+	ret = vnpu_emu_cores_run(cores, ring, vnpu_emu_vec_tile, vec, ntiles);
 	mutex_unlock(&cores->lock);
 	return ret;
 }

@@ -12,8 +12,8 @@
 
 #include <drm/vnpu_cmd.h>
 
+#include "../vnpu_cmd_ranges.h"
 #include "vnpu_emu.h"
-#include "vnpu_emu_compute.h"
 
 /* Work between checks for a reset, so a reset lands within microseconds. */
 #define VNPU_EMU_CHUNK (256 * 1024)
@@ -46,16 +46,40 @@ static bool vnpu_emu_reset_pending(struct vnpu_emu_ring *ring)
 	return atomic_read(&ring->reset);
 }
 
-/* Returns 0, -EFAULT or -EINTR (reset). */
-static int vnpu_emu_fill(struct vnpu_emu_ring *ring,
-			 const struct vnpu_hw_job *job,
-			 const struct vnpu_cmd_fill *p)
+/*
+ * Translate every operand of HDR (vnpu_cmd_ranges.h) into PTR: 0, or
+ * -EFAULT when one lies outside the job's buffers (or is written but only
+ * listed for reading).
+ */
+static int vnpu_emu_operands(const struct vnpu_hw_job *job,
+			     const struct vnpu_cmd_header *hdr,
+			     void *ptr[VNPU_CMD_MAX_RANGES])
 {
-	u32 *dst = vnpu_emu_translate(job, p->dst, p->size, true);
+	struct vnpu_cmd_operands ops;
+	u32 i;
+
+	if (vnpu_cmd_operands(hdr, &ops))
+		return -EINVAL;
+	for (i = 0; i < VNPU_CMD_MAX_RANGES; i++)
+		ptr[i] = NULL;
+	for (i = 0; i < ops.count; i++) {
+		const struct vnpu_cmd_range *r = &ops.r[i];
+
+		if (r->optional && !r->va)
+			continue;
+		ptr[i] = vnpu_emu_translate(job, r->va, r->len, r->write);
+		if (!ptr[i])
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/* DMA fill; 0 or -EINTR (reset). */
+static int vnpu_emu_fill(struct vnpu_emu_ring *ring,
+			 const struct vnpu_cmd_fill *p, u32 *dst)
+{
 	u64 n = p->size / 4, i;
 
-	if (!dst)
-		return -EFAULT;
 	for (i = 0; i < n; i++) {
 		dst[i] = p->value;
 		if (!((i + 1) % (VNPU_EMU_CHUNK / 4))) {
@@ -68,15 +92,10 @@ static int vnpu_emu_fill(struct vnpu_emu_ring *ring,
 }
 
 static int vnpu_emu_copy(struct vnpu_emu_ring *ring,
-			 const struct vnpu_hw_job *job,
-			 const struct vnpu_cmd_copy *p)
+			 const struct vnpu_cmd_copy *p, u8 *dst, const u8 *src)
 {
-	u8 *dst = vnpu_emu_translate(job, p->dst, p->size, true);
-	const u8 *src = vnpu_emu_translate(job, p->src, p->size, false);
 	u64 done = 0;
 
-	if (!dst || !src)
-		return -EFAULT;
 	while (done < p->size) {
 		u64 n = min_t(u64, p->size - done, VNPU_EMU_CHUNK);
 
@@ -89,48 +108,50 @@ static int vnpu_emu_copy(struct vnpu_emu_ring *ring,
 	return 0;
 }
 
-static int vnpu_emu_timestamp(const struct vnpu_hw_job *job,
-			      const struct vnpu_cmd_timestamp *p)
-{
-	u64 *dst = vnpu_emu_translate(job, p->dst, sizeof(u64), true);
-
-	if (!dst)
-		return -EFAULT;
-	*dst = ktime_get_ns();
-	return 0;
-}
-
-static u64 vnpu_emu_matrix_bytes(u64 rows, u64 cols, u64 ld, u32 fmt)
-{
-	/* Validated at submit: no overflow here. */
-	return ((rows - 1) * ld + cols) * (fmt == VNPU_CMD_FMT_BF16 ? 2 : 4);
-}
-
 static int vnpu_emu_matmul(struct vnpu_emu_ring *ring,
-			   const struct vnpu_hw_job *job,
-			   const struct vnpu_cmd_matmul *p)
+			   const struct vnpu_cmd_matmul *p, void *ptr[])
 {
 	struct vnpu_emu_mm mm = {
+		.w = ptr[0], .a = ptr[1], .bias = ptr[2], .c = ptr[3],
 		.m = p->m, .n = p->n, .k = p->k,
 		.lda = p->lda, .ldc = p->ldc,
 		.w_fmt = p->w_fmt, .a_fmt = p->a_fmt, .a_quant = p->a_quant,
 		.c_fmt = p->c_fmt, .act = p->act, .w_tscale = p->w_tscale,
 	};
 
-	mm.w = vnpu_emu_translate(job, p->w,
-				  vnpu_cmd_panel_bytes(p->w_fmt, p->n, p->k),
-				  false);
-	mm.a = vnpu_emu_translate(job, p->a,
-				  vnpu_emu_matrix_bytes(p->m, p->k, p->lda,
-							p->a_fmt), false);
-	mm.c = vnpu_emu_translate(job, p->c,
-				  vnpu_emu_matrix_bytes(p->m, p->n, p->ldc,
-							p->c_fmt), true);
-	if (p->bias)
-		mm.bias = vnpu_emu_translate(job, p->bias, (u64)p->n * 4, false);
-	if (!mm.w || !mm.a || !mm.c || (p->bias && !mm.bias))
-		return -EFAULT;
 	return vnpu_emu_cores_matmul(ring->hw, ring, &mm);
+}
+
+static int vnpu_emu_packet(struct vnpu_emu_ring *ring,
+			   const struct vnpu_hw_job *job,
+			   const struct vnpu_cmd_header *hdr)
+{
+	void *ptr[VNPU_CMD_MAX_RANGES];
+	struct vnpu_emu_vec vec;
+	int ret;
+
+	ret = vnpu_emu_operands(job, hdr, ptr);
+	if (ret)
+		return ret;
+	switch (hdr->op) {
+	case VNPU_OP_NOP:
+	case VNPU_OP_BARRIER:
+		/* Packets run one after another anyway. */
+		return 0;
+	case VNPU_OP_FILL:
+		return vnpu_emu_fill(ring, (const void *)hdr, ptr[0]);
+	case VNPU_OP_COPY:
+		return vnpu_emu_copy(ring, (const void *)hdr, ptr[0], ptr[1]);
+	case VNPU_OP_TIMESTAMP:
+		*(u64 *)ptr[0] = ktime_get_ns();
+		return 0;
+	case VNPU_OP_MATMUL:
+		return vnpu_emu_matmul(ring, (const void *)hdr, ptr);
+	default:
+		vec.pkt = hdr;
+		memcpy(vec.ptr, ptr, sizeof(vec.ptr));
+		return vnpu_emu_cores_vec(ring->hw, ring, &vec);
+	}
 }
 
 /* Test knob: hang until the ring is reset or the card stops. */
@@ -157,23 +178,7 @@ void vnpu_emu_exec(struct vnpu_emu_ring *ring, struct vnpu_hw_job *job)
 			ret = -EINVAL;
 			break;
 		}
-		switch (hdr->op) {
-		case VNPU_OP_FILL:
-			ret = vnpu_emu_fill(ring, job, (const void *)hdr);
-			break;
-		case VNPU_OP_COPY:
-			ret = vnpu_emu_copy(ring, job, (const void *)hdr);
-			break;
-		case VNPU_OP_TIMESTAMP:
-			ret = vnpu_emu_timestamp(job, (const void *)hdr);
-			break;
-		case VNPU_OP_MATMUL:
-			ret = vnpu_emu_matmul(ring, job, (const void *)hdr);
-			break;
-		default:
-			/* NOP, BARRIER: packets run one after another anyway. */
-			break;
-		}
+		ret = vnpu_emu_packet(ring, job, hdr);
 		if (!ret && vnpu_emu_reset_pending(ring))
 			ret = -EINTR;
 		if (ret)

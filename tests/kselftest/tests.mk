@@ -2,7 +2,7 @@
 KSFT_UTIL := tests/kselftest/vnpu_test_util.c
 
 VM_TESTS += vnpu_module_test vnpu_param_test vnpu_bus_test vnpu_bo_test \
-	vnpu_submit_test vnpu_exec_test vnpu_matmul_test
+	vnpu_submit_test vnpu_exec_test vnpu_matmul_test vnpu_vecops_test
 vnpu_module_test_SRCS := tests/kselftest/vnpu_module_test.c $(KSFT_UTIL)
 vnpu_module_test_LIBS := -lkmod $(DRM_LIBS)
 vnpu_param_test_SRCS := tests/kselftest/vnpu_param_test.c $(KSFT_UTIL)
@@ -17,6 +17,8 @@ vnpu_exec_test_SRCS := tests/kselftest/vnpu_exec_test.c $(KSFT_UTIL)
 vnpu_exec_test_LIBS := -lkmod $(DRM_LIBS)
 vnpu_matmul_test_SRCS := tests/kselftest/vnpu_matmul_test.c $(KSFT_UTIL)
 vnpu_matmul_test_LIBS := -lkmod $(DRM_LIBS)
+vnpu_vecops_test_SRCS := tests/kselftest/vnpu_vecops_test.c $(KSFT_UTIL)
+vnpu_vecops_test_LIBS := -lkmod $(DRM_LIBS)
 
 # Shell suites printing TAP, copied into the VM next to the programs.
 VM_SCRIPTS += tests/kselftest/npu_smi_test.sh

@@ -9,4 +9,5 @@ suite bo vnpu_bo_test
 suite submit vnpu_submit_test
 suite exec vnpu_exec_test
 suite matmul vnpu_matmul_test
+suite vecops vnpu_vecops_test
 suite npu-smi npu_smi_test.sh

@@ -57,6 +57,18 @@ struct vnpu_cmd_stream_header {
  * @VNPU_OP_BARRIER: all earlier packets complete before later ones start
  * @VNPU_OP_TIMESTAMP: &struct vnpu_cmd_timestamp
  * @VNPU_OP_MATMUL: &struct vnpu_cmd_matmul, on the AI cores
+ * @VNPU_OP_ELTWISE: &struct vnpu_cmd_eltwise
+ * @VNPU_OP_NORM: &struct vnpu_cmd_norm
+ * @VNPU_OP_SOFTMAX: &struct vnpu_cmd_softmax
+ * @VNPU_OP_ROPE: &struct vnpu_cmd_rope
+ * @VNPU_OP_ATTENTION: &struct vnpu_cmd_attention
+ * @VNPU_OP_GATHER: &struct vnpu_cmd_gather
+ * @VNPU_OP_QUANTIZE: &struct vnpu_cmd_quant, FP32 to a block format
+ * @VNPU_OP_DEQUANTIZE: &struct vnpu_cmd_quant, a block format to FP32
+ *
+ * The vector operations work on FP32 tensors and follow the compute
+ * engine's definitions (engine/include/vnpu_engine/ops.h), including its
+ * fixed reduction order: results are bit-identical to the CPU backend.
  */
 enum vnpu_cmd_op {
 	VNPU_OP_NOP = 0,
@@ -65,6 +77,14 @@ enum vnpu_cmd_op {
 	VNPU_OP_BARRIER = 3,
 	VNPU_OP_TIMESTAMP = 4,
 	VNPU_OP_MATMUL = 5,
+	VNPU_OP_ELTWISE = 6,
+	VNPU_OP_NORM = 7,
+	VNPU_OP_SOFTMAX = 8,
+	VNPU_OP_ROPE = 9,
+	VNPU_OP_ATTENTION = 10,
+	VNPU_OP_GATHER = 11,
+	VNPU_OP_QUANTIZE = 12,
+	VNPU_OP_DEQUANTIZE = 13,
 };
 
 /**
@@ -212,6 +232,216 @@ struct vnpu_cmd_matmul {
 	__u64 c;
 	__u64 lda;
 	__u64 ldc;
+};
+
+/**
+ * enum vnpu_cmd_eltwise_op - element-wise operations
+ * @VNPU_ELT_ADD: out = x + y
+ * @VNPU_ELT_MUL: out = x * y
+ * @VNPU_ELT_SCALE: out = x * scale
+ * @VNPU_ELT_SILU: out = silu(x)
+ * @VNPU_ELT_GELU: out = gelu(x), erf form
+ * @VNPU_ELT_GELU_TANH: out = gelu(x), tanh form
+ * @VNPU_ELT_SWIGLU: out = silu(x) * y
+ */
+enum vnpu_cmd_eltwise_op {
+	VNPU_ELT_ADD = 0,
+	VNPU_ELT_MUL = 1,
+	VNPU_ELT_SCALE = 2,
+	VNPU_ELT_SILU = 3,
+	VNPU_ELT_GELU = 4,
+	VNPU_ELT_GELU_TANH = 5,
+	VNPU_ELT_SWIGLU = 6,
+};
+
+/** VNPU_CMD_MAX_ELEMS - most elements one vector packet touches */
+#define VNPU_CMD_MAX_ELEMS 0x10000000
+
+/**
+ * struct vnpu_cmd_eltwise - element-wise operation over @n FP32 values
+ * @hdr: %VNPU_OP_ELTWISE
+ * @op: one of &enum vnpu_cmd_eltwise_op
+ * @scale: FP32 bits of the factor for %VNPU_ELT_SCALE, else 0
+ * @n: elements, 1..%VNPU_CMD_MAX_ELEMS
+ * @reserved: must be 0
+ * @x: first input, 4-byte aligned
+ * @y: second input (ADD, MUL, SWIGLU), else 0
+ * @out: output; may be @x or @y exactly, must not overlap them otherwise
+ */
+struct vnpu_cmd_eltwise {
+	struct vnpu_cmd_header hdr;
+	__u32 op;
+	__u32 scale;
+	__u32 n;
+	__u32 reserved;
+	__u64 x;
+	__u64 y;
+	__u64 out;
+};
+
+/**
+ * enum vnpu_cmd_norm_kind - normalizations
+ * @VNPU_NORM_RMS: x * rsqrt(mean(x^2) + eps) * gamma
+ * @VNPU_NORM_LAYER: (x - mean) * rsqrt(var + eps) * gamma + beta
+ */
+enum vnpu_cmd_norm_kind {
+	VNPU_NORM_RMS = 0,
+	VNPU_NORM_LAYER = 1,
+};
+
+/**
+ * struct vnpu_cmd_norm - normalize each of @rows rows of @n values
+ * @hdr: %VNPU_OP_NORM
+ * @kind: one of &enum vnpu_cmd_norm_kind
+ * @eps: FP32 bits of epsilon
+ * @rows: rows, contiguous (@rows * @n <= %VNPU_CMD_MAX_ELEMS)
+ * @n: values per row
+ * @x: input
+ * @gamma: @n weights, or 0 for none (1.0)
+ * @beta: @n biases (layer norm only), or 0 for none
+ * @out: output, @rows * @n values; may be @x exactly
+ */
+struct vnpu_cmd_norm {
+	struct vnpu_cmd_header hdr;
+	__u32 kind;
+	__u32 eps;
+	__u32 rows;
+	__u32 n;
+	__u64 x;
+	__u64 gamma;
+	__u64 beta;
+	__u64 out;
+};
+
+/** VNPU_SOFTMAX_CAUSAL - row i sees only columns j <= i + offset */
+#define VNPU_SOFTMAX_CAUSAL 0x1
+
+/**
+ * struct vnpu_cmd_softmax - softmax of each of @rows rows
+ * @hdr: %VNPU_OP_SOFTMAX
+ * @flags: %VNPU_SOFTMAX_CAUSAL or 0
+ * @offset: causal offset (the query position of row 0)
+ * @rows: rows
+ * @n: values per row
+ * @ld: row stride, elements (>= @n)
+ * @reserved: must be 0
+ * @x: input
+ * @out: output (same layout); may be @x exactly
+ */
+struct vnpu_cmd_softmax {
+	struct vnpu_cmd_header hdr;
+	__u32 flags;
+	__u32 offset;
+	__u32 rows;
+	__u32 n;
+	__u32 ld;
+	__u32 reserved;
+	__u64 x;
+	__u64 out;
+};
+
+/**
+ * struct vnpu_cmd_rope - rotary position embedding, in place
+ * @hdr: %VNPU_OP_ROPE
+ * @heads: vectors to rotate, each @dim values, contiguous
+ * @dim: even, 2..1024
+ * @pos: position
+ * @mode: 0 interleaved pairs (2i, 2i+1), 1 half pairs (i, i + dim/2)
+ * @theta: FP32 bits of the frequency base (e.g. 10000.0)
+ * @reserved: must be 0
+ * @x: the vectors
+ */
+struct vnpu_cmd_rope {
+	struct vnpu_cmd_header hdr;
+	__u32 heads;
+	__u32 dim;
+	__u32 pos;
+	__u32 mode;
+	__u32 theta;
+	__u32 reserved;
+	__u64 x;
+};
+
+/** VNPU_CMD_MAX_CTX - longest KV cache an attention packet reads */
+#define VNPU_CMD_MAX_CTX 65536
+
+/**
+ * struct vnpu_cmd_attention - attention of @nq new queries over a KV cache
+ * @hdr: %VNPU_OP_ATTENTION
+ * @nq: queries (1 for decode), at positions @pos0 .. @pos0 + @nq - 1
+ * @pos0: position of the first query (cache entries before it are
+ *	valid); @pos0 + @nq <= %VNPU_CMD_MAX_CTX
+ * @n_heads: query heads
+ * @n_kv_heads: key/value heads (divides @n_heads: grouped-query attention)
+ * @dim: head dimension, 1..1024
+ * @kv_bf16: 1 if the cache holds BF16, 0 for FP32
+ * @scale: FP32 bits of the score scale (usually 1/sqrt(dim))
+ * @reserved: must be 0
+ * @q: [@nq][@n_heads][@dim] FP32 queries
+ * @k: [@pos0 + @nq][@n_kv_heads][@dim] key cache
+ * @v: value cache, as @k
+ * @out: [@nq][@n_heads][@dim] FP32; causal: query i sees entries
+ *	0 .. @pos0 + i
+ */
+struct vnpu_cmd_attention {
+	struct vnpu_cmd_header hdr;
+	__u32 nq;
+	__u32 pos0;
+	__u32 n_heads;
+	__u32 n_kv_heads;
+	__u32 dim;
+	__u32 kv_bf16;
+	__u32 scale;
+	__u32 reserved;
+	__u64 q;
+	__u64 k;
+	__u64 v;
+	__u64 out;
+};
+
+/**
+ * struct vnpu_cmd_gather - out[i] = table[idx[i]] (embedding lookup)
+ * @hdr: %VNPU_OP_GATHER
+ * @rows: rows of the table
+ * @cols: values per row
+ * @n: indices
+ * @table_bf16: 1 for a BF16 table, 0 for FP32
+ * @table: the table
+ * @idx: @n 32-bit indices; one >= @rows is a device fault
+ * @out: @n * @cols FP32 values
+ */
+struct vnpu_cmd_gather {
+	struct vnpu_cmd_header hdr;
+	__u32 rows;
+	__u32 cols;
+	__u32 n;
+	__u32 table_bf16;
+	__u64 table;
+	__u64 idx;
+	__u64 out;
+};
+
+/**
+ * struct vnpu_cmd_quant - (de)quantize @n FP32 values, planes layout
+ * @hdr: %VNPU_OP_QUANTIZE or %VNPU_OP_DEQUANTIZE
+ * @fmt: MXFP4, MXFP8_E4M3, MXFP8_E5M2, MXINT8 or NVFP4
+ * @n: values, a multiple of 32
+ * @tscale: NVFP4 tensor scale as FP32 bits (ignored otherwise)
+ * @reserved: must be 0
+ * @x: FP32 values (input of QUANTIZE, output of DEQUANTIZE)
+ * @codes: element codes, @n * bits / 8 bytes (FP4: element 2i in the low
+ *	nibble)
+ * @scales: one scale byte per block (32, or 16 for NVFP4)
+ */
+struct vnpu_cmd_quant {
+	struct vnpu_cmd_header hdr;
+	__u32 fmt;
+	__u32 n;
+	__u32 tscale;
+	__u32 reserved;
+	__u64 x;
+	__u64 codes;
+	__u64 scales;
 };
 
 /**
