@@ -12,6 +12,8 @@
 # Pieces of the tree add themselves through small fragments so nobody needs
 # to edit this file to add a test or a tool:
 #   engine/engine.mk       ENGINE_SRCS: the freestanding engine sources
+#   runtime/runtime.mk     libvnpu: its sources, rules for build/host/libvnpu.*,
+#                          RUNTIME_LIBS (what a program adds to link it)
 #   tests/*/tests.mk       HOST_TESTS += name, name_SRCS := ..., name_LIBS :=
 #                          HOST_SCRIPTS += path (TAP-printing scripts run on
 #                          the host with VNPU_BIN=build/host in the env)
@@ -80,6 +82,7 @@ VM_SCRIPTS :=
 HOST_SCRIPTS :=
 TOOLS :=
 -include engine/engine.mk
+-include runtime/runtime.mk
 -include $(sort $(wildcard tests/*/tests.mk))
 -include $(sort $(wildcard tools/*/tool.mk))
 
