@@ -208,7 +208,7 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 		kern = wide ? (np ? vnpu_kwint_generic : vnpu_kwfp_generic) :
 			      (np ? vnpu_kint_generic : vnpu_kfp_generic);
 	/* kernels that take several panels of one row at once */
-	multi = !np && !wide && var == VNPU_VARIANT_AVX512;
+	multi = np <= 1 && !wide && var == VNPU_VARIANT_AVX512;
 	/* the pieces of an E4M3 row take the kernel's row slots */
 	mstep = np > 1 ? 1 : VNPU_MT;
 

@@ -107,8 +107,71 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_mt(const struct vnpu_kern *k,
 		*(vnpu_v16sf_ua *)(k->acc + i * 16) = acc[i];
 }
 
+/* One row of int8 A against @npan panels (more loads in flight). */
+static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pan(const struct vnpu_kern *k,
+						     const uint32_t npan)
+{
+	const v64qi lut = {
+		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
+		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
+		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
+		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
+	};
+	const uint32_t wb = k->wb, chunks = wb / 8;
+	v16sf acc[VNPU_MT];
+
+	#pragma GCC unroll 4
+	for (uint32_t q = 0; q < npan; q++)
+		acc[q] = (v16sf){};
+	for (uint32_t b = 0; b < k->nblk; b++) {
+		const int8_t *a = k->aq[0] + (size_t)b * wb;
+		int32_t corr = wb == 32 ? k->corr[0][2 * b] + k->corr[0][2 * b + 1] :
+					  k->corr[0][b];
+		v16si ia[VNPU_MT], ib[VNPU_MT];
+
+		#pragma GCC unroll 4
+		for (uint32_t q = 0; q < npan; q++) {
+			vnpu_prefetch_block(k->codes + q * k->pstride + (size_t)b * wb * 8, wb);
+			ia[q] = ib[q] = (v16si){};
+		}
+		for (uint32_t c = 0; c < chunks; c++) {
+			v16si al = (v16si){} + (int32_t)vnpu_ld32(a + c * 8);
+			v16si ah = (v16si){} + (int32_t)vnpu_ld32(a + c * 8 + 4);
+
+			#pragma GCC unroll 4
+			for (uint32_t q = 0; q < npan; q++) {
+				const uint8_t *blk = k->codes + q * k->pstride + (size_t)b * wb * 8;
+				v16su p = *(const v16su *)(blk + c * 64);
+				v64qi l = (v64qi)(p & 0x0f0f0f0fu);
+				v64qi h = (v64qi)((p >> 4) & 0x0f0f0f0fu);
+
+				l = __builtin_ia32_pshufb512_mask(lut, l, l, -1);
+				h = __builtin_ia32_pshufb512_mask(lut, h, h, -1);
+				ia[q] = __builtin_ia32_vpdpbusd_v16si(ia[q], (v16si)l, al);
+				ib[q] = __builtin_ia32_vpdpbusd_v16si(ib[q], (v16si)h, ah);
+			}
+		}
+		#pragma GCC unroll 4
+		for (uint32_t q = 0; q < npan; q++) {
+			v16sf sw = vnpu_wscale16(k->wfmt, k->scales + q * k->pstride + b * 16);
+			v16sf t = __builtin_convertvector((ia[q] + ib[q]) - corr, v16sf) * sw;
+
+			t = t * k->sa[0][b * wb / 32];
+			acc[q] = acc[q] + t;
+		}
+	}
+	#pragma GCC unroll 4
+	for (uint32_t q = 0; q < npan; q++)
+		*(vnpu_v16sf_ua *)(k->acc + q * 16) = acc[q];
+}
+
 T512 void vnpu_kint_avx512(const struct vnpu_kern *k)
 {
+	switch (k->npan) {
+	case 2: vnpu_kint512_pan(k, 2); return;
+	case 3: vnpu_kint512_pan(k, 3); return;
+	case 4: vnpu_kint512_pan(k, 4); return;
+	}
 	if (k->np > 1) {
 		vnpu_kint512_mt(k, VNPU_NPIECE, VNPU_NPIECE);
 		return;
