@@ -277,8 +277,70 @@ static int32_t vnpu_kern_aq(const struct vnpu_kern *k, uint32_t i, size_t kk)
 	return k->aq[0][kk] + 128 * k->aq[1][kk] + 16384 * k->aq[2][kk];
 }
 
+/*
+ * The integer path in portable vectors (4 lanes = 4 rows; what every
+ * baseline ISA has). An E2M1 magnitude shifted to bit 22 is, as an FP32
+ * bit pattern, exactly E2M1 * 2^-126 (code 1 lands on the subnormal
+ * 2^-127), so decoding is a shift, a mask and an exact multiply. Products
+ * k_w * q_a and their block sums are integers below 2^24, exact in FP32 in
+ * any order, so the FP32 sum is I_b itself.
+ */
+typedef float vg_f __attribute__((vector_size(16)));
+typedef uint32_t vg_u __attribute__((vector_size(16)));
+typedef vg_u vg_u_ua __attribute__((aligned(1), may_alias));
+
+static void vnpu_kint_generic_vec(const struct vnpu_kern *k)
+{
+	const uint32_t wb = k->wb;
+
+	for (uint32_t i = 0; i < k->mt; i++) {
+		vg_f acc[4] = { {}, {}, {}, {} };
+
+		for (uint32_t b = 0; b < k->nblk; b++) {
+			const uint8_t *blk = k->codes + (size_t)b * wb * 8;
+			const int8_t *a = k->aq[i] + (size_t)b * wb;
+			float sa = k->sa[i][b * wb / 32];
+			vg_f s[4] = { {}, {}, {}, {} };
+
+			for (uint32_t c = 0; c < wb / 8; c++) {
+				vg_u w[4];
+
+				for (int g = 0; g < 4; g++)
+					w[g] = *(const vg_u_ua *)(blk + c * 64 + 16 * g);
+				#pragma GCC unroll 8
+				for (uint32_t j = 0; j < 8; j++) {
+					uint32_t sh = 8 * (j & 3) + 4 * (j >> 2);
+					float av = (float)(2 * a[c * 8 + j]);
+
+					#pragma GCC unroll 4
+					for (int g = 0; g < 4; g++) {
+						vg_u x = w[g] >> sh;
+						vg_u bits = ((x & 7) << 22) | ((x & 8) << 28);
+
+						s[g] = s[g] + ((vg_f)bits * 0x1p126f) * av;
+					}
+				}
+			}
+			for (int g = 0; g < 4; g++) {
+				vg_f sw;
+
+				for (int r = 0; r < 4; r++)
+					sw[r] = vnpu_wscale(k->wfmt, k->scales[b * 16 + 4 * g + r]);
+				acc[g] = acc[g] + (s[g] * sw) * sa;
+			}
+		}
+		for (int g = 0; g < 4; g++)
+			for (int r = 0; r < 4; r++)
+				k->acc[i * 16 + 4 * g + r] = acc[g][r];
+	}
+}
+
 void vnpu_kint_generic(const struct vnpu_kern *k)
 {
+	if (k->np == 1) {
+		vnpu_kint_generic_vec(k);
+		return;
+	}
 	for (uint32_t i = 0; i < k->mt; i++) {
 		for (uint32_t r = 0; r < 16; r++) {
 			float acc = 0.0f;
