@@ -4,9 +4,11 @@
  * ring its priority selects, with the health record CTX_QUERY reports.
  */
 #include <linux/capability.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
 
+#include <drm/drm_device.h>
 #include <drm/drm_file.h>
 #include <drm/drm_print.h>
 #include <drm/vnpu_accel.h>
@@ -109,6 +111,7 @@ int vnpu_ctx_create_ioctl(struct drm_device *drm, void *data,
 		ret = ret == -EBUSY ? -ENOSPC : ret;
 		goto err_entity;
 	}
+	ctx->id = id;
 	args->ctx_id = id;
 	return 0;
 
@@ -154,6 +157,9 @@ void vnpu_ctx_release_all(struct drm_file *file)
 	}
 }
 
+static void vnpu_ctx_fill_query(struct vnpu_ctx *ctx,
+				struct drm_vnpu_ctx_query *args);
+
 int vnpu_ctx_query_ioctl(struct drm_device *drm, void *data,
 			 struct drm_file *file)
 {
@@ -165,7 +171,14 @@ int vnpu_ctx_query_ioctl(struct drm_device *drm, void *data,
 	ctx = vnpu_ctx_get(file, args->ctx_id);
 	if (!ctx)
 		return -ENOENT;
+	vnpu_ctx_fill_query(ctx, args);
+	vnpu_ctx_put(ctx);
+	return 0;
+}
 
+static void vnpu_ctx_fill_query(struct vnpu_ctx *ctx,
+				struct drm_vnpu_ctx_query *args)
+{
 	mutex_lock(&ctx->submit_lock);
 	args->submitted = ctx->next_seqno - 1;
 	mutex_unlock(&ctx->submit_lock);
@@ -180,7 +193,32 @@ int vnpu_ctx_query_ioctl(struct drm_device *drm, void *data,
 	args->last_error_offset = ctx->last_error_offset;
 	args->last_error_seqno = ctx->last_error_seqno;
 	spin_unlock(&ctx->lock);
+}
 
-	vnpu_ctx_put(ctx);
-	return 0;
+static const char *const vnpu_ctx_state_names[] = { "ok", "faulted", "banned" };
+
+void vnpu_ctx_debugfs_show(struct vnpu_device *vdev, struct seq_file *m)
+{
+	struct drm_device *drm = &vdev->drm;
+	struct drm_file *file;
+
+	mutex_lock(&drm->filelist_mutex);
+	list_for_each_entry(file, &drm->filelist, lhead) {
+		struct vnpu_file_priv *fpriv = file->driver_priv;
+		struct drm_vnpu_ctx_query q;
+		struct vnpu_ctx *ctx;
+		unsigned long id;
+
+		seq_printf(m, "client %llu\n", file->client_id);
+		xa_for_each(&fpriv->contexts, id, ctx) {
+			q = (struct drm_vnpu_ctx_query){ .ctx_id = id };
+			vnpu_ctx_fill_query(ctx, &q);
+			seq_printf(m, "  ctx %lu ring %u %s submitted %llu completed %llu faults %u last_error %d at %u (job %llu)\n",
+				   id, ctx->ring, vnpu_ctx_state_names[q.state],
+				   q.submitted, q.completed, q.fault_count,
+				   q.last_error, q.last_error_offset,
+				   q.last_error_seqno);
+		}
+	}
+	mutex_unlock(&drm->filelist_mutex);
 }

@@ -14,6 +14,7 @@ struct vnpu_device;
  * struct vnpu_ctx - a context: an in-order job queue on one ring
  * @refcount: the file's id and every job hold one
  * @vdev: the device
+ * @id: its id in the file
  * @ring: the hardware ring its jobs run on (its priority)
  * @entity: the scheduler entity feeding that ring
  * @submit_lock: makes job arm + seqno + push one step
@@ -30,6 +31,7 @@ struct vnpu_device;
 struct vnpu_ctx {
 	struct kref refcount;
 	struct vnpu_device *vdev;
+	u32 id;
 	unsigned int ring;
 	struct drm_sched_entity entity;
 	struct mutex submit_lock; /* arm + seqno + push as one step */
@@ -53,6 +55,9 @@ void vnpu_ctx_record_error(struct vnpu_ctx *ctx, int error, u32 offset,
 			   u64 seqno);
 /* A job of CTX hung; may ban it. */
 void vnpu_ctx_record_hang(struct vnpu_ctx *ctx);
+struct seq_file;
+/* debugfs: the contexts of every open file. */
+void vnpu_ctx_debugfs_show(struct vnpu_device *vdev, struct seq_file *m);
 /* Destroy every context of a closing file. */
 void vnpu_ctx_release_all(struct drm_file *file);
 

@@ -24,6 +24,7 @@
  * @mem_used: bytes of device memory held by buffer objects
  * @bo_count: buffer objects allocated on this card
  * @rings: the driver's side of the card's hardware rings
+ * @inject_alloc_fail: debugfs knob: fail the next SUBMIT's allocation
  */
 struct vnpu_device {
 	struct drm_device drm;
@@ -32,6 +33,7 @@ struct vnpu_device {
 	atomic64_t mem_used;
 	atomic_t bo_count;
 	struct vnpu_ring rings[VNPU_HW_RINGS];
+	atomic_t inject_alloc_fail;
 };
 
 /**

@@ -84,6 +84,20 @@ struct vnpu_hw_job {
 	struct list_head node;
 };
 
+/*
+ * Status registers, 64-bit, read-only (the command interface is the
+ * rings). An offset the card does not decode reads as all ones, as on a
+ * PCIe bus.
+ */
+#define VNPU_REG_ID		0x000	/* vendor << 16 | device */
+#define VNPU_REG_CORES		0x008	/* AI cores */
+#define VNPU_REG_RING(r)	(0x100 + (r) * 0x20)
+#define  VNPU_RING_SUBMITTED	0x00	/* entries written to the ring */
+#define  VNPU_RING_COMPLETED	0x08	/* completion interrupts raised */
+#define  VNPU_RING_FAULTS	0x10	/* jobs stopped by a device fault */
+#define  VNPU_RING_RESETS	0x18	/* ring resets */
+#define VNPU_REG_CORE_TILES(c)	(0x200 + (c) * 8)	/* tiles computed */
+
 /* The bus the cards sit on; the driver registers its device_driver on it. */
 extern const struct bus_type vnpu_bus_type;
 
@@ -105,6 +119,10 @@ int vnpu_hw_ring_submit(struct vnpu_hw *hw, unsigned int ring,
 void vnpu_hw_ring_reset(struct vnpu_hw *hw, unsigned int ring);
 /* Test knob: the next job the card starts hangs until its ring is reset. */
 void vnpu_hw_inject_hang(struct vnpu_hw *hw);
+/* Test knob: the next job the card starts faults at its first packet. */
+void vnpu_hw_inject_fault(struct vnpu_hw *hw);
+/* Read status register OFF (VNPU_REG_*). */
+u64 vnpu_hw_read_reg(struct vnpu_hw *hw, u32 off);
 
 /* Card side: bring up the bus, plug and unplug the cards of the params. */
 int vnpu_emu_bus_init(void);

@@ -510,7 +510,9 @@ int vnpu_submit_ioctl(struct drm_device *drm, void *data,
 	ret = vnpu_job_get_bos(job, file, args);
 	if (ret)
 		goto err_release;
-	job->hw_fence = kzalloc(sizeof(*job->hw_fence), GFP_KERNEL);
+	/* The alloc-fail knob lands here: after the BOs are pinned. */
+	if (atomic_cmpxchg(&vdev->inject_alloc_fail, 1, 0) != 1)
+		job->hw_fence = kzalloc(sizeof(*job->hw_fence), GFP_KERNEL);
 	if (!job->hw_fence) {
 		ret = -ENOMEM;
 		goto err_release;

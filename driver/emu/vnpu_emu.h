@@ -73,6 +73,10 @@ struct vnpu_emu_cores {
  * @idle: woken each time the processor finishes a job
  * @reset: set by a ring reset, seen by the running job
  * @cp: the command processor thread
+ * @submitted: entries written (register VNPU_RING_SUBMITTED)
+ * @completed: completions raised
+ * @faults: jobs stopped by a device fault
+ * @resets: ring resets
  */
 struct vnpu_emu_ring {
 	struct vnpu_hw *hw;
@@ -85,6 +89,10 @@ struct vnpu_emu_ring {
 	wait_queue_head_t idle;
 	atomic_t reset;
 	struct task_struct *cp;
+	atomic64_t submitted;
+	atomic64_t completed;
+	atomic64_t faults;
+	atomic64_t resets;
 };
 
 /**
@@ -96,6 +104,7 @@ struct vnpu_emu_ring {
  * @cores: the AI cores
  * @inject_hang: test knob: the next job started on any ring hangs until the
  *	ring is reset
+ * @inject_fault: test knob: the next job started faults at its first packet
  */
 struct vnpu_hw {
 	struct device dev;
@@ -104,6 +113,7 @@ struct vnpu_hw {
 	struct vnpu_emu_ring rings[VNPU_HW_RINGS];
 	struct vnpu_emu_cores cores;
 	atomic_t inject_hang;
+	atomic_t inject_fault;
 };
 
 int vnpu_emu_cores_init(struct vnpu_hw *hw);

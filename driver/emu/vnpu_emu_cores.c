@@ -60,7 +60,7 @@ static void vnpu_emu_core_work(struct work_struct *work)
 		kernel_fpu_end();
 		if (ret)
 			atomic_cmpxchg(&cores->error, 0, ret);
-		core->busy_tiles++;
+		WRITE_ONCE(core->busy_tiles, core->busy_tiles + 1);
 		cond_resched();
 	}
 	if (atomic_dec_and_test(&cores->pending))

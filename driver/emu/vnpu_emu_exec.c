@@ -169,6 +169,8 @@ void vnpu_emu_exec(struct vnpu_emu_ring *ring, struct vnpu_hw_job *job)
 
 	if (atomic_cmpxchg(&ring->hw->inject_hang, 1, 0) == 1)
 		ret = vnpu_emu_hang(ring);
+	else if (atomic_cmpxchg(&ring->hw->inject_fault, 1, 0) == 1)
+		ret = -EFAULT;
 
 	while (!ret && off + sizeof(struct vnpu_cmd_header) <= job->size) {
 		const struct vnpu_cmd_header *hdr = job->stream + off;

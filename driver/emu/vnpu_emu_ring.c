@@ -38,6 +38,9 @@ static int vnpu_emu_cp(void *data)
 		if (!job)
 			continue;
 		vnpu_emu_exec(ring, job);
+		if (job->status == -EFAULT)
+			atomic64_inc(&ring->faults);
+		atomic64_inc(&ring->completed);
 		/* job may be freed once done() signalled its fence. */
 		job->done(job);
 		spin_lock(&ring->lock);
@@ -58,10 +61,12 @@ int vnpu_hw_ring_submit(struct vnpu_hw *hw, unsigned int ring_idx,
 		return -EINVAL;
 	ring = &hw->rings[ring_idx];
 	spin_lock(&ring->lock);
-	if (ring->stopped)
+	if (ring->stopped) {
 		ret = -ENODEV;
-	else
+	} else {
 		list_add_tail(&job->node, &ring->queue);
+		atomic64_inc(&ring->submitted);
+	}
 	spin_unlock(&ring->lock);
 	if (!ret)
 		wake_up(&ring->doorbell);
@@ -92,6 +97,7 @@ void vnpu_hw_ring_reset(struct vnpu_hw *hw, unsigned int ring_idx)
 	spin_unlock(&ring->lock);
 	if (!victim)
 		return;
+	atomic64_inc(&ring->resets);
 	atomic_set(&ring->reset, 1);
 	/* The processor checks between chunks of work: this is quick. */
 	wait_event(ring->idle, vnpu_emu_ring_moved_on(ring, victim));
@@ -100,6 +106,40 @@ void vnpu_hw_ring_reset(struct vnpu_hw *hw, unsigned int ring_idx)
 void vnpu_hw_inject_hang(struct vnpu_hw *hw)
 {
 	atomic_set(&hw->inject_hang, 1);
+}
+
+void vnpu_hw_inject_fault(struct vnpu_hw *hw)
+{
+	atomic_set(&hw->inject_fault, 1);
+}
+
+u64 vnpu_hw_read_reg(struct vnpu_hw *hw, u32 off)
+{
+	struct vnpu_emu_ring *ring;
+
+	if (off == VNPU_REG_ID)
+		return (u64)hw->info.vendor_id << 16 | hw->info.device_id;
+	if (off == VNPU_REG_CORES)
+		return hw->info.ai_cores;
+	if (off >= VNPU_REG_RING(0) && off < VNPU_REG_RING(VNPU_HW_RINGS) &&
+	    !(off % 8)) {
+		ring = &hw->rings[(off - VNPU_REG_RING(0)) / 0x20];
+		switch ((off - VNPU_REG_RING(0)) % 0x20) {
+		case VNPU_RING_SUBMITTED:
+			return atomic64_read(&ring->submitted);
+		case VNPU_RING_COMPLETED:
+			return atomic64_read(&ring->completed);
+		case VNPU_RING_FAULTS:
+			return atomic64_read(&ring->faults);
+		default:
+			return atomic64_read(&ring->resets);
+		}
+	}
+	if (off >= VNPU_REG_CORE_TILES(0) &&
+	    off < VNPU_REG_CORE_TILES(hw->cores.count) && !(off % 8) &&
+	    hw->cores.core)
+		return READ_ONCE(hw->cores.core[(off - VNPU_REG_CORE_TILES(0)) / 8].busy_tiles);
+	return ~0ull;
 }
 
 int vnpu_hw_start(struct vnpu_hw *hw)
@@ -122,6 +162,10 @@ int vnpu_hw_start(struct vnpu_hw *hw)
 		init_waitqueue_head(&ring->doorbell);
 		init_waitqueue_head(&ring->idle);
 		atomic_set(&ring->reset, 0);
+		atomic64_set(&ring->submitted, 0);
+		atomic64_set(&ring->completed, 0);
+		atomic64_set(&ring->faults, 0);
+		atomic64_set(&ring->resets, 0);
 		ring->running = NULL;
 		ring->stopped = false;
 		t = kthread_run(vnpu_emu_cp, ring, "vnpu%d-cp%u", hw->dev.id, i);

@@ -425,4 +425,91 @@ TEST_F(exec, closing_the_file_with_jobs_queued_releases_everything)
 	usleep(200000);
 }
 
+#define DEBUGFS "/sys/kernel/debug/accel/vnpu0/"
+
+/* Read a whole debugfs file into BUF: bytes read or -errno. */
+static int read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), n, total = 0;
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf + total, len - 1 - total)) > 0)
+		total += n;
+	close(fd);
+	buf[total] = 0;
+	return n < 0 ? -errno : total;
+}
+
+TEST_F(exec, injected_fault_stops_the_job_at_its_first_packet)
+{
+	struct vnpu_test_bo b;
+	struct drm_vnpu_ctx_query q;
+	int32_t status = 0;
+	char regs[2048];
+
+	ASSERT_EQ(0, vnpu_bo_new(self->fd, 4096, &b));
+	ASSERT_EQ(0, vnpu_write_str(DEBUGFS "inject_fault", "1"));
+	vnpu_stream_fill(&self->s, b.va, 4096, 1);
+	ASSERT_EQ(0, vnpu_submit_stream(self->fd, self->ctx, &self->s, &b, &RW,
+					1, &self->args));
+	ASSERT_EQ(0, vnpu_bo_wait(self->fd, b.handle, 5 * SEC, &status));
+	EXPECT_EQ(-EFAULT, status);
+	EXPECT_EQ(0, ((uint32_t *)b.map)[0]);
+	ASSERT_EQ(0, vnpu_ctx_query(self->fd, self->ctx, &q));
+	EXPECT_EQ(sizeof(struct vnpu_cmd_stream_header), q.last_error_offset);
+	/* The card counts it on the normal-priority ring (ring 1). */
+	ASSERT_LT(0, read_file(DEBUGFS "regs", regs, sizeof(regs)));
+	EXPECT_NE(NULL, strstr(regs, "ring1       submitted 1 completed 1 faults 1 resets 0"))
+		TH_LOG("%s", regs);
+	vnpu_bo_free(self->fd, &b);
+}
+
+TEST_F(exec, injected_allocation_failure_is_enomem_and_leaks_nothing)
+{
+	struct vnpu_test_bo b;
+	char before[32], after[32];
+	int32_t status = 1;
+
+	ASSERT_EQ(0, vnpu_bo_new(self->fd, 4096, &b));
+	ASSERT_EQ(0, vnpu_read_line(MEM_USED, before, sizeof(before)));
+	ASSERT_EQ(0, vnpu_write_str(DEBUGFS "inject_alloc_fail", "1"));
+	vnpu_stream_fill(&self->s, b.va, 4096, 5);
+	EXPECT_EQ(-ENOMEM, vnpu_submit_stream(self->fd, self->ctx, &self->s,
+					      &b, &RW, 1, &self->args));
+	ASSERT_EQ(0, vnpu_read_line(MEM_USED, after, sizeof(after)));
+	EXPECT_STREQ(before, after);
+	/* The next submission goes through. */
+	ASSERT_EQ(0, vnpu_submit_stream(self->fd, self->ctx, &self->s, &b, &RW,
+					1, &self->args));
+	EXPECT_EQ(1, self->args.seqno);
+	ASSERT_EQ(0, vnpu_bo_wait(self->fd, b.handle, 5 * SEC, &status));
+	EXPECT_EQ(0, status);
+	EXPECT_EQ(5, ((uint32_t *)b.map)[0]);
+	vnpu_bo_free(self->fd, &b);
+}
+
+TEST_F(exec, debugfs_shows_registers_rings_and_contexts)
+{
+	struct vnpu_test_bo b;
+	char buf[4096];
+
+	ASSERT_EQ(0, vnpu_bo_new(self->fd, 4096, &b));
+	vnpu_stream_fill(&self->s, b.va, 4096, 1);
+	ASSERT_EQ(0, vnpu_submit_stream(self->fd, self->ctx, &self->s, &b, &RW,
+					1, &self->args));
+	ASSERT_EQ(0, vnpu_bo_wait(self->fd, b.handle, 5 * SEC, NULL));
+
+	ASSERT_LT(0, read_file(DEBUGFS "regs", buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "0x000 id          0x19e5d807")) TH_LOG("%s", buf);
+	ASSERT_LT(0, read_file(DEBUGFS "contexts", buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "ctx 1 ring 1 ok submitted 1 completed 1 faults 0"))
+		TH_LOG("%s", buf);
+	ASSERT_LT(0, read_file(DEBUGFS "rings", buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "ring 1 vnpu-normal: hw fences emitted 1"))
+		TH_LOG("%s", buf);
+	EXPECT_EQ(-EINVAL, vnpu_write_str(DEBUGFS "inject_fault", "2"));
+	vnpu_bo_free(self->fd, &b);
+}
+
 TEST_HARNESS_MAIN
