@@ -17,6 +17,7 @@
 #include <drm/drm_print.h>
 
 #include <drm/vnpu_accel.h>
+#include "vnpu_compat.h"
 #include "vnpu_ctx.h"
 #include "vnpu_drv.h"
 
@@ -73,7 +74,7 @@ static const struct drm_driver vnpu_drm_driver = {
 	.fops = &vnpu_fops,
 	.name = DRIVER_NAME,
 	.desc = DRIVER_DESC,
-	.date = "20261122",
+	VNPU_DRIVER_DATE
 	.major = 1,
 	.minor = 0,
 };
@@ -173,4 +174,4 @@ module_exit(vnpu_exit);
 MODULE_DESCRIPTION(DRIVER_DESC);
 MODULE_AUTHOR("The vnpu developers");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(DMA_BUF);
+VNPU_IMPORT_NS_DMA_BUF;

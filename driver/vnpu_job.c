@@ -25,6 +25,7 @@
 #include <drm/vnpu_accel.h>
 
 #include "vnpu_cmd_validate.h"
+#include "vnpu_compat.h"
 #include "vnpu_ctx.h"
 #include "vnpu_drv.h"
 #include "vnpu_job.h"
@@ -68,7 +69,7 @@ static void vnpu_job_release(struct vnpu_job *job)
 
 	for (i = 0; i < job->bo_count; i++) {
 		if (job->maps && job->maps[i].vaddr)
-			drm_gem_vunmap_unlocked(job->objs[i], &job->maps[i]);
+			vnpu_gem_vunmap(job->objs[i], &job->maps[i]);
 		drm_gem_object_put(job->objs[i]);
 	}
 	kvfree(job->objs);
@@ -167,9 +168,9 @@ static enum drm_gpu_sched_stat vnpu_job_timedout(struct drm_sched_job *bad)
 		vnpu_hw_ring_reset(vdev->hw, job->ctx->ring);
 	}
 	drm_sched_resubmit_jobs(sched);
-	drm_sched_start(sched);
+	vnpu_sched_start(sched);
 	drm_dev_exit(idx);
-	return DRM_GPU_SCHED_STAT_NOMINAL;
+	return VNPU_SCHED_STAT_RESET;
 }
 
 static void vnpu_job_free(struct drm_sched_job *sched_job)
@@ -205,10 +206,9 @@ int vnpu_rings_init(struct vnpu_device *vdev)
 		spin_lock_init(&ring->fence_lock);
 		ring->fence_context = ctx + i;
 		/* hang_limit INT_MAX: banning is ours (vnpu_ctx_record_hang). */
-		ret = drm_sched_init(&ring->sched, &vnpu_sched_ops, NULL,
-				     DRM_SCHED_PRIORITY_COUNT, 64, INT_MAX,
-				     msecs_to_jiffies(timeout), NULL, NULL,
-				     vnpu_ring_names[i], vdev->drm.dev);
+		ret = vnpu_sched_init(&ring->sched, &vnpu_sched_ops, 64,
+				      msecs_to_jiffies(timeout),
+				      vnpu_ring_names[i], vdev->drm.dev);
 		if (ret) {
 			while (i--)
 				drm_sched_fini(&vdev->rings[i].sched);
@@ -252,11 +252,11 @@ static int vnpu_job_copy_stream(struct vnpu_job *job, struct drm_file *file,
 	ret = -ENOMEM;
 	if (!job->stream)
 		goto out;
-	ret = drm_gem_vmap_unlocked(obj, &map);
+	ret = vnpu_gem_vmap(obj, &map);
 	if (ret)
 		goto out;
 	memcpy(job->stream, map.vaddr + args->cmd_offset, args->cmd_size);
-	drm_gem_vunmap_unlocked(obj, &map);
+	vnpu_gem_vunmap(obj, &map);
 	job->hw.stream = job->stream;
 out:
 	drm_gem_object_put(obj);
@@ -299,7 +299,7 @@ static int vnpu_job_get_bos(struct vnpu_job *job, struct drm_file *file,
 			return -ENOENT;
 		job->objs[job->bo_count++] = obj;
 		job->writes[i] = sbo.flags & DRM_VNPU_BO_WRITE;
-		ret = drm_gem_vmap_unlocked(obj, &job->maps[i]);
+		ret = vnpu_gem_vmap(obj, &job->maps[i]);
 		if (ret)
 			return ret;
 		job->hw_bos[i] = (struct vnpu_hw_bo){
@@ -521,7 +521,7 @@ int vnpu_submit_ioctl(struct drm_device *drm, void *data,
 	if (ret)
 		goto err_release;
 
-	ret = drm_sched_job_init(&job->base, &ctx->entity, 1, NULL);
+	ret = vnpu_sched_job_init(&job->base, &ctx->entity, file);
 	if (ret)
 		goto err_release;
 	ret = vnpu_job_add_in_syncs(job, file, args);
