@@ -52,7 +52,7 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kint256_mt(const struct vnpu_kern *k,
 		};
 		v8si is[VNPU_MT][2];
 
-		vnpu_prefetch_block(blk, wb);
+		vnpu_prefetch_block(blk, wb, VNPU_PREFETCH_AHEAD);
 		#pragma GCC unroll 4
 		for (uint32_t i = 0; i < nv; i++)
 			is[i][0] = is[i][1] = (v8si){};
@@ -153,7 +153,7 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kfp256_mt(const struct vnpu_kern *k,
 		};
 		v8sf p[VNPU_MT][2];
 
-		vnpu_prefetch_block(blk, wb);
+		vnpu_prefetch_block(blk, wb, VNPU_PREFETCH_AHEAD);
 		#pragma GCC unroll 4
 		for (uint32_t i = 0; i < mt; i++)
 			p[i][0] = p[i][1] = (v8sf){};

@@ -54,7 +54,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_mt(const struct vnpu_kern *k,
 		v16sf sw = vnpu_wscale16(k->wfmt, k->scales + b * 16);
 		v16si ia[VNPU_MT], ib[VNPU_MT], ic[VNPU_MT], id[VNPU_MT];
 
-		vnpu_prefetch_block(blk, wb);
+		vnpu_prefetch_block(blk, wb, VNPU_PREFETCH_AHEAD);
 		#pragma GCC unroll 4
 		for (uint32_t i = 0; i < nv; i++)
 			ia[i] = ib[i] = ic[i] = id[i] = (v16si){};
@@ -131,7 +131,8 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pan(const struct vnpu_kern *k,
 
 		#pragma GCC unroll 4
 		for (uint32_t q = 0; q < npan; q++) {
-			vnpu_prefetch_block(k->codes + q * k->pstride + (size_t)b * wb * 8, wb);
+			vnpu_prefetch_block(k->codes + q * k->pstride + (size_t)b * wb * 8, wb,
+					    VNPU_PREFETCH_AHEAD_PAN);
 			ia[q] = ib[q] = (v16si){};
 		}
 		for (uint32_t c = 0; c < chunks; c++) {
@@ -199,7 +200,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_mt(const struct vnpu_kern *k,
 		v16sf sw = vnpu_wscale16(k->wfmt, k->scales + b * 16);
 		v16sf p[VNPU_MT];
 
-		vnpu_prefetch_block(blk, wb);
+		vnpu_prefetch_block(blk, wb, VNPU_PREFETCH_AHEAD);
 		#pragma GCC unroll 4
 		for (uint32_t i = 0; i < mt; i++)
 			p[i] = (v16sf){};
@@ -255,7 +256,8 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_pan(const struct vnpu_kern *k,
 
 		#pragma GCC unroll 4
 		for (uint32_t q = 0; q < npan; q++) {
-			vnpu_prefetch_block(codes[q] + (size_t)b * wb * 8, wb);
+			vnpu_prefetch_block(codes[q] + (size_t)b * wb * 8, wb,
+					    VNPU_PREFETCH_AHEAD_PAN);
 			p[q] = (v16sf){};
 		}
 		for (uint32_t c = 0; c < chunks; c++) {
