@@ -279,13 +279,14 @@ static int32_t vnpu_kern_aq(const struct vnpu_kern *k, uint32_t i, size_t kk)
 
 /*
  * The integer path in portable vectors (4 lanes = 4 rows; what every
- * baseline ISA has). An E2M1 magnitude shifted to bit 22 is, as an FP32
- * bit pattern, exactly E2M1 * 2^-126 (code 1 lands on the subnormal
- * 2^-127), so decoding is a shift, a mask and an exact multiply. Products
- * k_w * q_a and their block sums are integers below 2^24, exact in FP32 in
- * any order, so the FP32 sum is I_b itself.
+ * baseline ISA has). An E2M1 magnitude m >= 2 shifted to bit 22 plus the
+ * bits of 1.0 is k_w = 2 * E2M1 as an FP32 bit pattern (m = 2 -> 2.0,
+ * 7 -> 12.0); m = 0, 1 are k_w themselves. Products k_w * q_a and their
+ * block sums are integers below 2^24, exact in FP32 in any order, so the
+ * FP32 sum is I_b itself. (No subnormals: they are slow on some CPUs.)
  */
 typedef float vg_f __attribute__((vector_size(16)));
+typedef int32_t vg_i __attribute__((vector_size(16)));
 typedef uint32_t vg_u __attribute__((vector_size(16)));
 typedef vg_u vg_u_ua __attribute__((aligned(1), may_alias));
 
@@ -310,14 +311,17 @@ static void vnpu_kint_generic_vec(const struct vnpu_kern *k)
 				#pragma GCC unroll 8
 				for (uint32_t j = 0; j < 8; j++) {
 					uint32_t sh = 8 * (j & 3) + 4 * (j >> 2);
-					float av = (float)(2 * a[c * 8 + j]);
+					float av = (float)a[c * 8 + j];
 
 					#pragma GCC unroll 4
 					for (int g = 0; g < 4; g++) {
-						vg_u x = w[g] >> sh;
-						vg_u bits = ((x & 7) << 22) | ((x & 8) << 28);
+						vg_u x = w[g] >> sh, m = x & 7;
+						vg_u small = (vg_u)(m < 2);
+						vg_u mf = (vg_u)__builtin_convertvector((vg_i)m, vg_f);
+						vg_u bits = (small & mf) | (~small & ((m << 22) + 0x3f800000u));
 
-						s[g] = s[g] + ((vg_f)bits * 0x1p126f) * av;
+						bits |= (x & 8) << 28;
+						s[g] = s[g] + (vg_f)bits * av;
 					}
 				}
 			}
