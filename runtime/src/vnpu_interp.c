@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The CPU backend's command processor: walk a validated stream, resolve
+ * each operand's device address through the job's buffer list (a miss,
+ * or a write to a buffer listed read-only, is a device fault, as on the
+ * card), and run the packet. Packets run strictly one after another.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vnpu_interp.h"
+
+/* The buffer of USES (sorted by address) holding VA, or NULL. */
+static const struct vnpu_rt_use *vnpu_rt_find(const struct vnpu_rt_use *uses,
+					      size_t n, uint64_t va)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const vnpu_buffer *b = uses[mid].buf;
+
+		if (va < b->va)
+			hi = mid;
+		else if (va - b->va >= b->size)
+			lo = mid + 1;
+		else
+			return &uses[mid];
+	}
+	return NULL;
+}
+
+static vnpu_status vnpu_rt_fault(size_t off, const struct vnpu_cmd_header *h,
+				 const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static vnpu_status vnpu_rt_fault(size_t off, const struct vnpu_cmd_header *h,
+				 const char *fmt, ...)
+{
+	char why[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return vnpu_rt_error(VNPU_STATUS_DEVICE_FAULT,
+			     "device fault at packet offset 0x%zx (%s): %s", off,
+			     vnpu_rt_op_name(h->op), why);
+}
+
+/* Pointers to the operands of H; DEVICE_FAULT when one is unreachable. */
+static vnpu_status vnpu_rt_translate(const struct vnpu_cmd_header *h, size_t off,
+				     const struct vnpu_rt_use *uses, size_t n,
+				     void *ptr[VNPU_RT_MAX_OPERANDS])
+{
+	struct vnpu_rt_operands ops;
+	uint32_t i;
+
+	memset(ptr, 0, sizeof(void *) * VNPU_RT_MAX_OPERANDS);
+	/* Validated at submit; decoding again cannot fail. */
+	if (vnpu_rt_packet_operands(h, &ops))
+		return vnpu_rt_fault(off, h, "undecodable packet");
+	for (i = 0; i < ops.count; i++) {
+		const struct vnpu_rt_operand *o = &ops.o[i];
+		const struct vnpu_rt_use *u;
+
+		if (o->optional && !o->va)
+			continue;
+		u = vnpu_rt_find(uses, n, o->va);
+		if (!u || o->len > u->buf->size - (o->va - u->buf->va))
+			return vnpu_rt_fault(off, h,
+					     "[0x%" PRIx64 ", +0x%" PRIx64 ") is not inside one buffer of the job",
+					     o->va, o->len);
+		if (o->write && !(u->access & VNPU_ACCESS_WRITE))
+			return vnpu_rt_fault(off, h,
+					     "writes 0x%" PRIx64 " in a buffer listed read-only",
+					     o->va);
+		ptr[i] = (uint8_t *)u->buf->map + (o->va - u->buf->va);
+	}
+	return VNPU_STATUS_OK;
+}
+
+static vnpu_status vnpu_rt_exec_packet(vnpu_device *dev,
+				       const struct vnpu_cmd_header *h, size_t off,
+				       void *const *ptr, void *scratch)
+{
+	int ret;
+
+	switch (h->op) {
+	case VNPU_OP_NOP:
+	case VNPU_OP_BARRIER:
+		return VNPU_STATUS_OK;
+	case VNPU_OP_FILL: {
+		const struct vnpu_cmd_fill *f = (const void *)h;
+		uint32_t *dst = ptr[0];
+		uint64_t i;
+
+		for (i = 0; i < f->size / 4; i++)
+			dst[i] = f->value;
+		return VNPU_STATUS_OK;
+	}
+	case VNPU_OP_COPY:
+		memcpy(ptr[0], ptr[1], ((const struct vnpu_cmd_copy *)h)->size);
+		return VNPU_STATUS_OK;
+	case VNPU_OP_TIMESTAMP: {
+		uint64_t now = vnpu_rt_now_ns();
+
+		memcpy(ptr[0], &now, sizeof(now));
+		return VNPU_STATUS_OK;
+	}
+	default:
+		break;
+	}
+	ret = vnpu_rt_compute(dev, h, ptr, scratch);
+	switch (ret) {
+	case 0:
+		return VNPU_STATUS_OK;
+	case VNPU_RT_TILE_INDEX:
+		return vnpu_rt_fault(off, h, "an index is past the table's %u rows",
+				     ((const struct vnpu_cmd_gather *)h)->rows);
+	case VNPU_RT_TILE_NOSPACE:
+		return vnpu_rt_fault(off, h, "one row needs more than the %u bytes of an AI core's local memory",
+				     VNPU_RT_SCRATCH);
+	default:
+		return vnpu_rt_fault(off, h, "the compute engine rejected the operands");
+	}
+}
+
+vnpu_status vnpu_rt_interp_run(vnpu_device *dev, const void *cmd, size_t size,
+			       const struct vnpu_rt_use *uses, size_t n,
+			       void *scratch, uint32_t *fault_off)
+{
+	const uint8_t *base = cmd;
+	size_t off = sizeof(struct vnpu_cmd_stream_header);
+	void *ptr[VNPU_RT_MAX_OPERANDS];
+	vnpu_status st;
+
+	*fault_off = 0;
+	while (off + sizeof(struct vnpu_cmd_header) <= size) {
+		const struct vnpu_cmd_header *h = (const void *)(base + off);
+
+		st = vnpu_rt_translate(h, off, uses, n, ptr);
+		if (!st)
+			st = vnpu_rt_exec_packet(dev, h, off, ptr, scratch);
+		if (st) {
+			*fault_off = (uint32_t)off;
+			return st;
+		}
+		off += h->size;
+	}
+	return VNPU_STATUS_OK;
+}

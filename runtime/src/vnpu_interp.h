@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* The CPU backend's compute packets (vnpu_interp_compute.c). */
+#ifndef VNPU_INTERP_H
+#define VNPU_INTERP_H
+
+#include "vnpu_rt_cmd.h"
+
+/* What a failed tile reports. */
+#define VNPU_RT_TILE_INDEX 1	/* a GATHER index past the table */
+#define VNPU_RT_TILE_ENGINE 2	/* the engine refused the operands */
+#define VNPU_RT_TILE_NOSPACE 3	/* one row does not fit local memory */
+
+/*
+ * Run compute packet PKT (MATMUL or a vector op) whose operands are at
+ * PTR (vnpu_rt_packet_operands() order, NULL when absent) on DEV's pool;
+ * SCRATCH is the calling thread's local memory. 0 or VNPU_RT_TILE_*.
+ */
+int vnpu_rt_compute(vnpu_device *dev, const struct vnpu_cmd_header *pkt,
+		    void *const *ptr, void *scratch);
+
+#endif /* VNPU_INTERP_H */
