@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * In the VM: libvnpu on the card. Every workload of rt_cases.c gives the
+ * same bytes on the card as on the CPU backend, also when two streams
+ * (two card contexts) run at once; faults, bad streams and events behave
+ * as on the CPU backend.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <drm/vnpu_accel.h>
+#include <drm/vnpu_cmd.h>
+#include <libkmod.h>
+#include <vnpu/vnpu.h>
+
+#include "kselftest_harness.h"
+#include "rt_cases.h"
+
+/* modprobe vnpu (or rmmod it): 0 or a negative errno. */
+static int module_ctl(bool load)
+{
+	struct kmod_ctx *ctx = kmod_new(NULL, NULL);
+	struct kmod_module *mod = NULL;
+	int ret = -ENOMEM;
+
+	if (ctx && !kmod_module_new_from_name(ctx, "vnpu", &mod))
+		ret = load ? kmod_module_probe_insert_module(mod, 0, "", NULL,
+							     NULL, NULL) :
+			     kmod_module_remove_module(mod, 0);
+	kmod_module_unref(mod);
+	kmod_unref(ctx);
+	return ret;
+}
+
+FIXTURE(card) {
+	vnpu_device *card, *cpu;
+	vnpu_stream *cs, *ps;
+	void *a, *b;
+};
+
+FIXTURE_SETUP(card)
+{
+	ASSERT_EQ(0, module_ctl(true));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_init(NULL));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_device_open("0", NULL, &self->card))
+		TH_LOG("%s", vnpu_last_error());
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_device_open("cpu", NULL, &self->cpu));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_create(self->card, NULL, &self->cs));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_create(self->cpu, NULL, &self->ps));
+	self->a = malloc(RT_MAX_OUT);
+	self->b = malloc(RT_MAX_OUT);
+}
+
+FIXTURE_TEARDOWN(card)
+{
+	vnpu_stream_destroy(self->cs);
+	vnpu_stream_destroy(self->ps);
+	EXPECT_EQ(VNPU_STATUS_OK, vnpu_device_close(self->card));
+	EXPECT_EQ(VNPU_STATUS_OK, vnpu_device_close(self->cpu));
+	EXPECT_EQ(VNPU_STATUS_OK, vnpu_shutdown());
+	free(self->a);
+	free(self->b);
+	EXPECT_EQ(0, module_ctl(false));
+}
+
+TEST_F(card, opens_with_the_abi_handshake_and_reports_its_params)
+{
+	vnpu_device_info in;
+	vnpu_device_desc d[4];
+	size_t n = 0;
+
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_device_enumerate(d, 4, &n));
+	EXPECT_EQ(1, n);
+	EXPECT_STREQ("/dev/accel/accel0", d[0].path);
+	EXPECT_EQ(1, d[0].accessible);
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_device_info_get(self->card, &in));
+	EXPECT_EQ(VNPU_BACKEND_DEVICE, in.backend);
+	EXPECT_STREQ("Atlas 350", in.name);
+	EXPECT_STREQ("atlas350", in.profile);
+	EXPECT_EQ(0x19e5, in.vendor_id);
+	EXPECT_EQ(DRM_VNPU_ABI_VERSION, in.abi_version);
+	EXPECT_EQ(VNPU_CMD_VERSION, in.cmd_version);
+	EXPECT_EQ(0x100000000ull, in.va_base);
+	EXPECT_EQ(256, in.max_submit_buffers);
+	EXPECT_GT(in.ai_cores, 0);
+}
+
+TEST_F(card, every_workload_gives_the_cpu_backends_bits)
+{
+	size_t i, na, nb;
+
+	for (i = 0; i < rt_ncases; i++) {
+		ASSERT_EQ(VNPU_STATUS_OK, rt_case_run(&rt_cases[i], self->card,
+						      self->cs, self->a, NULL, &na))
+			TH_LOG("%s: %s", rt_cases[i].name, vnpu_last_error());
+		ASSERT_EQ(VNPU_STATUS_OK, rt_case_run(&rt_cases[i], self->cpu,
+						      self->ps, self->b, NULL, &nb));
+		ASSERT_EQ(na, nb);
+		EXPECT_EQ(0, memcmp(self->a, self->b, na))
+			TH_LOG("%s: card and CPU backend differ", rt_cases[i].name);
+	}
+}
+
+struct worker {
+	vnpu_device *dev;
+	vnpu_stream *s;
+	size_t first;
+	int bad;
+	void *out, *want;
+};
+
+/* Run every other workload (skipping the big matmul) on its own stream. */
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+	size_t i, n, m;
+
+	for (i = w->first; i < rt_ncases; i += 2) {
+		if (i == 5)
+			continue;
+		if (rt_case_run(&rt_cases[i], w->dev, w->s, w->out, NULL, &n) ||
+		    rt_case_run(&rt_cases[i], w->dev, w->s, w->want, NULL, &m) ||
+		    n != m || memcmp(w->out, w->want, n))
+			w->bad++;
+	}
+	return NULL;
+}
+
+TEST_F(card, two_streams_at_once_match_the_cpu_backend)
+{
+	struct worker w[2];
+	pthread_t t[2];
+	size_t i, n, m;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		w[k] = (struct worker){ .dev = self->card, .first = k,
+					.out = malloc(RT_MAX_OUT),
+					.want = malloc(RT_MAX_OUT) };
+		ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_create(self->card, NULL, &w[k].s));
+	}
+	for (k = 0; k < 2; k++)
+		ASSERT_EQ(0, pthread_create(&t[k], NULL, worker_run, &w[k]));
+	for (k = 0; k < 2; k++)
+		pthread_join(t[k], NULL);
+	/* Repeat runs on the card agree; now against the CPU backend. */
+	EXPECT_EQ(0, w[0].bad);
+	EXPECT_EQ(0, w[1].bad);
+	for (i = 0; i < rt_ncases; i++) {
+		if (i == 5)
+			continue;
+		ASSERT_EQ(VNPU_STATUS_OK, rt_case_run(&rt_cases[i], self->card,
+						      w[i % 2].s, self->a, NULL, &n));
+		ASSERT_EQ(VNPU_STATUS_OK, rt_case_run(&rt_cases[i], self->cpu,
+						      self->ps, self->b, NULL, &m));
+		ASSERT_EQ(n, m);
+		EXPECT_EQ(0, memcmp(self->a, self->b, n)) TH_LOG("%s", rt_cases[i].name);
+	}
+	for (k = 0; k < 2; k++) {
+		vnpu_stream_destroy(w[k].s);
+		free(w[k].out);
+		free(w[k].want);
+	}
+}
+
+TEST_F(card, a_fault_and_a_bad_stream_are_reported_as_on_the_cpu)
+{
+	vnpu_device *devs[2] = { self->card, self->cpu };
+	vnpu_stream *ss[2] = { self->cs, self->ps };
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		vnpu_buffer *listed, *unlisted;
+		struct {
+			struct vnpu_cmd_stream_header h;
+			struct vnpu_cmd_copy c;
+		} cmd = {
+			.h = { .magic = VNPU_CMD_MAGIC, .version = VNPU_CMD_VERSION },
+			.c = { .hdr = { .op = VNPU_OP_COPY, .size = sizeof(cmd.c) },
+			       .size = 64 },
+		};
+		vnpu_buffer_use use;
+		uint64_t seq = 0;
+
+		ASSERT_EQ(VNPU_STATUS_OK, vnpu_buffer_alloc(devs[k], 4096, &listed));
+		ASSERT_EQ(VNPU_STATUS_OK, vnpu_buffer_alloc(devs[k], 4096, &unlisted));
+		cmd.c.dst = vnpu_buffer_va(listed);
+		cmd.c.src = vnpu_buffer_va(unlisted);
+		use = (vnpu_buffer_use){ listed, VNPU_ACCESS_WRITE };
+		ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_submit(ss[k], &cmd, sizeof(cmd),
+							     &use, 1, &seq));
+		EXPECT_EQ(VNPU_STATUS_DEVICE_FAULT, vnpu_stream_sync(ss[k]));
+		EXPECT_NE(NULL, strstr(vnpu_last_error(), "packet offset 0x8"))
+			TH_LOG("%s", vnpu_last_error());
+		EXPECT_EQ(VNPU_STATUS_OK, vnpu_stream_sync(ss[k]));
+		cmd.c.src = cmd.c.dst + 16;	/* overlapping: refused */
+		EXPECT_EQ(VNPU_STATUS_INVALID_STREAM,
+			  vnpu_stream_submit(ss[k], &cmd, sizeof(cmd), &use, 1, NULL));
+		EXPECT_NE(NULL, strstr(vnpu_last_error(), "offset 0x8 (COPY)"));
+		vnpu_buffer_free(listed);
+		vnpu_buffer_free(unlisted);
+	}
+}
+
+TEST_F(card, events_give_card_timestamps_and_order_streams)
+{
+	vnpu_event *e0, *e1;
+	vnpu_stream *s2;
+	vnpu_buffer *big, *small;
+	vnpu_cmdbuf *cb;
+	uint64_t el = 0;
+	uint32_t got[16];
+	int i;
+
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_event_create(self->card, &e0));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_event_create(self->card, &e1));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_create(self->card, NULL, &s2));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_buffer_alloc(self->card, 4 << 20, &big));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_buffer_alloc(self->card, 4096, &small));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_cmdbuf_create(self->card, &cb));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_event_record(e0, self->cs));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_cmdbuf_fill(cb, big, 0, 4 << 20, 9));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_submit_cmdbuf(self->cs, cb, NULL));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_event_record(e1, self->cs));
+	/* s2 reads the fill's end only after e1 (no shared write access). */
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_wait_event(s2, e1));
+	vnpu_cmdbuf_reset(cb);
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_cmdbuf_copy(cb, small, 0, big, (4 << 20) - 64, 64));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_submit_cmdbuf(s2, cb, NULL));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_sync(s2));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_buffer_read(small, 0, got, 64));
+	for (i = 0; i < 16; i++)
+		EXPECT_EQ(9, got[i]);
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_event_wait(e1, 10000000000ull));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_event_elapsed(e0, e1, &el));
+	EXPECT_GT(el, 0);
+	vnpu_cmdbuf_destroy(cb);
+	vnpu_buffer_free(big);
+	vnpu_buffer_free(small);
+	vnpu_stream_destroy(s2);
+	vnpu_event_destroy(e0);
+	vnpu_event_destroy(e1);
+}
+
+TEST_HARNESS_MAIN
