@@ -18,8 +18,8 @@ static size_t vnpu_arow_bytes(uint32_t k)
 
 size_t vnpu_matmul_scratch(const struct vnpu_matmul *mm, uint32_t rows)
 {
-	/* rows of A plus one 32-column staging block, plus alignment slack */
-	return (size_t)rows * vnpu_arow_bytes(mm->k) + 256 + 64;
+	/* prepared rows of A, plus alignment slack */
+	return (size_t)rows * vnpu_arow_bytes(mm->k) + 64;
 }
 
 static bool vnpu_fp4_fmt(uint32_t f)

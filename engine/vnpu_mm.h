@@ -118,11 +118,6 @@ static inline size_t vnpu_panel_codes_bytes_fmt(uint32_t wfmt, uint32_t k)
 	return es ? (size_t)k * 16 * es : (size_t)k * 8;
 }
 
-static inline size_t vnpu_panel_codes_bytes(uint32_t k)
-{
-	return (size_t)k * 8;	/* 16 rows * k columns / 2 */
-}
-
 /* Exact value of a wide-format weight element (row r of column @col). */
 static inline float vnpu_wide_elem(uint32_t wfmt, const uint8_t *col, uint32_t r)
 {
