@@ -141,6 +141,8 @@ int vnpu_ctx_destroy_ioctl(struct drm_device *drm, void *data,
 	ctx = xa_erase(&fpriv->contexts, args->ctx_id);
 	if (!ctx)
 		return -ENOENT;
+	/* Jobs still running after this are not counted in fdinfo. */
+	atomic64_add(atomic64_read(&ctx->busy_ns), &fpriv->retired_busy_ns);
 	vnpu_ctx_destroy(ctx);
 	return 0;
 }
@@ -221,4 +223,18 @@ void vnpu_ctx_debugfs_show(struct vnpu_device *vdev, struct seq_file *m)
 		}
 	}
 	mutex_unlock(&drm->filelist_mutex);
+}
+
+u64 vnpu_ctx_busy_ns(struct drm_file *file)
+{
+	struct vnpu_file_priv *fpriv = file->driver_priv;
+	u64 busy = atomic64_read(&fpriv->retired_busy_ns);
+	struct vnpu_ctx *ctx;
+	unsigned long id;
+
+	xa_lock(&fpriv->contexts);
+	xa_for_each(&fpriv->contexts, id, ctx)
+		busy += atomic64_read(&ctx->busy_ns);
+	xa_unlock(&fpriv->contexts);
+	return busy;
 }

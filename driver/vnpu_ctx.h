@@ -20,6 +20,7 @@ struct vnpu_device;
  * @submit_lock: makes job arm + seqno + push one step
  * @next_seqno: sequence number of the next job (from 1)
  * @completed: jobs that finished
+ * @busy_ns: time its jobs ran on the card (fdinfo)
  * @lock: protects the fields below (taken in the completion path)
  * @fault_count: jobs that failed
  * @hangs: jobs that timed out
@@ -37,6 +38,7 @@ struct vnpu_ctx {
 	struct mutex submit_lock; /* arm + seqno + push as one step */
 	u64 next_seqno;
 	atomic64_t completed;
+	atomic64_t busy_ns;
 	spinlock_t lock; /* the health record below */
 	u32 fault_count;
 	u32 hangs;
@@ -58,6 +60,8 @@ void vnpu_ctx_record_hang(struct vnpu_ctx *ctx);
 struct seq_file;
 /* debugfs: the contexts of every open file. */
 void vnpu_ctx_debugfs_show(struct vnpu_device *vdev, struct seq_file *m);
+/* fdinfo: AI core time of FILE's jobs, ns. */
+u64 vnpu_ctx_busy_ns(struct drm_file *file);
 /* Destroy every context of a closing file. */
 void vnpu_ctx_release_all(struct drm_file *file);
 

@@ -60,7 +60,11 @@ static const struct drm_ioctl_desc vnpu_ioctls[] = {
 	VNPU_IOCTL(SUBMIT, submit, DRM_RENDER_ALLOW),
 };
 
-DEFINE_DRM_ACCEL_FOPS(vnpu_fops);
+static const struct file_operations vnpu_fops = {
+	.owner = THIS_MODULE,
+	DRM_ACCEL_FOPS,
+	.show_fdinfo = drm_show_fdinfo,
+};
 
 static const struct drm_driver vnpu_drm_driver = {
 	.driver_features = DRIVER_COMPUTE_ACCEL | DRIVER_GEM | DRIVER_SYNCOBJ |
@@ -68,6 +72,7 @@ static const struct drm_driver vnpu_drm_driver = {
 	.open = vnpu_open,
 	.postclose = vnpu_postclose,
 	.gem_create_object = vnpu_gem_create_object,
+	.show_fdinfo = vnpu_show_fdinfo,
 	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
 	.ioctls = vnpu_ioctls,
 	.num_ioctls = ARRAY_SIZE(vnpu_ioctls),
@@ -89,6 +94,7 @@ static int vnpu_probe(struct device *dev)
 	if (IS_ERR(vdev))
 		return PTR_ERR(vdev);
 
+	INIT_LIST_HEAD(&vdev->genl_node);
 	vdev->hw = vnpu_hw_from_dev(dev);
 	vdev->info = *vnpu_hw_info(vdev->hw);
 	dev_set_drvdata(dev, vdev);
@@ -99,24 +105,31 @@ static int vnpu_probe(struct device *dev)
 	ret = vnpu_hw_start(vdev->hw);
 	if (ret)
 		return ret;
+	ret = vnpu_hwmon_init(vdev);
+	if (ret)
+		goto err_stop;
 	ret = drm_dev_register(&vdev->drm, 0);
-	if (ret) {
-		vnpu_hw_stop(vdev->hw);
-		return ret;
-	}
+	if (ret)
+		goto err_stop;
 	vnpu_debugfs_init(vdev);
+	vnpu_genl_add_device(vdev);
 
 	drm_info(&vdev->drm, "%s (%s) at %s: %u AI cores, %llu MiB of %llu MiB backed\n",
 		 vdev->info.name, vdev->info.profile, vdev->info.bus_id,
 		 vdev->info.ai_cores, vdev->info.mem_budget >> 20,
 		 vdev->info.mem_size >> 20);
 	return 0;
+
+err_stop:
+	vnpu_hw_stop(vdev->hw);
+	return ret;
 }
 
 static int vnpu_remove(struct device *dev)
 {
 	struct vnpu_device *vdev = dev_get_drvdata(dev);
 
+	vnpu_genl_remove_device(vdev);
 	/*
 	 * Open files keep the drm_device alive past this point; unplugging
 	 * makes their ioctls fail with -ENODEV instead of reaching the card.
@@ -140,9 +153,12 @@ static int __init vnpu_init(void)
 {
 	int ret;
 
-	ret = vnpu_emu_bus_init();
+	ret = vnpu_genl_init();
 	if (ret)
 		return ret;
+	ret = vnpu_emu_bus_init();
+	if (ret)
+		goto err_genl;
 
 	ret = driver_register(&vnpu_driver);
 	if (ret)
@@ -158,6 +174,8 @@ err_driver:
 	driver_unregister(&vnpu_driver);
 err_bus:
 	vnpu_emu_bus_exit();
+err_genl:
+	vnpu_genl_exit();
 	return ret;
 }
 
@@ -166,6 +184,7 @@ static void __exit vnpu_exit(void)
 	vnpu_emu_unplug_all();
 	driver_unregister(&vnpu_driver);
 	vnpu_emu_bus_exit();
+	vnpu_genl_exit();
 }
 
 module_init(vnpu_init);

@@ -110,7 +110,21 @@ static void vnpu_bo_free(struct drm_gem_object *obj)
 	drm_gem_shmem_free(&bo->base);
 }
 
+/* fdinfo: pages are allocated on first use, so a BO may not be resident. */
+static enum drm_gem_object_status vnpu_bo_status(struct drm_gem_object *obj)
+{
+	return READ_ONCE(to_drm_gem_shmem_obj(obj)->pages) ?
+		DRM_GEM_OBJECT_RESIDENT : 0;
+}
+
+static size_t vnpu_bo_rss(struct drm_gem_object *obj)
+{
+	return READ_ONCE(to_drm_gem_shmem_obj(obj)->pages) ? obj->size : 0;
+}
+
 static const struct drm_gem_object_funcs vnpu_bo_funcs = {
+	.status = vnpu_bo_status,
+	.rss = vnpu_bo_rss,
 	.free = vnpu_bo_free,
 	.open = vnpu_bo_open,
 	.close = vnpu_bo_close,

@@ -71,6 +71,7 @@ struct vnpu_hw_bo {
  * @status: out, 0 or the job's error (-EFAULT device fault, -ETIMEDOUT
  *	reset while running, -ECANCELED card stopped before it ran)
  * @fault_offset: out, stream offset of the packet the job stopped at
+ * @busy_ns: out, time the card spent on the job
  * @node: the card's, while the job is queued on a ring
  */
 struct vnpu_hw_job {
@@ -81,6 +82,7 @@ struct vnpu_hw_job {
 	void (*done)(struct vnpu_hw_job *job);
 	int status;
 	u32 fault_offset;
+	u64 busy_ns;
 	struct list_head node;
 };
 
@@ -97,6 +99,58 @@ struct vnpu_hw_job {
 #define  VNPU_RING_FAULTS	0x10	/* jobs stopped by a device fault */
 #define  VNPU_RING_RESETS	0x18	/* ring resets */
 #define VNPU_REG_CORE_TILES(c)	(0x200 + (c) * 8)	/* tiles computed */
+
+/* Why the card runs below its full clock (struct vnpu_hw_telemetry). */
+#define VNPU_THROTTLE_THERMAL	0x1
+#define VNPU_THROTTLE_POWER_CAP	0x2
+
+/**
+ * struct vnpu_hw_telemetry - the card's power, thermal and activity readings
+ * @power_uw: power draw now, microwatts
+ * @power_avg_uw: average over about a second
+ * @energy_uj: energy since the card was plugged, microjoules
+ * @cap_uw: power cap
+ * @tdp_uw: thermal design power (the largest cap)
+ * @idle_uw: idle power (the smallest cap)
+ * @temp_mc: die temperature, millidegrees Celsius
+ * @temp_max_mc: throttle temperature
+ * @temp_crit_mc: critical temperature: jobs fail at or above it
+ * @util_permille: AI core utilization, last period
+ * @dma_permille: DMA utilization, last period
+ * @clock_mhz: AI core clock now
+ * @clock_max_mhz: full clock
+ * @throttle: VNPU_THROTTLE_* reasons for running below full clock
+ * @critical: at or above the critical temperature
+ */
+struct vnpu_hw_telemetry {
+	u64 power_uw;
+	u64 power_avg_uw;
+	u64 energy_uj;
+	u64 cap_uw;
+	u64 tdp_uw;
+	u64 idle_uw;
+	s32 temp_mc;
+	s32 temp_max_mc;
+	s32 temp_crit_mc;
+	u32 util_permille;
+	u32 dma_permille;
+	u32 clock_mhz;
+	u32 clock_max_mhz;
+	u32 throttle;
+	bool critical;
+};
+
+/**
+ * enum vnpu_hw_event - the card's event interrupt
+ * @VNPU_HW_EVENT_THROTTLE_START: the clock dropped; arg: VNPU_THROTTLE_*
+ * @VNPU_HW_EVENT_THROTTLE_STOP: back to full clock
+ * @VNPU_HW_EVENT_CRITICAL: critical temperature; arg: millidegrees
+ */
+enum vnpu_hw_event {
+	VNPU_HW_EVENT_THROTTLE_START,
+	VNPU_HW_EVENT_THROTTLE_STOP,
+	VNPU_HW_EVENT_CRITICAL,
+};
 
 /* The bus the cards sit on; the driver registers its device_driver on it. */
 extern const struct bus_type vnpu_bus_type;
@@ -123,6 +177,18 @@ void vnpu_hw_inject_hang(struct vnpu_hw *hw);
 void vnpu_hw_inject_fault(struct vnpu_hw *hw);
 /* Read status register OFF (VNPU_REG_*). */
 u64 vnpu_hw_read_reg(struct vnpu_hw *hw, u32 off);
+
+void vnpu_hw_telemetry(struct vnpu_hw *hw, struct vnpu_hw_telemetry *t);
+/* Between idle power and TDP, else -EINVAL. */
+int vnpu_hw_set_power_cap(struct vnpu_hw *hw, u64 cap_uw);
+/*
+ * Route the card's event interrupt to FN (atomic context; NULL: none).
+ * After it returns with FN NULL, no call is in flight.
+ */
+void vnpu_hw_set_event_handler(struct vnpu_hw *hw,
+			       void (*fn)(void *data, enum vnpu_hw_event ev,
+					  u32 arg),
+			       void *data);
 
 /* Card side: bring up the bus, plug and unplug the cards of the params. */
 int vnpu_emu_bus_init(void);

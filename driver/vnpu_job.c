@@ -9,6 +9,7 @@
  * drm_sched_job_arm(): the stream copy, the pinned mappings, the hardware
  * fence and the out-syncobj chain nodes.
  */
+#include <linux/delay.h>
 #include <linux/dma-fence-chain.h>
 #include <linux/dma-resv.h>
 #include <linux/moduleparam.h>
@@ -23,6 +24,7 @@
 #include <drm/drm_print.h>
 #include <drm/drm_syncobj.h>
 #include <drm/vnpu_accel.h>
+#include <linux/vnpu_genl.h>
 
 #include "vnpu_cmd_validate.h"
 #include "vnpu_compat.h"
@@ -90,8 +92,13 @@ static void vnpu_job_hw_done(struct vnpu_hw_job *hw)
 {
 	struct vnpu_job *job = container_of(hw, struct vnpu_job, hw);
 	struct dma_fence *fence = job->hw_fence;
-	bool cookie = dma_fence_begin_signalling();
+	bool cookie;
 
+	/* Before the signalling section: the event allocates (atomically). */
+	if (hw->status == -EFAULT || hw->status == -EIO)
+		vnpu_genl_event(job->vdev, VNPU_EVENT_JOB_FAULT, job->ctx->id,
+				job->seqno, hw->fault_offset, hw->status);
+	cookie = dma_fence_begin_signalling();
 	if (hw->status) {
 		drm_dbg(&job->vdev->drm, "job %llu failed: %d at offset %u\n",
 			job->seqno, hw->status, hw->fault_offset);
@@ -99,6 +106,7 @@ static void vnpu_job_hw_done(struct vnpu_hw_job *hw)
 				      job->seqno);
 		dma_fence_set_error(fence, hw->status);
 	}
+	atomic64_add(hw->busy_ns, &job->ctx->busy_ns);
 	atomic64_inc(&job->ctx->completed);
 	/* The job may be freed once its fence signals. */
 	dma_fence_signal(fence);
@@ -165,7 +173,10 @@ static enum drm_gpu_sched_stat vnpu_job_timedout(struct drm_sched_job *bad)
 		drm_info(&vdev->drm, "%s: job %llu timed out, resetting the ring\n",
 			 sched->name, job->seqno);
 		vnpu_ctx_record_hang(job->ctx);
+		vnpu_genl_event(vdev, VNPU_EVENT_JOB_TIMEOUT, job->ctx->id,
+				job->seqno, 0, -ETIMEDOUT);
 		vnpu_hw_ring_reset(vdev->hw, job->ctx->ring);
+		vnpu_genl_event(vdev, VNPU_EVENT_RESET, 0, 0, 0, 0);
 	}
 	drm_sched_resubmit_jobs(sched);
 	vnpu_sched_start(sched);
@@ -185,13 +196,38 @@ static const struct drm_sched_backend_ops vnpu_sched_ops = {
 	.free_job = vnpu_job_free,
 };
 
+static bool vnpu_ring_idle(struct drm_gpu_scheduler *sched)
+{
+	bool idle;
+
+	spin_lock(&sched->job_list_lock);
+	idle = list_empty(&sched->pending_list);
+	spin_unlock(&sched->job_list_lock);
+	return idle;
+}
+
+/*
+ * The device is going away with no file open: the card was stopped, so
+ * every job's fence has signalled, but the scheduler frees finished jobs
+ * from a worker. drm_sched_fini() does not free what is left, and a job
+ * holds its buffer objects: wait for the worker first.
+ */
 static void vnpu_rings_fini(struct drm_device *drm, void *arg)
 {
 	struct vnpu_device *vdev = to_vnpu_device(drm);
-	unsigned int i;
+	unsigned int i, waited;
 
-	for (i = 0; i < VNPU_HW_RINGS; i++)
-		drm_sched_fini(&vdev->rings[i].sched);
+	for (i = 0; i < VNPU_HW_RINGS; i++) {
+		struct drm_gpu_scheduler *sched = &vdev->rings[i].sched;
+
+		for (waited = 0; !vnpu_ring_idle(sched) && waited < 10000;
+		     waited += 20)
+			msleep(20);
+		if (!vnpu_ring_idle(sched))
+			drm_err(drm, "%s: jobs still pending at teardown\n",
+				sched->name);
+		drm_sched_fini(sched);
+	}
 }
 
 int vnpu_rings_init(struct vnpu_device *vdev)

@@ -12,6 +12,7 @@
 #include "../vnpu_hw.h"
 
 #include "vnpu_emu_compute.h"
+#include "vnpu_emu_power.h"
 
 struct task_struct;
 
@@ -44,6 +45,7 @@ struct vnpu_emu_core {
  * @error: first tile error
  * @pending: cores still working
  * @done: completed when the last core stops
+ * @busy_ns: time the cores spent computing (utilization, power)
  */
 struct vnpu_emu_cores {
 	struct mutex lock; /* one packet at a time */
@@ -59,6 +61,7 @@ struct vnpu_emu_cores {
 	atomic_t error;
 	atomic_t pending;
 	struct completion done;
+	atomic64_t busy_ns;
 };
 
 /**
@@ -105,6 +108,13 @@ struct vnpu_emu_ring {
  * @inject_hang: test knob: the next job started on any ring hangs until the
  *	ring is reset
  * @inject_fault: test knob: the next job started faults at its first packet
+ * @dma_ns: time the DMA engine spent copying and filling
+ * @thermal: constants of the card's power and thermal model
+ * @power: the model's state
+ * @power_on: the model runs
+ * @event_lock: protects @event_fn and @event_data
+ * @event_fn: the driver's handler of the event interrupt
+ * @event_data: its argument
  */
 struct vnpu_hw {
 	struct device dev;
@@ -114,7 +124,16 @@ struct vnpu_hw {
 	struct vnpu_emu_cores cores;
 	atomic_t inject_hang;
 	atomic_t inject_fault;
+	atomic64_t dma_ns;
+	const struct vnpu_emu_thermal *thermal;
+	struct vnpu_emu_power power;
+	bool power_on;
+	spinlock_t event_lock; /* event_fn, event_data */
+	void (*event_fn)(void *data, enum vnpu_hw_event ev, u32 arg);
+	void *event_data;
 };
+
+bool vnpu_emu_power_critical(struct vnpu_hw *hw);
 
 int vnpu_emu_cores_init(struct vnpu_hw *hw);
 void vnpu_emu_cores_fini(struct vnpu_hw *hw);

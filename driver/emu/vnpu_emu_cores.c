@@ -8,7 +8,10 @@
  */
 #include <asm/cpufeature.h>
 #include <asm/fpu/api.h>
+#include <linux/delay.h>
+#include <linux/math64.h>
 #include <linux/sched.h>
+#include <linux/timekeeping.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -47,9 +50,13 @@ static void vnpu_emu_core_work(struct work_struct *work)
 	struct vnpu_emu_core *core = container_of(work, struct vnpu_emu_core,
 						  work);
 	struct vnpu_emu_cores *cores = core->cores;
+	struct vnpu_hw *hw = container_of(cores, struct vnpu_hw, cores);
+	u64 t0, busy, stall;
 	u32 t;
 	int ret;
 
+	/* Busy: everything a core does for a tile but the throttle stall. */
+	t0 = ktime_get_ns();
 	for (;;) {
 		t = atomic_inc_return(&cores->next_tile) - 1;
 		if (t >= cores->ntiles || atomic_read(&cores->ring->reset))
@@ -58,10 +65,19 @@ static void vnpu_emu_core_work(struct work_struct *work)
 		ret = cores->tile(cores->arg, t, core->scratch,
 				  VNPU_EMU_CORE_SCRATCH, cores->features);
 		kernel_fpu_end();
+		busy = ktime_get_ns() - t0;
+		atomic64_add(busy, &cores->busy_ns);
+		t0 = ktime_get_ns();
 		if (ret)
 			atomic_cmpxchg(&cores->error, 0, ret);
 		WRITE_ONCE(core->busy_tiles, core->busy_tiles + 1);
-		cond_resched();
+		/* A throttled clock: the same tile takes longer. */
+		stall = vnpu_emu_power_stall_ns(hw, busy);
+		if (stall)
+			fsleep(div_u64(stall, NSEC_PER_USEC) + 1);
+		else
+			cond_resched();
+		t0 = ktime_get_ns();
 	}
 	if (atomic_dec_and_test(&cores->pending))
 		complete(&cores->done);
@@ -130,6 +146,7 @@ int vnpu_emu_cores_init(struct vnpu_hw *hw)
 	u32 i;
 
 	mutex_init(&cores->lock);
+	atomic64_set(&cores->busy_ns, 0);
 	init_completion(&cores->done);
 	cores->features = vnpu_emu_cpu_features();
 	cores->count = hw->info.ai_cores;

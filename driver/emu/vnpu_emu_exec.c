@@ -108,6 +108,21 @@ static int vnpu_emu_copy(struct vnpu_emu_ring *ring,
 	return 0;
 }
 
+/* The DMA engine: fill and copy, timed for the power model. */
+static int vnpu_emu_dma(struct vnpu_emu_ring *ring,
+			const struct vnpu_cmd_header *hdr, void *ptr[])
+{
+	u64 t0 = ktime_get_ns();
+	int ret;
+
+	if (hdr->op == VNPU_OP_FILL)
+		ret = vnpu_emu_fill(ring, (const void *)hdr, ptr[0]);
+	else
+		ret = vnpu_emu_copy(ring, (const void *)hdr, ptr[0], ptr[1]);
+	atomic64_add(ktime_get_ns() - t0, &ring->hw->dma_ns);
+	return ret;
+}
+
 static int vnpu_emu_matmul(struct vnpu_emu_ring *ring,
 			   const struct vnpu_cmd_matmul *p, void *ptr[])
 {
@@ -139,9 +154,8 @@ static int vnpu_emu_packet(struct vnpu_emu_ring *ring,
 		/* Packets run one after another anyway. */
 		return 0;
 	case VNPU_OP_FILL:
-		return vnpu_emu_fill(ring, (const void *)hdr, ptr[0]);
 	case VNPU_OP_COPY:
-		return vnpu_emu_copy(ring, (const void *)hdr, ptr[0], ptr[1]);
+		return vnpu_emu_dma(ring, hdr, ptr);
 	case VNPU_OP_TIMESTAMP:
 		*(u64 *)ptr[0] = ktime_get_ns();
 		return 0;
@@ -165,6 +179,7 @@ static int vnpu_emu_hang(struct vnpu_emu_ring *ring)
 void vnpu_emu_exec(struct vnpu_emu_ring *ring, struct vnpu_hw_job *job)
 {
 	u32 off = sizeof(struct vnpu_cmd_stream_header);
+	u64 start = ktime_get_ns();
 	int ret = 0;
 
 	if (atomic_cmpxchg(&ring->hw->inject_hang, 1, 0) == 1)
@@ -180,6 +195,11 @@ void vnpu_emu_exec(struct vnpu_emu_ring *ring, struct vnpu_hw_job *job)
 			ret = -EINVAL;
 			break;
 		}
+		/* Too hot: the card refuses work until it cools down. */
+		if (vnpu_emu_power_critical(ring->hw)) {
+			ret = -EIO;
+			break;
+		}
 		ret = vnpu_emu_packet(ring, job, hdr);
 		if (!ret && vnpu_emu_reset_pending(ring))
 			ret = -EINTR;
@@ -192,4 +212,5 @@ void vnpu_emu_exec(struct vnpu_emu_ring *ring, struct vnpu_hw_job *job)
 	if (ret == -EINTR)
 		ret = ring->stopped ? -ECANCELED : -ETIMEDOUT;
 	job->status = ret;
+	job->busy_ns = ktime_get_ns() - start;
 }

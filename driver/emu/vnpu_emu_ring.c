@@ -176,6 +176,9 @@ int vnpu_hw_start(struct vnpu_hw *hw)
 		}
 		ring->cp = t;
 	}
+	atomic64_set(&hw->dma_ns, 0);
+	vnpu_emu_power_start(hw);
+	hw->power_on = true;
 	return 0;
 }
 
@@ -183,6 +186,10 @@ void vnpu_hw_stop(struct vnpu_hw *hw)
 {
 	struct vnpu_hw_job *job, *tmp;
 	unsigned int i;
+
+	if (hw->power_on)
+		vnpu_emu_power_stop(hw);
+	hw->power_on = false;
 
 	for (i = 0; i < VNPU_HW_RINGS; i++) {
 		struct vnpu_emu_ring *ring = &hw->rings[i];

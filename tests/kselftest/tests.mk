@@ -2,7 +2,8 @@
 KSFT_UTIL := tests/kselftest/vnpu_test_util.c
 
 VM_TESTS += vnpu_module_test vnpu_param_test vnpu_bus_test vnpu_bo_test \
-	vnpu_submit_test vnpu_exec_test vnpu_matmul_test vnpu_vecops_test
+	vnpu_submit_test vnpu_exec_test vnpu_matmul_test vnpu_vecops_test \
+	vnpu_telemetry_test
 vnpu_module_test_SRCS := tests/kselftest/vnpu_module_test.c $(KSFT_UTIL)
 vnpu_module_test_LIBS := -lkmod $(DRM_LIBS)
 vnpu_param_test_SRCS := tests/kselftest/vnpu_param_test.c $(KSFT_UTIL)
@@ -19,6 +20,10 @@ vnpu_matmul_test_SRCS := tests/kselftest/vnpu_matmul_test.c $(KSFT_UTIL)
 vnpu_matmul_test_LIBS := -lkmod $(DRM_LIBS)
 vnpu_vecops_test_SRCS := tests/kselftest/vnpu_vecops_test.c $(KSFT_UTIL)
 vnpu_vecops_test_LIBS := -lkmod $(DRM_LIBS)
+vnpu_telemetry_test_SRCS := tests/kselftest/vnpu_telemetry_test.c $(KSFT_UTIL)
+vnpu_telemetry_test_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0)
+vnpu_telemetry_test_LIBS := -lkmod $(DRM_LIBS) $(shell pkg-config --libs libnl-genl-3.0)
 
 # Shell suites printing TAP, copied into the VM next to the programs.
 VM_SCRIPTS += tests/kselftest/npu_smi_test.sh
+

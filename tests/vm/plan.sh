@@ -10,4 +10,7 @@ suite submit vnpu_submit_test
 suite exec vnpu_exec_test
 suite matmul vnpu_matmul_test
 suite vecops vnpu_vecops_test
+suite runtime runtime_vm_test
+suite telemetry vnpu_telemetry_test
+suite sensors sh -c "modprobe vnpu && sensors | grep -q \"^vnpu-\" && rmmod vnpu"
 suite npu-smi npu_smi_test.sh

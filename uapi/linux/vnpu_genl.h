@@ -34,6 +34,7 @@ enum vnpu_genl_cmd {
 	VNPU_CMD_EVENT,
 	__VNPU_CMD_MAX,
 };
+
 #define VNPU_CMD_MAX (__VNPU_CMD_MAX - 1)
 
 /**
@@ -98,6 +99,7 @@ enum vnpu_genl_attr {
 	VNPU_ATTR_HBM_TOTAL,
 	__VNPU_ATTR_MAX,
 };
+
 #define VNPU_ATTR_MAX (__VNPU_ATTR_MAX - 1)
 
 /**
