@@ -218,6 +218,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/include/drm $(DESTDIR)$(PREFIX)/bin
 	install -m 644 uapi/drm/*.h $(DESTDIR)$(PREFIX)/include/drm/
 	$(if $(TOOLS),install -m 755 $(addprefix $(B)/host/,$(TOOLS)) $(DESTDIR)$(PREFIX)/bin/)
+	$(Q)$(MAKE) --no-print-directory install-runtime
 clean:
 	$(Q)[ ! -d "$(KDIR)" ] || $(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1 || true
 	$(Q)rm -rf $(B)/host $(B)/host-san $(B)/vm $(B)/results
