@@ -27,3 +27,10 @@ vnpu_telemetry_test_LIBS := -lkmod $(DRM_LIBS) $(shell pkg-config --libs libnl-g
 # Shell suites printing TAP, copied into the VM next to the programs.
 VM_SCRIPTS += tests/kselftest/npu_smi_test.sh
 
+# npu-smi's VM tests: helpers (a MATMUL workload, a privilege drop, a JSON
+# validator; no jq or su in the VM) and the suites.
+VM_TESTS += smi_load smi_asuser json_check
+smi_load_SRCS := tests/kselftest/smi_load.c $(KSFT_UTIL)
+smi_load_LIBS := -lkmod $(DRM_LIBS)
+smi_asuser_SRCS := tests/kselftest/smi_asuser.c
+json_check_SRCS := tests/kselftest/json_check.c

@@ -72,17 +72,30 @@ static int by_index(const void *a, const void *b)
 	       ((const struct smi_card *)b)->index;
 }
 
-int smi_cards_open(struct smi_card *cards, int max, const char **why)
+/* The serial number the card's bus device shows in sysfs. */
+static void card_serial(struct smi_card *c)
+{
+	char path[96];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/accel/accel%d/device/serial",
+		 c->index);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	if (fgets(c->serial, sizeof(c->serial), f))
+		c->serial[strcspn(c->serial, "\n")] = '\0';
+	fclose(f);
+}
+
+int smi_cards_open(struct smi_card *cards, int max)
 {
 	DIR *dir = opendir("/dev/accel");
 	struct dirent *de;
 	int n = 0, denied = 0;
 
-	*why = NULL;
-	if (!dir) {
-		*why = "no /dev/accel: is the vnpu module loaded? (modprobe vnpu)";
+	if (!dir)
 		return -ENODEV;
-	}
 	while ((de = readdir(dir)) && n < max) {
 		struct smi_card *c = &cards[n];
 		drmVersionPtr ver;
@@ -105,15 +118,13 @@ int smi_cards_open(struct smi_card *cards, int max, const char **why)
 			continue;
 		}
 		drmFreeVersion(ver);
+		card_serial(c);
 		n++;
 	}
 	closedir(dir);
 	qsort(cards, n, sizeof(*cards), by_index);
-	if (!n) {
-		*why = denied ? "permission denied opening /dev/accel/accel*: run as root or join the device's group"
-			      : "no vnpu card found: is the vnpu module loaded? (modprobe vnpu)";
+	if (!n)
 		return denied ? -EACCES : -ENODEV;
-	}
 	return n;
 }
 
