@@ -4,16 +4,21 @@
  * hold some device memory, so npu-smi tests see power, heat, throttling
  * and a process in fdinfo.
  *
- *   smi_load [-i CARD] [-t SECONDS] [-m MIB] [-r READY_FILE]
+ *   smi_load [-i CARD] [-t SECONDS] [-m MIB] [-r READY_FILE] [-f]
  *
  * READY_FILE is created once the memory is held and the first job ran.
+ * -f forks a child that inherits the open card (the same DRM client in
+ * two processes) and just sleeps, for npu-smi's client-id dedup.
  * Two jobs are kept in flight (alternating output buffers) so the card
  * never idles between them. Exit 0, or 1 with a message.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,6 +31,13 @@
 #define K 256
 #define PACKETS 8		/* matmuls per job */
 #define SEC 1000000000ll
+
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	stop = 1;
+}
 
 static double now(void)
 {
@@ -51,18 +63,22 @@ int main(int argc, char **argv)
 	const char *ready = NULL;
 	double secs = 5, end;
 	long card = 0, mib = 0;
+	int fork_child = 0;
+	pid_t child = 0;
+	struct sigaction sa = { .sa_handler = on_term };
 	int fd, opt, ret, i;
 	uint32_t ctx;
 	long jobs = 0;
 
-	while ((opt = getopt(argc, argv, "i:t:m:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "i:t:m:r:f")) != -1) {
 		switch (opt) {
 		case 'i': card = atol(optarg); break;
 		case 't': secs = atof(optarg); break;
 		case 'm': mib = atol(optarg); break;
 		case 'r': ready = optarg; break;
+		case 'f': fork_child = 1; break;
 		default:
-			fprintf(stderr, "usage: smi_load [-i CARD] [-t SECONDS] [-m MIB] [-r READY_FILE]\n");
+			fprintf(stderr, "usage: smi_load [-i CARD] [-t SECONDS] [-m MIB] [-r READY_FILE] [-f]\n");
 			return 2;
 		}
 	}
@@ -81,8 +97,11 @@ int main(int argc, char **argv)
 	if (ret)
 		return die("context", ret);
 
+	/* SIGTERM ends the loop (no SA_RESTART: a blocked wait returns). */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
 	end = now() + secs;
-	for (jobs = 0; jobs < 2 || now() < end; jobs++) {
+	for (jobs = 0; !stop && (jobs < 2 || now() < end); jobs++) {
 		struct vnpu_test_bo list[3] = { bo[0], bo[1], bo[2 + jobs % 2] };
 		struct drm_vnpu_submit args = { 0 };
 		struct vnpu_stream s;
@@ -109,10 +128,20 @@ int main(int argc, char **argv)
 		if (jobs) {
 			ret = vnpu_bo_wait(fd, bo[2 + (jobs - 1) % 2].handle,
 					   120 * SEC, &status);
+			if (ret && stop)
+				break;
 			if (ret)
 				return die("wait", ret);
 			if (status && status != -EIO)	/* -EIO: too hot */
 				return die("job", status);
+		}
+		if (jobs == 1 && fork_child) {
+			child = fork();
+			if (child == 0) {
+				prctl(PR_SET_PDEATHSIG, SIGTERM);
+				sleep((unsigned int)secs + 1);
+				_exit(0);
+			}
 		}
 		if (jobs == 1 && ready) {
 			FILE *f = fopen(ready, "w");
@@ -120,6 +149,10 @@ int main(int argc, char **argv)
 			if (f)
 				fclose(f);
 		}
+	}
+	if (child > 0) {
+		kill(child, SIGTERM);
+		waitpid(child, NULL, 0);
 	}
 	vnpu_bo_wait(fd, bo[2 + (jobs - 1) % 2].handle, 120 * SEC, NULL);
 	printf("smi_load: %ld jobs\n", jobs);

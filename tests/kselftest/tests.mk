@@ -34,3 +34,4 @@ smi_load_SRCS := tests/kselftest/smi_load.c $(KSFT_UTIL)
 smi_load_LIBS := -lkmod $(DRM_LIBS)
 smi_asuser_SRCS := tests/kselftest/smi_asuser.c
 json_check_SRCS := tests/kselftest/json_check.c
+VM_SCRIPTS += tests/kselftest/npu_smi_telemetry_test.sh

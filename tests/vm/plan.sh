@@ -14,3 +14,4 @@ suite runtime runtime_vm_test
 suite telemetry vnpu_telemetry_test
 suite sensors sh -c "modprobe vnpu && sensors | grep -q \"^vnpu-\" && rmmod vnpu"
 suite npu-smi npu_smi_test.sh
+suite npu-smi-telemetry npu_smi_telemetry_test.sh
