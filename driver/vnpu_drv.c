@@ -193,4 +193,6 @@ module_exit(vnpu_exit);
 MODULE_DESCRIPTION(DRIVER_DESC);
 MODULE_AUTHOR("The vnpu developers");
 MODULE_LICENSE("GPL");
+/* The DKMS package version; npu-smi compares installed and loaded. */
+MODULE_VERSION("0.1.0");
 VNPU_IMPORT_NS_DMA_BUF;
