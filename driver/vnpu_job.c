@@ -537,12 +537,10 @@ int vnpu_submit_ioctl(struct drm_device *drm, void *data,
 	ret = vnpu_job_copy_stream(job, file, args);
 	if (ret)
 		goto err_release;
-	ret = vnpu_cmd_validate(job->stream, job->hw.size, &args->error_offset);
-	if (ret) {
-		drm_dbg(drm, "SUBMIT: bad packet at offset %u\n",
-			args->error_offset);
+	ret = vnpu_cmd_validate(drm, job->stream, job->hw.size,
+				&args->error_offset);
+	if (ret)
 		goto err_release;
-	}
 	ret = vnpu_job_get_bos(job, file, args);
 	if (ret)
 		goto err_release;

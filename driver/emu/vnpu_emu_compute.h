@@ -37,7 +37,7 @@ struct vnpu_emu_mm {
 /**
  * struct vnpu_emu_vec - a vector-unit packet with its operands translated
  * @pkt: the packet (validated)
- * @ptr: kernel pointers of its operands, in vnpu_cmd_operands() order
+ * @ptr: kernel pointers of its operands, in vnpu_isa_operands() order
  *	(NULL for an absent optional one)
  * @per_tile: work items (elements, rows, heads, indices) per tile
  */

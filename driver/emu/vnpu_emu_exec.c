@@ -12,7 +12,8 @@
 
 #include <drm/vnpu_cmd.h>
 
-#include "../vnpu_cmd_ranges.h"
+#include <vnpu_engine/isa.h>
+
 #include "vnpu_emu.h"
 
 /* Work between checks for a reset, so a reset lands within microseconds. */
@@ -47,23 +48,23 @@ static bool vnpu_emu_reset_pending(struct vnpu_emu_ring *ring)
 }
 
 /*
- * Translate every operand of HDR (vnpu_cmd_ranges.h) into PTR: 0, or
+ * Translate every operand of HDR (vnpu_engine/isa.h) into PTR: 0, or
  * -EFAULT when one lies outside the job's buffers (or is written but only
  * listed for reading).
  */
 static int vnpu_emu_operands(const struct vnpu_hw_job *job,
 			     const struct vnpu_cmd_header *hdr,
-			     void *ptr[VNPU_CMD_MAX_RANGES])
+			     void *ptr[VNPU_ISA_MAX_OPERANDS])
 {
-	struct vnpu_cmd_operands ops;
+	struct vnpu_isa_operands ops;
 	u32 i;
 
-	if (vnpu_cmd_operands(hdr, &ops))
+	if (vnpu_isa_operands(hdr, &ops))
 		return -EINVAL;
-	for (i = 0; i < VNPU_CMD_MAX_RANGES; i++)
+	for (i = 0; i < VNPU_ISA_MAX_OPERANDS; i++)
 		ptr[i] = NULL;
 	for (i = 0; i < ops.count; i++) {
-		const struct vnpu_cmd_range *r = &ops.r[i];
+		const struct vnpu_isa_operand *r = &ops.o[i];
 
 		if (r->optional && !r->va)
 			continue;
@@ -141,7 +142,7 @@ static int vnpu_emu_packet(struct vnpu_emu_ring *ring,
 			   const struct vnpu_hw_job *job,
 			   const struct vnpu_cmd_header *hdr)
 {
-	void *ptr[VNPU_CMD_MAX_RANGES];
+	void *ptr[VNPU_ISA_MAX_OPERANDS];
 	struct vnpu_emu_vec vec;
 	int ret;
 

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * The card's command-stream ISA (uapi/drm/vnpu_cmd.h) as data: each
+ * packet's memory operands and scalar rules, and whole-stream validation.
+ *
+ * One definition for everyone who reads streams: the kernel driver at
+ * submit, the emulated card at execution, and the runtime (its submit-time
+ * check and the CPU backend's interpreter). Integer code only: the kernel
+ * builds this file without FPU flags and calls it from any context.
+ */
+#ifndef VNPU_ENGINE_ISA_H
+#define VNPU_ENGINE_ISA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <drm/vnpu_cmd.h>
+
+#define VNPU_ISA_MAX_OPERANDS 4
+
+/**
+ * struct vnpu_isa_operand - device memory a packet touches
+ * @va: address (0: an absent optional operand)
+ * @len: bytes
+ * @align: required alignment of @va
+ * @write: the packet writes it
+ * @optional: may be absent
+ */
+struct vnpu_isa_operand {
+	uint64_t va;
+	uint64_t len;
+	uint32_t align;
+	bool write;
+	bool optional;
+};
+
+/**
+ * struct vnpu_isa_operands - the operands of one packet, in field order
+ * @o: the operands
+ * @count: how many
+ * @inplace: an output may coincide exactly with an input
+ */
+struct vnpu_isa_operands {
+	struct vnpu_isa_operand o[VNPU_ISA_MAX_OPERANDS];
+	uint32_t count;
+	bool inplace;
+};
+
+/* The struct size of OP's packet, 0 for an unknown opcode. */
+uint32_t vnpu_isa_packet_size(uint32_t op);
+/* A short name of OP ("MATMUL"), "unknown" for an unknown opcode. */
+const char *vnpu_isa_op_name(uint32_t op);
+
+/*
+ * Decode the operands of packet HDR (whose size is its struct's) and check
+ * its scalar fields: NULL, or why no card would run it.
+ */
+const char *vnpu_isa_operands(const struct vnpu_cmd_header *hdr,
+			      struct vnpu_isa_operands *ops);
+
+/*
+ * NULL, or why the operands cannot be used in an address space of SPACE
+ * bytes at BASE (*which: the operand). An output overlapping another
+ * operand would make results depend on the tiling, so only an exact
+ * in-place match is allowed, and only where the op defines it.
+ */
+const char *vnpu_isa_check_operands(const struct vnpu_isa_operands *ops,
+				    uint64_t base, uint64_t space,
+				    uint32_t *which);
+
+/*
+ * Validate a whole stream: NULL, or why it is invalid with *bad_off the
+ * offset of the packet (0 for the stream header).
+ */
+const char *vnpu_isa_validate(const void *stream, size_t size, uint64_t base,
+			      uint64_t space, size_t *bad_off);
+
+#endif /* VNPU_ENGINE_ISA_H */
