@@ -11,7 +11,8 @@
 
 #include "../vnpu_hw.h"
 
-#include "vnpu_emu_compute.h"
+#include <vnpu_engine/isa.h>
+
 #include "vnpu_emu_power.h"
 
 struct task_struct;
@@ -37,9 +38,7 @@ struct vnpu_emu_core {
  * @core: the cores
  * @count: how many
  * @features: engine CPU feature mask (VNPU_CPU_*)
- * @tile: computes one tile of @arg
- * @arg: the packet being computed
- * @ntiles: its tiles
+ * @task: the packet being computed, cut into tiles
  * @ring: its ring (for resets)
  * @next_tile: next tile to hand out
  * @error: first tile error
@@ -53,9 +52,7 @@ struct vnpu_emu_cores {
 	struct vnpu_emu_core *core;
 	u32 count;
 	u32 features;
-	vnpu_emu_tile_fn tile;
-	const void *arg;
-	u32 ntiles;
+	const struct vnpu_isa_task *task;
 	struct vnpu_emu_ring *ring;
 	atomic_t next_tile;
 	atomic_t error;
@@ -137,12 +134,12 @@ bool vnpu_emu_power_critical(struct vnpu_hw *hw);
 
 int vnpu_emu_cores_init(struct vnpu_hw *hw);
 void vnpu_emu_cores_fini(struct vnpu_hw *hw);
-/* Run MM on the AI cores: 0, -EINTR on a ring reset, or -errno. */
-int vnpu_emu_cores_matmul(struct vnpu_hw *hw, struct vnpu_emu_ring *ring,
-			  struct vnpu_emu_mm *mm);
-/* Run a vector-unit packet on the AI cores, same return values. */
-int vnpu_emu_cores_vec(struct vnpu_hw *hw, struct vnpu_emu_ring *ring,
-		       struct vnpu_emu_vec *vec);
+/*
+ * Run a compute packet on the AI cores: 0, -EINTR on a ring reset, -EFAULT
+ * for a device fault found by the compute itself, or -errno.
+ */
+int vnpu_emu_cores_run(struct vnpu_hw *hw, struct vnpu_emu_ring *ring,
+		       struct vnpu_isa_task *task);
 
 /* Run JOB's stream to its end, a fault or a reset; sets status/offset. */
 void vnpu_emu_exec(struct vnpu_emu_ring *ring, struct vnpu_hw_job *job);

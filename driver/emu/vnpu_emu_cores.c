@@ -20,7 +20,6 @@
 #include <vnpu_engine/engine.h>
 
 #include "vnpu_emu.h"
-#include "vnpu_emu_compute.h"
 
 /* Local memory of one AI core. */
 #define VNPU_EMU_CORE_SCRATCH SZ_1M
@@ -59,17 +58,18 @@ static void vnpu_emu_core_work(struct work_struct *work)
 	t0 = ktime_get_ns();
 	for (;;) {
 		t = atomic_inc_return(&cores->next_tile) - 1;
-		if (t >= cores->ntiles || atomic_read(&cores->ring->reset))
+		if (t >= cores->task->ntiles || atomic_read(&cores->ring->reset))
 			break;
 		kernel_fpu_begin();
-		ret = cores->tile(cores->arg, t, core->scratch,
-				  VNPU_EMU_CORE_SCRATCH, cores->features);
+		ret = vnpu_isa_tile(cores->task, t, core->scratch,
+				    VNPU_EMU_CORE_SCRATCH, cores->features);
 		kernel_fpu_end();
 		busy = ktime_get_ns() - t0;
 		atomic64_add(busy, &cores->busy_ns);
 		t0 = ktime_get_ns();
 		if (ret)
-			atomic_cmpxchg(&cores->error, 0, ret);
+			atomic_cmpxchg(&cores->error, 0,
+				       ret == VNPU_EFAULT ? -EFAULT : -EINVAL);
 		WRITE_ONCE(core->busy_tiles, core->busy_tiles + 1);
 		/* A throttled clock: the same tile takes longer. */
 		stall = vnpu_emu_power_stall_ns(hw, busy);
@@ -83,16 +83,21 @@ static void vnpu_emu_core_work(struct work_struct *work)
 		complete(&cores->done);
 }
 
-/* Hand NTILES tiles of ARG to the cores and wait: 0, -EINTR or -errno. */
-static int vnpu_emu_cores_run(struct vnpu_emu_cores *cores,
-			      struct vnpu_emu_ring *ring, vnpu_emu_tile_fn tile,
-			      const void *arg, u32 ntiles)
+int vnpu_emu_cores_run(struct vnpu_hw *hw, struct vnpu_emu_ring *ring,
+		       struct vnpu_isa_task *task)
 {
-	u32 i;
+	struct vnpu_emu_cores *cores = &hw->cores;
+	u32 ntiles, i;
+	int ret = -ENOSPC;
 
-	cores->tile = tile;
-	cores->arg = arg;
-	cores->ntiles = ntiles;
+	mutex_lock(&cores->lock);
+	kernel_fpu_begin();
+	ntiles = vnpu_isa_plan(task, VNPU_EMU_CORE_SCRATCH);
+	kernel_fpu_end();
+	if (!ntiles)
+		goto out;
+
+	cores->task = task;
 	cores->ring = ring;
 	atomic_set(&cores->next_tile, 0);
 	atomic_set(&cores->error, 0);
@@ -101,41 +106,10 @@ static int vnpu_emu_cores_run(struct vnpu_emu_cores *cores,
 	for (i = 0; i < cores->count; i++)
 		queue_work(cores->wq, &cores->core[i].work);
 	wait_for_completion(&cores->done);
-	if (atomic_read(&cores->error))
-		return atomic_read(&cores->error);
-	return atomic_read(&ring->reset) ? -EINTR : 0;
-}
-
-int vnpu_emu_cores_matmul(struct vnpu_hw *hw, struct vnpu_emu_ring *ring,
-			  struct vnpu_emu_mm *mm)
-{
-	struct vnpu_emu_cores *cores = &hw->cores;
-	u32 ntiles;
-	int ret = -ENOSPC;
-
-	mutex_lock(&cores->lock);
-	kernel_fpu_begin();
-	ntiles = vnpu_emu_mm_plan(mm, VNPU_EMU_CORE_SCRATCH);
-	kernel_fpu_end();
-	if (ntiles)
-		ret = vnpu_emu_cores_run(cores, ring, vnpu_emu_mm_tile, mm,
-					 ntiles);
-	mutex_unlock(&cores->lock);
-	return ret;
-}
-
-int vnpu_emu_cores_vec(struct vnpu_hw *hw, struct vnpu_emu_ring *ring,
-		       struct vnpu_emu_vec *vec)
-{
-	struct vnpu_emu_cores *cores = &hw->cores;
-	u32 ntiles;
-	int ret;
-
-	mutex_lock(&cores->lock);
-	kernel_fpu_begin();
-	ntiles = vnpu_emu_vec_plan(vec);
-	kernel_fpu_end();
-	ret = vnpu_emu_cores_run(cores, ring, vnpu_emu_vec_tile, vec, ntiles);
+	ret = atomic_read(&cores->error);
+	if (!ret && atomic_read(&ring->reset))
+		ret = -EINTR;
+out:
 	mutex_unlock(&cores->lock);
 	return ret;
 }

@@ -124,26 +124,12 @@ static int vnpu_emu_dma(struct vnpu_emu_ring *ring,
 	return ret;
 }
 
-static int vnpu_emu_matmul(struct vnpu_emu_ring *ring,
-			   const struct vnpu_cmd_matmul *p, void *ptr[])
-{
-	struct vnpu_emu_mm mm = {
-		.w = ptr[0], .a = ptr[1], .bias = ptr[2], .c = ptr[3],
-		.m = p->m, .n = p->n, .k = p->k,
-		.lda = p->lda, .ldc = p->ldc,
-		.w_fmt = p->w_fmt, .a_fmt = p->a_fmt, .a_quant = p->a_quant,
-		.c_fmt = p->c_fmt, .act = p->act, .w_tscale = p->w_tscale,
-	};
-
-	return vnpu_emu_cores_matmul(ring->hw, ring, &mm);
-}
-
 static int vnpu_emu_packet(struct vnpu_emu_ring *ring,
 			   const struct vnpu_hw_job *job,
 			   const struct vnpu_cmd_header *hdr)
 {
-	void *ptr[VNPU_ISA_MAX_OPERANDS];
-	struct vnpu_emu_vec vec;
+	struct vnpu_isa_task task = { .pkt = hdr };
+	void **ptr = task.ptr;
 	int ret;
 
 	ret = vnpu_emu_operands(job, hdr, ptr);
@@ -160,12 +146,9 @@ static int vnpu_emu_packet(struct vnpu_emu_ring *ring,
 	case VNPU_OP_TIMESTAMP:
 		*(u64 *)ptr[0] = ktime_get_ns();
 		return 0;
-	case VNPU_OP_MATMUL:
-		return vnpu_emu_matmul(ring, (const void *)hdr, ptr);
 	default:
-		vec.pkt = hdr;
-		memcpy(vec.ptr, ptr, sizeof(vec.ptr));
-		return vnpu_emu_cores_vec(ring->hw, ring, &vec);
+		/* MATMUL and the vector unit: tiles on the AI cores. */
+		return vnpu_emu_cores_run(ring->hw, ring, &task);
 	}
 }
 

@@ -40,6 +40,7 @@ enum vnpu_variant {
 
 /* Status codes: 0 or a negative errno-like value. */
 #define VNPU_OK		0
+#define VNPU_EFAULT	(-14)	/* an index outside its table */
 #define VNPU_EINVAL	(-22)	/* bad shape, format or pointer */
 #define VNPU_ENOSPC	(-28)	/* scratch buffer too small */
 #define VNPU_ENOTSUP	(-95)	/* format combination not implemented */

@@ -76,4 +76,47 @@ const char *vnpu_isa_check_operands(const struct vnpu_isa_operands *ops,
 const char *vnpu_isa_validate(const void *stream, size_t size, uint64_t base,
 			      uint64_t space, size_t *bad_off);
 
+/**
+ * struct vnpu_isa_task - a compute packet (MATMUL or a vector-unit op) with
+ * its operands translated, cut into tiles for workers
+ * @pkt: the validated packet
+ * @ptr: its operands in vnpu_isa_operands() order (NULL: absent)
+ * @ntiles: tiles, set by vnpu_isa_plan()
+ * @per_tile: vector ops: work items (elements, rows, heads...) per tile
+ * @items: vector ops: work items in all
+ * @tile_rows: MATMUL: rows of C per tile
+ * @tile_cols: MATMUL: columns of C per tile, a multiple of 16
+ * @tiles_n: MATMUL: tiles across N
+ *
+ * Tiles only choose which rows, columns or elements one engine call
+ * covers; the engine's per-element arithmetic is fixed, so any tiling,
+ * any number of workers and any order give the same bits.
+ */
+struct vnpu_isa_task {
+	const struct vnpu_cmd_header *pkt;
+	void *ptr[VNPU_ISA_MAX_OPERANDS];
+	uint32_t ntiles;
+	uint32_t per_tile;
+	uint32_t items;
+	uint32_t tile_rows;
+	uint32_t tile_cols;
+	uint32_t tiles_n;
+};
+
+/* MATMUL and the vector unit's ops run as tiles; DMA packets do not. */
+bool vnpu_isa_is_compute(uint32_t op);
+
+/*
+ * Cut TASK into tiles for workers with SCRATCH bytes of local memory each:
+ * the number of tiles, or 0 when not even one tile fits.
+ */
+uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch);
+
+/*
+ * Compute tile T of TASK: VNPU_OK, VNPU_EFAULT (a gather index outside its
+ * table: a device fault), or VNPU_EINVAL. FEATURES: VNPU_CPU_* bits.
+ */
+int vnpu_isa_tile(const struct vnpu_isa_task *task, uint32_t t, void *scratch,
+		  size_t scratch_size, uint32_t features);
+
 #endif /* VNPU_ENGINE_ISA_H */

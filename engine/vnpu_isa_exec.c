@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Compute packets of the ISA as tiles (vnpu_engine/isa.h): the emulated
+ * card's AI cores and the runtime's CPU backend both run packets through
+ * here, so they cannot differ. In the kernel this is FPU code: tiles run
+ * between kernel_fpu_begin() and kernel_fpu_end().
+ */
+#include "vnpu_internal.h"
+
+#include <vnpu_engine/formats.h>
+#include <vnpu_engine/isa.h>
+#include <vnpu_engine/matmul.h>
+#include <vnpu_engine/ops.h>
+
+/* Work per tile: short FPU sections in the kernel, cheap dispatch. */
+#define VNPU_ISA_TILE_MACS (1u << 21)
+#define VNPU_ISA_TILE_ELEMS 16384u
+
+static uint32_t vnpu_isa_min(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
+static void vnpu_isa_mm_desc(const struct vnpu_isa_task *task,
+			     struct vnpu_matmul *d)
+{
+	const struct vnpu_cmd_matmul *p = (const void *)task->pkt;
+
+	*d = (struct vnpu_matmul){
+		.m = p->m, .n = p->n, .k = p->k,
+		.w_fmt = p->w_fmt, .w = task->ptr[0],
+		.w_tscale = vnpu_f32(p->w_tscale),
+		.a_fmt = p->a_fmt, .a_quant = p->a_quant, .a = task->ptr[1],
+		.lda = p->lda, .bias = task->ptr[2], .act = p->act,
+		.c_fmt = p->c_fmt, .c = task->ptr[3], .ldc = p->ldc,
+	};
+}
+
+static uint32_t vnpu_isa_mm_plan(struct vnpu_isa_task *task, size_t scratch)
+{
+	const struct vnpu_cmd_matmul *p = (const void *)task->pkt;
+	struct vnpu_matmul d;
+	uint32_t rows = 1, cols, n16 = (p->n + 15) / 16 * 16;
+
+	vnpu_isa_mm_desc(task, &d);
+	/* An AI core holds at least one row of prepared activations. */
+	if (vnpu_matmul_scratch(&d, 1) > scratch)
+		return 0;
+	while (rows * 2 <= vnpu_isa_min(p->m, 64) &&
+	       vnpu_matmul_scratch(&d, rows * 2) <= scratch)
+		rows *= 2;
+	cols = VNPU_ISA_TILE_MACS / (rows * p->k) / 16 * 16;
+	cols = cols < 16 ? 16 : cols > n16 ? n16 : cols;
+	task->tile_rows = rows;
+	task->tile_cols = cols;
+	task->tiles_n = (p->n + cols - 1) / cols;
+	return (p->m + rows - 1) / rows * task->tiles_n;
+}
+
+static int vnpu_isa_mm_tile(const struct vnpu_isa_task *task, uint32_t t,
+			    void *scratch, size_t scratch_size,
+			    uint32_t features)
+{
+	const struct vnpu_cmd_matmul *p = (const void *)task->pkt;
+	struct vnpu_ctx ctx = {
+		.features = features,
+		.scratch = scratch,
+		.scratch_size = scratch_size,
+	};
+	uint32_t m0 = t / task->tiles_n * task->tile_rows;
+	uint32_t n0 = t % task->tiles_n * task->tile_cols;
+	struct vnpu_matmul d;
+
+	/* Checked when the stream was validated; an unaligned panel would
+	 * fault in the engine's aligned vector loads.
+	 */
+	if ((uintptr_t)task->ptr[0] % 64)
+		return VNPU_EINVAL;
+	vnpu_isa_mm_desc(task, &d);
+	return vnpu_matmul_run(&d, m0, vnpu_isa_min(m0 + task->tile_rows, p->m),
+			       n0, vnpu_isa_min(n0 + task->tile_cols, p->n),
+			       &ctx) ? VNPU_EINVAL : VNPU_OK;
+}
+
+bool vnpu_isa_is_compute(uint32_t op)
+{
+	return op >= VNPU_OP_MATMUL && op <= VNPU_OP_DEQUANTIZE;
+}
+
+uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch)
+{
+	const void *p = task->pkt;
+	uint32_t item = 1;
+
+	switch (task->pkt->op) {
+	case VNPU_OP_MATMUL:
+		task->ntiles = vnpu_isa_mm_plan(task, scratch);
+		return task->ntiles;
+	case VNPU_OP_ELTWISE:
+		task->items = ((const struct vnpu_cmd_eltwise *)p)->n;
+		break;
+	case VNPU_OP_NORM:
+		task->items = ((const struct vnpu_cmd_norm *)p)->rows;
+		item = ((const struct vnpu_cmd_norm *)p)->n;
+		break;
+	case VNPU_OP_SOFTMAX:
+		task->items = ((const struct vnpu_cmd_softmax *)p)->rows;
+		item = ((const struct vnpu_cmd_softmax *)p)->n;
+		break;
+	case VNPU_OP_ROPE:
+		task->items = ((const struct vnpu_cmd_rope *)p)->heads;
+		item = ((const struct vnpu_cmd_rope *)p)->dim;
+		if (scratch < ((const struct vnpu_cmd_rope *)p)->dim / 2 * 4)
+			return 0;
+		break;
+	case VNPU_OP_ATTENTION:
+		/* One engine call covers every head and query. */
+		task->items = 1;
+		item = VNPU_ISA_TILE_ELEMS;
+		break;
+	case VNPU_OP_GATHER:
+		task->items = ((const struct vnpu_cmd_gather *)p)->n;
+		item = ((const struct vnpu_cmd_gather *)p)->cols;
+		break;
+	default:	/* QUANTIZE, DEQUANTIZE: tiles of whole 32-blocks */
+		task->items = ((const struct vnpu_cmd_quant *)p)->n;
+		break;
+	}
+	task->per_tile = item >= VNPU_ISA_TILE_ELEMS ? 1 :
+			 VNPU_ISA_TILE_ELEMS / item;
+	task->ntiles = (task->items + task->per_tile - 1) / task->per_tile;
+	return task->ntiles;
+}
+
+static void vnpu_isa_eltwise(const struct vnpu_cmd_eltwise *p, void *const *ptr,
+			     uint32_t i0, uint32_t cnt)
+{
+	const float *x = (const float *)ptr[0] + i0;
+	const float *y = ptr[1] ? (const float *)ptr[1] + i0 : NULL;
+	float *out = (float *)ptr[2] + i0;
+	float s = vnpu_f32(p->scale);
+
+	switch (p->op) {
+	case VNPU_ELT_ADD:
+		vnpu_add(out, x, y, cnt);
+		break;
+	case VNPU_ELT_MUL:
+		vnpu_mul(out, x, y, cnt);
+		break;
+	case VNPU_ELT_SCALE:
+		vnpu_scale(out, x, &s, cnt);
+		break;
+	case VNPU_ELT_SILU:
+		vnpu_silu(out, x, cnt);
+		break;
+	case VNPU_ELT_GELU:
+		vnpu_gelu(out, x, cnt);
+		break;
+	case VNPU_ELT_GELU_TANH:
+		vnpu_gelu_tanh(out, x, cnt);
+		break;
+	default:
+		vnpu_swiglu(out, x, y, cnt);
+		break;
+	}
+}
+
+static void vnpu_isa_norm(const struct vnpu_cmd_norm *p, void *const *ptr,
+			  uint32_t r0, uint32_t cnt)
+{
+	float eps = vnpu_f32(p->eps);
+	uint32_t r;
+
+	for (r = r0; r < r0 + cnt; r++) {
+		const float *x = (const float *)ptr[0] + (size_t)r * p->n;
+		float *y = (float *)ptr[3] + (size_t)r * p->n;
+
+		if (p->kind == VNPU_NORM_RMS)
+			vnpu_rmsnorm(y, x, ptr[1], &eps, p->n);
+		else
+			vnpu_layernorm(y, x, ptr[1], ptr[2], &eps, p->n);
+	}
+}
+
+static int vnpu_isa_attention(const struct vnpu_cmd_attention *p,
+			      void *const *ptr, void *scratch,
+			      size_t scratch_size, uint32_t features)
+{
+	float scale = vnpu_f32(p->scale);
+	struct vnpu_ctx ctx = {
+		.features = features,
+		.scratch = scratch,
+		.scratch_size = scratch_size,
+	};
+	struct vnpu_attn at = {
+		.q = ptr[0], .k = ptr[1], .v = ptr[2], .out = ptr[3],
+		.scale = &scale, .nq = p->nq, .pos0 = p->pos0,
+		.n_heads = p->n_heads, .n_kv_heads = p->n_kv_heads,
+		.dim = p->dim, .kv_bf16 = p->kv_bf16,
+	};
+
+	return vnpu_attention(&at, &ctx) ? VNPU_EINVAL : VNPU_OK;
+}
+
+static int vnpu_isa_quant(const struct vnpu_cmd_quant *p, void *const *ptr,
+			  uint32_t e0, uint32_t cnt)
+{
+	uint32_t block = p->fmt == VNPU_CMD_FMT_NVFP4 ? 16 : 32;
+	uint32_t bits = (p->fmt == VNPU_CMD_FMT_MXFP4 ||
+			 p->fmt == VNPU_CMD_FMT_NVFP4) ? 4 : 8;
+	float ts = vnpu_f32(p->tscale);
+	float *x = (float *)ptr[0] + e0;
+	uint8_t *codes = (uint8_t *)ptr[1] + (size_t)e0 * bits / 8;
+	uint8_t *scales = (uint8_t *)ptr[2] + e0 / block;
+	int ret;
+
+	if (p->hdr.op == VNPU_OP_QUANTIZE)
+		ret = vnpu_quantize(p->fmt, x, cnt, codes, scales, &ts, NULL);
+	else
+		ret = vnpu_dequantize(p->fmt, codes, scales, &ts, cnt, x);
+	return ret ? VNPU_EINVAL : VNPU_OK;
+}
+
+int vnpu_isa_tile(const struct vnpu_isa_task *task, uint32_t t, void *scratch,
+		  size_t scratch_size, uint32_t features)
+{
+	const void *p = task->pkt;
+	void *const *ptr = task->ptr;
+	uint32_t i0, cnt;
+
+	if (t >= task->ntiles)
+		return VNPU_EINVAL;
+	if (task->pkt->op == VNPU_OP_MATMUL)
+		return vnpu_isa_mm_tile(task, t, scratch, scratch_size, features);
+	i0 = t * task->per_tile;
+	cnt = vnpu_isa_min(task->per_tile, task->items - i0);
+
+	switch (task->pkt->op) {
+	case VNPU_OP_ELTWISE:
+		vnpu_isa_eltwise(p, ptr, i0, cnt);
+		return VNPU_OK;
+	case VNPU_OP_NORM:
+		vnpu_isa_norm(p, ptr, i0, cnt);
+		return VNPU_OK;
+	case VNPU_OP_SOFTMAX: {
+		const struct vnpu_cmd_softmax *s = p;
+		size_t off = (size_t)i0 * s->ld;
+
+		vnpu_softmax((float *)ptr[1] + off, (const float *)ptr[0] + off,
+			     cnt, s->n, s->ld, s->flags & VNPU_SOFTMAX_CAUSAL,
+			     (size_t)s->offset + i0);
+		return VNPU_OK;
+	}
+	case VNPU_OP_ROPE: {
+		const struct vnpu_cmd_rope *r = p;
+		float theta = vnpu_f32(r->theta);
+
+		/* Each tile derives the same frequencies: no shared state. */
+		vnpu_rope_freqs(scratch, r->dim, &theta);
+		vnpu_rope((float *)ptr[0] + (size_t)i0 * r->dim, cnt, r->dim,
+			  r->pos, scratch, r->mode);
+		return VNPU_OK;
+	}
+	case VNPU_OP_ATTENTION:
+		return vnpu_isa_attention(p, ptr, scratch, scratch_size,
+					  features);
+	case VNPU_OP_GATHER: {
+		const struct vnpu_cmd_gather *g = p;
+
+		return vnpu_gather((float *)ptr[2] + (size_t)i0 * g->cols,
+				   ptr[0], g->table_bf16, g->rows, g->cols,
+				   (const uint32_t *)ptr[1] + i0, cnt) ?
+			       VNPU_EFAULT : VNPU_OK;
+	}
+	default:
+		return vnpu_isa_quant(p, ptr, i0, cnt);
+	}
+}
