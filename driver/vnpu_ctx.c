@@ -160,25 +160,6 @@ void vnpu_ctx_release_all(struct drm_file *file)
 }
 
 static void vnpu_ctx_fill_query(struct vnpu_ctx *ctx,
-				struct drm_vnpu_ctx_query *args);
-
-int vnpu_ctx_query_ioctl(struct drm_device *drm, void *data,
-			 struct drm_file *file)
-{
-	struct drm_vnpu_ctx_query *args = data;
-	struct vnpu_ctx *ctx;
-
-	if (args->flags)
-		return -EINVAL;
-	ctx = vnpu_ctx_get(file, args->ctx_id);
-	if (!ctx)
-		return -ENOENT;
-	vnpu_ctx_fill_query(ctx, args);
-	vnpu_ctx_put(ctx);
-	return 0;
-}
-
-static void vnpu_ctx_fill_query(struct vnpu_ctx *ctx,
 				struct drm_vnpu_ctx_query *args)
 {
 	mutex_lock(&ctx->submit_lock);
@@ -195,6 +176,22 @@ static void vnpu_ctx_fill_query(struct vnpu_ctx *ctx,
 	args->last_error_offset = ctx->last_error_offset;
 	args->last_error_seqno = ctx->last_error_seqno;
 	spin_unlock(&ctx->lock);
+}
+
+int vnpu_ctx_query_ioctl(struct drm_device *drm, void *data,
+			 struct drm_file *file)
+{
+	struct drm_vnpu_ctx_query *args = data;
+	struct vnpu_ctx *ctx;
+
+	if (args->flags)
+		return -EINVAL;
+	ctx = vnpu_ctx_get(file, args->ctx_id);
+	if (!ctx)
+		return -ENOENT;
+	vnpu_ctx_fill_query(ctx, args);
+	vnpu_ctx_put(ctx);
+	return 0;
 }
 
 static const char *const vnpu_ctx_state_names[] = { "ok", "faulted", "banned" };
