@@ -14,5 +14,7 @@
 #include <vnpu/buffer.h>
 #include <vnpu/stream.h>
 #include <vnpu/cmdbuf.h>
+#include <vnpu/graph.h>
+#include <vnpu/program.h>
 
 #endif /* VNPU_VNPU_H */

@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libvnpu: compute graphs.
+ *
+ * A graph is built node by node: inputs (data given at each run),
+ * constants (weights, given once), operations, and the tensors marked as
+ * outputs. Every builder checks shapes and types at once; a mistake fails
+ * that call with INVALID_ARGUMENT and a vnpu_last_error() that names the
+ * node ("node 3 'ffn_up' (matmul): ..."), the op and the shapes involved.
+ * A failed call adds nothing: the graph stays usable.
+ *
+ * Tensors are dense and row-major, rank 1..4, and are named by the
+ * vnpu_tensor ids the builders return (0 is never a valid id). Element
+ * types and their bytes in memory (the layout of constants, inputs and
+ * outputs):
+ *   FP32, BF16, I32       n elements of 4, 2, 4 bytes (I32: gather indices)
+ *   MXFP4, MXFP8,         the engine's "planes" layout over the flattened
+ *   MXFP8_E5M2, NVFP4     tensor (vnpu_engine/formats.h): n * bits / 8 code
+ *                         bytes, then one scale byte per block (32
+ *                         elements, 16 for NVFP4); an NVFP4 *constant* ends
+ *                         with its FP32 tensor scale (4 more bytes). The
+ *                         element count must be a multiple of 32.
+ * vnpu_dtype_bytes() computes these sizes.
+ *
+ * The vector operations of the card work on FP32; BF16 is accepted where
+ * the card reads it (matmul inputs and outputs, KV caches, gather tables)
+ * and the block types by quantize, dequantize, copy and the views.
+ */
+#ifndef VNPU_GRAPH_H
+#define VNPU_GRAPH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vnpu/status.h>
+
+#if defined(__cplusplus)
+extern "C" {
+#endif
+
+/* A graph being built (opaque). */
+typedef struct vnpu_graph vnpu_graph;
+/* A tensor of a graph: an id > 0 returned by a builder. */
+typedef uint32_t vnpu_tensor;
+
+/**
+ * enum vnpu_dtype - element types of graph tensors
+ * @VNPU_DTYPE_FP32: IEEE binary32
+ * @VNPU_DTYPE_BF16: bfloat16
+ * @VNPU_DTYPE_I32: 32-bit integers (gather indices)
+ * @VNPU_DTYPE_MXFP8: OCP MXFP8 with E4M3 elements
+ * @VNPU_DTYPE_MXFP8_E5M2: OCP MXFP8 with E5M2 elements
+ * @VNPU_DTYPE_MXFP4: OCP MXFP4 (E2M1, E8M0 scale per 32)
+ * @VNPU_DTYPE_NVFP4: NVFP4 (E2M1, E4M3 scale per 16, FP32 tensor scale)
+ */
+typedef enum vnpu_dtype {
+	VNPU_DTYPE_FP32 = 1,
+	VNPU_DTYPE_BF16 = 2,
+	VNPU_DTYPE_I32 = 3,
+	VNPU_DTYPE_MXFP8 = 4,
+	VNPU_DTYPE_MXFP8_E5M2 = 5,
+	VNPU_DTYPE_MXFP4 = 6,
+	VNPU_DTYPE_NVFP4 = 7,
+} vnpu_dtype;
+
+/* The most dimensions a tensor has. */
+#define VNPU_MAX_RANK 4
+
+/* A short name of DTYPE ("fp32", "mxfp4"), "?" when unknown. */
+VNPU_API const char *vnpu_dtype_name(vnpu_dtype dtype);
+
+/*
+ * Bytes of COUNT elements of DTYPE in the layout above (constants: with
+ * the NVFP4 tensor scale when CONSTANT is non-zero); 0 for an unknown
+ * type or a block type whose COUNT is not a multiple of 32.
+ */
+VNPU_API uint64_t vnpu_dtype_bytes(vnpu_dtype dtype, uint64_t count,
+				   int constant);
+
+/**
+ * enum vnpu_activation - activation fused into a matmul
+ * @VNPU_ACTIVATION_NONE: identity
+ * @VNPU_ACTIVATION_RELU: max(x, 0)
+ * @VNPU_ACTIVATION_SILU: x * sigmoid(x)
+ * @VNPU_ACTIVATION_GELU: GELU, erf form
+ * @VNPU_ACTIVATION_GELU_TANH: GELU, tanh approximation
+ */
+typedef enum vnpu_activation {
+	VNPU_ACTIVATION_NONE = 0,
+	VNPU_ACTIVATION_RELU = 1,
+	VNPU_ACTIVATION_SILU = 2,
+	VNPU_ACTIVATION_GELU = 3,
+	VNPU_ACTIVATION_GELU_TANH = 4,
+} vnpu_activation;
+
+/* Create an empty graph / destroy one (NULL does nothing). */
+VNPU_API vnpu_status vnpu_graph_create(vnpu_graph **graph);
+VNPU_API void vnpu_graph_destroy(vnpu_graph *graph);
+
+/*
+ * Declare an input of type DTYPE and RANK dimensions DIMS. Inputs are
+ * numbered in declaration order: vnpu_program_run() takes their data in
+ * that order. NAME may be NULL (names are kept up to 31 bytes). NVFP4
+ * inputs are refused (their tensor scale would have to be known when the
+ * program is compiled: quantize inside the graph instead).
+ */
+VNPU_API vnpu_status vnpu_graph_input(vnpu_graph *graph, const char *name,
+				      vnpu_dtype dtype, uint32_t rank,
+				      const uint32_t *dims, vnpu_tensor *out);
+
+/* vnpu_graph_constant() flags: who owns DATA */
+/* VNPU_CONST_COPY - the graph copies DATA now (the caller may free it) */
+#define VNPU_CONST_COPY 0x0u
+/* VNPU_CONST_BORROW - the graph keeps the pointer; DATA must stay valid
+ * and unchanged until vnpu_graph_compile() returned (programs never keep
+ * it: they hold their own packed copy) */
+#define VNPU_CONST_BORROW 0x1u
+
+/*
+ * Declare a constant (weights, biases, norm parameters, embedding tables)
+ * of SIZE bytes at DATA, which must be vnpu_dtype_bytes(DTYPE, elements,
+ * 1). FP32 constants used as matmul weights are quantized by the compiler
+ * to the options' weight format; constants already in a block type are
+ * used as they are.
+ */
+VNPU_API vnpu_status vnpu_graph_constant(vnpu_graph *graph, const char *name,
+					 vnpu_dtype dtype, uint32_t rank,
+					 const uint32_t *dims, const void *data,
+					 size_t size, uint32_t flags,
+					 vnpu_tensor *out);
+
+/*
+ * Mark T as an output. Outputs are numbered in the order of this call:
+ * vnpu_program_run() writes them in that order. A tensor is an output at
+ * most once; inputs and constants cannot be outputs (copy them).
+ */
+VNPU_API vnpu_status vnpu_graph_output(vnpu_graph *graph, vnpu_tensor t);
+
+/* Shape and type of T (RANK and DIMS may be NULL). */
+VNPU_API vnpu_status vnpu_graph_tensor_info(const vnpu_graph *graph,
+					    vnpu_tensor t, vnpu_dtype *dtype,
+					    uint32_t *rank, uint32_t *dims);
+
+/*
+ * Operations. Each adds one node named NAME (may be NULL) and returns its
+ * result in *OUT. "[..., K]" means any leading dimensions, flattened into
+ * rows. Results are FP32 unless said otherwise.
+ */
+
+/*
+ * OUT[..., N] = act(X[..., K] W[N, K]^T + BIAS[N]): X is FP32 or BF16, W a
+ * constant [N, K] (FP32, BF16 or a block type), K a multiple of 32, BIAS
+ * an FP32 constant [N] or 0, OUT_DTYPE FP32 or BF16.
+ */
+VNPU_API vnpu_status vnpu_graph_matmul(vnpu_graph *graph, const char *name,
+				       vnpu_tensor x, vnpu_tensor w,
+				       vnpu_tensor bias, vnpu_activation act,
+				       vnpu_dtype out_dtype, vnpu_tensor *out);
+
+/*
+ * A + B and A * B (FP32). B has A's shape, or is [N] with N A's last
+ * dimension (added to / multiplied into every row).
+ */
+VNPU_API vnpu_status vnpu_graph_add(vnpu_graph *graph, const char *name,
+				    vnpu_tensor a, vnpu_tensor b, vnpu_tensor *out);
+VNPU_API vnpu_status vnpu_graph_mul(vnpu_graph *graph, const char *name,
+				    vnpu_tensor a, vnpu_tensor b, vnpu_tensor *out);
+/* X * FACTOR. */
+VNPU_API vnpu_status vnpu_graph_scale(vnpu_graph *graph, const char *name,
+				      vnpu_tensor x, float factor, vnpu_tensor *out);
+
+/* RMS norm over the last dimension N; GAMMA an FP32 constant [N] or 0. */
+VNPU_API vnpu_status vnpu_graph_rmsnorm(vnpu_graph *graph, const char *name,
+					vnpu_tensor x, vnpu_tensor gamma,
+					float eps, vnpu_tensor *out);
+/* Layer norm over the last dimension; GAMMA and BETA [N] or 0. */
+VNPU_API vnpu_status vnpu_graph_layernorm(vnpu_graph *graph, const char *name,
+					  vnpu_tensor x, vnpu_tensor gamma,
+					  vnpu_tensor beta, float eps,
+					  vnpu_tensor *out);
+
+/*
+ * Softmax over the last dimension. CAUSAL: row i (counting every row of
+ * the flattened leading dimensions) sees columns j <= i + OFFSET.
+ */
+VNPU_API vnpu_status vnpu_graph_softmax(vnpu_graph *graph, const char *name,
+					vnpu_tensor x, int causal,
+					uint32_t offset, vnpu_tensor *out);
+
+/* silu(X); gelu(X) (TANH non-zero: tanh approximation); silu(GATE) * UP. */
+VNPU_API vnpu_status vnpu_graph_silu(vnpu_graph *graph, const char *name,
+				     vnpu_tensor x, vnpu_tensor *out);
+VNPU_API vnpu_status vnpu_graph_gelu(vnpu_graph *graph, const char *name,
+				     vnpu_tensor x, int tanh, vnpu_tensor *out);
+VNPU_API vnpu_status vnpu_graph_swiglu(vnpu_graph *graph, const char *name,
+				       vnpu_tensor gate, vnpu_tensor up,
+				       vnpu_tensor *out);
+
+/* vnpu_graph_rope() modes (as the ISA's) */
+#define VNPU_ROPE_MODE_INTERLEAVED 0	/* pairs (2i, 2i + 1) */
+#define VNPU_ROPE_MODE_HALF 1		/* pairs (i, i + D/2) */
+
+/*
+ * Rotary embedding of X [S, H, D] (D even, up to 1024): token s is at
+ * position POS0 + s, frequencies THETA^(-2i/D).
+ */
+VNPU_API vnpu_status vnpu_graph_rope(vnpu_graph *graph, const char *name,
+				     vnpu_tensor x, uint32_t pos0, float theta,
+				     uint32_t mode, vnpu_tensor *out);
+
+/**
+ * struct vnpu_attention_desc - one attention call
+ * @q: [S, H, D] FP32 queries of tokens at positions @pos0 .. @pos0 + S - 1
+ * @k: [S, KVH, D] keys of those tokens (the caches' type)
+ * @v: [S, KVH, D] values
+ * @k_cache: [C, KVH, D] FP32 or BF16 key cache; rows before @pos0 hold the
+ *	earlier tokens (C >= @pos0 + S)
+ * @v_cache: as @k_cache
+ * @pos0: position of the first query
+ * @scale: score scale; 0 means 1/sqrt(D)
+ */
+typedef struct vnpu_attention_desc {
+	vnpu_tensor q, k, v, k_cache, v_cache;
+	uint32_t pos0;
+	float scale;
+} vnpu_attention_desc;
+
+/*
+ * Causal grouped-query attention (H a multiple of KVH): *OUT [S, H, D];
+ * *K_CACHE_OUT and *V_CACHE_OUT (may be NULL) are the caches with rows
+ * @pos0 .. @pos0 + S - 1 replaced by K and V (mark them as outputs to get
+ * the updated caches back).
+ */
+VNPU_API vnpu_status vnpu_graph_attention(vnpu_graph *graph, const char *name,
+					  const vnpu_attention_desc *desc,
+					  vnpu_tensor *out,
+					  vnpu_tensor *k_cache_out,
+					  vnpu_tensor *v_cache_out);
+
+/*
+ * OUT[n, D] = TABLE[IDX[n], :]: TABLE a constant [V, D] (FP32 or BF16), IDX
+ * an I32 tensor of rank 1. An index >= V fails the run with DEVICE_FAULT.
+ */
+VNPU_API vnpu_status vnpu_graph_gather(vnpu_graph *graph, const char *name,
+				       vnpu_tensor table, vnpu_tensor idx,
+				       vnpu_tensor *out);
+
+/* The same data under another shape (same element count, any type). */
+VNPU_API vnpu_status vnpu_graph_reshape(vnpu_graph *graph, const char *name,
+					vnpu_tensor x, uint32_t rank,
+					const uint32_t *dims, vnpu_tensor *out);
+/*
+ * A contiguous part of X: RANK dimensions DIMS starting OFFSET elements
+ * into X (FP32, BF16 or I32; no copy is made).
+ */
+VNPU_API vnpu_status vnpu_graph_view(vnpu_graph *graph, const char *name,
+				     vnpu_tensor x, uint64_t offset, uint32_t rank,
+				     const uint32_t *dims, vnpu_tensor *out);
+/* X with dimensions AXIS0 and AXIS1 swapped (FP32, BF16 or I32; copied). */
+VNPU_API vnpu_status vnpu_graph_transpose(vnpu_graph *graph, const char *name,
+					  vnpu_tensor x, uint32_t axis0,
+					  uint32_t axis1, vnpu_tensor *out);
+
+/*
+ * Quantize FP32 X (element count a multiple of 32) to DTYPE (MXFP4, MXFP8,
+ * MXFP8_E5M2, NVFP4). NVFP4 needs TSCALE, its tensor scale (> 0, finite);
+ * other types ignore it. Dequantize gives FP32 back.
+ */
+VNPU_API vnpu_status vnpu_graph_quantize(vnpu_graph *graph, const char *name,
+					 vnpu_tensor x, vnpu_dtype dtype,
+					 float tscale, vnpu_tensor *out);
+VNPU_API vnpu_status vnpu_graph_dequantize(vnpu_graph *graph, const char *name,
+					   vnpu_tensor x, vnpu_tensor *out);
+
+/* A copy of X (any type). */
+VNPU_API vnpu_status vnpu_graph_copy(vnpu_graph *graph, const char *name,
+				     vnpu_tensor x, vnpu_tensor *out);
+
+/* vnpu_graph_dump() / vnpu_program_dump() formats */
+#define VNPU_DUMP_TEXT 0
+#define VNPU_DUMP_DOT 1
+
+/*
+ * Write GRAPH as text (one line per tensor and node) or as a Graphviz
+ * DOT digraph into BUF of SIZE bytes (NUL-terminated, truncated if short;
+ * BUF may be NULL when SIZE is 0). *NEEDED (may be NULL) gets the full
+ * length without the NUL.
+ */
+VNPU_API vnpu_status vnpu_graph_dump(const vnpu_graph *graph, uint32_t format,
+				     char *buf, size_t size, size_t *needed);
+
+#if defined(__cplusplus)
+}
+#endif
+
+#endif /* VNPU_GRAPH_H */

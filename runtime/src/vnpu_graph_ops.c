@@ -1,0 +1,606 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The operation builders. Each checks its operands against the card's
+ * rules (types the ISA reads, shapes, limits) before anything is added,
+ * so an error names the node it would have been and the graph is left
+ * as it was.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <drm/vnpu_cmd.h>
+
+#include "vnpu_graph_internal.h"
+#include "vnpu_graph_ops.h"
+#include "vnpu_internal.h"
+
+/* A node being built: where its error messages point. */
+struct vnpu_gb {
+	vnpu_graph *g;
+	uint32_t op;
+	const char *name;
+};
+
+static vnpu_status vnpu_gb_err(const struct vnpu_gb *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static vnpu_status vnpu_gb_err(const struct vnpu_gb *b, const char *fmt, ...)
+{
+	char msg[384];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT, "node %u '%s' (%s): %s",
+			     b->g ? b->g->nn : 0, b->name ? b->name : "",
+			     vnpu_gop_name(b->op), msg);
+}
+
+/* The shape of T as text, in one of four rotating per-thread buffers so
+ * a message can show several. */
+static const char *vnpu_gb_shape(const struct vnpu_gb *b, vnpu_tensor t)
+{
+	static _Thread_local char bufs[4][64];
+	static _Thread_local unsigned int next;
+	const struct vnpu_gtensor *gt = vnpu_gt(b->g, t);
+	char *buf = bufs[next++ % 4];
+
+	if (!gt)
+		return "(none)";
+	return vnpu_shape_str(buf, 64, gt->dtype, gt->rank, gt->dims);
+}
+
+/* Operand T must exist (WHAT names it). */
+static vnpu_status vnpu_gb_get(const struct vnpu_gb *b, const char *what,
+			       vnpu_tensor t, const struct vnpu_gtensor **out)
+{
+	*out = vnpu_gt(b->g, t);
+	if (!*out)
+		return vnpu_gb_err(b, "%s: no tensor %u", what, t);
+	return VNPU_STATUS_OK;
+}
+
+static vnpu_status vnpu_gb_fp32(const struct vnpu_gb *b, const char *what,
+				vnpu_tensor t, const struct vnpu_gtensor **out)
+{
+	vnpu_status st = vnpu_gb_get(b, what, t, out);
+
+	if (!st && (*out)->dtype != VNPU_DTYPE_FP32)
+		return vnpu_gb_err(b, "%s %s must be fp32", what, vnpu_gb_shape(b, t));
+	return st;
+}
+
+/* A [N] FP32 vector matching N, or 0 when OPTIONAL. */
+static vnpu_status vnpu_gb_vec(const struct vnpu_gb *b, const char *what,
+			       vnpu_tensor t, uint32_t n)
+{
+	const struct vnpu_gtensor *gt;
+	vnpu_status st;
+
+	if (!t)
+		return VNPU_STATUS_OK;
+	st = vnpu_gb_fp32(b, what, t, &gt);
+	if (st)
+		return st;
+	if (gt->rank != 1 || gt->dims[0] != n)
+		return vnpu_gb_err(b, "%s %s must be fp32[%u]", what,
+				   vnpu_gb_shape(b, t), n);
+	return VNPU_STATUS_OK;
+}
+
+/*
+ * Append the node N (op, inputs and attributes filled in) with NOUT
+ * results of the given types and shapes; the ids go to OUTS.
+ */
+static vnpu_status vnpu_gb_commit(const struct vnpu_gb *b, struct vnpu_gnode *n,
+				  uint32_t nout, const uint32_t *dtypes,
+				  const uint32_t *ranks,
+				  const uint32_t (*dims)[VNPU_MAX_RANK],
+				  vnpu_tensor **outs)
+{
+	vnpu_graph *g = b->g;
+	uint32_t i, nt0 = g->nt;
+
+	if (g->nn == g->ncap) {
+		uint32_t cap = g->ncap ? g->ncap * 2 : 16;
+		void *p = realloc(g->n, cap * sizeof(*g->n));
+
+		if (!p)
+			return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
+					     "node %u: out of memory", g->nn);
+		g->n = p;
+		g->ncap = cap;
+	}
+	n->op = b->op;
+	if (b->name)
+		snprintf(n->name, sizeof(n->name), "%s", b->name);
+	for (i = 0; i < nout; i++) {
+		vnpu_tensor t = vnpu_gt_add(g, b->name, VNPU_GT_NODE, dtypes[i],
+					    ranks[i], dims[i]);
+
+		if (!t) {
+			g->nt = nt0;
+			return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
+					     "node %u: out of memory", g->nn);
+		}
+		g->t[t - 1].producer = g->nn;
+		n->out[i] = t;
+	}
+	n->nout = nout;
+	g->n[g->nn++] = *n;
+	for (i = 0; i < nout; i++)
+		if (outs[i])
+			*outs[i] = n->out[i];
+	return VNPU_STATUS_OK;
+}
+
+/* Commit a node with one result of X's shape and type DTYPE. */
+static vnpu_status vnpu_gb_commit1(const struct vnpu_gb *b, struct vnpu_gnode *n,
+				   uint32_t dtype, uint32_t rank,
+				   const uint32_t *dims, vnpu_tensor *out)
+{
+	uint32_t d[1][VNPU_MAX_RANK];
+
+	memcpy(d[0], dims, rank * sizeof(*dims));
+	return vnpu_gb_commit(b, n, 1, &dtype, &rank, d, &out);
+}
+
+#define VNPU_GB_START(op_, what)					\
+	struct vnpu_gb b = { .g = graph, .op = (op_), .name = name };	\
+	struct vnpu_gnode n = { 0 };					\
+	if (!graph || !(what))						\
+		return vnpu_gb_err(&b, "graph or out is NULL")
+
+vnpu_status vnpu_graph_matmul(vnpu_graph *graph, const char *name,
+			      vnpu_tensor x, vnpu_tensor w, vnpu_tensor bias,
+			      vnpu_activation act, vnpu_dtype out_dtype,
+			      vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *tx, *tw;
+	uint32_t dims[VNPU_MAX_RANK], k, nn;
+	uint64_t m;
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_MATMUL, out);
+
+	if ((st = vnpu_gb_get(&b, "x", x, &tx)) || (st = vnpu_gb_get(&b, "w", w, &tw)))
+		return st;
+	if (tx->dtype != VNPU_DTYPE_FP32 && tx->dtype != VNPU_DTYPE_BF16)
+		return vnpu_gb_err(&b, "x %s must be fp32 or bf16", vnpu_gb_shape(&b, x));
+	if (tw->kind != VNPU_GT_CONST)
+		return vnpu_gb_err(&b, "w %s must be a constant (weights are packed when compiling)",
+				   vnpu_gb_shape(&b, w));
+	if (tw->rank != 2 || tw->dtype == VNPU_DTYPE_I32)
+		return vnpu_gb_err(&b, "w %s must be [N, K] of a float or block type",
+				   vnpu_gb_shape(&b, w));
+	k = tx->dims[tx->rank - 1];
+	nn = tw->dims[0];
+	if (tw->dims[1] != k)
+		return vnpu_gb_err(&b, "x %s and w %s disagree on K (%u vs %u)",
+				   vnpu_gb_shape(&b, x), vnpu_gb_shape(&b, w), k,
+				   tw->dims[1]);
+	if (k % 32 || k > VNPU_CMD_MAX_K)
+		return vnpu_gb_err(&b, "K = %u must be a multiple of 32 up to %u (x %s)",
+				   k, VNPU_CMD_MAX_K, vnpu_gb_shape(&b, x));
+	m = vnpu_shape_count(tx->rank, tx->dims) / k;
+	if (m > VNPU_CMD_MAX_MN || nn > VNPU_CMD_MAX_MN)
+		return vnpu_gb_err(&b, "M = %llu or N = %u exceeds %u",
+				   (unsigned long long)m, nn, VNPU_CMD_MAX_MN);
+	if ((st = vnpu_gb_vec(&b, "bias", bias, nn)))
+		return st;
+	if ((unsigned int)act > VNPU_ACTIVATION_GELU_TANH)
+		return vnpu_gb_err(&b, "unknown activation %d", (int)act);
+	if (out_dtype != VNPU_DTYPE_FP32 && out_dtype != VNPU_DTYPE_BF16)
+		return vnpu_gb_err(&b, "the result must be fp32 or bf16, not %s",
+				   vnpu_dtype_name(out_dtype));
+	memcpy(dims, tx->dims, sizeof(dims));
+	dims[tx->rank - 1] = nn;
+	n.in[0] = x;
+	n.in[1] = w;
+	n.in[2] = bias;
+	n.nin = 3;
+	n.u[0] = act;
+	return vnpu_gb_commit1(&b, &n, out_dtype, tx->rank, dims, out);
+}
+
+static vnpu_status vnpu_graph_binary(vnpu_graph *graph, const char *name,
+				     uint32_t op, vnpu_tensor a, vnpu_tensor bt,
+				     vnpu_tensor *out, int broadcast)
+{
+	const struct vnpu_gtensor *ta, *tb;
+	vnpu_status st;
+	VNPU_GB_START(op, out);
+
+	if ((st = vnpu_gb_fp32(&b, "a", a, &ta)) || (st = vnpu_gb_fp32(&b, "b", bt, &tb)))
+		return st;
+	if (!(tb->rank == ta->rank &&
+	      !memcmp(ta->dims, tb->dims, ta->rank * sizeof(ta->dims[0]))) &&
+	    !(broadcast && tb->rank == 1 && tb->dims[0] == ta->dims[ta->rank - 1]))
+		return vnpu_gb_err(&b, "shapes %s and %s do not match%s",
+				   vnpu_gb_shape(&b, a), vnpu_gb_shape(&b, bt),
+				   broadcast ? " (b must be a's shape or [last dim])" : "");
+	n.in[0] = a;
+	n.in[1] = bt;
+	n.nin = 2;
+	return vnpu_gb_commit1(&b, &n, VNPU_DTYPE_FP32, ta->rank, ta->dims, out);
+}
+
+vnpu_status vnpu_graph_add(vnpu_graph *graph, const char *name, vnpu_tensor a,
+			   vnpu_tensor b, vnpu_tensor *out)
+{
+	return vnpu_graph_binary(graph, name, VNPU_GOP_ADD, a, b, out, 1);
+}
+
+vnpu_status vnpu_graph_mul(vnpu_graph *graph, const char *name, vnpu_tensor a,
+			   vnpu_tensor b, vnpu_tensor *out)
+{
+	return vnpu_graph_binary(graph, name, VNPU_GOP_MUL, a, b, out, 1);
+}
+
+vnpu_status vnpu_graph_swiglu(vnpu_graph *graph, const char *name,
+			      vnpu_tensor gate, vnpu_tensor up, vnpu_tensor *out)
+{
+	return vnpu_graph_binary(graph, name, VNPU_GOP_SWIGLU, gate, up, out, 0);
+}
+
+static vnpu_status vnpu_graph_unary(vnpu_graph *graph, const char *name,
+				    uint32_t op, vnpu_tensor x, uint32_t u0,
+				    float f0, vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *tx;
+	vnpu_status st;
+	VNPU_GB_START(op, out);
+
+	if ((st = vnpu_gb_fp32(&b, "x", x, &tx)))
+		return st;
+	if (op == VNPU_GOP_SCALE && !isfinite(f0))
+		return vnpu_gb_err(&b, "the factor is not finite");
+	n.in[0] = x;
+	n.nin = 1;
+	n.u[0] = u0;
+	n.f[0] = f0;
+	return vnpu_gb_commit1(&b, &n, VNPU_DTYPE_FP32, tx->rank, tx->dims, out);
+}
+
+vnpu_status vnpu_graph_scale(vnpu_graph *graph, const char *name, vnpu_tensor x,
+			     float factor, vnpu_tensor *out)
+{
+	return vnpu_graph_unary(graph, name, VNPU_GOP_SCALE, x, 0, factor, out);
+}
+
+vnpu_status vnpu_graph_silu(vnpu_graph *graph, const char *name, vnpu_tensor x,
+			    vnpu_tensor *out)
+{
+	return vnpu_graph_unary(graph, name, VNPU_GOP_SILU, x, 0, 0, out);
+}
+
+vnpu_status vnpu_graph_gelu(vnpu_graph *graph, const char *name, vnpu_tensor x,
+			    int tanh, vnpu_tensor *out)
+{
+	return vnpu_graph_unary(graph, name, VNPU_GOP_GELU, x, !!tanh, 0, out);
+}
+
+static vnpu_status vnpu_graph_norm(vnpu_graph *graph, const char *name,
+				   uint32_t op, vnpu_tensor x, vnpu_tensor gamma,
+				   vnpu_tensor beta, float eps, vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *tx;
+	vnpu_status st;
+	VNPU_GB_START(op, out);
+
+	if ((st = vnpu_gb_fp32(&b, "x", x, &tx)) ||
+	    (st = vnpu_gb_vec(&b, "gamma", gamma, tx->dims[tx->rank - 1])) ||
+	    (st = vnpu_gb_vec(&b, "beta", beta, tx->dims[tx->rank - 1])))
+		return st;
+	if (!isfinite(eps) || eps < 0)
+		return vnpu_gb_err(&b, "eps must be finite and >= 0");
+	n.in[0] = x;
+	n.in[1] = gamma;
+	n.in[2] = beta;
+	n.nin = 3;
+	n.f[0] = eps;
+	return vnpu_gb_commit1(&b, &n, VNPU_DTYPE_FP32, tx->rank, tx->dims, out);
+}
+
+vnpu_status vnpu_graph_rmsnorm(vnpu_graph *graph, const char *name,
+			       vnpu_tensor x, vnpu_tensor gamma, float eps,
+			       vnpu_tensor *out)
+{
+	return vnpu_graph_norm(graph, name, VNPU_GOP_RMSNORM, x, gamma, 0, eps, out);
+}
+
+vnpu_status vnpu_graph_layernorm(vnpu_graph *graph, const char *name,
+				 vnpu_tensor x, vnpu_tensor gamma,
+				 vnpu_tensor beta, float eps, vnpu_tensor *out)
+{
+	return vnpu_graph_norm(graph, name, VNPU_GOP_LAYERNORM, x, gamma, beta,
+			       eps, out);
+}
+
+vnpu_status vnpu_graph_softmax(vnpu_graph *graph, const char *name,
+			       vnpu_tensor x, int causal, uint32_t offset,
+			       vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *tx;
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_SOFTMAX, out);
+
+	if ((st = vnpu_gb_fp32(&b, "x", x, &tx)))
+		return st;
+	n.in[0] = x;
+	n.nin = 1;
+	n.u[0] = !!causal;
+	n.u[1] = offset;
+	return vnpu_gb_commit1(&b, &n, VNPU_DTYPE_FP32, tx->rank, tx->dims, out);
+}
+
+vnpu_status vnpu_graph_rope(vnpu_graph *graph, const char *name, vnpu_tensor x,
+			    uint32_t pos0, float theta, uint32_t mode,
+			    vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *tx;
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_ROPE, out);
+
+	if ((st = vnpu_gb_fp32(&b, "x", x, &tx)))
+		return st;
+	if (tx->rank != 3 || tx->dims[2] % 2 || tx->dims[2] > 1024)
+		return vnpu_gb_err(&b, "x %s must be [S, H, D] with D even, up to 1024",
+				   vnpu_gb_shape(&b, x));
+	if (mode > VNPU_ROPE_MODE_HALF)
+		return vnpu_gb_err(&b, "unknown mode %u", mode);
+	if (!isfinite(theta) || theta <= 0)
+		return vnpu_gb_err(&b, "theta must be finite and > 0");
+	if ((uint64_t)pos0 + tx->dims[0] > UINT32_MAX)
+		return vnpu_gb_err(&b, "positions overflow 32 bits");
+	n.in[0] = x;
+	n.nin = 1;
+	n.u[0] = pos0;
+	n.u[1] = mode;
+	n.f[0] = theta;
+	return vnpu_gb_commit1(&b, &n, VNPU_DTYPE_FP32, 3, tx->dims, out);
+}
+
+vnpu_status vnpu_graph_attention(vnpu_graph *graph, const char *name,
+				 const vnpu_attention_desc *d, vnpu_tensor *out,
+				 vnpu_tensor *k_cache_out,
+				 vnpu_tensor *v_cache_out)
+{
+	const struct vnpu_gtensor *q, *k, *v, *kc, *vc;
+	uint32_t s, h, kvh, dim, ctx, dtypes[3], ranks[3] = { 3, 3, 3 };
+	uint32_t dims[3][VNPU_MAX_RANK];
+	vnpu_tensor *outs[3] = { out, k_cache_out, v_cache_out };
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_ATTENTION, out && d);
+
+	if ((st = vnpu_gb_fp32(&b, "q", d->q, &q)) ||
+	    (st = vnpu_gb_get(&b, "k", d->k, &k)) ||
+	    (st = vnpu_gb_get(&b, "v", d->v, &v)) ||
+	    (st = vnpu_gb_get(&b, "k_cache", d->k_cache, &kc)) ||
+	    (st = vnpu_gb_get(&b, "v_cache", d->v_cache, &vc)))
+		return st;
+	if (q->rank != 3 || k->rank != 3 || kc->rank != 3)
+		return vnpu_gb_err(&b, "q %s, k %s and k_cache %s must be [S, H, D], [S, KVH, D], [C, KVH, D]",
+				   vnpu_gb_shape(&b, d->q), vnpu_gb_shape(&b, d->k),
+				   vnpu_gb_shape(&b, d->k_cache));
+	s = q->dims[0];
+	h = q->dims[1];
+	dim = q->dims[2];
+	kvh = k->dims[1];
+	ctx = kc->dims[0];
+	if (kc->dtype != VNPU_DTYPE_FP32 && kc->dtype != VNPU_DTYPE_BF16)
+		return vnpu_gb_err(&b, "k_cache %s must be fp32 or bf16",
+				   vnpu_gb_shape(&b, d->k_cache));
+	if (k->dims[0] != s || k->dims[2] != dim || kc->dims[1] != kvh ||
+	    kc->dims[2] != dim || k->dtype != kc->dtype ||
+	    memcmp(k->dims, v->dims, sizeof(k->dims)) || v->dtype != k->dtype ||
+	    v->rank != 3 || memcmp(kc->dims, vc->dims, sizeof(kc->dims)) ||
+	    vc->dtype != kc->dtype || vc->rank != 3)
+		return vnpu_gb_err(&b, "q %s, k %s, v %s, k_cache %s, v_cache %s do not agree (k, v: [S, KVH, D] of the caches' type; caches [C, KVH, D])",
+				   vnpu_gb_shape(&b, d->q), vnpu_gb_shape(&b, d->k),
+				   vnpu_gb_shape(&b, d->v), vnpu_gb_shape(&b, d->k_cache),
+				   vnpu_gb_shape(&b, d->v_cache));
+	if (h % kvh || dim > 1024)
+		return vnpu_gb_err(&b, "H = %u must be a multiple of KVH = %u and D = %u at most 1024",
+				   h, kvh, dim);
+	if ((uint64_t)d->pos0 + s > ctx || ctx > VNPU_CMD_MAX_CTX)
+		return vnpu_gb_err(&b, "pos0 %u + S %u exceeds the cache's %u rows (at most %u)",
+				   d->pos0, s, ctx, VNPU_CMD_MAX_CTX);
+	if (!isfinite(d->scale) || d->scale < 0)
+		return vnpu_gb_err(&b, "scale must be finite and >= 0");
+	n.in[0] = d->q;
+	n.in[1] = d->k;
+	n.in[2] = d->v;
+	n.in[3] = d->k_cache;
+	n.in[4] = d->v_cache;
+	n.nin = 5;
+	n.u[0] = d->pos0;
+	n.f[0] = d->scale ? d->scale : 1.0f / sqrtf((float)dim);
+	dtypes[0] = VNPU_DTYPE_FP32;
+	dtypes[1] = dtypes[2] = kc->dtype;
+	memcpy(dims[0], q->dims, sizeof(dims[0]));
+	memcpy(dims[1], kc->dims, sizeof(dims[1]));
+	memcpy(dims[2], kc->dims, sizeof(dims[2]));
+	return vnpu_gb_commit(&b, &n, 3, dtypes, ranks, dims, outs);
+}
+
+vnpu_status vnpu_graph_gather(vnpu_graph *graph, const char *name,
+			      vnpu_tensor table, vnpu_tensor idx,
+			      vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *tt, *ti;
+	uint32_t dims[2];
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_GATHER, out);
+
+	if ((st = vnpu_gb_get(&b, "table", table, &tt)) ||
+	    (st = vnpu_gb_get(&b, "idx", idx, &ti)))
+		return st;
+	if (tt->kind != VNPU_GT_CONST || tt->rank != 2 ||
+	    (tt->dtype != VNPU_DTYPE_FP32 && tt->dtype != VNPU_DTYPE_BF16))
+		return vnpu_gb_err(&b, "table %s must be an fp32 or bf16 constant [V, D]",
+				   vnpu_gb_shape(&b, table));
+	if (ti->rank != 1 || ti->dtype != VNPU_DTYPE_I32)
+		return vnpu_gb_err(&b, "idx %s must be i32[n]", vnpu_gb_shape(&b, idx));
+	if ((uint64_t)ti->dims[0] * tt->dims[1] > VNPU_CMD_MAX_ELEMS)
+		return vnpu_gb_err(&b, "the result exceeds %u elements", VNPU_CMD_MAX_ELEMS);
+	n.in[0] = table;
+	n.in[1] = idx;
+	n.nin = 2;
+	dims[0] = ti->dims[0];
+	dims[1] = tt->dims[1];
+	return vnpu_gb_commit1(&b, &n, VNPU_DTYPE_FP32, 2, dims, out);
+}
+
+/* Views and reshapes share X's memory: the result records the alias. */
+static vnpu_status vnpu_graph_alias(const struct vnpu_gb *b, struct vnpu_gnode *n,
+				    vnpu_tensor x, uint64_t off_bytes,
+				    uint32_t rank, const uint32_t *dims,
+				    vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *tx = vnpu_gt(b->g, x);
+	vnpu_status st;
+
+	n->in[0] = x;
+	n->nin = 1;
+	st = vnpu_gb_commit1(b, n, tx->dtype, rank, dims, out);
+	if (!st) {
+		b->g->t[*out - 1].alias = x;
+		b->g->t[*out - 1].alias_off = off_bytes;
+	}
+	return st;
+}
+
+vnpu_status vnpu_graph_reshape(vnpu_graph *graph, const char *name,
+			       vnpu_tensor x, uint32_t rank,
+			       const uint32_t *dims, vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *tx;
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_RESHAPE, out);
+
+	if ((st = vnpu_gb_get(&b, "x", x, &tx)))
+		return st;
+	if (tx->kind == VNPU_GT_CONST)
+		return vnpu_gb_err(&b, "x %s is a constant: declare it with the shape wanted",
+				   vnpu_gb_shape(&b, x));
+	if (vnpu_gt_check_shape("shape", tx->dtype, rank, dims))
+		return vnpu_gb_err(&b, "%s", vnpu_last_error());
+	if (vnpu_shape_count(rank, dims) != vnpu_shape_count(tx->rank, tx->dims))
+		return vnpu_gb_err(&b, "x %s has %llu elements, the new shape %llu",
+				   vnpu_gb_shape(&b, x),
+				   (unsigned long long)vnpu_shape_count(tx->rank, tx->dims),
+				   (unsigned long long)vnpu_shape_count(rank, dims));
+	return vnpu_graph_alias(&b, &n, x, 0, rank, dims, out);
+}
+
+vnpu_status vnpu_graph_view(vnpu_graph *graph, const char *name, vnpu_tensor x,
+			    uint64_t offset, uint32_t rank, const uint32_t *dims,
+			    vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *tx;
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_VIEW, out);
+
+	if ((st = vnpu_gb_get(&b, "x", x, &tx)))
+		return st;
+	if (tx->kind == VNPU_GT_CONST || vnpu_dtype_is_block(tx->dtype))
+		return vnpu_gb_err(&b, "x %s must be a non-constant fp32, bf16 or i32 tensor",
+				   vnpu_gb_shape(&b, x));
+	if (vnpu_gt_check_shape("shape", tx->dtype, rank, dims))
+		return vnpu_gb_err(&b, "%s", vnpu_last_error());
+	if (offset + vnpu_shape_count(rank, dims) > vnpu_shape_count(tx->rank, tx->dims) ||
+	    offset > VNPU_CMD_MAX_ELEMS)
+		return vnpu_gb_err(&b, "%llu elements at offset %llu do not fit in x %s",
+				   (unsigned long long)vnpu_shape_count(rank, dims),
+				   (unsigned long long)offset, vnpu_gb_shape(&b, x));
+	return vnpu_graph_alias(&b, &n, x, vnpu_dtype_bytes(tx->dtype, offset, 0),
+				rank, dims, out);
+}
+
+vnpu_status vnpu_graph_transpose(vnpu_graph *graph, const char *name,
+				 vnpu_tensor x, uint32_t axis0, uint32_t axis1,
+				 vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *tx;
+	uint32_t dims[VNPU_MAX_RANK], tmp;
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_TRANSPOSE, out);
+
+	if ((st = vnpu_gb_get(&b, "x", x, &tx)))
+		return st;
+	if (vnpu_dtype_is_block(tx->dtype))
+		return vnpu_gb_err(&b, "x %s: block types cannot be transposed",
+				   vnpu_gb_shape(&b, x));
+	if (axis0 >= tx->rank || axis1 >= tx->rank || axis0 == axis1)
+		return vnpu_gb_err(&b, "axes %u and %u must be distinct dimensions of x %s",
+				   axis0, axis1, vnpu_gb_shape(&b, x));
+	memcpy(dims, tx->dims, sizeof(dims));
+	tmp = dims[axis0];
+	dims[axis0] = dims[axis1];
+	dims[axis1] = tmp;
+	n.in[0] = x;
+	n.nin = 1;
+	n.u[0] = axis0 < axis1 ? axis0 : axis1;
+	n.u[1] = axis0 < axis1 ? axis1 : axis0;
+	return vnpu_gb_commit1(&b, &n, tx->dtype, tx->rank, dims, out);
+}
+
+vnpu_status vnpu_graph_quantize(vnpu_graph *graph, const char *name,
+				vnpu_tensor x, vnpu_dtype dtype, float tscale,
+				vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *tx;
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_QUANTIZE, out);
+
+	if ((st = vnpu_gb_fp32(&b, "x", x, &tx)))
+		return st;
+	if (!vnpu_dtype_is_block(dtype))
+		return vnpu_gb_err(&b, "%s is not a block type", vnpu_dtype_name(dtype));
+	if (vnpu_shape_count(tx->rank, tx->dims) % 32)
+		return vnpu_gb_err(&b, "x %s: the element count must be a multiple of 32",
+				   vnpu_gb_shape(&b, x));
+	if (dtype == VNPU_DTYPE_NVFP4 && (!isfinite(tscale) || tscale <= 0))
+		return vnpu_gb_err(&b, "nvfp4 needs a finite tensor scale > 0");
+	n.in[0] = x;
+	n.nin = 1;
+	n.f[0] = dtype == VNPU_DTYPE_NVFP4 ? tscale : 0;
+	return vnpu_gb_commit1(&b, &n, dtype, tx->rank, tx->dims, out);
+}
+
+vnpu_status vnpu_graph_dequantize(vnpu_graph *graph, const char *name,
+				  vnpu_tensor x, vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *tx;
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_DEQUANTIZE, out);
+
+	if ((st = vnpu_gb_get(&b, "x", x, &tx)))
+		return st;
+	if (!vnpu_dtype_is_block(tx->dtype))
+		return vnpu_gb_err(&b, "x %s is not of a block type", vnpu_gb_shape(&b, x));
+	n.in[0] = x;
+	n.nin = 1;
+	return vnpu_gb_commit1(&b, &n, VNPU_DTYPE_FP32, tx->rank, tx->dims, out);
+}
+
+vnpu_status vnpu_graph_copy(vnpu_graph *graph, const char *name, vnpu_tensor x,
+			    vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *tx;
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_COPY, out);
+
+	if ((st = vnpu_gb_get(&b, "x", x, &tx)))
+		return st;
+	if (tx->kind == VNPU_GT_CONST && tx->dtype == VNPU_DTYPE_NVFP4)
+		return vnpu_gb_err(&b, "x %s: copy an nvfp4 constant by using it directly",
+				   vnpu_gb_shape(&b, x));
+	n.in[0] = x;
+	n.nin = 1;
+	return vnpu_gb_commit1(&b, &n, tx->dtype, tx->rank, tx->dims, out);
+}

@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Pass 6, emission: one or more ISA packets per live node, in node order
+ * (the card runs packets in order, so the node order is the dependency
+ * order). Addresses are region-relative (VNPU_PROG_ADDR); vnpu_program_run
+ * rebases them on the device's buffers.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <drm/vnpu_cmd.h>
+
+#include "vnpu_graph_internal.h"
+#include "vnpu_internal.h"
+
+/* Transposes are copies of contiguous runs; refuse absurd packet counts. */
+#define VNPU_EMIT_MAX_TRANSPOSE_PACKETS 65536u
+
+#define HDR(op_, p) ((struct vnpu_cmd_header){ .op = (op_), .size = sizeof(p) })
+
+static uint32_t vnpu_emit_bits(float f)
+{
+	uint32_t u;
+
+	memcpy(&u, &f, 4);
+	return u;
+}
+
+static vnpu_status vnpu_emit(struct vnpu_gc *c, uint32_t node, const void *pkt,
+			     size_t size)
+{
+	if (c->cmd_bytes + size > c->max_cmd)
+		return vnpu_rt_error(VNPU_STATUS_UNSUPPORTED,
+				     "node %u '%s' (%s): the command stream exceeds the device's %llu bytes",
+				     node, c->g->n[node].name,
+				     vnpu_gop_name(c->g->n[node].op),
+				     (unsigned long long)c->max_cmd);
+	if (c->cmd_bytes + size > c->cmd_cap) {
+		uint64_t cap = c->cmd_cap ? c->cmd_cap * 2 : 4096;
+		uint8_t *p = realloc(c->cmd, cap);
+
+		if (!p)
+			return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
+					     "vnpu_graph_compile: out of memory");
+		c->cmd = p;
+		c->cmd_cap = cap;
+	}
+	memcpy(c->cmd + c->cmd_bytes, pkt, size);
+	c->cmd_bytes += size;
+	c->packets++;
+	return VNPU_STATUS_OK;
+}
+
+static vnpu_status vnpu_emit_copy(struct vnpu_gc *c, uint32_t node, uint64_t dst,
+				  uint64_t src, uint64_t size)
+{
+	struct vnpu_cmd_copy p = {
+		.hdr = HDR(VNPU_OP_COPY, p), .dst = dst, .src = src, .size = size,
+	};
+
+	if (dst == src)
+		return VNPU_STATUS_OK;
+	return vnpu_emit(c, node, &p, sizeof(p));
+}
+
+#define T(id) (&c->g->t[(id) - 1])
+#define A(id) vnpu_gc_addr(c, (id))
+#define COUNT(id) vnpu_shape_count(T(id)->rank, T(id)->dims)
+#define LAST(id) (T(id)->dims[T(id)->rank - 1])
+
+static vnpu_status vnpu_emit_matmul(struct vnpu_gc *c, uint32_t i)
+{
+	const struct vnpu_gnode *n = &c->g->n[i];
+	const struct vnpu_gc_tensor *w = &c->t[n->in[1] - 1];
+	vnpu_tensor out = c->n[i].out;
+	uint32_t k = LAST(n->in[0]), nn = T(n->in[1])->dims[0];
+	struct vnpu_cmd_matmul p = {
+		.hdr = HDR(VNPU_OP_MATMUL, p),
+		.m = (uint32_t)(COUNT(n->in[0]) / k), .n = nn, .k = k,
+		.w_fmt = (uint8_t)w->wfmt,
+		.a_fmt = (uint8_t)vnpu_dtype_cmd_fmt(T(n->in[0])->dtype),
+		.a_quant = (uint8_t)c->n[i].a_quant,
+		.c_fmt = (uint8_t)vnpu_dtype_cmd_fmt(T(out)->dtype),
+		.act = (uint8_t)c->n[i].act,
+		.w_tscale = w->wfmt == VNPU_CMD_FMT_NVFP4 ? vnpu_emit_bits(w->tscale) : 0,
+		.w = VNPU_PROG_ADDR(VNPU_PROG_WEIGHTS, w->poff),
+		.a = A(n->in[0]), .bias = A(c->n[i].bias), .c = A(out),
+		.lda = k, .ldc = nn,
+	};
+
+	return vnpu_emit(c, i, &p, sizeof(p));
+}
+
+static const uint32_t vnpu_emit_elt_op[VNPU_GOP_COUNT] = {
+	[VNPU_GOP_ADD] = VNPU_ELT_ADD, [VNPU_GOP_MUL] = VNPU_ELT_MUL,
+	[VNPU_GOP_SCALE] = VNPU_ELT_SCALE, [VNPU_GOP_SILU] = VNPU_ELT_SILU,
+	[VNPU_GOP_SWIGLU] = VNPU_ELT_SWIGLU,
+};
+
+static vnpu_status vnpu_emit_eltwise(struct vnpu_gc *c, uint32_t i)
+{
+	const struct vnpu_gnode *n = &c->g->n[i];
+	vnpu_tensor out = c->n[i].out;
+	uint64_t total = COUNT(out), row = total, r;
+	struct vnpu_cmd_eltwise p = {
+		.hdr = HDR(VNPU_OP_ELTWISE, p),
+		.op = vnpu_emit_elt_op[n->op],
+	};
+	vnpu_status st = VNPU_STATUS_OK;
+
+	if (n->op == VNPU_GOP_GELU)
+		p.op = n->u[0] ? VNPU_ELT_GELU_TANH : VNPU_ELT_GELU;
+	if (n->op == VNPU_GOP_SCALE)
+		p.scale = vnpu_emit_bits(n->f[0]);
+	/* A broadcast [N] operand: one packet per row of the result. */
+	if (n->nin == 2 && COUNT(n->in[1]) != total)
+		row = COUNT(n->in[1]);
+	for (r = 0; r < total / row && !st; r++) {
+		p.n = (uint32_t)row;
+		p.x = A(n->in[0]) + r * row * 4;
+		p.y = n->nin == 2 ? A(n->in[1]) + (row == total ? r * row * 4 : 0) : 0;
+		p.out = A(out) + r * row * 4;
+		st = vnpu_emit(c, i, &p, sizeof(p));
+	}
+	return st;
+}
+
+static vnpu_status vnpu_emit_norm(struct vnpu_gc *c, uint32_t i)
+{
+	const struct vnpu_gnode *n = &c->g->n[i];
+	struct vnpu_cmd_norm p = {
+		.hdr = HDR(VNPU_OP_NORM, p),
+		.kind = n->op == VNPU_GOP_RMSNORM ? VNPU_NORM_RMS : VNPU_NORM_LAYER,
+		.eps = vnpu_emit_bits(n->f[0]),
+		.rows = (uint32_t)(COUNT(n->in[0]) / LAST(n->in[0])),
+		.n = LAST(n->in[0]),
+		.x = A(n->in[0]), .gamma = A(n->in[1]), .beta = A(n->in[2]),
+		.out = A(c->n[i].out),
+	};
+
+	return vnpu_emit(c, i, &p, sizeof(p));
+}
+
+static vnpu_status vnpu_emit_softmax(struct vnpu_gc *c, uint32_t i)
+{
+	const struct vnpu_gnode *n = &c->g->n[i];
+	struct vnpu_cmd_softmax p = {
+		.hdr = HDR(VNPU_OP_SOFTMAX, p),
+		.flags = n->u[0] ? VNPU_SOFTMAX_CAUSAL : 0, .offset = n->u[1],
+		.rows = (uint32_t)(COUNT(n->in[0]) / LAST(n->in[0])),
+		.n = LAST(n->in[0]), .ld = LAST(n->in[0]),
+		.x = A(n->in[0]), .out = A(c->n[i].out),
+	};
+
+	return vnpu_emit(c, i, &p, sizeof(p));
+}
+
+/* ROPE rotates in place one position at a time: copy, then per token. */
+static vnpu_status vnpu_emit_rope(struct vnpu_gc *c, uint32_t i)
+{
+	const struct vnpu_gnode *n = &c->g->n[i];
+	const uint32_t *d = T(n->in[0])->dims;
+	vnpu_tensor out = c->n[i].out;
+	struct vnpu_cmd_rope p = {
+		.hdr = HDR(VNPU_OP_ROPE, p), .heads = d[1], .dim = d[2],
+		.mode = n->u[1], .theta = vnpu_emit_bits(n->f[0]),
+	};
+	vnpu_status st;
+	uint32_t s;
+
+	st = vnpu_emit_copy(c, i, A(out), A(n->in[0]), vnpu_gt_bytes(T(out)));
+	for (s = 0; s < d[0] && !st; s++) {
+		p.pos = n->u[0] + s;
+		p.x = A(out) + (uint64_t)s * d[1] * d[2] * 4;
+		st = vnpu_emit(c, i, &p, sizeof(p));
+	}
+	return st;
+}
+
+static vnpu_status vnpu_emit_attention(struct vnpu_gc *c, uint32_t i)
+{
+	const struct vnpu_gnode *n = &c->g->n[i];
+	const uint32_t *q = T(n->in[0])->dims, *kc = T(n->in[3])->dims;
+	uint32_t es = T(n->in[3])->dtype == VNPU_DTYPE_BF16 ? 2 : 4, k;
+	uint64_t row = (uint64_t)kc[1] * kc[2] * es;
+	struct vnpu_cmd_attention p = {
+		.hdr = HDR(VNPU_OP_ATTENTION, p),
+		.nq = q[0], .pos0 = n->u[0], .n_heads = q[1], .n_kv_heads = kc[1],
+		.dim = q[2], .kv_bf16 = es == 2, .scale = vnpu_emit_bits(n->f[0]),
+		.q = A(n->in[0]), .k = A(n->out[1]), .v = A(n->out[2]),
+		.out = A(n->out[0]),
+	};
+	vnpu_status st = VNPU_STATUS_OK;
+
+	/* Each updated cache: the old one (unless updated in place), then
+	 * the new tokens' rows at pos0. */
+	for (k = 1; k <= 2 && !st; k++) {
+		st = vnpu_emit_copy(c, i, A(n->out[k]), A(n->in[2 + k]), row * kc[0]);
+		if (!st)
+			st = vnpu_emit_copy(c, i, A(n->out[k]) + row * n->u[0],
+					    A(n->in[k]), row * q[0]);
+	}
+	return st ? st : vnpu_emit(c, i, &p, sizeof(p));
+}
+
+static vnpu_status vnpu_emit_gather(struct vnpu_gc *c, uint32_t i)
+{
+	const struct vnpu_gnode *n = &c->g->n[i];
+	const struct vnpu_gtensor *tt = T(n->in[0]);
+	struct vnpu_cmd_gather p = {
+		.hdr = HDR(VNPU_OP_GATHER, p),
+		.rows = tt->dims[0], .cols = tt->dims[1], .n = T(n->in[1])->dims[0],
+		.table_bf16 = tt->dtype == VNPU_DTYPE_BF16 || c->t[n->in[0] - 1].raw_bf16,
+		.table = A(n->in[0]), .idx = A(n->in[1]), .out = A(c->n[i].out),
+	};
+
+	return vnpu_emit(c, i, &p, sizeof(p));
+}
+
+/*
+ * Swap axes a < b: everything after b is a contiguous run in both layouts;
+ * copy each run from its source index to the index with a and b swapped.
+ */
+static vnpu_status vnpu_emit_transpose(struct vnpu_gc *c, uint32_t i)
+{
+	const struct vnpu_gnode *n = &c->g->n[i];
+	const struct vnpu_gtensor *tx = T(n->in[0]);
+	uint32_t a = n->u[0], b = n->u[1], r = tx->rank, d, idx[VNPU_MAX_RANK] = { 0 };
+	uint64_t es = vnpu_gt_bytes(tx) / COUNT(n->in[0]), run = es, runs, j;
+	uint64_t sstride[VNPU_MAX_RANK], dstride[VNPU_MAX_RANK], ddims[VNPU_MAX_RANK];
+	vnpu_status st = VNPU_STATUS_OK;
+
+	for (d = b + 1; d < r; d++)
+		run *= tx->dims[d];
+	runs = vnpu_gt_bytes(tx) / run;
+	if (runs > VNPU_EMIT_MAX_TRANSPOSE_PACKETS)
+		return vnpu_rt_error(VNPU_STATUS_UNSUPPORTED,
+				     "node %u '%s' (transpose): %llu copies of %llu bytes (at most %u: move the transposed axes outward)",
+				     i, n->name, (unsigned long long)runs,
+				     (unsigned long long)run, VNPU_EMIT_MAX_TRANSPOSE_PACKETS);
+	for (d = 0; d < r; d++)
+		ddims[d] = tx->dims[d];
+	ddims[a] = tx->dims[b];
+	ddims[b] = tx->dims[a];
+	sstride[r - 1] = dstride[r - 1] = es;
+	for (d = r - 1; d > 0; d--) {
+		sstride[d - 1] = sstride[d] * tx->dims[d];
+		dstride[d - 1] = dstride[d] * ddims[d];
+	}
+	for (j = 0; j < runs && !st; j++) {
+		uint64_t so = 0, dof = 0;
+
+		for (d = 0; d <= b; d++) {
+			uint32_t di = d == a ? idx[b] : d == b ? idx[a] : idx[d];
+
+			so += idx[d] * sstride[d];
+			dof += di * dstride[d];
+		}
+		st = vnpu_emit_copy(c, i, A(c->n[i].out) + dof, A(n->in[0]) + so, run);
+		/* Next index over dimensions 0..b, last fastest. */
+		for (d = b + 1; d-- > 0;) {
+			if (++idx[d] < tx->dims[d])
+				break;
+			idx[d] = 0;
+		}
+	}
+	return st;
+}
+
+/* The NVFP4 tensor scale of T: from its quantize node or its constant. */
+static float vnpu_emit_tscale(const struct vnpu_gc *c, vnpu_tensor t)
+{
+	for (;;) {
+		const struct vnpu_gtensor *gt = T(t);
+		const struct vnpu_gnode *n;
+		float ts;
+
+		if (gt->alias) {
+			t = gt->alias;
+			continue;
+		}
+		if (gt->kind == VNPU_GT_CONST) {
+			memcpy(&ts, (const uint8_t *)gt->data + gt->data_bytes - 4, 4);
+			return ts;
+		}
+		if (gt->kind != VNPU_GT_NODE)
+			return 1.0f;
+		n = &c->g->n[gt->producer];
+		if (n->op == VNPU_GOP_QUANTIZE)
+			return n->f[0];
+		if (n->op != VNPU_GOP_COPY)
+			return 1.0f;
+		t = n->in[0];
+	}
+}
+
+static vnpu_status vnpu_emit_quant(struct vnpu_gc *c, uint32_t i)
+{
+	const struct vnpu_gnode *n = &c->g->n[i];
+	bool q = n->op == VNPU_GOP_QUANTIZE;
+	vnpu_tensor blk = q ? c->n[i].out : n->in[0], fp = q ? n->in[0] : c->n[i].out;
+	uint64_t cnt = COUNT(blk);
+	struct vnpu_cmd_quant p = {
+		.hdr = HDR(q ? VNPU_OP_QUANTIZE : VNPU_OP_DEQUANTIZE, p),
+		.fmt = vnpu_dtype_cmd_fmt(T(blk)->dtype), .n = (uint32_t)cnt,
+		.x = A(fp), .codes = A(blk),
+		.scales = A(blk) + vnpu_dtype_codes_bytes(T(blk)->dtype, cnt),
+	};
+
+	if (T(blk)->dtype == VNPU_DTYPE_NVFP4)
+		p.tscale = vnpu_emit_bits(q ? n->f[0] : vnpu_emit_tscale(c, blk));
+	return vnpu_emit(c, i, &p, sizeof(p));
+}
+
+static vnpu_status vnpu_emit_node(struct vnpu_gc *c, uint32_t i)
+{
+	const struct vnpu_gnode *n = &c->g->n[i];
+
+	switch (n->op) {
+	case VNPU_GOP_MATMUL:
+		return vnpu_emit_matmul(c, i);
+	case VNPU_GOP_ADD: case VNPU_GOP_MUL: case VNPU_GOP_SCALE:
+	case VNPU_GOP_SILU: case VNPU_GOP_GELU: case VNPU_GOP_SWIGLU:
+		return vnpu_emit_eltwise(c, i);
+	case VNPU_GOP_RMSNORM: case VNPU_GOP_LAYERNORM:
+		return vnpu_emit_norm(c, i);
+	case VNPU_GOP_SOFTMAX:
+		return vnpu_emit_softmax(c, i);
+	case VNPU_GOP_ROPE:
+		return vnpu_emit_rope(c, i);
+	case VNPU_GOP_ATTENTION:
+		return vnpu_emit_attention(c, i);
+	case VNPU_GOP_GATHER:
+		return vnpu_emit_gather(c, i);
+	case VNPU_GOP_TRANSPOSE:
+		return vnpu_emit_transpose(c, i);
+	case VNPU_GOP_QUANTIZE: case VNPU_GOP_DEQUANTIZE:
+		return vnpu_emit_quant(c, i);
+	case VNPU_GOP_COPY:
+		return vnpu_emit_copy(c, i, A(c->n[i].out), A(n->in[0]),
+				      vnpu_gt_bytes(T(c->n[i].out)));
+	}
+	return VNPU_STATUS_OK;	/* reshape, view: no data moves */
+}
+
+vnpu_status vnpu_pass_emit(struct vnpu_gc *c)
+{
+	struct vnpu_cmd_stream_header h = {
+		.magic = VNPU_CMD_MAGIC, .version = VNPU_CMD_VERSION,
+	};
+	vnpu_status st = VNPU_STATUS_OK;
+	uint32_t i;
+
+	if (c->max_cmd < sizeof(h))
+		c->max_cmd = VNPU_RT_MAX_CMD;
+	c->cmd = malloc(4096);
+	if (!c->cmd)
+		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
+				     "vnpu_graph_compile: out of memory");
+	c->cmd_cap = 4096;
+	memcpy(c->cmd, &h, sizeof(h));
+	c->cmd_bytes = sizeof(h);
+	for (i = 0; i < c->g->nn && !st; i++)
+		if (!c->n[i].dead)
+			st = vnpu_emit_node(c, i);
+	return st;
+}

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Programs: lifetime, queries, and running. Running binds the program to
+ * the stream's device once (two buffers: weights uploaded then, and the
+ * arena; a command buffer whose addresses are rebased on them) and then
+ * per run writes the inputs into the arena, submits, syncs and reads the
+ * outputs. The same bytes run on the card and on the CPU backend, which
+ * is what makes their results identical.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <drm/vnpu_cmd.h>
+
+#include "vnpu_graph_internal.h"
+#include "vnpu_internal.h"
+
+vnpu_program *vnpu_program_alloc(void)
+{
+	vnpu_program *p = calloc(1, sizeof(*p));
+
+	if (p)
+		pthread_mutex_init(&p->lock, NULL);
+	return p;
+}
+
+static void vnpu_program_unbind(vnpu_program *p)
+{
+	vnpu_cmdbuf_destroy(p->cb);
+	vnpu_buffer_free(p->wbuf);
+	vnpu_buffer_free(p->abuf);
+	p->cb = NULL;
+	p->wbuf = p->abuf = NULL;
+	p->dev = NULL;
+}
+
+void vnpu_program_destroy(vnpu_program *program)
+{
+	if (!program)
+		return;
+	vnpu_program_unbind(program);
+	pthread_mutex_destroy(&program->lock);
+	free(program->io);
+	free(program->weights);
+	free(program->cmd);
+	free(program);
+}
+
+vnpu_status vnpu_program_info_get(const vnpu_program *program,
+				  vnpu_program_info *info)
+{
+	if (!program || !info)
+		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+				     "vnpu_program_info_get: program or info is NULL");
+	*info = program->info;
+	return VNPU_STATUS_OK;
+}
+
+vnpu_status vnpu_program_io(const vnpu_program *program, int is_output,
+			    uint32_t index, vnpu_dtype *dtype, uint32_t *rank,
+			    uint32_t *dims, uint64_t *bytes)
+{
+	const struct vnpu_prog_io *io;
+	uint32_t count;
+
+	if (!program)
+		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+				     "vnpu_program_io: program is NULL");
+	count = is_output ? program->info.outputs : program->info.inputs;
+	if (index >= count)
+		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+				     "vnpu_program_io: the program has %u %s, not %u",
+				     count, is_output ? "outputs" : "inputs", index + 1);
+	io = &program->io[(is_output ? program->info.inputs : 0) + index];
+	if (dtype)
+		*dtype = io->dtype;
+	if (rank)
+		*rank = io->rank;
+	if (dims)
+		memcpy(dims, io->dims, io->rank * sizeof(*dims));
+	if (bytes)
+		*bytes = io->bytes;
+	return VNPU_STATUS_OK;
+}
+
+/* Allocate and fill the program's buffers on DEV, and its stream. */
+static vnpu_status vnpu_program_bind(vnpu_program *p, vnpu_device *dev)
+{
+	uint64_t base[3] = { 0 }, off = sizeof(struct vnpu_cmd_stream_header);
+	vnpu_status st;
+
+	vnpu_program_unbind(p);
+	/* A buffer is never empty: an empty region still gets a page. */
+	st = vnpu_buffer_alloc(dev, p->info.weight_bytes ? p->info.weight_bytes : 1,
+			       &p->wbuf);
+	if (!st)
+		st = vnpu_buffer_alloc(dev, p->info.arena_bytes ? p->info.arena_bytes : 1,
+				       &p->abuf);
+	if (!st && p->info.weight_bytes)
+		st = vnpu_buffer_write(p->wbuf, 0, p->weights, p->info.weight_bytes);
+	if (!st)
+		st = vnpu_cmdbuf_create(dev, &p->cb);
+	base[VNPU_PROG_WEIGHTS] = vnpu_buffer_va(p->wbuf);
+	base[VNPU_PROG_ARENA] = vnpu_buffer_va(p->abuf);
+	while (!st && off < p->info.cmd_bytes) {
+		_Alignas(8) uint8_t pkt[256];
+		struct vnpu_cmd_header h;
+		uint32_t fields[4], i, nf;
+
+		memcpy(&h, p->cmd + off, sizeof(h));
+		memcpy(pkt, p->cmd + off, h.size);
+		nf = vnpu_prog_addr_fields(h.op, fields);
+		for (i = 0; i < nf; i++) {
+			uint64_t a;
+
+			memcpy(&a, pkt + fields[i], 8);
+			if (a)
+				a = base[a >> VNPU_PROG_REGION_SHIFT] +
+				    (a & ((1ull << VNPU_PROG_REGION_SHIFT) - 1));
+			memcpy(pkt + fields[i], &a, 8);
+		}
+		st = vnpu_cmdbuf_append(p->cb, pkt, h.size, NULL);
+		off += h.size;
+	}
+	/* The weights are only read: list them so. */
+	if (!st)
+		st = vnpu_cmdbuf_use(p->cb, p->abuf, VNPU_ACCESS_READ | VNPU_ACCESS_WRITE);
+	if (!st)
+		st = vnpu_cmdbuf_use(p->cb, p->wbuf, VNPU_ACCESS_READ);
+	if (st) {
+		vnpu_program_unbind(p);
+		return st;
+	}
+	p->dev = dev;
+	return VNPU_STATUS_OK;
+}
+
+vnpu_status vnpu_program_run(vnpu_stream *stream, vnpu_program *program,
+			     const void *const *inputs, void *const *outputs)
+{
+	const vnpu_program_info *pi;
+	vnpu_status st = VNPU_STATUS_OK;
+	uint32_t i;
+
+	if (!stream || !program || (program->info.inputs && !inputs) ||
+	    (program->info.outputs && !outputs))
+		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+				     "vnpu_program_run: stream, program, inputs or outputs is NULL");
+	pi = &program->info;
+	for (i = 0; i < pi->inputs; i++)
+		if (!inputs[i])
+			return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+					     "vnpu_program_run: input %u '%s' is NULL", i,
+					     program->io[i].name);
+	for (i = 0; i < pi->outputs; i++)
+		if (!outputs[i])
+			return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+					     "vnpu_program_run: output %u '%s' is NULL", i,
+					     program->io[pi->inputs + i].name);
+	pthread_mutex_lock(&program->lock);
+	if (program->dev != stream->dev)
+		st = vnpu_program_bind(program, stream->dev);
+	for (i = 0; i < pi->inputs && !st; i++)
+		st = vnpu_buffer_write(program->abuf, program->io[i].offset, inputs[i],
+				       program->io[i].bytes);
+	if (!st)
+		st = vnpu_stream_submit_cmdbuf(stream, program->cb, NULL);
+	if (!st)
+		st = vnpu_stream_sync(stream);
+	for (i = 0; i < pi->outputs && !st; i++) {
+		const struct vnpu_prog_io *io = &program->io[pi->inputs + i];
+
+		st = vnpu_buffer_read(program->abuf, io->offset, outputs[i], io->bytes);
+	}
+	pthread_mutex_unlock(&program->lock);
+	return st;
+}

@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The program file format (little-endian; version 1):
+ *
+ *   header   32 bytes: magic "VNPUPRG\0", u32 version, u32 section count
+ *            (4), u64 file size, u32 reserved (0), u32 CRC-32 of the
+ *            header (this field as 0) and the section table
+ *   table    4 entries of 32 bytes: u32 id, u32 reserved, u64 offset,
+ *            u64 size, u32 CRC-32 of the section, u32 reserved
+ *   sections META (1): counts and sizes (struct vnpu_prog_meta)
+ *            IO (2): one 72-byte struct vnpu_prog_io per input then output
+ *            CMD (3): the position-independent command stream
+ *            WEIGHTS (4): the packed constants, at a 64-byte aligned offset
+ *
+ * The loader trusts nothing: sizes are checked before any read, every
+ * section against its checksum, every count and offset against the
+ * others, and the command stream packet by packet (vnpu_prog_check_stream),
+ * so a corrupt, truncated or crafted file fails with a message and never
+ * makes the library read or write out of bounds.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <drm/vnpu_cmd.h>
+
+#include "vnpu_graph_internal.h"
+#include "vnpu_internal.h"
+
+#define VNPU_PROG_MAGIC "VNPUPRG"	/* with its NUL: 8 bytes */
+#define VNPU_PROG_FILE_VERSION 1u
+#define VNPU_PROG_NSECT 4u
+#define VNPU_PROG_MAX_IO 65536u
+
+enum { VNPU_SECT_META = 1, VNPU_SECT_IO, VNPU_SECT_CMD, VNPU_SECT_WEIGHTS };
+
+struct vnpu_prog_fhdr {
+	char magic[8];
+	uint32_t version;
+	uint32_t nsect;
+	uint64_t file_size;
+	uint32_t reserved;
+	uint32_t crc;
+};
+
+struct vnpu_prog_fsect {
+	uint32_t id;
+	uint32_t reserved;
+	uint64_t offset;
+	uint64_t size;
+	uint32_t crc;
+	uint32_t reserved2;
+};
+
+struct vnpu_prog_meta {
+	uint32_t inputs, outputs, nodes, fused, inplace, packets;
+	uint64_t cmd_bytes, weight_bytes, arena_bytes, peak_live_bytes;
+};
+
+_Static_assert(sizeof(struct vnpu_prog_fhdr) == 32, "file header layout");
+_Static_assert(sizeof(struct vnpu_prog_fsect) == 32, "section layout");
+_Static_assert(sizeof(struct vnpu_prog_meta) == 56, "meta layout");
+_Static_assert(sizeof(struct vnpu_prog_io) == 72, "io layout");
+
+struct vnpu_prog_image {
+	struct vnpu_prog_fhdr h;
+	struct vnpu_prog_fsect s[VNPU_PROG_NSECT];
+	struct vnpu_prog_meta meta;
+};
+
+vnpu_status vnpu_program_save_mem(const vnpu_program *program, void **data,
+				  size_t *size)
+{
+	const vnpu_program_info *pi;
+	struct vnpu_prog_image im;
+	const void *src[VNPU_PROG_NSECT];
+	uint64_t off, nio;
+	uint8_t *out;
+	uint32_t i;
+
+	if (!program || !data || !size)
+		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+				     "vnpu_program_save: program, data or size is NULL");
+	pi = &program->info;
+	nio = (uint64_t)pi->inputs + pi->outputs;
+	memset(&im, 0, sizeof(im));
+	im.meta = (struct vnpu_prog_meta){
+		.inputs = pi->inputs, .outputs = pi->outputs, .nodes = pi->nodes,
+		.fused = pi->fused, .inplace = pi->inplace, .packets = pi->packets,
+		.cmd_bytes = pi->cmd_bytes, .weight_bytes = pi->weight_bytes,
+		.arena_bytes = pi->arena_bytes, .peak_live_bytes = pi->peak_live_bytes,
+	};
+	src[0] = &im.meta;
+	src[1] = program->io;
+	src[2] = program->cmd;
+	src[3] = program->weights;
+	im.s[0].size = sizeof(im.meta);
+	im.s[1].size = nio * sizeof(struct vnpu_prog_io);
+	im.s[2].size = pi->cmd_bytes;
+	im.s[3].size = pi->weight_bytes;
+	off = sizeof(im.h) + sizeof(im.s);
+	for (i = 0; i < VNPU_PROG_NSECT; i++) {
+		if (i == VNPU_SECT_WEIGHTS - 1)
+			off = (off + 63) / 64 * 64;
+		im.s[i].id = i + 1;
+		im.s[i].offset = off;
+		im.s[i].crc = vnpu_crc32(0, src[i], im.s[i].size);
+		off += im.s[i].size;
+	}
+	memcpy(im.h.magic, VNPU_PROG_MAGIC, 8);
+	im.h.version = VNPU_PROG_FILE_VERSION;
+	im.h.nsect = VNPU_PROG_NSECT;
+	im.h.file_size = off;
+	im.h.crc = vnpu_crc32(vnpu_crc32(0, &im.h, sizeof(im.h)), im.s, sizeof(im.s));
+	out = calloc(1, off);
+	if (!out)
+		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
+				     "vnpu_program_save: out of memory (%llu bytes)",
+				     (unsigned long long)off);
+	memcpy(out, &im.h, sizeof(im.h));
+	memcpy(out + sizeof(im.h), im.s, sizeof(im.s));
+	for (i = 0; i < VNPU_PROG_NSECT; i++)
+		if (im.s[i].size)
+			memcpy(out + im.s[i].offset, src[i], im.s[i].size);
+	*data = out;
+	*size = off;
+	return VNPU_STATUS_OK;
+}
+
+vnpu_status vnpu_program_save(const vnpu_program *program, const char *path)
+{
+	size_t size, done = 0;
+	vnpu_status st;
+	void *data;
+	int fd;
+
+	if (!path)
+		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+				     "vnpu_program_save: path is NULL");
+	st = vnpu_program_save_mem(program, &data, &size);
+	if (st)
+		return st;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		st = vnpu_rt_error(vnpu_rt_errno_status(errno),
+				   "vnpu_program_save: cannot create %s: %s", path,
+				   strerror(errno));
+		free(data);
+		return st;
+	}
+	while (done < size) {
+		ssize_t n = write(fd, (uint8_t *)data + done, size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			st = vnpu_rt_error(VNPU_STATUS_IO_ERROR,
+					   "vnpu_program_save: writing %s: %s", path,
+					   n < 0 ? strerror(errno) : "short write");
+			break;
+		}
+		done += (size_t)n;
+	}
+	if (close(fd) && !st)
+		st = vnpu_rt_error(VNPU_STATUS_IO_ERROR, "vnpu_program_save: closing %s: %s",
+				   path, strerror(errno));
+	free(data);
+	return st;
+}
+
+#define BAD(...) vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT, "vnpu_program_load: " __VA_ARGS__)
+
+/* Header and section table: in bounds, checksummed, one of each section. */
+static vnpu_status vnpu_load_layout(const uint8_t *d, size_t size,
+				    struct vnpu_prog_image *im)
+{
+	struct vnpu_prog_fhdr h;
+	uint64_t end;
+	uint32_t i, crc;
+
+	if (size < sizeof(im->h))
+		return BAD("%zu bytes is too short for a program file (header: %zu)",
+			   size, sizeof(im->h));
+	memcpy(&im->h, d, sizeof(im->h));
+	if (memcmp(im->h.magic, VNPU_PROG_MAGIC, 8))
+		return BAD("not a vnpu program file (bad magic)");
+	if (im->h.version > VNPU_PROG_FILE_VERSION)
+		return vnpu_rt_error(VNPU_STATUS_VERSION_MISMATCH,
+				     "vnpu_program_load: file format version %u is newer than this libvnpu's %u: upgrade libvnpu",
+				     im->h.version, VNPU_PROG_FILE_VERSION);
+	if (im->h.version != VNPU_PROG_FILE_VERSION)
+		return BAD("unknown file format version %u", im->h.version);
+	if (im->h.file_size != size)
+		return BAD("the file is %zu bytes but its header says %llu (truncated or extended)",
+			   size, (unsigned long long)im->h.file_size);
+	if (im->h.nsect != VNPU_PROG_NSECT || im->h.reserved)
+		return BAD("%u sections (expected %u) or reserved header bits set",
+			   im->h.nsect, VNPU_PROG_NSECT);
+	if (size < sizeof(im->h) + sizeof(im->s))
+		return BAD("the section table is truncated");
+	memcpy(im->s, d + sizeof(im->h), sizeof(im->s));
+	h = im->h;
+	h.crc = 0;
+	crc = vnpu_crc32(vnpu_crc32(0, &h, sizeof(h)), im->s, sizeof(im->s));
+	if (crc != im->h.crc)
+		return BAD("header checksum mismatch (0x%08x, expected 0x%08x): the file is corrupt",
+			   crc, im->h.crc);
+	/* The layout is fully determined (sections back to back, the weights
+	 * aligned with zero padding), so no byte escapes a check. */
+	end = sizeof(im->h) + sizeof(im->s);
+	for (i = 0; i < VNPU_PROG_NSECT; i++) {
+		const struct vnpu_prog_fsect *s = &im->s[i];
+		uint64_t at = i == VNPU_SECT_WEIGHTS - 1 ? (end + 63) / 64 * 64 : end;
+
+		if (s->id != i + 1 || s->reserved || s->reserved2)
+			return BAD("section %u has id %u (expected %u)", i, s->id, i + 1);
+		if (s->offset != at || s->offset > size || s->size > size - s->offset)
+			return BAD("section %u (%llu bytes at %llu) is misplaced or lies outside the file",
+				   s->id, (unsigned long long)s->size,
+				   (unsigned long long)s->offset);
+		for (; end < at; end++)
+			if (d[end])
+				return BAD("non-zero padding at byte %llu", (unsigned long long)end);
+		end = s->offset + s->size;
+		crc = vnpu_crc32(0, d + s->offset, s->size);
+		if (crc != s->crc)
+			return BAD("section %u checksum mismatch: the file is corrupt", s->id);
+	}
+	if (end != size)
+		return BAD("%llu bytes after the last section", (unsigned long long)(size - end));
+	if (im->s[0].size != sizeof(im->meta))
+		return BAD("the metadata section is %llu bytes, not %zu",
+			   (unsigned long long)im->s[0].size, sizeof(im->meta));
+	memcpy(&im->meta, d + im->s[0].offset, sizeof(im->meta));
+	return VNPU_STATUS_OK;
+}
+
+/* The metadata and the inputs/outputs agree with each other. */
+static vnpu_status vnpu_load_check_io(const struct vnpu_prog_image *im,
+				      struct vnpu_prog_io *io, uint64_t nio)
+{
+	uint64_t i;
+
+	for (i = 0; i < nio; i++) {
+		struct vnpu_prog_io *e = &io[i];
+		uint64_t cnt;
+		uint32_t k;
+
+		e->name[VNPU_NAME_MAX - 1] = 0;
+		if (e->dtype < VNPU_DTYPE_FP32 || e->dtype > VNPU_DTYPE_NVFP4 ||
+		    e->rank < 1 || e->rank > VNPU_MAX_RANK)
+			return BAD("input/output %llu has a bad type or rank",
+				   (unsigned long long)i);
+		for (k = 0; k < e->rank; k++)
+			if (!e->dims[k] || e->dims[k] > VNPU_CMD_MAX_ELEMS)
+				return BAD("input/output %llu has a bad dimension",
+					   (unsigned long long)i);
+		cnt = vnpu_shape_count(e->rank, e->dims);
+		if (cnt > VNPU_CMD_MAX_ELEMS || !e->bytes ||
+		    e->bytes != vnpu_dtype_bytes(e->dtype, cnt, 0))
+			return BAD("input/output %llu: %llu bytes do not match its shape",
+				   (unsigned long long)i, (unsigned long long)e->bytes);
+		if (e->offset > im->meta.arena_bytes ||
+		    e->bytes > im->meta.arena_bytes - e->offset)
+			return BAD("input/output %llu lies outside the arena",
+				   (unsigned long long)i);
+	}
+	return VNPU_STATUS_OK;
+}
+
+vnpu_status vnpu_program_load_mem(const void *data, size_t size,
+				  vnpu_program **program)
+{
+	const uint8_t *d = data;
+	struct vnpu_prog_image im;
+	vnpu_program *p;
+	uint64_t nio, bad;
+	const char *why;
+	vnpu_status st;
+
+	if (!program || (!data && size))
+		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+				     "vnpu_program_load: data or program is NULL");
+	*program = NULL;
+	st = vnpu_load_layout(d, size, &im);
+	if (st)
+		return st;
+	nio = (uint64_t)im.meta.inputs + im.meta.outputs;
+	if (im.meta.inputs > VNPU_PROG_MAX_IO || im.meta.outputs > VNPU_PROG_MAX_IO ||
+	    !im.meta.outputs)
+		return BAD("%u inputs and %u outputs", im.meta.inputs, im.meta.outputs);
+	if (im.s[1].size != nio * sizeof(struct vnpu_prog_io) ||
+	    im.s[2].size != im.meta.cmd_bytes || im.s[3].size != im.meta.weight_bytes)
+		return BAD("section sizes disagree with the metadata");
+	if (im.meta.arena_bytes > VNPU_CMD_MAX_ELEMS * 16ull ||
+	    im.meta.arena_bytes % VNPU_PROG_ALIGN)
+		return BAD("arena of %llu bytes", (unsigned long long)im.meta.arena_bytes);
+	if (im.s[3].offset % VNPU_PROG_ALIGN)
+		return BAD("the weights are not 64-byte aligned in the file");
+	why = vnpu_prog_check_stream(d + im.s[2].offset, im.s[2].size,
+				     im.meta.weight_bytes, im.meta.arena_bytes, &bad);
+	if (why)
+		return BAD("command stream packet at offset 0x%llx: %s",
+			   (unsigned long long)bad, why);
+	p = vnpu_program_alloc();
+	if (!p)
+		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY, "vnpu_program_load: out of memory");
+	p->io = malloc(im.s[1].size ? im.s[1].size : 1);
+	p->cmd = malloc(im.s[2].size);
+	p->weights = malloc(im.s[3].size ? im.s[3].size : 1);
+	if (!p->io || !p->cmd || !p->weights) {
+		vnpu_program_destroy(p);
+		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
+				     "vnpu_program_load: out of memory");
+	}
+	memcpy(p->io, d + im.s[1].offset, im.s[1].size);
+	memcpy(p->cmd, d + im.s[2].offset, im.s[2].size);
+	memcpy(p->weights, d + im.s[3].offset, im.s[3].size);
+	st = vnpu_load_check_io(&im, p->io, nio);
+	if (st) {
+		vnpu_program_destroy(p);
+		return st;
+	}
+	p->info = (vnpu_program_info){
+		.inputs = im.meta.inputs, .outputs = im.meta.outputs,
+		.nodes = im.meta.nodes, .fused = im.meta.fused,
+		.inplace = im.meta.inplace, .packets = im.meta.packets,
+		.cmd_bytes = im.meta.cmd_bytes, .weight_bytes = im.meta.weight_bytes,
+		.arena_bytes = im.meta.arena_bytes,
+		.peak_device_bytes = im.meta.weight_bytes + im.meta.arena_bytes,
+		.peak_live_bytes = im.meta.peak_live_bytes,
+	};
+	*program = p;
+	return VNPU_STATUS_OK;
+}
+
+vnpu_status vnpu_program_load(const char *path, vnpu_program **program)
+{
+	struct stat sb;
+	vnpu_status st;
+	uint8_t *data;
+	size_t done = 0;
+	int fd;
+
+	if (!path || !program)
+		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+				     "vnpu_program_load: path or program is NULL");
+	*program = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return vnpu_rt_error(errno == ENOENT ? VNPU_STATUS_NOT_FOUND :
+				     vnpu_rt_errno_status(errno),
+				     "vnpu_program_load: cannot open %s: %s", path,
+				     strerror(errno));
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return vnpu_rt_error(VNPU_STATUS_IO_ERROR,
+				     "vnpu_program_load: %s is not a regular file", path);
+	}
+	data = malloc(sb.st_size ? (size_t)sb.st_size : 1);
+	if (!data) {
+		close(fd);
+		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
+				     "vnpu_program_load: out of memory for %s", path);
+	}
+	while (done < (size_t)sb.st_size) {
+		ssize_t n = read(fd, data + done, (size_t)sb.st_size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
+	close(fd);
+	st = vnpu_program_load_mem(data, done, program);
+	free(data);
+	return st;
+}
