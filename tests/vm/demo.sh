@@ -12,8 +12,15 @@ demo() {
 	step modprobe vnpu &&
 	step ls -l /dev/accel/ &&
 	step ls /sys/bus/vnpu/devices/ &&
-	step npu-smi info -l &&
+	step npu-smi info &&
 	step npu-smi info -t board -i 0 &&
+	step npu-smi query --fields=index,name,power.draw,temperature.npu,memory.used,memory.total --format=csv &&
+	step sensors &&
+	echo && echo "\$ smi_load -t 4 -m 256 &   # MATMUL jobs on the card for 4 s, 256 MiB held" &&
+	{ smi_load -t 4 -m 256 -r /tmp/ready & } &&
+	while [ ! -e /tmp/ready ]; do sleep 0.2; done && sleep 2 &&
+	step npu-smi info &&
+	wait &&
 	echo && echo "\$ dmesg | grep vnpu" && dmesg | grep vnpu &&
 	echo &&
 	echo "Next: make check (every test), make vm-shell (a shell in this VM)," &&
