@@ -18,7 +18,8 @@ $(B)/host/runtime_api: $(B)/host/libvnpu.so.0
 
 # In the VM: the same workloads on the card and the CPU backend.
 VM_TESTS += runtime_vm_test
-runtime_vm_test_SRCS := tests/runtime/vm_card_test.c $(RT_CASES)
+runtime_vm_test_SRCS := tests/runtime/vm_card_test.c $(RT_CASES) \
+	tests/runtime/graph_util.c
 runtime_vm_test_LIBS = $(RUNTIME_LIBS)
 $(eval $(call runtime_prog,runtime_vm_test))
 

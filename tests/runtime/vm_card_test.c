@@ -15,6 +15,7 @@
 #include <vnpu/vnpu.h>
 
 #include "kselftest_harness.h"
+#include "graph_util.h"
 #include "rt_cases.h"
 
 /* modprobe vnpu (or rmmod it): 0 or a negative errno. */
@@ -241,6 +242,40 @@ TEST_F(card, events_give_card_timestamps_and_order_streams)
 	vnpu_stream_destroy(s2);
 	vnpu_event_destroy(e0);
 	vnpu_event_destroy(e1);
+}
+
+/*
+ * A compiled program (a transformer block: gather, norms, MXFP4 and BF16
+ * matmuls, rope, GQA attention with a KV cache, SwiGLU, residuals) gives
+ * the same bits on the card as on the CPU backend, also after a save and
+ * load, and on the card twice in a row.
+ */
+TEST_F(card, a_compiled_program_gives_the_cpu_backends_bits)
+{
+	static struct gu_block_io cpu, dev, dev2;
+	vnpu_program *p = NULL, *q = NULL;
+	vnpu_graph *g = NULL;
+	size_t n;
+	void *f;
+
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_create(&g));
+	ASSERT_EQ(VNPU_STATUS_OK, gu_build_block(g));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_compile(g, self->card, NULL, &p));
+	vnpu_graph_destroy(g);
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_save_mem(p, &f, &n));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_load_mem(f, n, &q));
+	free(f);
+	gu_block_inputs(&cpu);
+	gu_block_inputs(&dev);
+	gu_block_inputs(&dev2);
+	ASSERT_EQ(VNPU_STATUS_OK, gu_block_run(self->ps, p, &cpu));
+	ASSERT_EQ(VNPU_STATUS_OK, gu_block_run(self->cs, q, &dev))
+		TH_LOG("%s", vnpu_last_error());
+	ASSERT_EQ(VNPU_STATUS_OK, gu_block_run(self->cs, q, &dev2));
+	EXPECT_EQ(0, memcmp(&cpu, &dev, sizeof(cpu)));
+	EXPECT_EQ(0, memcmp(&dev, &dev2, sizeof(dev)));
+	vnpu_program_destroy(p);
+	vnpu_program_destroy(q);
 }
 
 TEST_HARNESS_MAIN
