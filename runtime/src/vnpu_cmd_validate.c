@@ -10,69 +10,12 @@
 
 #include "vnpu_rt_cmd.h"
 
-static bool vnpu_rt_in_space(const struct vnpu_rt_operand *o, uint64_t base,
-			     uint64_t space)
-{
-	uint64_t end;
-
-	if (!o->len || __builtin_add_overflow(o->va, o->len, &end))
-		return false;
-	return o->va >= base && end <= base + space;
-}
-
-static bool vnpu_rt_overlap(const struct vnpu_rt_operand *a,
-			    const struct vnpu_rt_operand *b)
-{
-	return a->va < b->va + b->len && b->va < a->va + a->len;
-}
-
-/*
- * NULL, or why the operands are unusable. An output overlapping another
- * operand would make results depend on the tiling, so only an exact
- * in-place match is allowed, and only where the op defines it.
- */
-static const char *vnpu_rt_check_operands(const struct vnpu_rt_operands *ops,
-					  uint64_t base, uint64_t space,
-					  uint32_t *which)
-{
-	uint32_t i, j;
-
-	for (i = 0; i < ops->count; i++) {
-		const struct vnpu_rt_operand *o = &ops->o[i];
-
-		*which = i;
-		if (o->optional && !o->va)
-			continue;
-		if (!vnpu_rt_in_space(o, base, space))
-			return "lies outside the device address space";
-		if (o->va % o->align)
-			return "is misaligned";
-	}
-	for (i = 0; i < ops->count; i++) {
-		const struct vnpu_rt_operand *w = &ops->o[i];
-
-		if (!w->write)
-			continue;
-		for (j = 0; j < ops->count; j++) {
-			const struct vnpu_rt_operand *o = &ops->o[j];
-
-			*which = i;
-			if (j == i || !o->va || !vnpu_rt_overlap(w, o))
-				continue;
-			if (!ops->inplace || o->write || o->va != w->va ||
-			    o->len != w->len)
-				return "overlaps another operand";
-		}
-	}
-	return NULL;
-}
-
 vnpu_status vnpu_rt_cmd_validate(const void *cmd, size_t size, uint64_t va_base,
 				 uint64_t va_size)
 {
 	const struct vnpu_cmd_stream_header *sh = cmd;
 	const uint8_t *base = cmd;
-	struct vnpu_rt_operands ops;
+	struct vnpu_isa_operands ops;
 	size_t off = sizeof(*sh);
 
 	if (size < sizeof(*sh) || size % 8)
@@ -94,7 +37,7 @@ vnpu_status vnpu_rt_cmd_validate(const void *cmd, size_t size, uint64_t va_base,
 			return vnpu_rt_error(VNPU_STATUS_INVALID_STREAM,
 					     "packet at offset 0x%zx: size %u is not a multiple of 8 within the stream's %zu bytes",
 					     off, h->size, size);
-		want = vnpu_rt_packet_size(h->op);
+		want = vnpu_isa_packet_size(h->op);
 		if (!want)
 			return vnpu_rt_error(VNPU_STATUS_INVALID_STREAM,
 					     "packet at offset 0x%zx: unknown opcode %u",
@@ -102,22 +45,22 @@ vnpu_status vnpu_rt_cmd_validate(const void *cmd, size_t size, uint64_t va_base,
 		if (h->flags)
 			return vnpu_rt_error(VNPU_STATUS_INVALID_STREAM,
 					     "packet at offset 0x%zx (%s): flags 0x%x, must be 0",
-					     off, vnpu_rt_op_name(h->op), h->flags);
+					     off, vnpu_isa_op_name(h->op), h->flags);
 		/* NOP pads with any length; the rest are exactly their struct. */
 		if (h->size < want || (h->op != VNPU_OP_NOP && h->size != want))
 			return vnpu_rt_error(VNPU_STATUS_INVALID_STREAM,
 					     "packet at offset 0x%zx (%s): size %u, expected %u",
-					     off, vnpu_rt_op_name(h->op), h->size, want);
-		why = vnpu_rt_packet_operands(h, &ops);
+					     off, vnpu_isa_op_name(h->op), h->size, want);
+		why = vnpu_isa_operands(h, &ops);
 		if (why)
 			return vnpu_rt_error(VNPU_STATUS_INVALID_STREAM,
 					     "packet at offset 0x%zx (%s): %s",
-					     off, vnpu_rt_op_name(h->op), why);
-		why = vnpu_rt_check_operands(&ops, va_base, va_size, &which);
+					     off, vnpu_isa_op_name(h->op), why);
+		why = vnpu_isa_check_operands(&ops, va_base, va_size, &which);
 		if (why)
 			return vnpu_rt_error(VNPU_STATUS_INVALID_STREAM,
 					     "packet at offset 0x%zx (%s): operand %u [0x%" PRIx64 ", +0x%" PRIx64 ") %s",
-					     off, vnpu_rt_op_name(h->op), which,
+					     off, vnpu_isa_op_name(h->op), which,
 					     ops.o[which].va, ops.o[which].len, why);
 		off += h->size;
 	}

@@ -118,12 +118,12 @@ vnpu_status vnpu_cmdbuf_use(vnpu_cmdbuf *cb, vnpu_buffer *buf, uint32_t access)
 static vnpu_status vnpu_rt_cmdbuf_track(vnpu_cmdbuf *cb,
 					const struct vnpu_cmd_header *h)
 {
-	struct vnpu_rt_operands ops;
+	struct vnpu_isa_operands ops;
 	vnpu_status st = VNPU_STATUS_OK;
 	uint32_t i;
 
-	if (vnpu_rt_packet_size(h->op) != h->size ||
-	    vnpu_rt_packet_operands(h, &ops))
+	if (vnpu_isa_packet_size(h->op) != h->size ||
+	    vnpu_isa_operands(h, &ops))
 		return VNPU_STATUS_OK;	/* submit reports it, with its offset */
 	pthread_mutex_lock(&cb->dev->lock);
 	for (i = 0; i < ops.count && !st; i++) {

@@ -169,12 +169,12 @@ vnpu_status vnpu_program_dump(const vnpu_program *program, uint32_t format,
 		nf = vnpu_prog_addr_fields(h.op, fields);
 		if (format == VNPU_DUMP_DOT) {
 			vnpu_strbuf_printf(&sb, "  p%u [shape=box,label=\"0x%llx %s\"];\n",
-					   idx, (unsigned long long)off, vnpu_rt_op_name(h.op));
+					   idx, (unsigned long long)off, vnpu_isa_op_name(h.op));
 			if (idx)
 				vnpu_strbuf_printf(&sb, "  p%u -> p%u;\n", idx - 1, idx);
 		} else {
 			vnpu_strbuf_printf(&sb, "0x%06llx %-10s", (unsigned long long)off,
-					   vnpu_rt_op_name(h.op));
+					   vnpu_isa_op_name(h.op));
 			for (k = 0; k < nf; k++) {
 				uint64_t a;
 

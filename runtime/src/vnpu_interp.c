@@ -47,23 +47,23 @@ static vnpu_status vnpu_rt_fault(size_t off, const struct vnpu_cmd_header *h,
 	va_end(ap);
 	return vnpu_rt_error(VNPU_STATUS_DEVICE_FAULT,
 			     "device fault at packet offset 0x%zx (%s): %s", off,
-			     vnpu_rt_op_name(h->op), why);
+			     vnpu_isa_op_name(h->op), why);
 }
 
 /* Pointers to the operands of H; DEVICE_FAULT when one is unreachable. */
 static vnpu_status vnpu_rt_translate(const struct vnpu_cmd_header *h, size_t off,
 				     const struct vnpu_rt_use *uses, size_t n,
-				     void *ptr[VNPU_RT_MAX_OPERANDS])
+				     void *ptr[VNPU_ISA_MAX_OPERANDS])
 {
-	struct vnpu_rt_operands ops;
+	struct vnpu_isa_operands ops;
 	uint32_t i;
 
-	memset(ptr, 0, sizeof(void *) * VNPU_RT_MAX_OPERANDS);
+	memset(ptr, 0, sizeof(void *) * VNPU_ISA_MAX_OPERANDS);
 	/* Validated at submit; decoding again cannot fail. */
-	if (vnpu_rt_packet_operands(h, &ops))
+	if (vnpu_isa_operands(h, &ops))
 		return vnpu_rt_fault(off, h, "undecodable packet");
 	for (i = 0; i < ops.count; i++) {
-		const struct vnpu_rt_operand *o = &ops.o[i];
+		const struct vnpu_isa_operand *o = &ops.o[i];
 		const struct vnpu_rt_use *u;
 
 		if (o->optional && !o->va)
@@ -134,7 +134,7 @@ vnpu_status vnpu_rt_interp_run(vnpu_device *dev, const void *cmd, size_t size,
 {
 	const uint8_t *base = cmd;
 	size_t off = sizeof(struct vnpu_cmd_stream_header);
-	void *ptr[VNPU_RT_MAX_OPERANDS];
+	void *ptr[VNPU_ISA_MAX_OPERANDS];
 	vnpu_status st;
 
 	*fault_off = 0;

@@ -12,7 +12,7 @@
 
 /*
  * Run compute packet PKT (MATMUL or a vector op) whose operands are at
- * PTR (vnpu_rt_packet_operands() order, NULL when absent) on DEV's pool;
+ * PTR (vnpu_isa_operands() order, NULL when absent) on DEV's pool;
  * SCRATCH is the calling thread's local memory. 0 or VNPU_RT_TILE_*.
  */
 int vnpu_rt_compute(vnpu_device *dev, const struct vnpu_cmd_header *pkt,

@@ -79,7 +79,8 @@ static bool vnpu_plan_can_overwrite(const struct vnpu_gc *c, uint32_t i,
 {
 	const vnpu_graph *g = c->g;
 	uint64_t bytes = vnpu_gt_bytes(&g->t[out - 1]);
-	vnpu_tensor r, t;
+	vnpu_tensor r, t, ops[VNPU_GNODE_MAX_IN + 1];
+	uint32_t k, cnt;
 
 	if (!x || g->t[x - 1].kind == VNPU_GT_CONST || c->t[out - 1].root != out ||
 	    vnpu_gt_bytes(&g->t[x - 1]) != bytes)
@@ -88,7 +89,15 @@ static bool vnpu_plan_can_overwrite(const struct vnpu_gc *c, uint32_t i,
 		if (g->t[t - 1].alias_off)
 			return false;
 	r = t;
-	return c->t[r - 1].last_use == (int64_t)i && vnpu_gt_bytes(&g->t[r - 1]) == bytes;
+	if (c->t[r - 1].last_use != (int64_t)i || vnpu_gt_bytes(&g->t[r - 1]) != bytes)
+		return false;
+	/* No other operand may share the memory: the card allows the output
+	 * to coincide with an input exactly, never to overlap one partly. */
+	cnt = vnpu_gc_operands(c, i, ops);
+	for (k = 0; k < cnt; k++)
+		if (ops[k] != x && vnpu_plan_root(c, ops[k]) == r)
+			return false;
+	return true;
 }
 
 /* Make OUT live in X's memory, which now lives as long as OUT. */

@@ -73,7 +73,7 @@ uint32_t vnpu_prog_addr_fields(uint32_t op, uint32_t *o)
 }
 
 /* Whether the operand at VA of LEN bytes fits its region. */
-static const char *vnpu_prog_check_operand(const struct vnpu_rt_operand *o,
+static const char *vnpu_prog_check_operand(const struct vnpu_isa_operand *o,
 					   uint64_t weight_bytes,
 					   uint64_t arena_bytes)
 {
@@ -111,7 +111,7 @@ const char *vnpu_prog_check_stream(const uint8_t *cmd, uint64_t size,
 		return "bad stream header";
 	while (off < size) {
 		struct vnpu_cmd_header ph;
-		struct vnpu_rt_operands ops;
+		struct vnpu_isa_operands ops;
 		const char *why;
 		uint32_t i;
 
@@ -119,14 +119,14 @@ const char *vnpu_prog_check_stream(const uint8_t *cmd, uint64_t size,
 		if (size - off < sizeof(ph))
 			return "truncated packet header";
 		memcpy(&ph, cmd + off, sizeof(ph));
-		if (ph.op == VNPU_OP_TIMESTAMP || !vnpu_rt_packet_size(ph.op) ||
-		    ph.size != vnpu_rt_packet_size(ph.op) || ph.size > sizeof(pkt) ||
+		if (ph.op == VNPU_OP_TIMESTAMP || !vnpu_isa_packet_size(ph.op) ||
+		    ph.size != vnpu_isa_packet_size(ph.op) || ph.size > sizeof(pkt) ||
 		    ph.size > size - off)
 			return "bad packet size or opcode";
 		/* A copy, so the decoder reads an aligned packet. */
 		memcpy(pkt, cmd + off, ph.size);
 		memset(&ops, 0, sizeof(ops));
-		why = vnpu_rt_packet_operands((const struct vnpu_cmd_header *)pkt, &ops);
+		why = vnpu_isa_operands((const struct vnpu_cmd_header *)pkt, &ops);
 		if (why)
 			return why;
 		for (i = 0; i < ops.count; i++) {

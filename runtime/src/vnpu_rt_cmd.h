@@ -12,50 +12,14 @@
 
 #include <drm/vnpu_cmd.h>
 
+#include <vnpu_engine/isa.h>
+
 #include "vnpu_internal.h"
 
-#define VNPU_RT_MAX_OPERANDS 4
-
-/**
- * struct vnpu_rt_operand - device memory a packet touches
- * @va: address (0: an absent optional operand)
- * @len: bytes
- * @align: required alignment of @va
- * @write: the packet writes it
- * @optional: may be absent
- */
-struct vnpu_rt_operand {
-	uint64_t va;
-	uint64_t len;
-	uint32_t align;
-	bool write;
-	bool optional;
-};
-
-/**
- * struct vnpu_rt_operands - the operands of one packet, in field order
- * @o: the operands
- * @count: how many
- * @inplace: an output may coincide exactly with an input
- */
-struct vnpu_rt_operands {
-	struct vnpu_rt_operand o[VNPU_RT_MAX_OPERANDS];
-	uint32_t count;
-	bool inplace;
-};
-
-/* The struct size of OP's packet, 0 for an unknown opcode. */
-uint32_t vnpu_rt_packet_size(uint32_t op);
-/* A short name of OP ("MATMUL"), "op N?" style names are not made up:
- * "unknown" for an unknown opcode. */
-const char *vnpu_rt_op_name(uint32_t op);
-
 /*
- * Decode the operands of packet HDR (whose size is its struct's) and check
- * its scalar fields: NULL, or why no card would run it.
+ * Each packet's operands and scalar rules come from the ISA's one table,
+ * shared with the kernel driver and the emulated card (vnpu_engine/isa.h).
  */
-const char *vnpu_rt_packet_operands(const struct vnpu_cmd_header *hdr,
-				    struct vnpu_rt_operands *ops);
 
 /*
  * Validate a whole stream as the driver does at submit. INVALID_STREAM
