@@ -254,7 +254,8 @@ struct vnpu_prog_io {
  * struct vnpu_program - a compiled program
  * @info: its vnpu_program_info
  * @io: inputs then outputs (@info.inputs + @info.outputs entries)
- * @weights: the packed constants, @info.weight_bytes, 64-byte aligned
+ * @weights: the packed constants, @info.weight_bytes; NULL once a run
+ *	uploaded them to @wbuf (the device copy is then the only one)
  * @cmd: the position-independent stream, @info.cmd_bytes
  * @lock: serializes runs and binding
  * @dev: the device the buffers below belong to (NULL: unbound)
@@ -271,6 +272,10 @@ struct vnpu_program {
 	vnpu_buffer *wbuf, *abuf;
 	vnpu_cmdbuf *cb;
 };
+
+/* The packed weights wherever they are now (see @weights); NULL if the
+ * device copy cannot be mapped. Call with the program's lock held. */
+const uint8_t *vnpu_program_weights(vnpu_program *p);
 
 /* An empty program (lock initialized); NULL when out of memory. */
 vnpu_program *vnpu_program_alloc(void);

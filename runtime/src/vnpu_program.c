@@ -83,25 +83,49 @@ vnpu_status vnpu_program_io(const vnpu_program *program, int is_output,
 	return VNPU_STATUS_OK;
 }
 
-/* Allocate and fill the program's buffers on DEV, and its stream. */
+/*
+ * Where the packed weights are on the host: the program's copy, or (once
+ * a run uploaded them and the copy was dropped) the bound buffer's
+ * mapping. NULL with the error set if the mapping fails.
+ */
+const uint8_t *vnpu_program_weights(vnpu_program *p)
+{
+	void *map;
+
+	if (p->weights || !p->info.weight_bytes)
+		return p->weights;
+	if (vnpu_buffer_map(p->wbuf, &map))
+		return NULL;
+	return map;
+}
+
+/*
+ * Allocate the program's buffers on DEV, upload the weights and rebase
+ * the stream into a command buffer. The old binding (if any) is released
+ * only after the weights were copied out of it.
+ */
 static vnpu_status vnpu_program_bind(vnpu_program *p, vnpu_device *dev)
 {
 	uint64_t base[3] = { 0 }, off = sizeof(struct vnpu_cmd_stream_header);
+	vnpu_buffer *wbuf = NULL, *abuf = NULL;
+	vnpu_cmdbuf *cb = NULL;
+	const uint8_t *src;
 	vnpu_status st;
 
-	vnpu_program_unbind(p);
 	/* A buffer is never empty: an empty region still gets a page. */
-	st = vnpu_buffer_alloc(dev, p->info.weight_bytes ? p->info.weight_bytes : 1,
-			       &p->wbuf);
+	st = vnpu_buffer_alloc(dev, p->info.weight_bytes ? p->info.weight_bytes : 1, &wbuf);
 	if (!st)
 		st = vnpu_buffer_alloc(dev, p->info.arena_bytes ? p->info.arena_bytes : 1,
-				       &p->abuf);
-	if (!st && p->info.weight_bytes)
-		st = vnpu_buffer_write(p->wbuf, 0, p->weights, p->info.weight_bytes);
+				       &abuf);
+	if (!st && p->info.weight_bytes) {
+		src = vnpu_program_weights(p);
+		st = src ? vnpu_buffer_write(wbuf, 0, src, p->info.weight_bytes) :
+			   VNPU_STATUS_IO_ERROR;
+	}
 	if (!st)
-		st = vnpu_cmdbuf_create(dev, &p->cb);
-	base[VNPU_PROG_WEIGHTS] = vnpu_buffer_va(p->wbuf);
-	base[VNPU_PROG_ARENA] = vnpu_buffer_va(p->abuf);
+		st = vnpu_cmdbuf_create(dev, &cb);
+	base[VNPU_PROG_WEIGHTS] = vnpu_buffer_va(wbuf);
+	base[VNPU_PROG_ARENA] = vnpu_buffer_va(abuf);
 	while (!st && off < p->info.cmd_bytes) {
 		_Alignas(8) uint8_t pkt[256];
 		struct vnpu_cmd_header h;
@@ -119,19 +143,28 @@ static vnpu_status vnpu_program_bind(vnpu_program *p, vnpu_device *dev)
 				    (a & ((1ull << VNPU_PROG_REGION_SHIFT) - 1));
 			memcpy(pkt + fields[i], &a, 8);
 		}
-		st = vnpu_cmdbuf_append(p->cb, pkt, h.size, NULL);
+		st = vnpu_cmdbuf_append(cb, pkt, h.size, NULL);
 		off += h.size;
 	}
 	/* The weights are only read: list them so. */
 	if (!st)
-		st = vnpu_cmdbuf_use(p->cb, p->abuf, VNPU_ACCESS_READ | VNPU_ACCESS_WRITE);
+		st = vnpu_cmdbuf_use(cb, abuf, VNPU_ACCESS_READ | VNPU_ACCESS_WRITE);
 	if (!st)
-		st = vnpu_cmdbuf_use(p->cb, p->wbuf, VNPU_ACCESS_READ);
+		st = vnpu_cmdbuf_use(cb, wbuf, VNPU_ACCESS_READ);
 	if (st) {
-		vnpu_program_unbind(p);
+		vnpu_cmdbuf_destroy(cb);
+		vnpu_buffer_free(wbuf);
+		vnpu_buffer_free(abuf);
 		return st;
 	}
+	vnpu_program_unbind(p);
 	p->dev = dev;
+	p->wbuf = wbuf;
+	p->abuf = abuf;
+	p->cb = cb;
+	/* The device holds the weights now: no second host copy. */
+	free(p->weights);
+	p->weights = NULL;
 	return VNPU_STATUS_OK;
 }
 

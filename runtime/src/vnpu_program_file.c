@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -94,10 +95,18 @@ vnpu_status vnpu_program_save_mem(const vnpu_program *program, void **data,
 		.cmd_bytes = pi->cmd_bytes, .weight_bytes = pi->weight_bytes,
 		.arena_bytes = pi->arena_bytes, .peak_live_bytes = pi->peak_live_bytes,
 	};
+	/* After a run the weights live in the device buffer only. */
+	pthread_mutex_lock((pthread_mutex_t *)&program->lock);
+	src[3] = vnpu_program_weights((vnpu_program *)program);
+	if (!src[3] && pi->weight_bytes) {
+		pthread_mutex_unlock((pthread_mutex_t *)&program->lock);
+		return vnpu_rt_error(VNPU_STATUS_IO_ERROR,
+				     "vnpu_program_save: cannot map the program's weights: %s",
+				     vnpu_last_error());
+	}
 	src[0] = &im.meta;
 	src[1] = program->io;
 	src[2] = program->cmd;
-	src[3] = program->weights;
 	im.s[0].size = sizeof(im.meta);
 	im.s[1].size = nio * sizeof(struct vnpu_prog_io);
 	im.s[2].size = pi->cmd_bytes;
@@ -117,15 +126,18 @@ vnpu_status vnpu_program_save_mem(const vnpu_program *program, void **data,
 	im.h.file_size = off;
 	im.h.crc = vnpu_crc32(vnpu_crc32(0, &im.h, sizeof(im.h)), im.s, sizeof(im.s));
 	out = calloc(1, off);
-	if (!out)
+	if (!out) {
+		pthread_mutex_unlock((pthread_mutex_t *)&program->lock);
 		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
 				     "vnpu_program_save: out of memory (%llu bytes)",
 				     (unsigned long long)off);
+	}
 	memcpy(out, &im.h, sizeof(im.h));
 	memcpy(out + sizeof(im.h), im.s, sizeof(im.s));
 	for (i = 0; i < VNPU_PROG_NSECT; i++)
 		if (im.s[i].size)
 			memcpy(out + im.s[i].offset, src[i], im.s[i].size);
+	pthread_mutex_unlock((pthread_mutex_t *)&program->lock);
 	*data = out;
 	*size = off;
 	return VNPU_STATUS_OK;
@@ -361,23 +373,18 @@ vnpu_status vnpu_program_load(const char *path, vnpu_program **program)
 		return vnpu_rt_error(VNPU_STATUS_IO_ERROR,
 				     "vnpu_program_load: %s is not a regular file", path);
 	}
-	data = malloc(sb.st_size ? (size_t)sb.st_size : 1);
-	if (!data) {
-		close(fd);
-		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
-				     "vnpu_program_load: out of memory for %s", path);
-	}
-	while (done < (size_t)sb.st_size) {
-		ssize_t n = read(fd, data + done, (size_t)sb.st_size - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		done += (size_t)n;
-	}
+	/* Mapped, not read: the file's pages are the page cache's, so the
+	 * only anonymous copy of the weights is the program's. */
+	data = sb.st_size ? mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0) :
+			    NULL;
 	close(fd);
+	if (data == MAP_FAILED)
+		return vnpu_rt_error(vnpu_rt_errno_status(errno),
+				     "vnpu_program_load: cannot map %s: %s", path,
+				     strerror(errno));
+	done = (size_t)sb.st_size;
 	st = vnpu_program_load_mem(data, done, program);
-	free(data);
+	if (data)
+		munmap(data, done);
 	return st;
 }

@@ -851,4 +851,176 @@ TEST_F(gr, dumps_name_nodes_and_packets)
 	EXPECT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_graph_dump(self->g, 7, NULL, 0, &need));
 }
 
+/*
+ * In place, never through an alias: c = a + view(a, row 0) must not
+ * overwrite a's row 0 before the second row reads it.
+ */
+TEST_F(gr, inplace_never_clobbers_an_aliased_operand)
+{
+	uint32_t da[2] = { 2, 4 }, dv[1] = { 4 };
+	float a[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, o[8];
+	const void *in[1] = { a };
+	void *outs[1] = { o };
+	vnpu_tensor ta, tv, tc;
+	int i;
+
+	ASSERT_EQ(0, vnpu_graph_input(self->g, "a", VNPU_DTYPE_FP32, 2, da, &ta));
+	ASSERT_EQ(0, vnpu_graph_view(self->g, "row0", ta, 0, 1, dv, &tv));
+	ASSERT_EQ(0, vnpu_graph_add(self->g, "c", ta, tv, &tc));
+	ASSERT_EQ(0, vnpu_graph_output(self->g, tc));
+	ASSERT_EQ(0, compile_run(self, NULL, in, outs));
+	for (i = 0; i < 8; i++)
+		ASSERT_EQ(a[i] + a[i % 4], o[i]);
+}
+
+/*
+ * Weights given already quantized (planes, NVFP4 with its tensor scale
+ * last) pack to exactly what the compiler makes from FP32 weights with
+ * the same format; BF16 activations that are exact BF16 values give the
+ * FP32 run's bits; a BF16 result is the FP32 result rounded (RNE).
+ */
+TEST_F(gr, prequantized_weights_and_bf16_tensors_are_exact)
+{
+	static const uint32_t fmts[] = { VNPU_DTYPE_MXFP4, VNPU_DTYPE_NVFP4, VNPU_DTYPE_MXFP8 };
+	enum { M = 3, K = 64, N = 20 };
+	uint32_t dx[2] = { M, K }, dw[2] = { N, K };
+	static float a[M * K], w[N * K], o1[M * N], o2[M * N];
+	static uint16_t ab[M * K], ob[M * N];
+	static uint8_t packed[N * K * 2];
+	vnpu_compile_options opts;
+	unsigned int f;
+	int i;
+
+	gu_fill(a, M * K, 30);
+	gu_fill(w, N * K, 31);
+	/* Make a exactly representable in BF16. */
+	vnpu_convert(VNPU_FMT_BF16, ab, VNPU_FMT_FP32, a, M * K);
+	vnpu_convert(VNPU_FMT_FP32, a, VNPU_FMT_BF16, ab, M * K);
+	for (f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++) {
+		uint32_t efmt = fmts[f] == VNPU_DTYPE_MXFP4 ? VNPU_FMT_MXFP4 :
+				fmts[f] == VNPU_DTYPE_NVFP4 ? VNPU_FMT_NVFP4 : VNPU_FMT_MXFP8_E4M3;
+		size_t cb = (size_t)N * K * vnpu_fmt_bits(efmt) / 8;
+		size_t sb = (size_t)N * K / vnpu_fmt_block(efmt), bytes = cb + sb;
+		float ts = 1.0f;
+		vnpu_tensor tx, tw, h;
+		const void *in[1] = { a };
+		void *outs[1] = { o1 };
+
+		if (fmts[f] == VNPU_DTYPE_NVFP4)
+			vnpu_nvfp4_tensor_scale(w, N * K, &ts);
+		ASSERT_EQ(0, vnpu_quantize(efmt, w, N * K, packed, packed + cb, &ts, NULL));
+		if (fmts[f] == VNPU_DTYPE_NVFP4) {
+			memcpy(packed + bytes, &ts, 4);
+			bytes += 4;
+		}
+		ASSERT_EQ(bytes, vnpu_dtype_bytes(fmts[f], N * K, 1));
+		vnpu_compile_options_init(&opts);
+		opts.keep = 0;
+		opts.weight_format = fmts[f];
+		/* FP32 weights, quantized by the compiler. */
+		vnpu_graph_destroy(self->g);
+		ASSERT_EQ(0, vnpu_graph_create(&self->g));
+		ASSERT_EQ(0, vnpu_graph_input(self->g, "a", VNPU_DTYPE_FP32, 2, dx, &tx));
+		ASSERT_EQ(0, vnpu_graph_constant(self->g, "w", VNPU_DTYPE_FP32, 2, dw, w,
+						 sizeof(w), VNPU_CONST_BORROW, &tw));
+		ASSERT_EQ(0, vnpu_graph_matmul(self->g, "mm", tx, tw, 0, 0, VNPU_DTYPE_FP32, &h));
+		ASSERT_EQ(0, vnpu_graph_output(self->g, h));
+		ASSERT_EQ(0, compile_run(self, &opts, in, outs));
+		/* Pre-quantized weights, BF16 input, FP32 and BF16 results. */
+		vnpu_graph_destroy(self->g);
+		ASSERT_EQ(0, vnpu_graph_create(&self->g));
+		ASSERT_EQ(0, vnpu_graph_input(self->g, "a", VNPU_DTYPE_BF16, 2, dx, &tx));
+		ASSERT_EQ(0, vnpu_graph_constant(self->g, "w", fmts[f], 2, dw, packed,
+						 bytes, VNPU_CONST_COPY, &tw));
+		ASSERT_EQ(0, vnpu_graph_matmul(self->g, "mm", tx, tw, 0, 0, VNPU_DTYPE_FP32, &h));
+		ASSERT_EQ(0, vnpu_graph_output(self->g, h));
+		ASSERT_EQ(0, vnpu_graph_matmul(self->g, "mmb", tx, tw, 0, 0, VNPU_DTYPE_BF16, &h));
+		ASSERT_EQ(0, vnpu_graph_output(self->g, h));
+		in[0] = ab;
+		{
+			void *outs2[2] = { o2, ob };
+
+			ASSERT_EQ(0, compile_run(self, &opts, in, outs2));
+		}
+		ASSERT_EQ(0, memcmp(o1, o2, sizeof(o1)));
+		for (i = 0; i < M * N; i++) {
+			uint32_t bits;
+
+			memcpy(&bits, &o1[i], 4);
+			ASSERT_EQ(vnpu_fp32_to_bf16(bits), ob[i]);
+		}
+	}
+}
+
+/*
+ * Attention over BF16 caches: the cache update is exact (BF16 rows
+ * copied), and the output equals the FP32-cache program run on the same
+ * values widened to FP32 (BF16 to FP32 is exact and the engine computes
+ * in FP32 either way).
+ */
+TEST_F(gr, attention_over_bf16_caches_equals_fp32_on_the_same_values)
+{
+	enum { S = 2, H = 4, KVH = 1, D = 16, C = 6, P0 = 3 };
+	uint32_t dq[3] = { S, H, D }, dk[3] = { S, KVH, D }, dc[3] = { C, KVH, D };
+	static float q[S * H * D], kf[S * KVH * D], vf[S * KVH * D], kcf[C * KVH * D],
+		vcf[C * KVH * D], o1[S * H * D], o2[S * H * D], kco[C * KVH * D],
+		vco[C * KVH * D];
+	static uint16_t kb[S * KVH * D], vb[S * KVH * D], kcb[C * KVH * D],
+		vcb[C * KVH * D], kcob[C * KVH * D], vcob[C * KVH * D];
+	vnpu_attention_desc ad = { 0 };
+	vnpu_tensor tq, tk, tv, tkc, tvc, to, tkco, tvco;
+	int pass, i;
+
+	gu_fill(q, sizeof(q) / 4, 32);
+	gu_fill(kf, sizeof(kf) / 4, 33);
+	gu_fill(vf, sizeof(vf) / 4, 34);
+	gu_fill(kcf, sizeof(kcf) / 4, 35);
+	gu_fill(vcf, sizeof(vcf) / 4, 36);
+	vnpu_convert(VNPU_FMT_BF16, kb, VNPU_FMT_FP32, kf, S * KVH * D);
+	vnpu_convert(VNPU_FMT_BF16, vb, VNPU_FMT_FP32, vf, S * KVH * D);
+	vnpu_convert(VNPU_FMT_BF16, kcb, VNPU_FMT_FP32, kcf, C * KVH * D);
+	vnpu_convert(VNPU_FMT_BF16, vcb, VNPU_FMT_FP32, vcf, C * KVH * D);
+	vnpu_convert(VNPU_FMT_FP32, kf, VNPU_FMT_BF16, kb, S * KVH * D);
+	vnpu_convert(VNPU_FMT_FP32, vf, VNPU_FMT_BF16, vb, S * KVH * D);
+	vnpu_convert(VNPU_FMT_FP32, kcf, VNPU_FMT_BF16, kcb, C * KVH * D);
+	vnpu_convert(VNPU_FMT_FP32, vcf, VNPU_FMT_BF16, vcb, C * KVH * D);
+	for (pass = 0; pass < 2; pass++) {
+		uint32_t dt = pass ? VNPU_DTYPE_BF16 : VNPU_DTYPE_FP32;
+		const void *in[5] = { q, pass ? (void *)kb : kf, pass ? (void *)vb : vf,
+				      pass ? (void *)kcb : kcf, pass ? (void *)vcb : vcf };
+		void *outs[3] = { pass ? o2 : o1, pass ? (void *)kcob : kco,
+				  pass ? (void *)vcob : vco };
+
+		vnpu_graph_destroy(self->g);
+		ASSERT_EQ(0, vnpu_graph_create(&self->g));
+		ASSERT_EQ(0, vnpu_graph_input(self->g, "q", VNPU_DTYPE_FP32, 3, dq, &tq));
+		ASSERT_EQ(0, vnpu_graph_input(self->g, "k", dt, 3, dk, &tk));
+		ASSERT_EQ(0, vnpu_graph_input(self->g, "v", dt, 3, dk, &tv));
+		ASSERT_EQ(0, vnpu_graph_input(self->g, "kc", dt, 3, dc, &tkc));
+		ASSERT_EQ(0, vnpu_graph_input(self->g, "vc", dt, 3, dc, &tvc));
+		ad.q = tq;
+		ad.k = tk;
+		ad.v = tv;
+		ad.k_cache = tkc;
+		ad.v_cache = tvc;
+		ad.pos0 = P0;
+		ASSERT_EQ(0, vnpu_graph_attention(self->g, "attn", &ad, &to, &tkco, &tvco));
+		ASSERT_EQ(0, vnpu_graph_output(self->g, to));
+		ASSERT_EQ(0, vnpu_graph_output(self->g, tkco));
+		ASSERT_EQ(0, vnpu_graph_output(self->g, tvco));
+		ASSERT_EQ(0, compile_run(self, NULL, in, outs));
+	}
+	ASSERT_EQ(0, memcmp(o1, o2, sizeof(o1)));
+	memcpy(kcb + P0 * KVH * D, kb, sizeof(kb));
+	memcpy(vcb + P0 * KVH * D, vb, sizeof(vb));
+	ASSERT_EQ(0, memcmp(kcb, kcob, sizeof(kcb)));
+	ASSERT_EQ(0, memcmp(vcb, vcob, sizeof(vcb)));
+	for (i = 0; i < C * KVH * D; i++) {
+		float w;
+
+		vnpu_convert(VNPU_FMT_FP32, &w, VNPU_FMT_BF16, &kcob[i], 1);
+		ASSERT_EQ(kco[i], w);
+	}
+}
+
 TEST_HARNESS_MAIN

@@ -150,7 +150,8 @@ VNPU_API void vnpu_program_destroy(vnpu_program *program);
  * Run PROGRAM on STREAM: INPUTS[i] holds the bytes of input i, OUTPUTS[i]
  * receives output i (vnpu_program_io() gives the sizes). The first run on
  * a device allocates the program's two buffers there and uploads the
- * weights; later runs reuse them. Runs of one program are serialized; the
+ * weights (the host copy is then dropped: the device buffer holds the only
+ * one); later runs reuse them. Runs of one program are serialized; the
  * call returns when the outputs are written (the stream is synced), with
  * the job's status (DEVICE_FAULT for a gather index out of range).
  */
