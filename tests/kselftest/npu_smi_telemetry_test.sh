@@ -157,6 +157,9 @@ grep -q '^[0-9/]* [0-9:.]* NPU 0 throttle_start reasons=thermal' /tmp/ev.txt || 
 [ $r = 0 ] || { sed 's/^/# /' /tmp/ev.json /tmp/ev.txt; }
 ok $r throttle_event_arrives_under_sustained_load
 
+# A fresh, idle card: the one just loaded would report throttle_stop
+# while it cools down.
+reload
 r=0
 code 9 npu-smi events --count 1 --timeout 0.5 || r=1
 has "$err" "timed out" || r=1
