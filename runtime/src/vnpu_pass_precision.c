@@ -9,7 +9,8 @@
  *  - weights declared in a block type or BF16 keep their format;
  *  - FP32 weights get the options' weight format, except the output head
  *    (VNPU_KEEP_HEAD_BF16) and weights that are also an embedding table
- *    (VNPU_KEEP_EMBEDDINGS_BF16), which get BF16; such matmuls also keep
+ *    (VNPU_KEEP_EMBEDDINGS_BF16), which get at least BF16 (FP32 if that
+ *    is the weight format); such matmuls also keep
  *    exact activations (quantizing the input of a BF16 matmul would lose
  *    what keeping it was for);
  *  - FP32 embedding tables are stored BF16 with VNPU_KEEP_EMBEDDINGS_BF16
@@ -121,9 +122,11 @@ vnpu_status vnpu_pass_precision(struct vnpu_gc *c)
 
 		if (c->n[i].dead)
 			continue;
+		/* Every operand is read as it is, except a matmul's weights
+		 * (which may also be its input, or another node's operand). */
 		cnt = vnpu_gc_operands(c, i, ops);
 		for (k = 0; k < cnt; k++) {
-			bool as_weight = n->op == VNPU_GOP_MATMUL && ops[k] == n->in[1];
+			bool as_weight = n->op == VNPU_GOP_MATMUL && k == 1;
 
 			if (g->t[ops[k] - 1].kind == VNPU_GT_CONST && !as_weight)
 				c->t[ops[k] - 1].raw_use = true;
@@ -137,10 +140,12 @@ vnpu_status vnpu_pass_precision(struct vnpu_gc *c)
 		keep = vnpu_prec_keep(c, i);
 		if (g->t[n->in[1] - 1].dtype != VNPU_DTYPE_FP32)
 			fmt = vnpu_dtype_cmd_fmt(g->t[n->in[1] - 1].dtype);
-		else if (keep)
-			fmt = VNPU_CMD_FMT_BF16;
 		else
 			fmt = vnpu_dtype_cmd_fmt(c->o.weight_format);
+		/* Kept means at least BF16: FP32 weights asked for stay FP32. */
+		if (keep && g->t[n->in[1] - 1].dtype == VNPU_DTYPE_FP32 &&
+		    vnpu_prec_rank(fmt) < vnpu_prec_rank(VNPU_CMD_FMT_BF16))
+			fmt = VNPU_CMD_FMT_BF16;
 		if (!w->mm_use || vnpu_prec_rank(fmt) > vnpu_prec_rank(w->wfmt))
 			w->wfmt = fmt;
 		w->mm_use = true;

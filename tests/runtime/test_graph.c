@@ -1023,4 +1023,38 @@ TEST_F(gr, attention_over_bf16_caches_equals_fp32_on_the_same_values)
 	}
 }
 
+/* Found by fuzz_graph_build: a constant that is both a matmul's input and
+ * its weights is packed for the one and kept raw for the other. */
+TEST_F(gr, a_constant_as_matmul_input_and_weights)
+{
+	uint32_t dw[2] = { 16, 32 };
+	static float w[16 * 32], o[16 * 16];
+	void *outs[1] = { o };
+	vnpu_tensor tw, h;
+	vnpu_compile_options opts;
+
+	gu_fill(w, 16 * 32, 41);
+	ASSERT_EQ(0, vnpu_graph_constant(self->g, "w", VNPU_DTYPE_FP32, 2, dw, w,
+					 sizeof(w), VNPU_CONST_BORROW, &tw));
+	ASSERT_EQ(0, vnpu_graph_matmul(self->g, "gram", tw, tw, 0, 0, VNPU_DTYPE_FP32, &h));
+	ASSERT_EQ(0, vnpu_graph_output(self->g, h));
+	vnpu_compile_options_init(&opts);
+	opts.weight_format = VNPU_DTYPE_FP32;
+	ASSERT_EQ(0, compile_run(self, &opts, NULL, outs));
+	/* FP32 weights, exact inputs: the card's block-ordered FMA sums of
+	 * 32 products are within 34 u of the sum of magnitudes. */
+	for (int i = 0; i < 16; i++)
+		for (int j = 0; j < 16; j++) {
+			double ref = 0, mag = 0;
+
+			for (int k = 0; k < 32; k++) {
+				ref += (double)w[i * 32 + k] * w[j * 32 + k];
+				mag += fabs((double)w[i * 32 + k] * w[j * 32 + k]);
+			}
+			if (!(fabs(o[i * 16 + j] - ref) <= 34 * U * mag))
+				TH_LOG("[%d][%d] %.9g vs %.9g (mag %g)", i, j, o[i * 16 + j], ref, mag);
+			ASSERT_TRUE(fabs(o[i * 16 + j] - ref) <= 34 * U * mag);
+		}
+}
+
 TEST_HARNESS_MAIN

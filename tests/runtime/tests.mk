@@ -35,24 +35,26 @@ runtime_graph_file_SRCS := tests/runtime/test_graph_file.c $(GRAPH_UTIL)
 runtime_graph_file_LIBS = $(RUNTIME_LIBS)
 $(eval $(call runtime_prog,runtime_graph_file))
 
-# libFuzzer target of the program loader, built with clang when there is
+# libFuzzer targets of the program loader and of the graph builder and
+# compiler, built with clang when there is
 # one (libFuzzer is clang's); the runtime sources are compiled into it
 # directly so the whole loader is instrumented. The engine (GCC vector
 # builtins clang does not take) is linked from the host build: the loader
 # never calls it. A short run is in
-# `make check-host` (tests/runtime/fuzz_program_load.sh); a long one:
+# `make check-host` (tests/runtime/fuzz_short.sh); long ones:
 #   build/fuzz/fuzz_program_load -max_total_time=3600 build/fuzz/corpus
+#   build/fuzz/fuzz_graph_build -max_total_time=3600
 FUZZ_CC ?= clang
 ifneq ($(shell command -v $(FUZZ_CC) 2>/dev/null),)
-$(B)/fuzz/fuzz_program_load: tests/runtime/fuzz_program_load.c $(RUNTIME_SRCS) \
-		$(B)/host/libvnpu_engine.a $(RUNTIME_HDRS)
+$(B)/fuzz/%: tests/runtime/%.c $(RUNTIME_SRCS) $(B)/host/libvnpu_engine.a \
+		$(RUNTIME_HDRS)
 	@mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE -w \
 		-ffp-contract=off -Iuapi -Iengine/include -Iruntime/include \
-		$(DRM_CFLAGS) -o $@ tests/runtime/fuzz_program_load.c \
-		$(RUNTIME_SRCS) $(B)/host/libvnpu_engine.a $(RUNTIME_SYSLIBS)
-HOST_SCRIPTS += tests/runtime/fuzz_program_load.sh
+		$(DRM_CFLAGS) -o $@ $< $(RUNTIME_SRCS) $(B)/host/libvnpu_engine.a \
+		$(RUNTIME_SYSLIBS)
+HOST_SCRIPTS += tests/runtime/fuzz_short.sh
 # check-host builds the host tests; the fuzzer comes with this one.
-$(B)/host/runtime_graph_file: $(B)/fuzz/fuzz_program_load
+$(B)/host/runtime_graph_file: $(B)/fuzz/fuzz_program_load $(B)/fuzz/fuzz_graph_build
 endif

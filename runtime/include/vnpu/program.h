@@ -52,8 +52,9 @@ typedef struct vnpu_program vnpu_program;
 /* Norms stay at least BF16: the card's NORM is FP32 with FP32 gamma and
  * beta, so this always holds; the flag exists so policies read fully. */
 #define VNPU_KEEP_NORMS_BF16 0x2u
-/* The output head (a matmul whose result, after fused bias and
- * activation, is a graph output) keeps BF16 weights and exact inputs. */
+/* The output head (a matmul whose result, through any bias add and
+ * activation, is a graph output) keeps weights of at least BF16 (FP32 if
+ * that is the weight format) and exact inputs. */
 #define VNPU_KEEP_HEAD_BF16 0x4u
 #define VNPU_KEEP_DEFAULT \
 	(VNPU_KEEP_EMBEDDINGS_BF16 | VNPU_KEEP_NORMS_BF16 | VNPU_KEEP_HEAD_BF16)
