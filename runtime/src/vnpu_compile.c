@@ -119,6 +119,10 @@ static vnpu_status vnpu_compile_finish(struct vnpu_gc *c, vnpu_program *p)
 	p->info.arena_bytes = c->arena_bytes;
 	p->info.peak_device_bytes = c->weight_bytes + c->arena_bytes;
 	p->info.peak_live_bytes = c->peak_live;
+	p->info.pos_patches = c->npatches;
+	p->info.max_pos_offset = c->max_pos;
+	p->patches = c->patches;
+	c->patches = NULL;
 	/* What the loader accepts, the compiler must produce. */
 	why = vnpu_prog_check_stream(p->cmd, p->info.cmd_bytes, p->info.weight_bytes,
 				     p->info.arena_bytes, &bad);
@@ -172,6 +176,7 @@ out:
 	free(c.n);
 	free(c.weights);
 	free(c.cmd);
+	free(c.patches);
 	if (st)
 		vnpu_program_destroy(p);
 	else

@@ -130,6 +130,35 @@ uint32_t vnpu_dtype_cmd_fmt(uint32_t dtype);
 
 /* ------------------------------------------------------------ compiler */
 
+/* Kinds of position-dependent packet fields. */
+enum vnpu_patch_kind {
+	VNPU_PATCH_ROPE_POS = 1,	/* vnpu_cmd_rope.pos += offset */
+	VNPU_PATCH_ATTN_POS0,		/* vnpu_cmd_attention.pos0 += offset */
+	VNPU_PATCH_COPY_DST,		/* vnpu_cmd_copy.dst += offset * row */
+};
+
+/**
+ * struct vnpu_prog_patch - a packet field that moves with the position
+ *	offset of vnpu_program_run_at() (saved in files as is: 16 bytes)
+ * @off: the packet's offset in the stream
+ * @kind: enum vnpu_patch_kind
+ * @row: bytes per position (VNPU_PATCH_COPY_DST: one KV-cache row)
+ */
+struct vnpu_prog_patch {
+	uint32_t off;
+	uint32_t kind;
+	uint64_t row;
+};
+
+/*
+ * Move the N patched fields of the stream CMD (SIZE bytes) by DELTA
+ * positions. NULL, or why a patch does not fit the stream (the stream
+ * is then partly patched).
+ */
+const char *vnpu_prog_apply_patches(uint8_t *cmd, uint64_t size,
+				    const struct vnpu_prog_patch *p, uint32_t n,
+				    uint32_t delta);
+
 #define VNPU_PROG_REGION_SHIFT 56
 #define VNPU_PROG_WEIGHTS 1ull
 #define VNPU_PROG_ARENA 2ull
@@ -193,6 +222,10 @@ struct vnpu_gc_node {
  * @cmd, @cmd_bytes, @cmd_cap, @packets: the command stream being built
  * @max_cmd: the device's stream limit
  * @fused, @inplace: counts for the info
+ * @patches, @npatches, @pcap: position-dependent fields (see
+ *	struct vnpu_prog_patch)
+ * @max_pos: the largest position offset every node allows
+ * @last_off: offset of the last packet emitted
  */
 struct vnpu_gc {
 	const vnpu_graph *g;
@@ -207,6 +240,10 @@ struct vnpu_gc {
 	uint32_t packets;
 	uint64_t max_cmd;
 	uint32_t fused, inplace;
+	struct vnpu_prog_patch *patches;
+	uint32_t npatches, pcap;
+	uint32_t max_pos;
+	uint64_t last_off;
 };
 
 /* The passes, in order (each in vnpu_pass_<name>.c). */
@@ -260,7 +297,8 @@ struct vnpu_prog_io {
  * @lock: serializes runs and binding
  * @dev: the device the buffers below belong to (NULL: unbound)
  * @wbuf, @abuf: weights and arena on @dev
- * @cb: the bound command stream
+ * @cb: the bound command stream (position offset 0)
+ * @patches: @info.pos_patches position-dependent fields
  */
 struct vnpu_program {
 	vnpu_program_info info;
@@ -271,6 +309,7 @@ struct vnpu_program {
 	vnpu_device *dev;
 	vnpu_buffer *wbuf, *abuf;
 	vnpu_cmdbuf *cb;
+	struct vnpu_prog_patch *patches;
 };
 
 /* The packed weights wherever they are now (see @weights); NULL if the

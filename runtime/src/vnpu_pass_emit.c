@@ -46,6 +46,7 @@ static vnpu_status vnpu_emit(struct vnpu_gc *c, uint32_t node, const void *pkt,
 		c->cmd_cap = cap;
 	}
 	memcpy(c->cmd + c->cmd_bytes, pkt, size);
+	c->last_off = c->cmd_bytes;
 	c->cmd_bytes += size;
 	c->packets++;
 	return VNPU_STATUS_OK;
@@ -61,6 +62,32 @@ static vnpu_status vnpu_emit_copy(struct vnpu_gc *c, uint32_t node, uint64_t dst
 	if (dst == src)
 		return VNPU_STATUS_OK;
 	return vnpu_emit(c, node, &p, sizeof(p));
+}
+
+/* The last packet moves with the position offset (KIND, ROW bytes). */
+static vnpu_status vnpu_emit_patch(struct vnpu_gc *c, uint32_t kind, uint64_t row)
+{
+	if (c->npatches == c->pcap) {
+		uint32_t cap = c->pcap ? c->pcap * 2 : 16;
+		void *p = realloc(c->patches, cap * sizeof(*c->patches));
+
+		if (!p)
+			return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
+					     "vnpu_graph_compile: out of memory");
+		c->patches = p;
+		c->pcap = cap;
+	}
+	c->patches[c->npatches++] = (struct vnpu_prog_patch){
+		.off = (uint32_t)c->last_off, .kind = kind, .row = row,
+	};
+	return VNPU_STATUS_OK;
+}
+
+/* Positions up to LAST may move by at most the returned amount. */
+static void vnpu_emit_limit(struct vnpu_gc *c, uint64_t room)
+{
+	if (room < c->max_pos)
+		c->max_pos = (uint32_t)room;
 }
 
 #define T(id) (&c->g->t[(id) - 1])
@@ -173,7 +200,10 @@ static vnpu_status vnpu_emit_rope(struct vnpu_gc *c, uint32_t i)
 		p.pos = n->u[0] + s;
 		p.x = A(out) + (uint64_t)s * d[1] * d[2] * 4;
 		st = vnpu_emit(c, i, &p, sizeof(p));
+		if (!st)
+			st = vnpu_emit_patch(c, VNPU_PATCH_ROPE_POS, 0);
 	}
+	vnpu_emit_limit(c, UINT32_MAX - ((uint64_t)n->u[0] + d[0]));
 	return st;
 }
 
@@ -199,8 +229,16 @@ static vnpu_status vnpu_emit_attention(struct vnpu_gc *c, uint32_t i)
 		if (!st)
 			st = vnpu_emit_copy(c, i, A(n->out[k]) + row * n->u[0],
 					    A(n->in[k]), row * q[0]);
+		if (!st)
+			st = vnpu_emit_patch(c, VNPU_PATCH_COPY_DST, row);
 	}
-	return st ? st : vnpu_emit(c, i, &p, sizeof(p));
+	if (!st)
+		st = vnpu_emit(c, i, &p, sizeof(p));
+	if (!st)
+		st = vnpu_emit_patch(c, VNPU_PATCH_ATTN_POS0, 0);
+	/* The cache's rows bound how far the tokens may move. */
+	vnpu_emit_limit(c, kc[0] - (uint64_t)n->u[0] - q[0]);
+	return st;
 }
 
 static vnpu_status vnpu_emit_gather(struct vnpu_gc *c, uint32_t i)
@@ -358,6 +396,7 @@ vnpu_status vnpu_pass_emit(struct vnpu_gc *c)
 		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
 				     "vnpu_graph_compile: out of memory");
 	c->cmd_cap = 4096;
+	c->max_pos = UINT32_MAX;
 	memcpy(c->cmd, &h, sizeof(h));
 	c->cmd_bytes = sizeof(h);
 	for (i = 0; i < c->g->nn && !st; i++)

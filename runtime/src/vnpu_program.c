@@ -41,6 +41,7 @@ void vnpu_program_destroy(vnpu_program *program)
 	vnpu_program_unbind(program);
 	pthread_mutex_destroy(&program->lock);
 	free(program->io);
+	free(program->patches);
 	free(program->weights);
 	free(program->cmd);
 	free(program);
@@ -100,39 +101,25 @@ const uint8_t *vnpu_program_weights(vnpu_program *p)
 }
 
 /*
- * Allocate the program's buffers on DEV, upload the weights and rebase
- * the stream into a command buffer. The old binding (if any) is released
- * only after the weights were copied out of it.
+ * Append the position-independent stream CMD of SIZE bytes to CB with its
+ * addresses rebased on WBUF and ABUF, and list the two buffers.
  */
-static vnpu_status vnpu_program_bind(vnpu_program *p, vnpu_device *dev)
+static vnpu_status vnpu_program_cmdbuf(const uint8_t *cmd, uint64_t size,
+				       vnpu_buffer *wbuf, vnpu_buffer *abuf,
+				       vnpu_cmdbuf *cb)
 {
 	uint64_t base[3] = { 0 }, off = sizeof(struct vnpu_cmd_stream_header);
-	vnpu_buffer *wbuf = NULL, *abuf = NULL;
-	vnpu_cmdbuf *cb = NULL;
-	const uint8_t *src;
-	vnpu_status st;
+	vnpu_status st = VNPU_STATUS_OK;
 
-	/* A buffer is never empty: an empty region still gets a page. */
-	st = vnpu_buffer_alloc(dev, p->info.weight_bytes ? p->info.weight_bytes : 1, &wbuf);
-	if (!st)
-		st = vnpu_buffer_alloc(dev, p->info.arena_bytes ? p->info.arena_bytes : 1,
-				       &abuf);
-	if (!st && p->info.weight_bytes) {
-		src = vnpu_program_weights(p);
-		st = src ? vnpu_buffer_write(wbuf, 0, src, p->info.weight_bytes) :
-			   VNPU_STATUS_IO_ERROR;
-	}
-	if (!st)
-		st = vnpu_cmdbuf_create(dev, &cb);
 	base[VNPU_PROG_WEIGHTS] = vnpu_buffer_va(wbuf);
 	base[VNPU_PROG_ARENA] = vnpu_buffer_va(abuf);
-	while (!st && off < p->info.cmd_bytes) {
+	while (!st && off < size) {
 		_Alignas(8) uint8_t pkt[256];
 		struct vnpu_cmd_header h;
 		uint32_t fields[4], i, nf;
 
-		memcpy(&h, p->cmd + off, sizeof(h));
-		memcpy(pkt, p->cmd + off, h.size);
+		memcpy(&h, cmd + off, sizeof(h));
+		memcpy(pkt, cmd + off, h.size);
 		nf = vnpu_prog_addr_fields(h.op, fields);
 		for (i = 0; i < nf; i++) {
 			uint64_t a;
@@ -151,6 +138,35 @@ static vnpu_status vnpu_program_bind(vnpu_program *p, vnpu_device *dev)
 		st = vnpu_cmdbuf_use(cb, abuf, VNPU_ACCESS_READ | VNPU_ACCESS_WRITE);
 	if (!st)
 		st = vnpu_cmdbuf_use(cb, wbuf, VNPU_ACCESS_READ);
+	return st;
+}
+
+/*
+ * Allocate the program's buffers on DEV, upload the weights and rebase
+ * the stream into a command buffer. The old binding (if any) is released
+ * only after the weights were copied out of it.
+ */
+static vnpu_status vnpu_program_bind(vnpu_program *p, vnpu_device *dev)
+{
+	vnpu_buffer *wbuf = NULL, *abuf = NULL;
+	vnpu_cmdbuf *cb = NULL;
+	const uint8_t *src;
+	vnpu_status st;
+
+	/* A buffer is never empty: an empty region still gets a page. */
+	st = vnpu_buffer_alloc(dev, p->info.weight_bytes ? p->info.weight_bytes : 1, &wbuf);
+	if (!st)
+		st = vnpu_buffer_alloc(dev, p->info.arena_bytes ? p->info.arena_bytes : 1,
+				       &abuf);
+	if (!st && p->info.weight_bytes) {
+		src = vnpu_program_weights(p);
+		st = src ? vnpu_buffer_write(wbuf, 0, src, p->info.weight_bytes) :
+			   VNPU_STATUS_IO_ERROR;
+	}
+	if (!st)
+		st = vnpu_cmdbuf_create(dev, &cb);
+	if (!st)
+		st = vnpu_program_cmdbuf(p->cmd, p->info.cmd_bytes, wbuf, abuf, cb);
 	if (st) {
 		vnpu_cmdbuf_destroy(cb);
 		vnpu_buffer_free(wbuf);
@@ -168,11 +184,57 @@ static vnpu_status vnpu_program_bind(vnpu_program *p, vnpu_device *dev)
 	return VNPU_STATUS_OK;
 }
 
-vnpu_status vnpu_program_run(vnpu_stream *stream, vnpu_program *program,
-			     const void *const *inputs, void *const *outputs)
+/*
+ * The command buffer of a run at POS_OFFSET: the bound one, or (when the
+ * program has position-dependent fields) a patched, re-checked copy in
+ * *TMP that the caller destroys.
+ */
+static vnpu_status vnpu_program_cmdbuf_at(vnpu_program *p, uint32_t pos,
+					  vnpu_cmdbuf **cb, vnpu_cmdbuf **tmp)
+{
+	uint64_t bad;
+	const char *why;
+	vnpu_status st;
+	uint8_t *cmd;
+
+	*tmp = NULL;
+	*cb = p->cb;
+	if (!pos || !p->info.pos_patches)
+		return VNPU_STATUS_OK;
+	cmd = malloc(p->info.cmd_bytes);
+	if (!cmd)
+		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
+				     "vnpu_program_run_at: out of memory");
+	memcpy(cmd, p->cmd, p->info.cmd_bytes);
+	why = vnpu_prog_apply_patches(cmd, p->info.cmd_bytes, p->patches,
+				      p->info.pos_patches, pos);
+	if (!why)
+		why = vnpu_prog_check_stream(cmd, p->info.cmd_bytes, p->info.weight_bytes,
+					     p->info.arena_bytes, &bad);
+	if (why) {
+		free(cmd);
+		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+				     "vnpu_program_run_at: position offset %u: %s", pos, why);
+	}
+	st = vnpu_cmdbuf_create(p->dev, tmp);
+	if (!st)
+		st = vnpu_program_cmdbuf(cmd, p->info.cmd_bytes, p->wbuf, p->abuf, *tmp);
+	free(cmd);
+	if (st) {
+		vnpu_cmdbuf_destroy(*tmp);
+		*tmp = NULL;
+	}
+	*cb = *tmp;
+	return st;
+}
+
+vnpu_status vnpu_program_run_at(vnpu_stream *stream, vnpu_program *program,
+				uint32_t pos_offset, const void *const *inputs,
+				void *const *outputs)
 {
 	const vnpu_program_info *pi;
 	vnpu_status st = VNPU_STATUS_OK;
+	vnpu_cmdbuf *cb = NULL, *tmp = NULL;
 	uint32_t i;
 
 	if (!stream || !program || (program->info.inputs && !inputs) ||
@@ -180,6 +242,10 @@ vnpu_status vnpu_program_run(vnpu_stream *stream, vnpu_program *program,
 		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
 				     "vnpu_program_run: stream, program, inputs or outputs is NULL");
 	pi = &program->info;
+	if (pos_offset > pi->max_pos_offset)
+		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+				     "vnpu_program_run_at: position offset %u exceeds %u (the KV cache's rows)",
+				     pos_offset, pi->max_pos_offset);
 	for (i = 0; i < pi->inputs; i++)
 		if (!inputs[i])
 			return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
@@ -193,11 +259,14 @@ vnpu_status vnpu_program_run(vnpu_stream *stream, vnpu_program *program,
 	pthread_mutex_lock(&program->lock);
 	if (program->dev != stream->dev)
 		st = vnpu_program_bind(program, stream->dev);
+	if (!st)
+		st = vnpu_program_cmdbuf_at(program, pos_offset, &cb, &tmp);
 	for (i = 0; i < pi->inputs && !st; i++)
 		st = vnpu_buffer_write(program->abuf, program->io[i].offset, inputs[i],
 				       program->io[i].bytes);
 	if (!st)
-		st = vnpu_stream_submit_cmdbuf(stream, program->cb, NULL);
+		st = vnpu_stream_submit_cmdbuf(stream, cb, NULL);
+	vnpu_cmdbuf_destroy(tmp);
 	if (!st)
 		st = vnpu_stream_sync(stream);
 	for (i = 0; i < pi->outputs && !st; i++) {
@@ -207,4 +276,10 @@ vnpu_status vnpu_program_run(vnpu_stream *stream, vnpu_program *program,
 	}
 	pthread_mutex_unlock(&program->lock);
 	return st;
+}
+
+vnpu_status vnpu_program_run(vnpu_stream *stream, vnpu_program *program,
+			     const void *const *inputs, void *const *outputs)
+{
+	return vnpu_program_run_at(stream, program, 0, inputs, outputs);
 }

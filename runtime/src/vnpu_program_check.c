@@ -163,3 +163,49 @@ uint32_t vnpu_crc32(uint32_t crc, const void *data, size_t len)
 		crc = vnpu_crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
 	return ~crc;
 }
+
+const char *vnpu_prog_apply_patches(uint8_t *cmd, uint64_t size,
+				    const struct vnpu_prog_patch *p, uint32_t n,
+				    uint32_t delta)
+{
+	static const uint32_t ops[] = {
+		[VNPU_PATCH_ROPE_POS] = VNPU_OP_ROPE,
+		[VNPU_PATCH_ATTN_POS0] = VNPU_OP_ATTENTION,
+		[VNPU_PATCH_COPY_DST] = VNPU_OP_COPY,
+	};
+	static const uint32_t fields[] = {
+		[VNPU_PATCH_ROPE_POS] = OFF(vnpu_cmd_rope, pos),
+		[VNPU_PATCH_ATTN_POS0] = OFF(vnpu_cmd_attention, pos0),
+		[VNPU_PATCH_COPY_DST] = OFF(vnpu_cmd_copy, dst),
+	};
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		struct vnpu_cmd_header h;
+		uint64_t v64;
+		uint32_t v32;
+
+		if (p[i].kind < VNPU_PATCH_ROPE_POS || p[i].kind > VNPU_PATCH_COPY_DST)
+			return "unknown position patch";
+		if (p[i].off < sizeof(struct vnpu_cmd_stream_header) ||
+		    p[i].off % 8 || size < sizeof(h) || p[i].off > size - sizeof(h))
+			return "a position patch lies outside the stream";
+		memcpy(&h, cmd + p[i].off, sizeof(h));
+		if (h.op != ops[p[i].kind] || h.size != vnpu_isa_packet_size(h.op) ||
+		    h.size > size - p[i].off)
+			return "a position patch names the wrong packet";
+		if (p[i].kind == VNPU_PATCH_COPY_DST) {
+			memcpy(&v64, cmd + p[i].off + fields[p[i].kind], 8);
+			if (p[i].row > (1ull << 32) ||
+			    __builtin_add_overflow(v64, p[i].row * delta, &v64))
+				return "a position patch overflows";
+			memcpy(cmd + p[i].off + fields[p[i].kind], &v64, 8);
+		} else {
+			memcpy(&v32, cmd + p[i].off + fields[p[i].kind], 4);
+			if (__builtin_add_overflow(v32, delta, &v32))
+				return "a position patch overflows";
+			memcpy(cmd + p[i].off + fields[p[i].kind], &v32, 4);
+		}
+	}
+	return NULL;
+}

@@ -3,14 +3,16 @@
  * The program file format (little-endian; version 1):
  *
  *   header   32 bytes: magic "VNPUPRG\0", u32 version, u32 section count
- *            (4), u64 file size, u32 reserved (0), u32 CRC-32 of the
+ *            (5), u64 file size, u32 reserved (0), u32 CRC-32 of the
  *            header (this field as 0) and the section table
- *   table    4 entries of 32 bytes: u32 id, u32 reserved, u64 offset,
+ *   table    5 entries of 32 bytes: u32 id, u32 reserved, u64 offset,
  *            u64 size, u32 CRC-32 of the section, u32 reserved
  *   sections META (1): counts and sizes (struct vnpu_prog_meta)
  *            IO (2): one 72-byte struct vnpu_prog_io per input then output
  *            CMD (3): the position-independent command stream
  *            WEIGHTS (4): the packed constants, at a 64-byte aligned offset
+ *            PATCHES (5): 16-byte struct vnpu_prog_patch entries, the
+ *            fields vnpu_program_run_at() moves
  *
  * The loader trusts nothing: sizes are checked before any read, every
  * section against its checksum, every count and offset against the
@@ -34,10 +36,11 @@
 
 #define VNPU_PROG_MAGIC "VNPUPRG"	/* with its NUL: 8 bytes */
 #define VNPU_PROG_FILE_VERSION 1u
-#define VNPU_PROG_NSECT 4u
+#define VNPU_PROG_NSECT 5u
 #define VNPU_PROG_MAX_IO 65536u
 
-enum { VNPU_SECT_META = 1, VNPU_SECT_IO, VNPU_SECT_CMD, VNPU_SECT_WEIGHTS };
+enum { VNPU_SECT_META = 1, VNPU_SECT_IO, VNPU_SECT_CMD, VNPU_SECT_WEIGHTS,
+       VNPU_SECT_PATCHES };
 
 struct vnpu_prog_fhdr {
 	char magic[8];
@@ -60,11 +63,13 @@ struct vnpu_prog_fsect {
 struct vnpu_prog_meta {
 	uint32_t inputs, outputs, nodes, fused, inplace, packets;
 	uint64_t cmd_bytes, weight_bytes, arena_bytes, peak_live_bytes;
+	uint32_t pos_patches, max_pos_offset;
 };
 
 _Static_assert(sizeof(struct vnpu_prog_fhdr) == 32, "file header layout");
 _Static_assert(sizeof(struct vnpu_prog_fsect) == 32, "section layout");
-_Static_assert(sizeof(struct vnpu_prog_meta) == 56, "meta layout");
+_Static_assert(sizeof(struct vnpu_prog_meta) == 64, "meta layout");
+_Static_assert(sizeof(struct vnpu_prog_patch) == 16, "patch layout");
 _Static_assert(sizeof(struct vnpu_prog_io) == 72, "io layout");
 
 struct vnpu_prog_image {
@@ -94,6 +99,7 @@ vnpu_status vnpu_program_save_mem(const vnpu_program *program, void **data,
 		.fused = pi->fused, .inplace = pi->inplace, .packets = pi->packets,
 		.cmd_bytes = pi->cmd_bytes, .weight_bytes = pi->weight_bytes,
 		.arena_bytes = pi->arena_bytes, .peak_live_bytes = pi->peak_live_bytes,
+		.pos_patches = pi->pos_patches, .max_pos_offset = pi->max_pos_offset,
 	};
 	/* After a run the weights live in the device buffer only. */
 	pthread_mutex_lock((pthread_mutex_t *)&program->lock);
@@ -107,10 +113,12 @@ vnpu_status vnpu_program_save_mem(const vnpu_program *program, void **data,
 	src[0] = &im.meta;
 	src[1] = program->io;
 	src[2] = program->cmd;
+	src[4] = program->patches;
 	im.s[0].size = sizeof(im.meta);
 	im.s[1].size = nio * sizeof(struct vnpu_prog_io);
 	im.s[2].size = pi->cmd_bytes;
 	im.s[3].size = pi->weight_bytes;
+	im.s[4].size = (uint64_t)pi->pos_patches * sizeof(struct vnpu_prog_patch);
 	off = sizeof(im.h) + sizeof(im.s);
 	for (i = 0; i < VNPU_PROG_NSECT; i++) {
 		if (i == VNPU_SECT_WEIGHTS - 1)
@@ -284,6 +292,38 @@ static vnpu_status vnpu_load_check_io(const struct vnpu_prog_image *im,
 	return VNPU_STATUS_OK;
 }
 
+/*
+ * The position patches name packets of the stream and, moved by the
+ * largest offset the program claims, still leave every operand inside the
+ * program's buffers (operand ranges only grow with the offset, so every
+ * smaller offset is safe too; runs check again anyway).
+ */
+static vnpu_status vnpu_load_check_patches(const struct vnpu_prog_image *im,
+					   const vnpu_program *p)
+{
+	const char *why;
+	uint8_t *cmd;
+	uint64_t bad;
+
+	if (!im->meta.pos_patches)
+		return VNPU_STATUS_OK;
+	cmd = malloc(im->meta.cmd_bytes);
+	if (!cmd)
+		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
+				     "vnpu_program_load: out of memory");
+	memcpy(cmd, p->cmd, im->meta.cmd_bytes);
+	why = vnpu_prog_apply_patches(cmd, im->meta.cmd_bytes, p->patches,
+				      im->meta.pos_patches, im->meta.max_pos_offset);
+	if (!why)
+		why = vnpu_prog_check_stream(cmd, im->meta.cmd_bytes, im->meta.weight_bytes,
+					     im->meta.arena_bytes, &bad);
+	free(cmd);
+	if (why)
+		return BAD("position patches at the largest offset %u: %s",
+			   im->meta.max_pos_offset, why);
+	return VNPU_STATUS_OK;
+}
+
 vnpu_status vnpu_program_load_mem(const void *data, size_t size,
 				  vnpu_program **program)
 {
@@ -306,7 +346,8 @@ vnpu_status vnpu_program_load_mem(const void *data, size_t size,
 	    !im.meta.outputs)
 		return BAD("%u inputs and %u outputs", im.meta.inputs, im.meta.outputs);
 	if (im.s[1].size != nio * sizeof(struct vnpu_prog_io) ||
-	    im.s[2].size != im.meta.cmd_bytes || im.s[3].size != im.meta.weight_bytes)
+	    im.s[2].size != im.meta.cmd_bytes || im.s[3].size != im.meta.weight_bytes ||
+	    im.s[4].size != (uint64_t)im.meta.pos_patches * sizeof(struct vnpu_prog_patch))
 		return BAD("section sizes disagree with the metadata");
 	if (im.meta.arena_bytes > VNPU_CMD_MAX_ELEMS * 16ull ||
 	    im.meta.arena_bytes % VNPU_PROG_ALIGN)
@@ -324,7 +365,8 @@ vnpu_status vnpu_program_load_mem(const void *data, size_t size,
 	p->io = malloc(im.s[1].size ? im.s[1].size : 1);
 	p->cmd = malloc(im.s[2].size);
 	p->weights = malloc(im.s[3].size ? im.s[3].size : 1);
-	if (!p->io || !p->cmd || !p->weights) {
+	p->patches = malloc(im.s[4].size ? im.s[4].size : 1);
+	if (!p->io || !p->cmd || !p->weights || !p->patches) {
 		vnpu_program_destroy(p);
 		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
 				     "vnpu_program_load: out of memory");
@@ -332,7 +374,10 @@ vnpu_status vnpu_program_load_mem(const void *data, size_t size,
 	memcpy(p->io, d + im.s[1].offset, im.s[1].size);
 	memcpy(p->cmd, d + im.s[2].offset, im.s[2].size);
 	memcpy(p->weights, d + im.s[3].offset, im.s[3].size);
+	memcpy(p->patches, d + im.s[4].offset, im.s[4].size);
 	st = vnpu_load_check_io(&im, p->io, nio);
+	if (!st)
+		st = vnpu_load_check_patches(&im, p);
 	if (st) {
 		vnpu_program_destroy(p);
 		return st;
@@ -345,6 +390,8 @@ vnpu_status vnpu_program_load_mem(const void *data, size_t size,
 		.arena_bytes = im.meta.arena_bytes,
 		.peak_device_bytes = im.meta.weight_bytes + im.meta.arena_bytes,
 		.peak_live_bytes = im.meta.peak_live_bytes,
+		.pos_patches = im.meta.pos_patches,
+		.max_pos_offset = im.meta.max_pos_offset,
 	};
 	*program = p;
 	return VNPU_STATUS_OK;

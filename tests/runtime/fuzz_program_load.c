@@ -65,9 +65,9 @@ static void fix_crcs(uint8_t *d, size_t size)
 	uint64_t off, len;
 	uint32_t crc, i;
 
-	if (size < 32 + 4 * 32)
+	if (size < 32 + 5 * 32)
 		return;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		uint8_t *e = d + 32 + 32 * i;
 
 		memcpy(&off, e + 8, 8);
@@ -78,7 +78,7 @@ static void fix_crcs(uint8_t *d, size_t size)
 		}
 	}
 	memset(d + 28, 0, 4);
-	crc = vnpu_crc32(0, d, 32 + 4 * 32);
+	crc = vnpu_crc32(0, d, 32 + 5 * 32);
 	memcpy(d + 28, &crc, 4);
 }
 

@@ -42,6 +42,11 @@ static vnpu_status gu_const(vnpu_graph *g, const char *name, uint32_t rank,
 
 vnpu_status gu_build_block(vnpu_graph *g)
 {
+	return gu_build_block_at(g, GU_POS0);
+}
+
+vnpu_status gu_build_block_at(vnpu_graph *g, uint32_t pos0)
+{
 	uint32_t d_tok[1] = { GU_S }, d_cache[3] = { GU_C, GU_KVH, GU_D };
 	uint32_t d_emb[2] = { GU_V, GU_DM }, d_vec[1] = { GU_DM };
 	uint32_t d_wq[2] = { GU_H * GU_D, GU_DM }, d_wk[2] = { GU_KVH * GU_D, GU_DM };
@@ -76,14 +81,14 @@ vnpu_status gu_build_block(vnpu_graph *g)
 	TRY(vnpu_graph_reshape(g, "q3", q, 3, d_q, &q));
 	TRY(vnpu_graph_reshape(g, "k3", k, 3, d_k, &k));
 	TRY(vnpu_graph_reshape(g, "v3", v, 3, d_k, &v));
-	TRY(vnpu_graph_rope(g, "rope_q", q, GU_POS0, 10000.0f, VNPU_ROPE_MODE_HALF, &q));
-	TRY(vnpu_graph_rope(g, "rope_k", k, GU_POS0, 10000.0f, VNPU_ROPE_MODE_HALF, &k));
+	TRY(vnpu_graph_rope(g, "rope_q", q, pos0, 10000.0f, VNPU_ROPE_MODE_HALF, &q));
+	TRY(vnpu_graph_rope(g, "rope_k", k, pos0, 10000.0f, VNPU_ROPE_MODE_HALF, &k));
 	ad.q = q;
 	ad.k = k;
 	ad.v = v;
 	ad.k_cache = kc;
 	ad.v_cache = vc;
-	ad.pos0 = GU_POS0;
+	ad.pos0 = pos0;
 	TRY(vnpu_graph_attention(g, "attn", &ad, &a, &kco, &vco));
 	TRY(vnpu_graph_reshape(g, "attn2", a, 2, d_flat, &a));
 	TRY(vnpu_graph_matmul(g, "o", a, wo, 0, 0, VNPU_DTYPE_FP32, &o));

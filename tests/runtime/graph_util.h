@@ -36,6 +36,8 @@ void gu_fill(float *p, size_t n, uint64_t seed);
 #define GU_POS0 2
 
 vnpu_status gu_build_block(vnpu_graph *g);
+/* The same block with its tokens at POS0 (GU_POS0 above). */
+vnpu_status gu_build_block_at(vnpu_graph *g, uint32_t pos0);
 
 /* Inputs of the block (deterministic); free with gu_block_inputs_free. */
 struct gu_block_io {

@@ -1057,4 +1057,46 @@ TEST_F(gr, a_constant_as_matmul_input_and_weights)
 		}
 }
 
+/*
+ * One compiled step serves every position: the block built at pos0 = 2
+ * and run at offset 3 gives the bits of the block built at pos0 = 5
+ * (RoPE positions, attention's first query, cache rows written). An
+ * offset past the cache is refused.
+ */
+TEST_F(gr, run_at_a_position_offset_equals_compiling_at_that_position)
+{
+	static struct gu_block_io a, b;
+	vnpu_program *p5 = NULL;
+	vnpu_program_info info;
+	vnpu_graph *g5 = NULL;
+
+	ASSERT_EQ(0, gu_build_block(self->g));
+	ASSERT_EQ(0, vnpu_graph_compile(self->g, self->dev, NULL, &self->p));
+	ASSERT_EQ(0, vnpu_program_info_get(self->p, &info));
+	/* 2 rope packets per token for q and k, 2 cache-row copies, 1 attention */
+	EXPECT_EQ(2 * GU_S + 2 + 1, info.pos_patches);
+	EXPECT_EQ(GU_C - GU_POS0 - GU_S, info.max_pos_offset);
+	ASSERT_EQ(0, vnpu_graph_create(&g5));
+	ASSERT_EQ(0, gu_build_block_at(g5, GU_POS0 + 3));
+	ASSERT_EQ(0, vnpu_graph_compile(g5, self->dev, NULL, &p5));
+	vnpu_graph_destroy(g5);
+	gu_block_inputs(&a);
+	gu_block_inputs(&b);
+	{
+		const void *in[3] = { a.tokens, a.kc, a.vc };
+		void *out[3] = { a.logits, a.kc_out, a.vc_out };
+
+		ASSERT_EQ(0, vnpu_program_run_at(self->s, self->p, 3, in, out));
+		EXPECT_EQ(VNPU_STATUS_INVALID_ARGUMENT,
+			  vnpu_program_run_at(self->s, self->p, info.max_pos_offset + 1, in, out));
+		EXPECT_NE(NULL, strstr(vnpu_last_error(), "exceeds"));
+	}
+	ASSERT_EQ(0, gu_block_run(self->s, p5, &b));
+	EXPECT_EQ(0, memcmp(&a, &b, sizeof(a)));
+	/* And offset 0 is still the program as built. */
+	ASSERT_EQ(0, gu_block_run(self->s, self->p, &a));
+	EXPECT_NE(0, memcmp(&a, &b, sizeof(a)));
+	vnpu_program_destroy(p5);
+}
+
 TEST_HARNESS_MAIN

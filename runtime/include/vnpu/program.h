@@ -114,6 +114,12 @@ VNPU_API vnpu_status vnpu_graph_compile(const vnpu_graph *graph,
  * @peak_live_bytes: the largest sum of tensors live at one node, a lower
  *	bound of any plan; @arena_bytes exceeds it only by fragmentation
  *	and 64-byte alignment
+ * @pos_patches: packet fields that move with the position offset of
+ *	vnpu_program_run_at() (rope positions, attention's first query,
+ *	KV-cache rows written)
+ * @max_pos_offset: the largest position offset every attention's cache
+ *	has room for (UINT32_MAX - the largest position when there is no
+ *	attention)
  */
 typedef struct vnpu_program_info {
 	uint32_t inputs;
@@ -127,6 +133,8 @@ typedef struct vnpu_program_info {
 	uint64_t arena_bytes;
 	uint64_t peak_device_bytes;
 	uint64_t peak_live_bytes;
+	uint32_t pos_patches;
+	uint32_t max_pos_offset;
 } vnpu_program_info;
 
 VNPU_API vnpu_status vnpu_program_info_get(const vnpu_program *program,
@@ -159,6 +167,20 @@ VNPU_API void vnpu_program_destroy(vnpu_program *program);
 VNPU_API vnpu_status vnpu_program_run(vnpu_stream *stream, vnpu_program *program,
 				      const void *const *inputs,
 				      void *const *outputs);
+
+/*
+ * vnpu_program_run() with every position shifted by POS_OFFSET: the
+ * tokens' RoPE positions, the position of attention's first query and
+ * the KV-cache rows the new keys and values go to, as if the graph had
+ * been built with pos0 + POS_OFFSET (bit for bit). This is how one
+ * compiled decode step serves every position. INVALID_ARGUMENT above
+ * vnpu_program_info.max_pos_offset.
+ */
+VNPU_API vnpu_status vnpu_program_run_at(vnpu_stream *stream,
+					 vnpu_program *program,
+					 uint32_t pos_offset,
+					 const void *const *inputs,
+					 void *const *outputs);
 
 /*
  * Save PROGRAM to PATH. The file: a header (magic "VNPUPRG\0", format
