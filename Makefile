@@ -174,7 +174,7 @@ VM_RUN = tests/vm/run --build $(B) --module $(VM_MODULE) --progs "$(VM_PROGS)"
 
 # Each part writes $(B)/results/PART.tap; `check` runs every part even when
 # one fails, then prints the one summary line (and fails if anything did).
-check-host: host-tests tools
+check-host: host-tests userspace
 	$(Q)VNPU_BIN=$(abspath $(B)/host) $(TAP_RUN) --out $(B)/results/host.tap \
 		$(addprefix $(B)/host/,$(HOST_TESTS)) \
 		$(addprefix $(B)/host-san/,$(HOST_TESTS)) $(HOST_SCRIPTS)
@@ -209,14 +209,17 @@ vm-shell: $(VM_MODULE) $(VM_PROGS)
 	$(Q)$(VM_RUN) --shell
 
 # ---------------------------------------------------------------- install
-# The module goes where the kernel looks (INSTALL_MOD_PATH follows DESTDIR);
-# the rest under PREFIX. Pieces of the runtime install once they exist.
+# The module goes where the kernel looks (INSTALL_MOD_PATH follows DESTDIR;
+# unsigned: the distribution's signing key is not ours, DKMS can sign with a
+# MOK); the rest under PREFIX.
 install: all
 	$(Q)$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR) \
-		INSTALL_MOD_PATH=$(DESTDIR) modules_install
+		INSTALL_MOD_PATH=$(DESTDIR) CONFIG_MODULE_SIG_ALL= modules_install
 	$(Q)[ -n "$(DESTDIR)" ] || depmod -a $$($(MAKE) -s -C $(KDIR) kernelrelease)
-	install -d $(DESTDIR)$(PREFIX)/include/drm $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/include/drm $(DESTDIR)$(PREFIX)/include/linux \
+		$(DESTDIR)$(PREFIX)/bin
 	install -m 644 uapi/drm/*.h $(DESTDIR)$(PREFIX)/include/drm/
+	install -m 644 uapi/linux/*.h $(DESTDIR)$(PREFIX)/include/linux/
 	$(if $(TOOLS),install -m 755 $(addprefix $(B)/host/,$(TOOLS)) $(DESTDIR)$(PREFIX)/bin/)
 	$(Q)$(MAKE) --no-print-directory install-runtime
 clean:

@@ -53,9 +53,12 @@ $(B)/host/$(RUNTIME_SONAME): $(call runtime_objs,$(B)/host)
 $(B)/host/libvnpu.so: $(B)/host/$(RUNTIME_SONAME)
 	$(Q)ln -sf $(RUNTIME_SONAME) $@
 
-$(B)/host/libvnpu.pc: runtime/libvnpu.pc.in runtime/runtime.mk
+# Regenerated whenever PREFIX (or the version) differs from what it holds,
+# so `make install PREFIX=/usr` installs a file that points at /usr.
+$(B)/host/libvnpu.pc: runtime/libvnpu.pc.in runtime/runtime.mk FORCE
 	@mkdir -p $(dir $@)
-	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(RUNTIME_VERSION)|' $< > $@
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(RUNTIME_VERSION)|' $< > $@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 RUNTIME_OUTPUTS := $(B)/host/libvnpu.a $(B)/host/$(RUNTIME_SONAME) \
 	$(B)/host/libvnpu.so $(B)/host/libvnpu.pc

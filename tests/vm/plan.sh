@@ -13,5 +13,6 @@ suite vecops vnpu_vecops_test
 suite runtime runtime_vm_test
 suite telemetry vnpu_telemetry_test
 suite sensors sh -c "modprobe vnpu && sensors | grep -q \"^vnpu-\" && rmmod vnpu"
+suite hello sh -c "modprobe vnpu && hello | grep -qx \"Atlas 350 (atlas350)\" && rmmod vnpu"
 suite npu-smi npu_smi_test.sh
 suite npu-smi-telemetry npu_smi_telemetry_test.sh
