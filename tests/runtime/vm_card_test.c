@@ -248,7 +248,7 @@ TEST_F(card, events_give_card_timestamps_and_order_streams)
  * A compiled program (a transformer block: gather, norms, MXFP4 and BF16
  * matmuls, rope, GQA attention with a KV cache, SwiGLU, residuals) gives
  * the same bits on the card as on the CPU backend, also after a save and
- * load, and on the card twice in a row.
+ * load, on the card twice in a row, and at a position offset.
  */
 TEST_F(card, a_compiled_program_gives_the_cpu_backends_bits)
 {
@@ -274,6 +274,17 @@ TEST_F(card, a_compiled_program_gives_the_cpu_backends_bits)
 	ASSERT_EQ(VNPU_STATUS_OK, gu_block_run(self->cs, q, &dev2));
 	EXPECT_EQ(0, memcmp(&cpu, &dev, sizeof(cpu)));
 	EXPECT_EQ(0, memcmp(&dev, &dev2, sizeof(dev)));
+	/* At a position offset (patched packets) too. */
+	{
+		const void *in[3] = { cpu.tokens, cpu.kc, cpu.vc };
+		void *oc[3] = { cpu.logits, cpu.kc_out, cpu.vc_out };
+		void *od[3] = { dev.logits, dev.kc_out, dev.vc_out };
+
+		ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_run_at(self->ps, p, 2, in, oc));
+		ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_run_at(self->cs, q, 2, in, od));
+		EXPECT_EQ(0, memcmp(&cpu, &dev, sizeof(cpu)));
+		EXPECT_NE(0, memcmp(&dev, &dev2, sizeof(dev)));
+	}
 	vnpu_program_destroy(p);
 	vnpu_program_destroy(q);
 }
