@@ -56,34 +56,40 @@ static vnpu_status get_float(const char *path, struct json_object *root,
 	return VNPU_STATUS_OK;
 }
 
+/* WHO prefixes the messages: "config" or the file's path. */
+static vnpu_status check(const char *who, const vnpu_model_config *c)
+{
+	if (!c->dim || c->dim % 32)
+		return BADCFG("%s: hidden_size %u is not a positive multiple of 32", who, c->dim);
+	if (!c->n_layers || c->n_layers > 1024)
+		return BADCFG("%s: num_hidden_layers %u is not in 1..1024", who, c->n_layers);
+	if (!c->n_heads || !c->n_kv_heads || c->n_heads % c->n_kv_heads)
+		return BADCFG("%s: num_attention_heads %u is not a multiple of num_key_value_heads %u", who,
+			      c->n_heads, c->n_kv_heads);
+	if (!c->head_dim || c->head_dim % 2 || c->head_dim > 1024)
+		return BADCFG("%s: head_dim %u is not even and in 2..1024", who, c->head_dim);
+	if ((c->n_heads * c->head_dim) % 32 || (c->n_kv_heads * c->head_dim) % 32)
+		return BADCFG("%s: heads x head_dim (%u x %u, kv %u) is not a multiple of 32", who,
+			      c->n_heads, c->head_dim, c->n_kv_heads);
+	if (!c->ffn_dim || c->ffn_dim % 32)
+		return BADCFG("%s: intermediate_size %u is not a positive multiple of 32", who,
+			      c->ffn_dim);
+	if (c->vocab < 2 || c->vocab > (1u << 24))
+		return BADCFG("%s: vocab_size %u is not in 2..%u", who, c->vocab, 1u << 24);
+	if (!c->max_seq)
+		return BADCFG("%s: max_position_embeddings is 0", who);
+	if (!(c->rope_theta > 0) || !(c->norm_eps > 0) || !isfinite(c->rope_theta) ||
+	    !isfinite(c->norm_eps))
+		return BADCFG("%s: rope_theta %g and rms_norm_eps %g must be positive", who,
+			      c->rope_theta, c->norm_eps);
+	return VNPU_STATUS_OK;
+}
+
 vnpu_status vnpu_model_config_check(const vnpu_model_config *c)
 {
 	if (!c)
 		return BADCFG("vnpu_model_config_check: config is NULL");
-	if (!c->dim || c->dim % 32)
-		return BADCFG("config: hidden_size %u is not a positive multiple of 32", c->dim);
-	if (!c->n_layers || c->n_layers > 1024)
-		return BADCFG("config: num_hidden_layers %u is not in 1..1024", c->n_layers);
-	if (!c->n_heads || !c->n_kv_heads || c->n_heads % c->n_kv_heads)
-		return BADCFG("config: num_attention_heads %u is not a multiple of num_key_value_heads %u",
-			      c->n_heads, c->n_kv_heads);
-	if (!c->head_dim || c->head_dim % 2 || c->head_dim > 1024)
-		return BADCFG("config: head_dim %u is not even and in 2..1024", c->head_dim);
-	if ((c->n_heads * c->head_dim) % 32 || (c->n_kv_heads * c->head_dim) % 32)
-		return BADCFG("config: heads x head_dim (%u x %u, kv %u) is not a multiple of 32",
-			      c->n_heads, c->head_dim, c->n_kv_heads);
-	if (!c->ffn_dim || c->ffn_dim % 32)
-		return BADCFG("config: intermediate_size %u is not a positive multiple of 32",
-			      c->ffn_dim);
-	if (c->vocab < 2 || c->vocab > (1u << 24))
-		return BADCFG("config: vocab_size %u is not in 2..%u", c->vocab, 1u << 24);
-	if (!c->max_seq)
-		return BADCFG("config: max_position_embeddings is 0");
-	if (!(c->rope_theta > 0) || !(c->norm_eps > 0) || !isfinite(c->rope_theta) ||
-	    !isfinite(c->norm_eps))
-		return BADCFG("config: rope_theta %g and rms_norm_eps %g must be positive",
-			      c->rope_theta, c->norm_eps);
-	return VNPU_STATUS_OK;
+	return check("config", c);
 }
 
 vnpu_status vnpu_model_config_load(const char *path, vnpu_model_config *cfg)
@@ -130,10 +136,8 @@ vnpu_status vnpu_model_config_load(const char *path, vnpu_model_config *cfg)
 		}
 		c.tied = json_object_get_boolean(o) ? 1 : 0;
 	}
-	st = vnpu_model_config_check(&c);
-	if (st)
-		st = BADCFG("%s: %s", path, vnpu_last_error());
-	else
+	st = check(path, &c);
+	if (!st)
 		*cfg = c;
 out:
 	json_object_put(root);
