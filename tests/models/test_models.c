@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <vnpu/vnpu.h>
@@ -426,6 +427,61 @@ TEST_F(md, seeded_generation_is_reproducible)
 	ASSERT_EQ(VNPU_STATUS_OK, vnpu_model_generate(m, prompt, 2, 10, &s, b, NULL, NULL, NULL));
 	EXPECT_EQ(0, memcmp(a, b, sizeof(a)));
 	vnpu_model_destroy(m);
+}
+
+/* vnpu-run's program mode gives the bytes vnpu_program_run() gives, and
+ * refuses input files of the wrong size with exit status 3. */
+TEST_F(md, vnpu_run_program_mode_matches_the_library)
+{
+	uint32_t dx[2] = { 2, 32 }, dw[2] = { 16, 32 };
+	static float w[16 * 32], x[2 * 32], ref[2 * 16], got[2 * 16];
+	const char *bin = getenv("VNPU_BIN") ? getenv("VNPU_BIN") : "build/host";
+	vnpu_graph *g;
+	vnpu_program *p;
+	vnpu_stream *s;
+	vnpu_tensor tx, tw, y;
+	char prog[128], xin[128], yout[128], cmd[768];
+	FILE *f;
+
+	for (int i = 0; i < 16 * 32; i++)
+		w[i] = (float)((i * 37) % 17) / 8 - 1;
+	for (int i = 0; i < 2 * 32; i++)
+		x[i] = (float)((i * 11) % 7) / 4 - 0.5f;
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_create(&g));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_input(g, "x", VNPU_DTYPE_FP32, 2, dx, &tx));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_constant(g, "w", VNPU_DTYPE_FP32, 2, dw, w,
+						       sizeof(w), 0, &tw));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_matmul(g, "mm", tx, tw, 0, VNPU_ACTIVATION_SILU,
+						     VNPU_DTYPE_FP32, &y));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_output(g, y));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_compile(g, self->dev, NULL, &p));
+	snprintf(prog, sizeof(prog), "%s/p.vnpu", self->dir);
+	snprintf(xin, sizeof(xin), "%s/x.bin", self->dir);
+	snprintf(yout, sizeof(yout), "%s/y.bin", self->dir);
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_save(p, prog));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_create(self->dev, NULL, &s));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_run(s, p, (const void *[]){ x },
+						    (void *[]){ ref }));
+	vnpu_stream_destroy(s);
+	vnpu_program_destroy(p);
+	vnpu_graph_destroy(g);
+	ASSERT_EQ(0, mu_write_file(xin, x, sizeof(x)));
+	snprintf(cmd, sizeof(cmd), "%s/vnpu-run %s --backend cpu --input %s --output %s",
+		 bin, prog, xin, yout);
+	ASSERT_EQ(0, system(cmd));
+	f = fopen(yout, "rb");
+	ASSERT_NE(NULL, f);
+	EXPECT_EQ(sizeof(got), fread(got, 1, sizeof(got) + 1, f));
+	fclose(f);
+	EXPECT_EQ(0, memcmp(got, ref, sizeof(ref)));
+	/* a short input file */
+	ASSERT_EQ(0, mu_write_file(xin, x, sizeof(x) - 4));
+	snprintf(cmd, sizeof(cmd), "%s/vnpu-run %s --backend cpu --input %s 2>/dev/null",
+		 bin, prog, xin);
+	EXPECT_EQ(3, WEXITSTATUS(system(cmd)));
+	/* the wrong number of inputs */
+	snprintf(cmd, sizeof(cmd), "%s/vnpu-run %s --backend cpu 2>/dev/null", bin, prog);
+	EXPECT_EQ(2, WEXITSTATUS(system(cmd)));
 }
 
 TEST_HARNESS_MAIN

@@ -23,3 +23,6 @@ $(B)/fuzz/fuzz_safetensors: tests/models/fuzz_safetensors.c $(RUNTIME_SRCS) \
 $(B)/host/models_test: $(B)/fuzz/fuzz_safetensors
 endif
 HOST_SCRIPTS += tests/models/fuzz_st_short.sh
+HOST_SCRIPTS += tests/models/tools_test.sh
+# models_test runs vnpu-run's program mode
+$(B)/host/models_test $(B)/host-san/models_test: | $(B)/host/vnpu-run
