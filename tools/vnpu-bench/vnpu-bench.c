@@ -337,6 +337,13 @@ static void bench_quant(struct pool *pl, int maxth)
 
 static const char help[] =
 "Usage: vnpu-bench engine [--json] [--threads N] [--variant V] [--quick]\n"
+"       vnpu-bench llm [--preset P] [--prompt N] [--gen N] [--json] ...\n"
+"       vnpu-bench model [--preset P] [--prompt N] [--gen N] [--json] ...\n"
+"\n"
+"llm: TTFT and decode speed of a synthetic model per format and backend\n"
+"against the machine's limits (vnpu-bench llm --help). model: the card\n"
+"profiles' roofline timing model of the same model, no execution\n"
+"(vnpu-bench model --help). The rest of this text is about engine.\n"
 "\n"
 "Measures the compute engine on this machine and, in the same run, the\n"
 "machine's limits: read bandwidth (one thread, all threads), FP32 FMA,\n"
@@ -381,8 +388,10 @@ int main(int argc, char **argv)
 		fputs(help, argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
+	if (!strcmp(argv[1], "llm"))
+		return bench_llm_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "engine")) {
-		fprintf(stderr, "vnpu-bench: unknown mode '%s' (only 'engine')\n", argv[1]);
+		fprintf(stderr, "vnpu-bench: unknown mode '%s' (engine, llm)\n", argv[1]);
 		return 2;
 	}
 	optind = 2;

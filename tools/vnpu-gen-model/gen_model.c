@@ -223,9 +223,6 @@ int gen_write_model(const char *dir, const struct gen_preset *p, uint64_t seed,
 		goto out;
 	}
 	f = NULL;
-	printf("%s: preset %s, seed %llu, %s, %.1fM parameters, %llu bytes of tensors\n",
-	       dir, p->name, (unsigned long long)seed, bf16 ? "bf16" : "f32",
-	       vnpu_model_config_params(c) / 1e6, (unsigned long long)off);
 	ret = 0;
 out:
 	if (f)

@@ -21,7 +21,7 @@ const struct gen_preset *gen_preset_find(const char *name);
 /*
  * Write DIR/config.json and DIR/model.safetensors of preset P with SEED
  * (BF16 tensors when BF16, else F32); PROGRESS draws a counter on stderr.
- * Prints one summary line to stdout. 0 on success, 1 on an I/O error
+ * 0 on success, 1 on an I/O error
  * (reported on stderr).
  */
 int gen_write_model(const char *dir, const struct gen_preset *p, uint64_t seed,

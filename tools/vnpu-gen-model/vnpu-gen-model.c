@@ -128,5 +128,10 @@ int main(int argc, char **argv)
 			!p ? "--preset is required" : "-o DIR is required");
 		return 2;
 	}
-	return gen_write_model(out, p, seed, bf16, isatty(2));
+	if (gen_write_model(out, p, seed, bf16, isatty(2)))
+		return 1;
+	printf("%s: preset %s, seed %llu, %s, %.1fM parameters\n", out, p->name,
+	       (unsigned long long)seed, bf16 ? "bf16" : "f32",
+	       vnpu_model_config_params(&p->c) / 1e6);
+	return 0;
 }
