@@ -26,3 +26,5 @@ HOST_SCRIPTS += tests/models/fuzz_st_short.sh
 HOST_SCRIPTS += tests/models/tools_test.sh
 # models_test runs vnpu-run's program mode
 $(B)/host/models_test $(B)/host-san/models_test: | $(B)/host/vnpu-run
+# In the VM: the card's tokens equal the CPU backend's.
+VM_SCRIPTS += tests/models/vm_models_test.sh

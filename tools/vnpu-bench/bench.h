@@ -42,4 +42,7 @@ double llm_prefill_flops(const struct vnpu_model_config *c, uint32_t p);
 double llm_decode_bytes(const struct vnpu_model_config *c, uint64_t weight_bytes,
 			uint32_t keep, uint32_t pos);
 
+/* Packed bytes of the weights a step streams (bench_model.c). */
+double model_weight_bytes(const struct vnpu_model_config *c, uint32_t fmt);
+
 #endif

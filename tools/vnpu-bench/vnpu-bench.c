@@ -390,8 +390,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "llm"))
 		return bench_llm_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "model"))
+		return bench_model_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "engine")) {
-		fprintf(stderr, "vnpu-bench: unknown mode '%s' (engine, llm)\n", argv[1]);
+		fprintf(stderr, "vnpu-bench: unknown mode '%s' (engine, llm, model)\n", argv[1]);
 		return 2;
 	}
 	optind = 2;

@@ -39,6 +39,8 @@ static const char help[] =
 "                        card if there is one, else the CPU backend)\n"
 "  --format F            weights: mxfp4 (default), nvfp4, mxfp8, bf16, fp32\n"
 "  --mse                 MSE scale search instead of round-to-nearest scales\n"
+"  --act-quant A         matmul inputs: none (default, exact), mxint8, mxfp8\n"
+"                        (the card's int8 / fp8 dot paths)\n"
 "  --temperature T       sampling temperature (default 0 = greedy, or 1 when\n"
 "                        --top-k or --top-p is given)\n"
 "  --top-k K             sample among the K most likely tokens\n"
@@ -232,6 +234,7 @@ int main(int argc, char **argv)
 		{ "backend", required_argument, NULL, 'b' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "mse", no_argument, NULL, 'M' },
+		{ "act-quant", required_argument, NULL, 'A' },
 		{ "temperature", required_argument, NULL, 'T' },
 		{ "top-k", required_argument, NULL, 'k' },
 		{ "top-p", required_argument, NULL, 'p' },
@@ -284,6 +287,18 @@ int main(int argc, char **argv)
 			break;
 		case 'M':
 			mo.compile.scale_method = VNPU_SCALE_MSE;
+			break;
+		case 'A':
+			if (!strcmp(optarg, "none"))
+				mo.compile.act_quant = VNPU_ACT_QUANT_NONE;
+			else if (!strcmp(optarg, "mxint8"))
+				mo.compile.act_quant = VNPU_ACT_QUANT_MXINT8;
+			else if (!strcmp(optarg, "mxfp8"))
+				mo.compile.act_quant = VNPU_ACT_QUANT_MXFP8;
+			else {
+				fprintf(stderr, "vnpu-run: --act-quant is none, mxint8 or mxfp8\n");
+				return RUN_USAGE;
+			}
 			break;
 		case 'T':
 			if (parse_float("--temperature", optarg, &smp.temperature))
