@@ -19,8 +19,8 @@ demo() {
 	step sensors &&
 	step vnpu-gen-model --preset tiny -o /tmp/tiny &&
 	step vnpu-run /tmp/tiny --backend device --prompt-tokens 1,15,27,3 -n 32 &&
-	echo && echo "\$ vnpu-run /tmp/tiny --backend device -n 3000 -q &   # a longer run, then look at the card" &&
-	{ vnpu-run /tmp/tiny --backend device -n 3000 -q --context 4000 >/dev/null & } &&
+	echo && echo "\$ vnpu-run /tmp/tiny --backend device -n 600 -q &   # a longer run; look at the card meanwhile" &&
+	{ vnpu-run /tmp/tiny --backend device -n 600 -q >/dev/null & } &&
 	sleep 3 &&
 	step npu-smi info &&
 	wait &&
