@@ -70,8 +70,26 @@ formats_run() {
 		$run "$tmp/a" --backend cpu --format $f -n 3 -q >/dev/null || return 1
 	done
 }
+bench_model() {
+	out=$($bin/vnpu-bench model --preset 1b --json) &&
+	# h20 is the reference: its ratios are 1; small-batch decode is memory
+	# bound everywhere; BF16 prefill speedup is the peak ratio 390/148
+	echo "$out" | grep -q '"card": "h20".*"ttft_speedup_vs_h20": 1.000, "decode_speedup_vs_h20": 1.000' &&
+	echo "$out" | grep -q '"card": "atlas350".*"decode_bound": "memory".*"decode_speedup_vs_h20": 0.350' &&
+	echo "$out" | grep -q '"card": "950dt".*"prefill_bound": "compute".*"ttft_speedup_vs_h20": 2.635'
+}
+bench_llm() {
+	if ! grep -q avx512_bf16 /proc/cpuinfo; then
+		echo "# SKIP: the limit probes need AVX-512 BF16"
+		return 0
+	fi
+	TMPDIR=$tmp $bin/vnpu-bench llm --preset tiny --prompt 8 --gen 4 --reps 1 \
+		--formats mxfp4,bf16 --backend cpu --json >"$tmp/bl" &&
+	[ "$(grep -c '"ok": true' "$tmp/bl")" = 2 ] &&
+	grep -q '"read_bw_gbs": [1-9]' "$tmp/bl"
+}
 echo "TAP version 13"
-echo "1..13"
+echo "1..15"
 check "gen-model: same preset and seed give the same bytes" same_model
 check "gen-model: another seed gives other weights of the same size" other_seed_differs
 check "gen-model: --dtype bf16 halves the data" bf16_is_half
@@ -85,3 +103,5 @@ check "vnpu-run: every weight format runs" formats_run
 check "vnpu-run: bad --format exits 2" status_is 2 $run "$tmp/a" --format int3
 check "vnpu-run: missing model exits 1" status_is 1 $run "$tmp/none" --backend cpu
 check "vnpu-run: token outside the vocabulary exits 1" status_is 1 $run "$tmp/a" --backend cpu --prompt-tokens 512
+check "vnpu-bench model: the roofline's ratios and bounds" bench_model
+check "vnpu-bench llm: a tiny run per format, JSON" bench_llm
