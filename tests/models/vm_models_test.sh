@@ -11,7 +11,7 @@ ok() { # STATUS NAME
 }
 tmp=$(mktemp -d)
 echo "TAP version 13"
-echo "1..6"
+echo "1..7"
 vnpu-gen-model --preset tiny --seed 3 -o "$tmp/m" >/dev/null
 ok $? "vnpu-gen-model tiny"
 modprobe vnpu
@@ -36,5 +36,10 @@ out=$(vnpu-run "$tmp/m" --backend device --prompt-tokens 1,2,3 -n 8 2>&1)
 echo "$out" | sed 's/^/# /'
 echo "$out" | grep -q '^decode: .* tokens/s' && echo "$out" | grep -q '^ttft: '
 ok $? "vnpu-run on the card reports ttft and decode speed"
+out=$(TMPDIR=$tmp vnpu-bench llm --preset tiny --prompt 16 --gen 8 --reps 1 \
+	--formats mxfp4 --backend both 2>&1)
+echo "$out" | sed 's/^/# /'
+echo "$out" | grep -q '^mxfp4  cpu ' && echo "$out" | grep -q '^mxfp4  device .*[0-9]x$'
+ok $? "vnpu-bench llm: the device's time over the CPU backend's"
 rmmod vnpu
 rm -rf "$tmp"
