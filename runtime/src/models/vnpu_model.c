@@ -271,8 +271,8 @@ vnpu_status vnpu_model_load(const char *path, vnpu_device *device,
 		goto fail;
 	}
 	for (uint32_t l = 0; l < m->cfg.n_layers; l++) {
-		m->in[1 + 2 * l] = m->out[1 + 2 * l] = m->kc + l * m->layer_cache;
-		m->in[2 + 2 * l] = m->out[2 + 2 * l] = m->vc + l * m->layer_cache;
+		m->in[1 + 2 * l] = m->kc + l * m->layer_cache;
+		m->in[2 + 2 * l] = m->vc + l * m->layer_cache;
 	}
 	st = load_weights(m, stp);
 	if (!st)

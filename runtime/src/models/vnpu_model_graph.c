@@ -3,7 +3,10 @@
  * The decoder as a graph: S tokens at positions 0..S-1 (decode is S = 1,
  * run at its position with vnpu_program_run_at()). Inputs: the tokens,
  * then each layer's key and value caches; outputs: the logits, then each
- * layer's updated caches (the model feeds them back at the next run).
+ * layer's new key and value rows [S, KVH, D] (after RoPE), which the model
+ * writes into its cache at the run's position: the same bits attention
+ * wrote into its copy of the cache, at a fraction of the bytes of the
+ * whole updated cache.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +69,9 @@ static vnpu_status layer(vnpu_graph *g, const struct vnpu_model *m, uint32_t l,
 	ad.v = v;
 	ad.k_cache = kc;
 	ad.v_cache = vc;
-	TRY(vnpu_graph_attention(g, NM("attn"), &ad, &a, kco, vco));
+	TRY(vnpu_graph_attention(g, NM("attn"), &ad, &a, NULL, NULL));
+	*kco = k;
+	*vco = v;
 	TRY(vnpu_graph_reshape(g, NM("attn2"), a, 2, d_flat, &a));
 	TRY(vnpu_graph_matmul(g, NM("o"), a, wo, 0, 0, VNPU_DTYPE_FP32, &o));
 	TRY(vnpu_graph_add(g, NM("resid1"), o, *x, x));

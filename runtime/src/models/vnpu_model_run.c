@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Running a model: prefill, decode, forward, generate. The KV cache lives
- * in the model and goes in and out of each program run (inputs 1.. and
- * outputs 1.. point at the same memory).
+ * in the model: each run reads it whole (inputs 1..) and writes the new
+ * rows straight into it at the run's position (outputs 1..).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +40,17 @@ static void release_file(struct vnpu_model *m)
 		madvise(m->st->map, m->st->map_size, MADV_DONTNEED);
 }
 
+/* Point the new-row outputs at row POS of each layer's caches. */
+static void set_rows(struct vnpu_model *m, uint32_t pos)
+{
+	uint64_t row = (uint64_t)pos * m->cfg.n_kv_heads * m->cfg.head_dim;
+
+	for (uint32_t l = 0; l < m->cfg.n_layers; l++) {
+		m->out[1 + 2 * l] = m->kc + l * m->layer_cache + row;
+		m->out[2 + 2 * l] = m->vc + l * m->layer_cache + row;
+	}
+}
+
 static vnpu_status run_prefill(vnpu_model *m, const int32_t *tokens, uint32_t n,
 			       int last_only, float *logits)
 {
@@ -58,6 +69,7 @@ static vnpu_status run_prefill(vnpu_model *m, const int32_t *tokens, uint32_t n,
 	m->pos = 0;
 	m->in[0] = tokens;
 	m->out[0] = logits;
+	set_rows(m, 0);
 	st = vnpu_program_run(m->stream, m->prefill, m->in, m->out);
 	if (!st)
 		m->pos = n;
@@ -101,6 +113,7 @@ vnpu_status vnpu_model_decode(vnpu_model *m, int32_t token, float *logits)
 		return st;
 	m->in[0] = &token;
 	m->out[0] = m->logits;
+	set_rows(m, m->pos);
 	st = vnpu_program_run_at(m->stream, m->decode, m->pos, m->in, m->out);
 	if (st)
 		return st;
