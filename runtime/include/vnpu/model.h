@@ -111,7 +111,8 @@ typedef struct vnpu_model vnpu_model;
 
 /*
  * Load the model at PATH (a directory, or its model.safetensors) for
- * DEVICE (which must outlive the model) and compile its decode program.
+ * DEVICE (which must outlive the model), compile its decode program and
+ * run it once (its weights uploaded, so later steps are steady ones).
  * OPTS may be NULL. Missing or malformed files fail with NOT_FOUND /
  * INVALID_ARGUMENT and a message naming the file, tensor and problem.
  */

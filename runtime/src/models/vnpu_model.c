@@ -279,6 +279,12 @@ vnpu_status vnpu_model_load(const char *path, vnpu_device *device,
 		st = vnpu_stream_create(device, NULL, &m->stream);
 	if (!st)
 		st = compile(m, 1, 1, "compile decode", &m->decode);
+	/* One step now binds the decode program to the device (its weights
+	 * uploaded), so the first timed step is a steady one. It writes cache
+	 * row 0, which every sequence overwrites before reading. */
+	if (!st)
+		st = vnpu_model_decode(m, 0, NULL);
+	m->pos = 0;
 	if (st)
 		goto fail;
 	free(cfgp);
