@@ -78,6 +78,16 @@ bench_model() {
 	echo "$out" | grep -q '"card": "atlas350".*"decode_bound": "memory".*"decode_speedup_vs_h20": 0.350' &&
 	echo "$out" | grep -q '"card": "950dt".*"prefill_bound": "compute".*"ttft_speedup_vs_h20": 2.635'
 }
+bench_model_compiled() {
+	# the compiled decode program's bytes agree with the shapes' count
+	# within the panels' padding (3%)
+	$bin/vnpu-bench model --model "$tmp/a" --prompt 16 --gen 8 --json >"$tmp/bm" &&
+	awk -F'[:,]' '{ for (i = 1; i < NF; i++) {
+		if ($i ~ /"weight_bytes"$/) w = $(i + 1);
+		if ($i ~ /"weight_bytes_shapes"$/) s = $(i + 1);
+		if ($i ~ /"weight_bytes_from"$/) f = $(i + 1) } }
+		END { exit !(f ~ /compiled/ && w >= s && w <= s * 1.03) }' "$tmp/bm"
+}
 bench_llm() {
 	if ! grep -q avx512_bf16 /proc/cpuinfo; then
 		echo "# SKIP: the limit probes need AVX-512 BF16"
@@ -89,7 +99,7 @@ bench_llm() {
 	grep -q '"read_bw_gbs": [1-9]' "$tmp/bl"
 }
 echo "TAP version 13"
-echo "1..15"
+echo "1..16"
 check "gen-model: same preset and seed give the same bytes" same_model
 check "gen-model: another seed gives other weights of the same size" other_seed_differs
 check "gen-model: --dtype bf16 halves the data" bf16_is_half
@@ -105,3 +115,4 @@ check "vnpu-run: missing model exits 1" status_is 1 $run "$tmp/none" --backend c
 check "vnpu-run: token outside the vocabulary exits 1" status_is 1 $run "$tmp/a" --backend cpu --prompt-tokens 512
 check "vnpu-bench model: the roofline's ratios and bounds" bench_model
 check "vnpu-bench llm: a tiny run per format, JSON" bench_llm
+check "vnpu-bench model --model: compiled bytes within 3% of the shapes'" bench_model_compiled

@@ -30,7 +30,8 @@ static const struct card cards[] = {
 #define NCARDS (sizeof(cards) / sizeof(cards[0]))
 
 static const char help[] =
-"Usage: vnpu-bench model [--preset P | --config FILE] [--prompt N] [--gen N]\n"
+"Usage: vnpu-bench model [--preset P | --config FILE | --model DIR]\n"
+"                        [--prompt N] [--gen N]\n"
 "                        [--batch B] [--format F] [--act A] [--json]\n"
 "\n"
 "Predicts time to first token and decode tokens/s of a model on each card\n"
@@ -52,6 +53,11 @@ static const char help[] =
 "           at its FP8 rate (dequantized on load, as weight-only kernels\n"
 "           do) and FP4 activations at FP8.\n"
 "\n"
+"With --model DIR the model is loaded and its prefill and decode programs\n"
+"compiled (not run) under --format, and the weight bytes are the compiled\n"
+"programs' (vnpu_program_info.weight_bytes, panel padding included)\n"
+"instead of the shapes' count; both are printed.\n"
+"\n"
 "Decode is predicted at the mean position of the generation; --batch B\n"
 "runs B sequences per step (weights read once, FLOPs and KV reads times\n"
 "B). The phase's bound is printed next to each figure.\n"
@@ -59,6 +65,7 @@ static const char help[] =
 "Options:\n"
 "  --preset P    tiny, 15m, 60m, 250m, 1b (default 1b)\n"
 "  --config F    a config.json instead of a preset\n"
+"  --model DIR   a model directory: compile its programs for the bytes\n"
 "  --prompt N    prompt tokens (default 512)\n"
 "  --gen N       generated tokens (default 128)\n"
 "  --batch B     sequences decoded together (default 1)\n"
@@ -89,11 +96,10 @@ double model_weight_bytes(const vnpu_model_config *c, uint32_t fmt)
 	return c->n_layers * layer + wbytes(head, c->vocab, c->dim) + 4.0 * c->dim;
 }
 
-static void phases(const vnpu_model_config *c, uint32_t fmt, uint32_t p,
+static void phases(const vnpu_model_config *c, double w, uint32_t p,
 		   uint32_t gen, uint32_t batch, struct phase *pf, struct phase *dec)
 {
 	double qd = (double)c->n_heads * c->head_dim, kvd = (double)c->n_kv_heads * c->head_dim;
-	double w = model_weight_bytes(c, fmt);
 	double kv_row = 2.0 * 4 * c->n_layers * kvd;	/* K and V, FP32, all layers */
 	double act_row = 4.0 * c->n_layers * (2 * c->dim + qd + 2 * kvd + qd + 3.0 * c->ffn_dim + c->dim);
 	double pos = p + gen / 2.0;
@@ -103,6 +109,39 @@ static void phases(const vnpu_model_config *c, uint32_t fmt, uint32_t p,
 	dec->flops = batch * (llm_prefill_flops((const struct vnpu_model_config *)c, 1) +
 			      4.0 * qd * pos * c->n_layers);
 	dec->bytes = w + batch * (kv_row * (pos + 1) + act_row + 2.0 * c->dim);
+}
+
+/* Load DIR, compile its programs (nothing runs) and take the decode
+ * program's packed weights, without the gathered embedding table. */
+static int compiled_bytes(const char *dir, uint32_t fmt, uint32_t ctx, uint32_t np,
+			  vnpu_model_config *c, double *w)
+{
+	vnpu_model_options mo;
+	vnpu_program_info pi;
+	vnpu_device *dev = NULL;
+	vnpu_model *m = NULL;
+	int ret = -1;
+
+	vnpu_model_options_init(&mo);
+	mo.compile.weight_format = fmt;
+	mo.max_context = ctx;
+	mo.flags = VNPU_MODEL_COMPILE_ONLY;
+	if (!vnpu_init(NULL) && !vnpu_device_open("cpu", NULL, &dev) &&
+	    !vnpu_model_load(dir, dev, &mo, &m) &&
+	    !vnpu_model_prepare_prefill(m, np, 1) &&
+	    !vnpu_program_info_get(vnpu_model_decode_program(m), &pi)) {
+		*c = *vnpu_model_get_config(m);
+		*w = llm_decode_bytes((const struct vnpu_model_config *)c, pi.weight_bytes,
+				      mo.compile.keep, 0) -
+		     2.0 * 4 * c->n_layers * c->n_kv_heads * c->head_dim;
+		ret = 0;
+	} else {
+		fprintf(stderr, "vnpu-bench: %s\n", vnpu_last_error());
+	}
+	vnpu_model_destroy(m);
+	vnpu_device_close(dev);
+	vnpu_shutdown();
+	return ret;
 }
 
 static double peak(const struct card *cd, const char *act)
@@ -119,6 +158,7 @@ int bench_model_main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "preset", required_argument, NULL, 'p' },
 		{ "config", required_argument, NULL, 'c' },
+		{ "model", required_argument, NULL, 'm' },
 		{ "prompt", required_argument, NULL, 'P' },
 		{ "gen", required_argument, NULL, 'g' },
 		{ "batch", required_argument, NULL, 'b' },
@@ -133,6 +173,8 @@ int bench_model_main(int argc, char **argv)
 		{ "mxfp8", VNPU_DTYPE_MXFP8 }, { "bf16", VNPU_DTYPE_BF16 },
 	};
 	const char *preset = "1b", *cfgpath = NULL, *fname = "mxfp4", *act = "bf16";
+	const char *model = NULL;
+	double w, w_shapes;
 	long np = 512, gen = 128, batch = 1;
 	uint32_t fmt = 0;
 	vnpu_model_config c;
@@ -144,6 +186,7 @@ int bench_model_main(int argc, char **argv)
 		switch (o) {
 		case 'p': preset = optarg; break;
 		case 'c': cfgpath = optarg; break;
+		case 'm': model = optarg; break;
 		case 'P': np = strtol(optarg, NULL, 10); break;
 		case 'g': gen = strtol(optarg, NULL, 10); break;
 		case 'b': batch = strtol(optarg, NULL, 10); break;
@@ -163,7 +206,10 @@ int bench_model_main(int argc, char **argv)
 		fprintf(stderr, "vnpu-bench model: bad arguments (see --help)\n");
 		return 2;
 	}
-	if (cfgpath) {
+	if (model) {
+		if (compiled_bytes(model, fmt, (uint32_t)(np + gen), (uint32_t)np, &c, &w))
+			return 1;
+	} else if (cfgpath) {
 		if (vnpu_model_config_load(cfgpath, &c)) {
 			fprintf(stderr, "vnpu-bench: %s\n", vnpu_last_error());
 			return 1;
@@ -177,19 +223,27 @@ int bench_model_main(int argc, char **argv)
 		}
 		c = gp->c;
 	}
-	phases(&c, fmt, (uint32_t)np, (uint32_t)gen, (uint32_t)batch, &pf, &dec);
+	w_shapes = model_weight_bytes(&c, fmt);
+	if (!model)
+		w = w_shapes;
+	phases(&c, w, (uint32_t)np, (uint32_t)gen, (uint32_t)batch, &pf, &dec);
 	if (json)
-		printf("{\"params\": %llu, \"format\": \"%s\", \"act\": \"%s\", \"prompt\": %ld, "
+		printf("{\"params\": %llu, \"weight_bytes\": %.0f, \"weight_bytes_shapes\": %.0f, "
+		       "\"weight_bytes_from\": \"%s\", "
+		       "\"format\": \"%s\", \"act\": \"%s\", \"prompt\": %ld, "
 		       "\"gen\": %ld, \"batch\": %ld, \"prefill_flops\": %.6g, \"prefill_bytes\": %.6g, "
 		       "\"decode_flops\": %.6g, \"decode_bytes\": %.6g, \"cards\": [",
-		       (unsigned long long)vnpu_model_config_params(&c), fname, act, np, gen,
+		       (unsigned long long)vnpu_model_config_params(&c), w, w_shapes,
+		       model ? "compiled" : "shapes", fname, act, np, gen,
 		       batch, pf.flops, pf.bytes, dec.flops, dec.bytes);
 	else
 		printf("%.1fM parameters, weights %s, activations %s, prompt %ld, gen %ld, batch %ld\n"
+		       "streamed weight bytes: %.0f (%s; %.0f from the shapes)\n"
 		       "prefill: %.4g FLOP, %.4g bytes (intensity %.0f FLOP/B)\n"
 		       "decode:  %.4g FLOP, %.4g bytes per step (intensity %.1f FLOP/B)\n\n"
 		       "%-16s %10s %9s %8s  %12s %9s %8s\n",
 		       vnpu_model_config_params(&c) / 1e6, fname, act, np, gen, batch,
+		       w, model ? "compiled decode program" : "from the shapes", w_shapes,
 		       pf.flops, pf.bytes, pf.flops / pf.bytes, dec.flops, dec.bytes,
 		       dec.flops / dec.bytes, "card", "TTFT ms", "bound", "ridge", "decode tok/s",
 		       "bound", "vs h20");

@@ -96,13 +96,19 @@ typedef void (*vnpu_model_progress_fn)(void *user, const char *stage,
  *	(0: min(max_seq, 2048))
  * @progress: called while loading and compiling, or NULL
  * @progress_user: passed to @progress
+ * @flags: VNPU_MODEL_* bits
  */
 typedef struct vnpu_model_options {
 	vnpu_compile_options compile;
 	uint32_t max_context;
 	vnpu_model_progress_fn progress;
 	void *progress_user;
+	uint32_t flags;
 } vnpu_model_options;
+
+/* VNPU_MODEL_COMPILE_ONLY - vnpu_model_load() compiles the decode program
+ * but does not run it (timing models read the programs; nothing runs) */
+#define VNPU_MODEL_COMPILE_ONLY 0x1u
 
 VNPU_API void vnpu_model_options_init(vnpu_model_options *opts);
 

@@ -282,7 +282,7 @@ vnpu_status vnpu_model_load(const char *path, vnpu_device *device,
 	/* One step now binds the decode program to the device (its weights
 	 * uploaded), so the first timed step is a steady one. It writes cache
 	 * row 0, which every sequence overwrites before reading. */
-	if (!st)
+	if (!st && !(m->opts.flags & VNPU_MODEL_COMPILE_ONLY))
 		st = vnpu_model_decode(m, 0, NULL);
 	m->pos = 0;
 	if (st)
