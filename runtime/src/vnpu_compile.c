@@ -127,6 +127,7 @@ static vnpu_status vnpu_compile_finish(struct vnpu_gc *c, vnpu_program *p)
 	p->info.max_pos_offset = c->max_pos;
 	p->patches = c->patches;
 	c->patches = NULL;
+	vnpu_prog_cost(p->cmd, p->info.cmd_bytes, &p->info.flops, &p->info.bytes);
 	/* What the loader accepts, the compiler must produce. */
 	nreg = vnpu_program_regions(p, regions);
 	why = vnpu_prog_check_stream(p->cmd, p->info.cmd_bytes, regions, nreg, &bad);

@@ -359,6 +359,11 @@ const char *vnpu_prog_check_stream(const uint8_t *cmd, uint64_t size,
  * returns how many regions P has. */
 uint32_t vnpu_program_regions(const vnpu_program *p, uint64_t *bytes);
 
+/* The FLOPs and the device-memory bytes the packets of a (checked)
+ * stream perform and move, at position offset 0 (vnpu_program_cost.c). */
+void vnpu_prog_cost(const uint8_t *cmd, uint64_t size, uint64_t *flops,
+		    uint64_t *bytes);
+
 /* The byte offsets of the address fields of a packet of opcode OP in
  * OFFS (at most 4); returns how many. */
 uint32_t vnpu_prog_addr_fields(uint32_t op, uint32_t *offs);

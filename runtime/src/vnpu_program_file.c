@@ -401,18 +401,21 @@ vnpu_status vnpu_program_load_mem(const void *data, size_t size,
 	p = vnpu_program_alloc();
 	if (!p)
 		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY, "vnpu_program_load: out of memory");
-	p->info = (vnpu_program_info){
-		.inputs = im.meta.inputs, .outputs = im.meta.outputs,
-		.nodes = im.meta.nodes, .fused = im.meta.fused,
-		.inplace = im.meta.inplace, .packets = im.meta.packets,
-		.cmd_bytes = im.meta.cmd_bytes, .weight_bytes = im.meta.weight_bytes,
-		.arena_bytes = im.meta.arena_bytes,
-		.peak_device_bytes = im.meta.weight_bytes + im.meta.arena_bytes,
-		.peak_live_bytes = im.meta.peak_live_bytes,
-		.pos_patches = im.meta.pos_patches,
-		.max_pos_offset = im.meta.max_pos_offset,
-		.states = im.meta.states,
-	};
+	/* Field by field: the padding stays zero, as in a compiled one. */
+	p->info.inputs = im.meta.inputs;
+	p->info.outputs = im.meta.outputs;
+	p->info.nodes = im.meta.nodes;
+	p->info.fused = im.meta.fused;
+	p->info.inplace = im.meta.inplace;
+	p->info.packets = im.meta.packets;
+	p->info.cmd_bytes = im.meta.cmd_bytes;
+	p->info.weight_bytes = im.meta.weight_bytes;
+	p->info.arena_bytes = im.meta.arena_bytes;
+	p->info.peak_device_bytes = im.meta.weight_bytes + im.meta.arena_bytes;
+	p->info.peak_live_bytes = im.meta.peak_live_bytes;
+	p->info.pos_patches = im.meta.pos_patches;
+	p->info.max_pos_offset = im.meta.max_pos_offset;
+	p->info.states = im.meta.states;
 	if (!vnpu_load_section(d, &im, 1, (void **)&p->io) ||
 	    !vnpu_load_section(d, &im, 2, (void **)&p->cmd) ||
 	    !vnpu_load_section(d, &im, 3, (void **)&p->weights) ||
@@ -432,6 +435,7 @@ vnpu_status vnpu_program_load_mem(const void *data, size_t size,
 		vnpu_program_destroy(p);
 		return st;
 	}
+	vnpu_prog_cost(p->cmd, p->info.cmd_bytes, &p->info.flops, &p->info.bytes);
 	*program = p;
 	return VNPU_STATUS_OK;
 }

@@ -35,6 +35,11 @@ runtime_graph_state_SRCS := tests/runtime/test_graph_state.c $(GRAPH_UTIL)
 runtime_graph_state_LIBS = $(RUNTIME_LIBS)
 $(eval $(call runtime_prog,runtime_graph_state))
 
+HOST_TESTS += runtime_program_cost
+runtime_program_cost_SRCS := tests/runtime/test_program_cost.c $(GRAPH_UTIL)
+runtime_program_cost_LIBS = $(RUNTIME_LIBS)
+$(eval $(call runtime_prog,runtime_program_cost))
+
 HOST_TESTS += runtime_graph_file
 runtime_graph_file_SRCS := tests/runtime/test_graph_file.c $(GRAPH_UTIL)
 runtime_graph_file_LIBS = $(RUNTIME_LIBS)

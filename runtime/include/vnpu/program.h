@@ -121,6 +121,13 @@ VNPU_API vnpu_status vnpu_graph_compile(const vnpu_graph *graph,
  *	has room for (UINT32_MAX - the largest position when there is no
  *	attention)
  * @states: state tensors (vnpu_program_state()), in declaration order
+ * @flops: floating-point operations of one run at position offset 0:
+ *	2 * M * N * K per matmul, and per attention 4 * D per query head
+ *	and key it sees (Q.K and P.V; causal, so query i at position
+ *	pos0 + i sees pos0 + i + 1 keys)
+ * @bytes: device-memory traffic of one run at position offset 0: the
+ *	bytes every packet reads plus those it writes (weights counted once
+ *	per matmul reading them, caches over the rows attention reads)
  */
 typedef struct vnpu_program_info {
 	uint32_t inputs;
@@ -137,6 +144,8 @@ typedef struct vnpu_program_info {
 	uint32_t pos_patches;
 	uint32_t max_pos_offset;
 	uint32_t states;
+	uint64_t flops;
+	uint64_t bytes;
 } vnpu_program_info;
 
 VNPU_API vnpu_status vnpu_program_info_get(const vnpu_program *program,
