@@ -44,6 +44,7 @@ enum vnpu_gop {
 	VNPU_GOP_QUANTIZE,
 	VNPU_GOP_DEQUANTIZE,
 	VNPU_GOP_COPY,
+	VNPU_GOP_HADAMARD,
 	VNPU_GOP_COUNT
 };
 
@@ -253,6 +254,13 @@ struct vnpu_gc {
 	uint32_t max_pos;
 	uint64_t last_off;
 };
+
+/*
+ * Pass 0 (vnpu_pass_hadamard.c), when the options ask for a rotation:
+ * the copy of G, in *OUT, in which every eligible matmul reads rotated
+ * weights and a rotated input (OPT: 1 automatic blocks, else the block).
+ */
+vnpu_status vnpu_hadamard_rewrite(const vnpu_graph *g, uint32_t opt, vnpu_graph **out);
 
 /* The passes, in order (each in vnpu_pass_<name>.c). */
 vnpu_status vnpu_pass_validate(struct vnpu_gc *c);

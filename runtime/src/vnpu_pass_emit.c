@@ -355,6 +355,21 @@ static vnpu_status vnpu_emit_quant(struct vnpu_gc *c, uint32_t i)
 	return vnpu_emit(c, i, &p, sizeof(p));
 }
 
+static vnpu_status vnpu_emit_hadamard(struct vnpu_gc *c, uint32_t i)
+{
+	const struct vnpu_gnode *n = &c->g->n[i];
+	struct vnpu_cmd_hadamard p = {
+		.hdr = HDR(VNPU_OP_HADAMARD, p),
+		.rows = (uint32_t)(COUNT(n->in[0]) / LAST(n->in[0])),
+		.cols = LAST(n->in[0]), .block = n->u[0],
+		.flags = n->u[1] ? VNPU_HADAMARD_INVERSE : 0,
+		.seed = n->u[2] | (uint64_t)n->u[3] << 32,
+		.x = A(n->in[0]), .out = A(c->n[i].out),
+	};
+
+	return vnpu_emit(c, i, &p, sizeof(p));
+}
+
 static vnpu_status vnpu_emit_node(struct vnpu_gc *c, uint32_t i)
 {
 	const struct vnpu_gnode *n = &c->g->n[i];
@@ -382,6 +397,8 @@ static vnpu_status vnpu_emit_node(struct vnpu_gc *c, uint32_t i)
 	case VNPU_GOP_COPY:
 		return vnpu_emit_copy(c, i, A(c->n[i].out), A(n->in[0]),
 				      vnpu_gt_bytes(T(c->n[i].out)));
+	case VNPU_GOP_HADAMARD:
+		return vnpu_emit_hadamard(c, i);
 	}
 	return VNPU_STATUS_OK;	/* reshape, view: no data moves */
 }

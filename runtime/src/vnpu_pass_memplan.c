@@ -196,7 +196,7 @@ static void vnpu_plan_inplace(struct vnpu_gc *c)
 			break;
 		case VNPU_GOP_SCALE: case VNPU_GOP_SILU: case VNPU_GOP_GELU:
 		case VNPU_GOP_RMSNORM: case VNPU_GOP_LAYERNORM:
-		case VNPU_GOP_SOFTMAX: case VNPU_GOP_ROPE:
+		case VNPU_GOP_SOFTMAX: case VNPU_GOP_ROPE: case VNPU_GOP_HADAMARD:
 			cand = 1;
 			break;
 		case VNPU_GOP_ATTENTION:

@@ -300,6 +300,21 @@ VNPU_API vnpu_status vnpu_graph_quantize(vnpu_graph *graph, const char *name,
 VNPU_API vnpu_status vnpu_graph_dequantize(vnpu_graph *graph, const char *name,
 					   vnpu_tensor x, vnpu_tensor *out);
 
+/*
+ * Block-wise randomized Hadamard rotation of the rows of FP32 X: each run
+ * of BLOCK values (a power of two 2..4096 dividing the last dimension)
+ * becomes H (D v) / sqrt(BLOCK), D the signs SEED selects (INVERSE
+ * non-zero: the inverse rotation, D (H v) / sqrt(BLOCK)), bit for bit
+ * the engine's vnpu_hadamard_rotate() (the card's HADAMARD packet).
+ * Rotating the rows of a matmul's input and of its weights alike leaves
+ * the product unchanged in exact arithmetic; vnpu_compile_options.hadamard
+ * does that for every matmul.
+ */
+VNPU_API vnpu_status vnpu_graph_hadamard(vnpu_graph *graph, const char *name,
+					 vnpu_tensor x, uint32_t block,
+					 uint64_t seed, int inverse,
+					 vnpu_tensor *out);
+
 /* A copy of X (any type). */
 VNPU_API vnpu_status vnpu_graph_copy(vnpu_graph *graph, const char *name,
 				     vnpu_tensor x, vnpu_tensor *out);
