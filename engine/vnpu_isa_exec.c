@@ -84,7 +84,8 @@ static int vnpu_isa_mm_tile(const struct vnpu_isa_task *task, uint32_t t,
 
 bool vnpu_isa_is_compute(uint32_t op)
 {
-	return op >= VNPU_OP_MATMUL && op <= VNPU_OP_DEQUANTIZE;
+	return (op >= VNPU_OP_MATMUL && op <= VNPU_OP_DEQUANTIZE) ||
+	       op == VNPU_OP_STRIDED || op == VNPU_OP_REDUCE;
 }
 
 uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch)
@@ -121,6 +122,18 @@ uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch)
 	case VNPU_OP_GATHER:
 		task->items = ((const struct vnpu_cmd_gather *)p)->n;
 		item = ((const struct vnpu_cmd_gather *)p)->cols;
+		break;
+	case VNPU_OP_STRIDED: {
+		const struct vnpu_cmd_strided *s = p;
+
+		/* rows of the innermost dimension */
+		task->items = s->dims[0] * s->dims[1] * s->dims[2];
+		item = s->dims[3];
+		break;
+	}
+	case VNPU_OP_REDUCE:
+		task->items = ((const struct vnpu_cmd_reduce *)p)->rows;
+		item = ((const struct vnpu_cmd_reduce *)p)->n;
 		break;
 	default:	/* QUANTIZE, DEQUANTIZE: tiles of whole 32-blocks */
 		task->items = ((const struct vnpu_cmd_quant *)p)->n;
@@ -159,8 +172,11 @@ static void vnpu_isa_eltwise(const struct vnpu_cmd_eltwise *p, void *const *ptr,
 	case VNPU_ELT_GELU_TANH:
 		vnpu_gelu_tanh(out, x, cnt);
 		break;
-	default:
+	case VNPU_ELT_SWIGLU:
 		vnpu_swiglu(out, x, y, cnt);
+		break;
+	default:	/* validated: SUB .. NEG */
+		vnpu_eltwise_ext(p->op, out, x, y, cnt);
 		break;
 	}
 }
@@ -271,6 +287,20 @@ int vnpu_isa_tile(const struct vnpu_isa_task *task, uint32_t t, void *scratch,
 				   ptr[0], g->table_bf16, g->rows, g->cols,
 				   (const uint32_t *)ptr[1] + i0, cnt) ?
 			       VNPU_EFAULT : VNPU_OK;
+	}
+	case VNPU_OP_STRIDED: {
+		const struct vnpu_cmd_strided *s = p;
+
+		return vnpu_strided_copy(ptr[1], ptr[0], s->esize, s->dims,
+					 s->src_stride, s->dst_stride, i0, cnt) ?
+			       VNPU_EINVAL : VNPU_OK;
+	}
+	case VNPU_OP_REDUCE: {
+		const struct vnpu_cmd_reduce *r = p;
+
+		return vnpu_reduce((float *)ptr[1] + i0,
+				   (const float *)ptr[0] + (size_t)i0 * r->n, cnt,
+				   r->n, r->kind) ? VNPU_EINVAL : VNPU_OK;
 	}
 	default:
 		return vnpu_isa_quant(p, ptr, i0, cnt);
