@@ -277,22 +277,33 @@ static const char *vnpu_isa_quant(const struct vnpu_cmd_quant *p, bool quantize,
 	return NULL;
 }
 
-/* Bytes from the first to the last element of a strided view, 0 if none. */
-static uint64_t vnpu_isa_strided_span(const __u32 *dims, const __u32 *stride,
-				      uint32_t esize)
+/*
+ * The lowest and highest element offsets of a strided view (dims at most
+ * 2^28, |strides| below 2^31: no overflow in 64 bits).
+ */
+static void vnpu_isa_strided_range(const __u32 *dims, const __s32 *stride,
+				   int64_t *lo, int64_t *hi)
 {
-	uint64_t last = 0;
 	int d;
 
-	for (d = 0; d < 4; d++)
-		last += (uint64_t)(dims[d] - 1) * stride[d];
-	return (last + 1) * esize;
+	*lo = 0;
+	*hi = 0;
+	for (d = 0; d < 4; d++) {
+		int64_t e = (int64_t)(dims[d] - 1) * stride[d];
+
+		if (e < 0)
+			*lo += e;
+		else
+			*hi += e;
+	}
 }
 
 static const char *vnpu_isa_strided(const struct vnpu_cmd_strided *p,
 				   struct vnpu_isa_operands *ops)
 {
+	__s32 dst_stride[4];
 	uint64_t count = 1;
+	int64_t lo, hi;
 	int d;
 
 	if (p->esize != 1 && p->esize != 2 && p->esize != 4)
@@ -312,12 +323,19 @@ static const char *vnpu_isa_strided(const struct vnpu_cmd_strided *p,
 		if ((uint64_t)p->dst_stride[d] <
 		    (uint64_t)p->dst_stride[d + 1] * p->dims[d + 1])
 			return "dst strides would write an element twice";
-	vnpu_isa_add(ops, p->src, vnpu_isa_strided_span(p->dims, p->src_stride,
-						       p->esize),
-		    p->esize, false, false);
-	vnpu_isa_add(ops, p->dst, vnpu_isa_strided_span(p->dims, p->dst_stride,
-						       p->esize),
-		    p->esize, true, false);
+	for (d = 0; d < 4; d++) {
+		if (p->dst_stride[d] > 0x7fffffffu ||
+		    p->src_stride[d] == (__s32)0x80000000)
+			return "a stride exceeds 2^31 - 1 elements";
+		dst_stride[d] = (__s32)p->dst_stride[d];
+	}
+	/* the source operand starts at its lowest element */
+	vnpu_isa_strided_range(p->dims, p->src_stride, &lo, &hi);
+	vnpu_isa_add(ops, p->src + (uint64_t)(lo * p->esize),
+		    (uint64_t)(hi - lo + 1) * p->esize, p->esize, false, false);
+	vnpu_isa_strided_range(p->dims, dst_stride, &lo, &hi);
+	vnpu_isa_add(ops, p->dst, (uint64_t)(hi + 1) * p->esize, p->esize, true,
+		    false);
 	return NULL;
 }
 

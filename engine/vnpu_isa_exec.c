@@ -292,7 +292,8 @@ int vnpu_isa_tile(const struct vnpu_isa_task *task, uint32_t t, void *scratch,
 		const struct vnpu_cmd_strided *s = p;
 
 		return vnpu_strided_copy(ptr[1], ptr[0], s->esize, s->dims,
-					 s->src_stride, s->dst_stride, i0, cnt) ?
+					 (const int32_t *)s->src_stride,
+					 s->dst_stride, i0, cnt) ?
 			       VNPU_EINVAL : VNPU_OK;
 	}
 	case VNPU_OP_REDUCE: {

@@ -155,22 +155,28 @@ int vnpu_eltwise_ext(uint32_t op, float *y, const float *a, const float *b,
 	return VNPU_OK;
 }
 
-int vnpu_strided_copy(void *dst, const void *src, uint32_t esize,
-		      const uint32_t *dims, const uint32_t *sstride,
+int vnpu_strided_copy(void *dst, const void *src_lo, uint32_t esize,
+		      const uint32_t *dims, const int32_t *sstride,
 		      const uint32_t *dstride, size_t row0, size_t nrows)
 {
+	const uint8_t *src = src_lo;
+	int64_t lo = 0;
 	size_t r;
 
 	if (esize != 1 && esize != 2 && esize != 4)
 		return VNPU_EINVAL;
+	for (int d = 0; d < 4; d++)
+		if (sstride[d] < 0)
+			lo += (int64_t)(dims[d] - 1) * sstride[d];
 	for (r = row0; r < row0 + nrows; r++) {
-		size_t i2 = r % dims[2], i1 = r / dims[2] % dims[1];
-		size_t i0 = r / dims[2] / dims[1];
-		size_t so = i0 * sstride[0] + i1 * sstride[1] + i2 * sstride[2];
+		int64_t i2 = r % dims[2], i1 = r / dims[2] % dims[1];
+		int64_t i0 = r / dims[2] / dims[1];
+		int64_t so = i0 * sstride[0] + i1 * sstride[1] + i2 * sstride[2] - lo;
 		size_t d0 = i0 * dstride[0] + i1 * dstride[1] + i2 * dstride[2];
 
 		for (size_t j = 0; j < dims[3]; j++) {
-			size_t s = so + j * sstride[3], d = d0 + j * dstride[3];
+			size_t s = (size_t)(so + (int64_t)j * sstride[3]);
+			size_t d = d0 + j * dstride[3];
 
 			if (esize == 4)
 				((uint32_t *)dst)[d] = ((const uint32_t *)src)[s];

@@ -663,11 +663,11 @@ vnpu_status vnpu_graph_binary_op(vnpu_graph *graph, const char *name,
 
 vnpu_status vnpu_graph_strided(vnpu_graph *graph, const char *name,
 			       vnpu_tensor x, uint64_t offset, uint32_t rank,
-			       const uint32_t *dims, const uint32_t *strides,
+			       const uint32_t *dims, const int32_t *strides,
 			       vnpu_tensor *out)
 {
 	const struct vnpu_gtensor *tx;
-	uint64_t last = offset;
+	int64_t lo = (int64_t)offset, hi = (int64_t)offset;
 	vnpu_status st;
 	uint32_t d;
 	VNPU_GB_START(VNPU_GOP_STRIDED, out && dims && strides);
@@ -679,15 +679,26 @@ vnpu_status vnpu_graph_strided(vnpu_graph *graph, const char *name,
 				   vnpu_gb_shape(&b, x));
 	if (vnpu_gt_check_shape("shape", tx->dtype, rank, dims))
 		return vnpu_gb_err(&b, "%s", vnpu_last_error());
-	for (d = 0; d < rank; d++)
-		last += (uint64_t)(dims[d] - 1) * strides[d];
-	if (last >= vnpu_shape_count(tx->rank, tx->dims))
-		return vnpu_gb_err(&b, "the view reaches element %llu of x %s",
-				   (unsigned long long)last, vnpu_gb_shape(&b, x));
+	if (offset > VNPU_CMD_MAX_ELEMS)
+		return vnpu_gb_err(&b, "offset %llu is past x %s",
+				   (unsigned long long)offset, vnpu_gb_shape(&b, x));
+	for (d = 0; d < rank; d++) {
+		int64_t e = (int64_t)(dims[d] - 1) * strides[d];
+
+		if (strides[d] == INT32_MIN)
+			return vnpu_gb_err(&b, "stride %d", strides[d]);
+		if (e < 0)
+			lo += e;
+		else
+			hi += e;
+	}
+	if (lo < 0 || (uint64_t)hi >= vnpu_shape_count(tx->rank, tx->dims))
+		return vnpu_gb_err(&b, "the view reaches elements %lld..%lld of x %s",
+				   (long long)lo, (long long)hi, vnpu_gb_shape(&b, x));
 	n.in[0] = x;
 	n.nin = 1;
 	for (d = 0; d < VNPU_MAX_RANK; d++)
-		n.u[d] = d < rank ? strides[d] : 0;
+		n.u[d] = d < rank ? (uint32_t)strides[d] : 0;
 	n.off = offset;
 	return vnpu_gb_commit1(&b, &n, tx->dtype, rank, dims, out);
 }

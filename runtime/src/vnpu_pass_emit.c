@@ -358,7 +358,7 @@ static vnpu_status vnpu_emit_quant(struct vnpu_gc *c, uint32_t i)
  */
 static vnpu_status vnpu_emit_strided4(struct vnpu_gc *c, uint32_t i, uint64_t dst,
 				      uint64_t src, uint32_t esize, uint32_t rank,
-				      const uint32_t *dims, const uint64_t *ss,
+				      const uint32_t *dims, const int64_t *ss,
 				      const uint64_t *ds)
 {
 	struct vnpu_cmd_strided p = {
@@ -368,7 +368,7 @@ static vnpu_status vnpu_emit_strided4(struct vnpu_gc *c, uint32_t i, uint64_t ds
 
 	for (d = 0; d < 4; d++) {
 		p.dims[d] = d < pad ? 1 : dims[d - pad];
-		p.src_stride[d] = d < pad ? 0 : (uint32_t)ss[d - pad];
+		p.src_stride[d] = d < pad ? 0 : (int32_t)ss[d - pad];
 		p.dst_stride[d] = d < pad ? 0 : (uint32_t)ds[d - pad];
 	}
 	for (d = pad; d-- > 0;)
@@ -393,10 +393,11 @@ static vnpu_status vnpu_emit_strided(struct vnpu_gc *c, uint32_t i)
 	const struct vnpu_gnode *n = &c->g->n[i];
 	vnpu_tensor out = c->n[i].out;
 	uint32_t es = ESIZE(out), d;
-	uint64_t ss[VNPU_MAX_RANK], ds[VNPU_MAX_RANK];
+	int64_t ss[VNPU_MAX_RANK];
+	uint64_t ds[VNPU_MAX_RANK];
 
 	for (d = 0; d < T(out)->rank; d++)
-		ss[d] = n->u[d];
+		ss[d] = (int32_t)n->u[d];
 	vnpu_emit_dense(T(out)->rank, T(out)->dims, ds);
 	return vnpu_emit_strided4(c, i, A(out), A(n->in[0]) + n->off * es, es,
 				  T(out)->rank, T(out)->dims, ss, ds);
@@ -408,13 +409,17 @@ static vnpu_status vnpu_emit_concat(struct vnpu_gc *c, uint32_t i)
 	vnpu_tensor out = c->n[i].out;
 	uint32_t es = ESIZE(out), axis = n->u[0], k, r = T(out)->rank;
 	uint64_t ss[VNPU_MAX_RANK], ds[VNPU_MAX_RANK], at = 0;
+	int64_t si[VNPU_MAX_RANK];
 	vnpu_status st = VNPU_STATUS_OK;
+	uint32_t d;
 
 	vnpu_emit_dense(r, T(out)->dims, ds);
 	for (k = 0; k < n->nin && !st; k++) {
 		vnpu_emit_dense(r, T(n->in[k])->dims, ss);
+		for (d = 0; d < r; d++)
+			si[d] = (int64_t)ss[d];
 		st = vnpu_emit_strided4(c, i, A(out) + at * ds[axis] * es,
-					A(n->in[k]), es, r, T(n->in[k])->dims, ss, ds);
+					A(n->in[k]), es, r, T(n->in[k])->dims, si, ds);
 		at += T(n->in[k])->dims[axis];
 	}
 	return st;
@@ -446,13 +451,17 @@ static vnpu_status vnpu_emit_pad(struct vnpu_gc *c, uint32_t i)
 	const struct vnpu_gnode *n = &c->g->n[i];
 	vnpu_tensor out = c->n[i].out, x = n->in[0];
 	uint64_t ss[VNPU_MAX_RANK], ds[VNPU_MAX_RANK];
+	int64_t si[VNPU_MAX_RANK];
 	vnpu_status st = vnpu_emit_zero(c, i, out);
+	uint32_t d;
 
 	vnpu_emit_dense(T(x)->rank, T(x)->dims, ss);
+	for (d = 0; d < T(x)->rank; d++)
+		si[d] = (int64_t)ss[d];
 	vnpu_emit_dense(T(out)->rank, T(out)->dims, ds);
 	if (!st)
 		st = vnpu_emit_strided4(c, i, A(out), A(x), 4, T(x)->rank,
-					T(x)->dims, ss, ds);
+					T(x)->dims, si, ds);
 	return st;
 }
 
@@ -468,7 +477,7 @@ static vnpu_status vnpu_emit_panel(struct vnpu_gc *c, uint32_t i)
 	uint32_t k = tb->dims[tb->rank - 2], nn = tb->dims[tb->rank - 1];
 	uint32_t kp = n->u[0], bb = T(w)->dims[0], full = nn / 16, rest = nn % 16;
 	uint64_t pb = T(w)->dims[1];
-	uint64_t ss[4] = { (uint64_t)k * nn, 16, nn, 1 };
+	int64_t ss[4] = { (int64_t)k * nn, 16, nn, 1 };
 	uint64_t ds[4] = { pb, 16ull * kp, 16, 1 };
 	uint32_t dims[4] = { bb, full, k, 16 };
 	vnpu_status st = vnpu_emit_zero(c, i, w);

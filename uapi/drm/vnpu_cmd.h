@@ -483,13 +483,14 @@ struct vnpu_cmd_quant {
  * @esize: bytes per element: 1, 2 or 4
  * @reserved: must be 0
  * @dims: the view's extents, each >= 1, product up to %VNPU_CMD_MAX_ELEMS
- * @src_stride: element strides of @src per dimension; any value, 0
- *	repeats (broadcasts) an element
+ * @src_stride: signed element strides of @src per dimension: 0 repeats
+ *	(broadcasts) an element, a negative one reads backwards
  * @dst_stride: element strides of @dst: @dst_stride[3] >= 1 and
  *	@dst_stride[d] >= @dst_stride[d + 1] * @dims[d + 1], so no element
  *	is written twice (gaps between rows are left untouched)
  * @src: element (i0, i1, i2, i3) is at @src + sum(i_d * @src_stride[d]) * @esize,
- *	aligned to @esize
+ *	aligned to @esize (with negative strides the elements read lie
+ *	partly before @src)
  * @dst: it goes to @dst + sum(i_d * @dst_stride[d]) * @esize, aligned to
  *	@esize; the spans of @src and @dst must not overlap
  *
@@ -501,7 +502,7 @@ struct vnpu_cmd_strided {
 	__u32 esize;
 	__u32 reserved;
 	__u32 dims[4];
-	__u32 src_stride[4];
+	__s32 src_stride[4];
 	__u32 dst_stride[4];
 	__u64 src;
 	__u64 dst;

@@ -114,11 +114,12 @@ int vnpu_eltwise_ext(uint32_t op, float *y, const float *a, const float *b,
 /*
  * Rows ROW0 .. ROW0 + NROWS - 1 of a 4-D strided copy (struct
  * vnpu_cmd_strided): row r is (i0, i1, i2) = r in dims[0..2], row-major;
- * its dims[3] elements of ESIZE bytes go from SRC (strides SSTRIDE) to DST
- * (strides DSTRIDE), in elements.
+ * its dims[3] elements of ESIZE bytes go from the source (signed strides
+ * SSTRIDE) to DST (strides DSTRIDE), in elements. SRC_LO is the lowest
+ * element the view reads (the start of the packet's source operand).
  */
-int vnpu_strided_copy(void *dst, const void *src, uint32_t esize,
-		      const uint32_t *dims, const uint32_t *sstride,
+int vnpu_strided_copy(void *dst, const void *src_lo, uint32_t esize,
+		      const uint32_t *dims, const int32_t *sstride,
 		      const uint32_t *dstride, size_t row0, size_t nrows);
 
 /*

@@ -327,13 +327,14 @@ VNPU_API vnpu_status vnpu_graph_binary_op(vnpu_graph *graph, const char *name,
 /*
  * A dense copy of a strided view of X (any non-block type): OUT has RANK
  * dimensions DIMS and OUT[i0, .., ir] = X.flat[OFFSET + sum(i_d *
- * STRIDES[d])]. Strides are in elements and may be 0 (broadcast) or
- * permuted (transpose); every element read must lie inside X.
+ * STRIDES[d])]. Strides are in elements and may be 0 (broadcast),
+ * negative (reversal) or permuted (transpose); every element read must
+ * lie inside X.
  */
 VNPU_API vnpu_status vnpu_graph_strided(vnpu_graph *graph, const char *name,
 					vnpu_tensor x, uint64_t offset,
 					uint32_t rank, const uint32_t *dims,
-					const uint32_t *strides, vnpu_tensor *out);
+					const int32_t *strides, vnpu_tensor *out);
 
 /*
  * XS[0..COUNT-1] (1..5 tensors of one type and rank, equal except along

@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <vnpu_engine/formats.h>
+
 #include "../vnpu_internal.h"
 #include "onnx_internal.h"
 #include "onnx_util.h"
@@ -34,6 +36,8 @@ static vnpu_status vo_vfail(struct vo_ctx *x, vnpu_status st, const char *fmt,
 	char msg[400];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (!x->node)	/* the graph's outputs */
+		return vnpu_rt_error(st, "ONNX model: %s", msg);
 	return vnpu_rt_error(st, "node %u '%s' (%s): %s", x->index,
 			     x->node && x->node->name ? x->node->name : "",
 			     vo_op(x), msg);
@@ -182,21 +186,32 @@ int32_t vo_type(const struct vo_val *v)
 	return v->is_const ? v->c.onnx_type : v->type;
 }
 
+/*
+ * Graph tensors have 1..4 dimensions; an ONNX value of more keeps its
+ * leading ones merged (the data is the same, its vo_val keeps the ONNX
+ * shape), so views and element-wise ops work at any rank.
+ */
 bool vo_gshape(uint32_t rank, const int64_t *dims, uint32_t *grank, uint32_t *gdims)
 {
-	if (rank > VNPU_MAX_RANK)
-		return false;
+	uint32_t skip = rank > VNPU_MAX_RANK ? rank - VNPU_MAX_RANK : 0;
+	uint64_t lead = 1;
+
 	if (!rank) {
 		*grank = 1;
 		gdims[0] = 1;
 		return true;
 	}
-	for (uint32_t d = 0; d < rank; d++) {
+	for (uint32_t d = 0; d < rank; d++)
 		if (dims[d] < 1 || dims[d] > UINT32_MAX)
 			return false;
-		gdims[d] = (uint32_t)dims[d];
-	}
-	*grank = rank;
+	for (uint32_t d = 0; d <= skip; d++)
+		lead *= (uint64_t)dims[d];
+	if (lead > UINT32_MAX)
+		return false;
+	gdims[0] = (uint32_t)lead;
+	for (uint32_t d = skip + 1; d < rank; d++)
+		gdims[d - skip] = (uint32_t)dims[d];
+	*grank = rank - skip;
 	return true;
 }
 
@@ -375,9 +390,9 @@ static vnpu_status vo_input_shape(struct vo_ctx *x, const Onnx__ValueInfoProto *
 		return vo_model_err(VNPU_STATUS_UNSUPPORTED,
 				    "input '%s' has no shape (a static shape is needed)",
 				    vi->name);
-	if (sh->n_dim > VNPU_MAX_RANK)
+	if (sh->n_dim > VNPU_ONNX_MAX_RANK)
 		return vo_model_err(VNPU_STATUS_UNSUPPORTED,
-				    "input '%s' has %zu dimensions (the card's tensors have up to 4)",
+				    "input '%s' has %zu dimensions (up to 8 are imported)",
 				    vi->name, sh->n_dim);
 	*rank = (uint32_t)sh->n_dim;
 	for (size_t d = 0; d < sh->n_dim; d++) {
@@ -412,6 +427,37 @@ static vnpu_status vo_input_shape(struct vo_ctx *x, const Onnx__ValueInfoProto *
 	if (vo_count(*rank, dims) > VO_MAX_ELEMS)
 		return vo_model_err(VNPU_STATUS_UNSUPPORTED, "input '%s' is too large", vi->name);
 	return VNPU_STATUS_OK;
+}
+
+/*
+ * A value bound to a FLOAT16 or BFLOAT16 input given as UINT16 bits (as
+ * ONNX's own test data stores them): the floats those bits are.
+ */
+static void vo_bound_bits(const Onnx__ValueInfoProto *vi, vnpu_onnx_tensor *c)
+{
+	const Onnx__TypeProto *tp = vi->type;
+	int32_t want;
+	float *f;
+
+	if (!tp || tp->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE ||
+	    !tp->tensor_type || !c->i || c->onnx_type != VO_UINT16)
+		return;
+	want = tp->tensor_type->elem_type;
+	if (want != VO_FLOAT16 && want != VO_BFLOAT16)
+		return;
+	f = malloc((c->count ? c->count : 1) * sizeof(float));
+	if (!f)
+		return;
+	for (uint64_t i = 0; i < c->count; i++) {
+		uint16_t h = (uint16_t)c->i[i];
+		uint32_t w = want == VO_BFLOAT16 ? (uint32_t)h << 16 : vnpu_fp16_to_fp32(h);
+
+		memcpy(&f[i], &w, 4);
+	}
+	free(c->i);
+	c->i = NULL;
+	c->f = f;
+	c->onnx_type = want;
 }
 
 static bool vo_is_initializer(const Onnx__GraphProto *g, const char *name)
@@ -468,6 +514,7 @@ static vnpu_status vo_inputs(struct vo_ctx *x, const Onnx__GraphProto *g)
 				return st;
 			}
 			v->is_const = true;
+			vo_bound_bits(vi, &v->c);
 			continue;
 		}
 		st = vo_input_shape(x, vi, &v->type, &v->rank, v->dims);
@@ -479,8 +526,8 @@ static vnpu_status vo_inputs(struct vo_ctx *x, const Onnx__GraphProto *g)
 					    vi->name, vo_type_name(v->type));
 		if (!vo_gshape(v->rank, v->dims, &grank, gdims))
 			return vo_model_err(VNPU_STATUS_UNSUPPORTED,
-					    "input '%s' has %u dimensions (the card's tensors have 1..4)",
-					    vi->name, v->rank);
+					    "input '%s' has an empty or huge dimension",
+					    vi->name);
 		st = vnpu_graph_input(x->g, vi->name, VNPU_DTYPE_FP32, grank, gdims, &v->t);
 		if (st)
 			return st;
@@ -501,9 +548,10 @@ static vnpu_status vo_outputs(struct vo_ctx *x, const Onnx__GraphProto *g)
 			return vo_model_err(VNPU_STATUS_INVALID_ARGUMENT,
 					    "output %zu '%s' is never computed", i,
 					    vi && vi->name ? vi->name : "");
-		if (vo_type(v) != VO_FLOAT)
+		/* integer outputs: known when compiling, given as int32 */
+		if (vo_type(v) != VO_FLOAT && !(v->is_const && v->c.i))
 			return vo_model_err(VNPU_STATUS_UNSUPPORTED,
-					    "output '%s' is %s: only float outputs come from the card",
+					    "output '%s' is %s: only float outputs (or integer constants) come from the card",
 					    vi->name, vo_type_name(vo_type(v)));
 		st = vo_tensor(x, v, &t);
 		if (st)

@@ -189,6 +189,12 @@ static vnpu_status vo_binary2(struct vo_ctx *x, enum vo_bin op, struct vo_val *a
 	return vo_binary_float(x, op, a, b, rank, dims, &r->t);
 }
 
+vnpu_status vo_mul_vals(struct vo_ctx *x, struct vo_val *a, struct vo_val *b,
+			struct vo_val *r)
+{
+	return vo_binary2(x, VB_MUL, a, b, r);
+}
+
 static vnpu_status vo_binary(struct vo_ctx *x, enum vo_bin op)
 {
 	struct vo_val *a = vo_in(x, 0), *b = vo_in(x, 1), r;
@@ -204,7 +210,7 @@ static vnpu_status vo_binary(struct vo_ctx *x, enum vo_bin op)
 		st = vo_bcast(x, ra, da, rb, db, &rank, dims);
 		return st ? st : vo_binary_int(x, op, a, b, rank, dims);
 	}
-	if (op != VB_POW && vo_type(a) != VO_FLOAT)
+	if (vo_type(a) != VO_FLOAT)
 		return vo_fail(x, "input A is %s: the card computes on float tensors",
 			       vo_type_name(vo_type(a)));
 	st = vo_binary2(x, op, a, b, &r);
@@ -276,6 +282,15 @@ static vnpu_status vo_unary(struct vo_ctx *x, int op)
 
 	if (!a)
 		return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT, "needs an input");
+	if (op == VNPU_UNARY_NEG && a->is_const && a->c.i) {
+		/* shape arithmetic: fold */
+		r.is_const = true;
+		if (!vo_tensor_alloc(&r.c, a->c.onnx_type, a->c.rank, a->c.dims))
+			return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY, "ONNX import: out of memory");
+		for (uint64_t i = 0; i < r.c.count; i++)
+			r.c.i[i] = (int64_t)(0 - (uint64_t)a->c.i[i]);
+		return vo_set(x, 0, &r);
+	}
 	if (vo_type(a) != VO_FLOAT)
 		return vo_fail(x, "input is %s: the card computes on float tensors",
 			       vo_type_name(vo_type(a)));
@@ -300,6 +315,25 @@ static vnpu_status vo_erf_op(struct vo_ctx *x) { return vo_unary(x, VNPU_UNARY_E
 static vnpu_status vo_exp_op(struct vo_ctx *x) { return vo_unary(x, VNPU_UNARY_EXP); }
 static vnpu_status vo_neg_op(struct vo_ctx *x) { return vo_unary(x, VNPU_UNARY_NEG); }
 
+/* 1 / x: the card's DIV of ones by x (the same IEEE division). */
+static vnpu_status vo_reciprocal_op(struct vo_ctx *x)
+{
+	struct vo_val *a = vo_in(x, 0), one = { .is_const = true, .name = "" }, r;
+	vnpu_status st;
+
+	if (!a)
+		return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT, "needs an input");
+	if (vo_type(a) != VO_FLOAT)
+		return vo_fail(x, "input is %s: the card computes on float tensors",
+			       vo_type_name(vo_type(a)));
+	if (!vo_tensor_alloc(&one.c, VO_FLOAT, 0, NULL))
+		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY, "ONNX import: out of memory");
+	one.c.f[0] = 1.0f;
+	st = vo_binary2(x, VB_DIV, &one, a, &r);
+	vo_val_free(&one);
+	return st ? st : vo_set(x, 0, &r);
+}
+
 static vnpu_status vo_gelu_op(struct vo_ctx *x)
 {
 	const Onnx__AttributeProto *a = vo_attr(x, "approximate");
@@ -317,6 +351,6 @@ const struct vo_op_entry vo_math_ops[] = {
 	{ "Min", vo_min_op }, { "Sum", vo_sum_op }, { "Relu", vo_relu_op },
 	{ "Sigmoid", vo_sigmoid_op }, { "Tanh", vo_tanh_op }, { "Sqrt", vo_sqrt_op },
 	{ "Erf", vo_erf_op }, { "Exp", vo_exp_op }, { "Neg", vo_neg_op },
-	{ "Gelu", vo_gelu_op },
+	{ "Gelu", vo_gelu_op }, { "Reciprocal", vo_reciprocal_op },
 	{ NULL, NULL },
 };

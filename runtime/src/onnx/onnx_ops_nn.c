@@ -396,9 +396,9 @@ static vnpu_status vo_norm_param(struct vo_ctx *x, struct vo_val *v, const char 
 	*t = 0;
 	if (!v)
 		return VNPU_STATUS_OK;
-	if (!v->is_const || vo_type(v) != VO_FLOAT)
-		return vo_fail(x, "%s must be a float constant (the card's NORM takes constant parameters)",
-			       what);
+	if (vo_type(v) != VO_FLOAT)
+		return vo_fail(x, "%s is %s: the card's NORM takes float parameters", what,
+			       vo_type_name(vo_type(v)));
 	st = vo_expand(x, v, rank, dims, &e);
 	if (!st)
 		st = vo_as(x, &e, 1, &n, t);
@@ -443,7 +443,8 @@ static vnpu_status vo_layernorm_op(struct vo_ctx *x)
 		sd[d] = 1;
 	if (!st && (vo_out_wanted(x, 1) || vo_out_wanted(x, 2))) {
 		vnpu_tensor mean, mexp, dv, dd, var, e, one, s, inv;
-		uint32_t dims2[2] = { (uint32_t)flat[0], (uint32_t)flat[1] }, str[2] = { 1, 0 };
+		uint32_t dims2[2] = { (uint32_t)flat[0], (uint32_t)flat[1] };
+		int32_t str[2] = { 1, 0 };
 
 		st = vo_builder(x, vnpu_graph_reduce(x->g, vo_name(x, "mean"),
 						     VNPU_REDUCTION_MEAN, xt, &mean));

@@ -57,13 +57,13 @@ static vnpu_status vo_view(struct vo_ctx *x, struct vo_val *v, uint32_t rank,
 	r.type = v->type;
 	r.rank = rank;
 	memcpy(r.dims, dims, rank * sizeof(*dims));
-	if (rank && vo_count(rank, dims) && rank <= VNPU_MAX_RANK) {
+	if (!vo_count(rank, dims))
+		return vo_fail(x, "an empty result");
+	if (rank) {
 		vnpu_status st = vo_reshape(x, v->t, rank, dims, &r.t);
 
 		if (st)
 			return st;
-	} else if (rank > VNPU_MAX_RANK) {
-		return vo_fail(x, "a result of %u dimensions (the card's tensors have 1..4)", rank);
 	} else {
 		r.t = v->t;	/* rank 0: [1] either way */
 	}
@@ -384,7 +384,8 @@ static vnpu_status vo_gather_op(struct vo_ctx *x)
 	struct vo_val *v = vo_in0(x), *iv = vo_in(x, 1), r = { 0 }, part = { 0 };
 	int64_t vd[VNPU_ONNX_MAX_RANK], od[VNPU_ONNX_MAX_RANK], d3[3];
 	uint32_t vr, axis, orank = 0;
-	uint64_t outer, inner, cnt, st3[3];
+	uint64_t outer, inner, cnt;
+	int64_t st3[3];
 	int64_t *idx, step = 0;
 	bool progression = true;
 	vnpu_status st;
@@ -421,8 +422,6 @@ static vnpu_status vo_gather_op(struct vo_ctx *x)
 		if (i > 1 && idx[i] - idx[i - 1] != step)
 			progression = false;
 	}
-	if (step < 0)
-		progression = false;
 	for (uint32_t d = 0; d < axis; d++)
 		od[orank++] = vd[d];
 	for (uint32_t d = 0; d < iv->c.rank; d++)
@@ -433,7 +432,7 @@ static vnpu_status vo_gather_op(struct vo_ctx *x)
 	inner = vo_count(vr - axis - 1, vd + axis + 1);
 	d3[0] = (int64_t)outer;
 	d3[2] = (int64_t)inner;
-	st3[0] = (uint64_t)vd[axis] * inner;
+	st3[0] = vd[axis] * (int64_t)inner;
 	st3[2] = 1;
 	if (!cnt) {
 		free(idx);
@@ -443,7 +442,7 @@ static vnpu_status vo_gather_op(struct vo_ctx *x)
 		/* constants: one host pass per index is the same arithmetic */
 		if (progression) {
 			d3[1] = (int64_t)cnt;
-			st3[1] = (uint64_t)step * inner;
+			st3[1] = step * (int64_t)inner;
 			st = vo_strided(x, v, (uint64_t)idx[0] * inner, 3, d3, st3, &part);
 		} else {
 			struct vo_val acc = { .is_const = true };
@@ -521,7 +520,8 @@ static vnpu_status vo_slice_op(struct vo_ctx *x)
 	struct vo_val *v = vo_in0(x), r;
 	int64_t vd[VNPU_ONNX_MAX_RANK], starts[VNPU_ONNX_MAX_RANK], ends[VNPU_ONNX_MAX_RANK];
 	int64_t axes[VNPU_ONNX_MAX_RANK], steps[VNPU_ONNX_MAX_RANK], od[VNPU_ONNX_MAX_RANK];
-	uint64_t dense[VNPU_ONNX_MAX_RANK], str[VNPU_ONNX_MAX_RANK], off = 0;
+	uint64_t dense[VNPU_ONNX_MAX_RANK], off = 0;
+	int64_t str[VNPU_ONNX_MAX_RANK];
 	int64_t first[VNPU_ONNX_MAX_RANK], step[VNPU_ONNX_MAX_RANK];
 	uint32_t vr, ns, ne, na = 0, nst = 0;
 	bool present;
@@ -561,23 +561,28 @@ static vnpu_status vo_slice_op(struct vo_ctx *x)
 		if ((st = vo_axis(x, na ? axes[i] : i, vr, &a)))
 			return st;
 		dim = vd[a];
-		if (s <= 0)
-			return vo_fail(x, s ? "negative steps (the card's strided copy reads forward)" :
-				       "a step of 0");
+		if (!s)
+			return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT, "a step of 0");
 		b = starts[i] < 0 ? starts[i] + dim : starts[i];
 		e = ends[i] < 0 ? ends[i] + dim : ends[i];
-		b = vo_clamp(b, 0, dim);
-		e = vo_clamp(e, 0, dim);
+		if (s > 0) {
+			b = vo_clamp(b, 0, dim);
+			e = vo_clamp(e, 0, dim);
+			od[a] = e > b ? (e - b + s - 1) / s : 0;
+		} else {	/* backwards: a negative stride */
+			b = vo_clamp(b, 0, dim - 1);
+			e = vo_clamp(e, -1, dim - 1);
+			od[a] = b > e ? (b - e - s - 1) / -s : 0;
+		}
 		first[a] = b;
 		step[a] = s;
-		od[a] = e > b ? (e - b + s - 1) / s : 0;
 	}
-	if (!vo_count(vr, od))
-		return vo_fail(x, "an empty result");
+	if (!vo_count(vr, od) && !v->is_const)
+		return vo_fail(x, "an empty result (the card's tensors are never empty)");
 	vo_dense(vr, vd, dense);
 	for (uint32_t d = 0; d < vr; d++) {
 		off += (uint64_t)first[d] * dense[d];
-		str[d] = (uint64_t)step[d] * dense[d];
+		str[d] = step[d] * (int64_t)dense[d];
 	}
 	st = vo_strided(x, v, off, vr, od, str, &r);
 	return st ? st : vo_set(x, 0, &r);
@@ -638,6 +643,21 @@ static vnpu_status vo_shape_op(struct vo_ctx *x)
 	return vo_set(x, 0, &r);
 }
 
+static vnpu_status vo_size_op(struct vo_ctx *x)
+{
+	struct vo_val *v = vo_in0(x), r = { .is_const = true };
+	int64_t dims[VNPU_ONNX_MAX_RANK];
+	uint32_t rank;
+
+	if (!v)
+		return vo_missing(x);
+	vo_shape(v, &rank, dims);
+	if (!vo_tensor_alloc(&r.c, VO_INT64, 0, NULL))
+		return vo_oom();
+	r.c.i[0] = (int64_t)vo_count(rank, dims);
+	return vo_set(x, 0, &r);
+}
+
 static vnpu_status vo_expand_op(struct vo_ctx *x)
 {
 	struct vo_val *v = vo_in0(x), r;
@@ -693,6 +713,15 @@ static vnpu_status vo_constantofshape_op(struct vo_ctx *x)
 	return vo_set(x, 0, &r);
 }
 
+static uint64_t s_count(const struct vo_val *v)
+{
+	uint32_t r;
+	int64_t d[VNPU_ONNX_MAX_RANK];
+
+	vo_shape(v, &r, d);
+	return vo_count(r, d);
+}
+
 /* The per-axis parameter P of (De)QuantizeLinear for element I. */
 static uint64_t vo_qindex(const struct vo_val *p, uint32_t rank, const int64_t *dims,
 			  uint32_t axis, uint64_t i)
@@ -700,6 +729,42 @@ static uint64_t vo_qindex(const struct vo_val *p, uint32_t rank, const int64_t *
 	if (p->c.count <= 1)
 		return 0;
 	return i / vo_count(rank - axis - 1, dims + axis + 1) % (uint64_t)dims[axis];
+}
+
+/*
+ * (x - zero_point) of constant X on the host, times an X_SCALE computed
+ * at run time on the card: the same two roundings as ONNX's reference.
+ */
+static vnpu_status vo_dequantize_card(struct vo_ctx *x, struct vo_val *v,
+				      struct vo_val *s, struct vo_val *z,
+				      uint32_t rank, const int64_t *dims, uint32_t axis)
+{
+	struct vo_val q = { .is_const = true, .name = "" }, sv = *s, r;
+	uint32_t sr;
+	int64_t sd[VNPU_ONNX_MAX_RANK];
+	vnpu_status st;
+
+	vo_shape(s, &sr, sd);
+	if (vo_count(sr, sd) > 1 && (!rank || vo_count(sr, sd) != (uint64_t)dims[axis]))
+		return vo_fail(x, "block quantization (x_scale of %llu values)",
+			       (unsigned long long)vo_count(sr, sd));
+	if (!vo_tensor_alloc(&q.c, VO_FLOAT, rank, dims))
+		return vo_oom();
+	for (uint64_t i = 0; i < q.c.count; i++) {
+		uint64_t k = z && z->c.count > 1 ? i / vo_count(rank - axis - 1, dims + axis + 1) %
+						   (uint64_t)dims[axis] : 0;
+
+		q.c.f[i] = (float)(v->c.i[i] - (z ? z->c.i[k] : 0));
+	}
+	/* the scale as [1, .., C, .., 1] so it broadcasts along AXIS */
+	if (vo_count(sr, sd) > 1) {
+		sv.rank = rank;
+		for (uint32_t d = 0; d < rank; d++)
+			sv.dims[d] = d == axis ? dims[axis] : 1;
+	}
+	st = vo_mul_vals(x, &q, &sv, &r);
+	vo_val_free(&q);
+	return st ? st : vo_set(x, 0, &r);
 }
 
 static vnpu_status vo_dequantize_op(struct vo_ctx *x)
@@ -714,11 +779,14 @@ static vnpu_status vo_dequantize_op(struct vo_ctx *x)
 		return vo_missing(x);
 	if (!v->is_const || !v->c.i)
 		return vo_fail(x, "x must be an integer constant (the card has no 8-bit integer tensors; quantized weights: import them and let the compiler quantize)");
-	if (!s->is_const || !s->c.f || (z && (!z->is_const || !z->c.i)))
-		return vo_fail(x, "x_scale and x_zero_point must be constants");
+	if (vo_type(s) != VO_FLOAT || (z && (!z->is_const || !z->c.i)))
+		return vo_fail(x, "x_scale must be float and x_zero_point a constant");
 	vo_shape(v, &rank, dims);
-	if (rank && (st = vo_axis(x, vo_attr_int(x, "axis", 1), rank, &axis)))
+	/* the axis matters only for per-axis parameters */
+	if (s_count(s) > 1 && rank && (st = vo_axis(x, vo_attr_int(x, "axis", 1), rank, &axis)))
 		return st;
+	if (!s->is_const)
+		return vo_dequantize_card(x, v, s, z, rank, dims, axis);
 	if (s->c.count > 1 && (!rank || s->c.count != (uint64_t)dims[axis]))
 		return vo_fail(x, "block quantization (x_scale of %llu values)",
 			       (unsigned long long)s->c.count);
@@ -755,7 +823,8 @@ static vnpu_status vo_quantize_op(struct vo_ctx *x)
 		return vo_fail(x, "a %s result", vo_type_name(type));
 	}
 	vo_shape(v, &rank, dims);
-	if (rank && (st = vo_axis(x, vo_attr_int(x, "axis", 1), rank, &axis)))
+	/* the axis matters only for per-axis parameters */
+	if (s_count(s) > 1 && rank && (st = vo_axis(x, vo_attr_int(x, "axis", 1), rank, &axis)))
 		return st;
 	if (s->c.count > 1 && (!rank || s->c.count != (uint64_t)dims[axis]))
 		return vo_fail(x, "block quantization");
@@ -772,6 +841,80 @@ static vnpu_status vo_quantize_op(struct vo_ctx *x)
 	return vo_set(x, 0, &r);
 }
 
+#define VO_WHERE_MAX_RUNS 4096
+
+/*
+ * Where with a constant condition: the result is runs of X and of Y, each
+ * a strided copy, concatenated (exact; the runs bound the packets).
+ */
+static vnpu_status vo_where_card(struct vo_ctx *x, struct vo_val *c, struct vo_val *a,
+				 struct vo_val *b)
+{
+	struct vo_val ec = { 0 }, ea = { 0 }, eb = { 0 }, r = { 0 };
+	int64_t d0[VNPU_ONNX_MAX_RANK], d1[VNPU_ONNX_MAX_RANK], d2[VNPU_ONNX_MAX_RANK];
+	int64_t dims[VNPU_ONNX_MAX_RANK], n;
+	uint32_t r0, r1, r2, rank, runs = 0;
+	vnpu_tensor fa, fb, acc = 0, ts[5];
+	vnpu_status st;
+	uint64_t s = 0;
+
+	if (vo_type(a) != VO_FLOAT || vo_type(b) != VO_FLOAT || !c->c.i)
+		return vo_fail(x, "X and Y must be float and the condition bool");
+	vo_shape(c, &r0, d0);
+	vo_shape(a, &r1, d1);
+	vo_shape(b, &r2, d2);
+	if ((st = vo_bcast(x, r0, d0, r1, d1, &rank, dims)) ||
+	    (st = vo_bcast(x, rank, dims, r2, d2, &rank, dims)))
+		return st;
+	n = (int64_t)vo_count(rank, dims);
+	if ((st = vo_expand(x, c, rank, dims, &ec)) || (st = vo_expand(x, a, rank, dims, &ea)) ||
+	    (st = vo_expand(x, b, rank, dims, &eb)) || (st = vo_as(x, &ea, 1, &n, &fa)) ||
+	    (st = vo_as(x, &eb, 1, &n, &fb)))
+		goto out;
+	for (uint64_t i = 1; i <= ec.c.count; i++)
+		runs += i == ec.c.count || !ec.c.i[i] != !ec.c.i[i - 1];
+	if (runs > VO_WHERE_MAX_RUNS) {
+		st = vo_fail(x, "the condition changes %u times (at most %u copies)", runs,
+			     VO_WHERE_MAX_RUNS);
+		goto out;
+	}
+	while (!st && s < ec.c.count) {
+		uint32_t k = 0;
+
+		if (acc)
+			ts[k++] = acc;
+		while (!st && k < 5 && s < ec.c.count) {
+			uint64_t e = s + 1;
+			uint32_t len;
+			int32_t one = 1;
+
+			while (e < ec.c.count && !ec.c.i[e] == !ec.c.i[s])
+				e++;
+			len = (uint32_t)(e - s);
+			st = vo_builder(x, vnpu_graph_strided(x->g, vo_name(x, "run"),
+							      ec.c.i[s] ? fa : fb, s, 1, &len,
+							      &one, &ts[k++]));
+			s = e;
+		}
+		if (!st)
+			st = k == 1 ? (acc = ts[0], VNPU_STATUS_OK) :
+			     vo_builder(x, vnpu_graph_concat(x->g, vo_name(x, "where"), k, ts, 0,
+							     &acc));
+	}
+	r.type = VO_FLOAT;
+	r.rank = rank;
+	memcpy(r.dims, dims, sizeof(dims));
+	if (!st)
+		st = vo_reshape(x, acc, rank, dims, &r.t);
+	if (!st)
+		st = vo_set(x, 0, &r);
+out:
+	vo_val_free(&ec);
+	vo_val_free(&ea);
+	vo_val_free(&eb);
+	return st;
+}
+
 static vnpu_status vo_where_op(struct vo_ctx *x)
 {
 	struct vo_val *c = vo_in0(x), *a = vo_in(x, 1), *b = vo_in(x, 2);
@@ -783,8 +926,10 @@ static vnpu_status vo_where_op(struct vo_ctx *x)
 
 	if (!c || !a || !b)
 		return vo_missing(x);
-	if (!c->is_const || !a->is_const || !b->is_const)
-		return vo_fail(x, "inputs computed at run time (the card has no select op; constant inputs are folded)");
+	if (!c->is_const)
+		return vo_fail(x, "a condition computed at run time (the card has no select op)");
+	if (!a->is_const || !b->is_const)
+		return vo_where_card(x, c, a, b);
 	vo_shape(c, &r0, d0);
 	vo_shape(a, &r1, d1);
 	vo_shape(b, &r2, d2);
@@ -819,7 +964,7 @@ const struct vo_op_entry vo_shape_ops[] = {
 	{ "Unsqueeze", vo_unsqueeze_op }, { "Squeeze", vo_squeeze_op },
 	{ "Transpose", vo_transpose_op }, { "Concat", vo_concat_op },
 	{ "Gather", vo_gather_op }, { "Slice", vo_slice_op }, { "Cast", vo_cast_op },
-	{ "Shape", vo_shape_op }, { "Expand", vo_expand_op },
+	{ "Shape", vo_shape_op }, { "Size", vo_size_op }, { "Expand", vo_expand_op },
 	{ "ConstantOfShape", vo_constantofshape_op },
 	{ "DequantizeLinear", vo_dequantize_op }, { "QuantizeLinear", vo_quantize_op },
 	{ "Where", vo_where_op },

@@ -78,7 +78,8 @@ bool vo_tensor_alloc(vnpu_onnx_tensor *t, int32_t type, uint32_t rank,
 	memset(t, 0, sizeof(*t));
 	t->onnx_type = type;
 	t->rank = rank;
-	memcpy(t->dims, dims, rank * sizeof(*dims));
+	if (rank)
+		memcpy(t->dims, dims, rank * sizeof(*dims));
 	t->count = n;
 	if (vo_is_float(type))
 		t->f = calloc(n ? n : 1, sizeof(float));

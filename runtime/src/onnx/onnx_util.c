@@ -87,7 +87,7 @@ vnpu_status vo_bcast(struct vo_ctx *x, uint32_t ra, const int64_t *da, uint32_t 
 /* Host: out[idx] = c[off + sum idx_d * st_d] over (rank, dims). */
 static vnpu_status vo_host_strided(struct vo_ctx *x, const vnpu_onnx_tensor *c,
 				   uint64_t off, uint32_t rank, const int64_t *dims,
-				   const uint64_t *st, vnpu_onnx_tensor *out)
+				   const int64_t *st, vnpu_onnx_tensor *out)
 {
 	uint64_t n, i, idx[VNPU_ONNX_MAX_RANK] = { 0 };
 
@@ -95,11 +95,11 @@ static vnpu_status vo_host_strided(struct vo_ctx *x, const vnpu_onnx_tensor *c,
 		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY, "ONNX import: out of memory");
 	n = out->count;
 	for (i = 0; i < n; i++) {
-		uint64_t s = off;
+		int64_t s = (int64_t)off;
 
 		for (uint32_t d = 0; d < rank; d++)
-			s += idx[d] * st[d];
-		if (s >= c->count) {
+			s += (int64_t)idx[d] * st[d];
+		if (s < 0 || (uint64_t)s >= c->count) {
 			vnpu_onnx_tensor_free(out);
 			return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT,
 					  "an index is outside the constant");
@@ -118,10 +118,11 @@ static vnpu_status vo_host_strided(struct vo_ctx *x, const vnpu_onnx_tensor *c,
 }
 
 vnpu_status vo_strided(struct vo_ctx *x, struct vo_val *v, uint64_t off,
-		       uint32_t rank, const int64_t *dims, const uint64_t *st,
+		       uint32_t rank, const int64_t *dims, const int64_t *st,
 		       struct vo_val *r)
 {
-	uint32_t grank, gdims[VNPU_MAX_RANK], gst[VNPU_MAX_RANK], vr;
+	uint32_t grank, gdims[VNPU_MAX_RANK], vr;
+	int32_t gst[VNPU_MAX_RANK];
 	uint64_t dense[VNPU_ONNX_MAX_RANK];
 	int64_t vd[VNPU_ONNX_MAX_RANK];
 	bool ident = true;
@@ -141,20 +142,19 @@ vnpu_status vo_strided(struct vo_ctx *x, struct vo_val *v, uint64_t off,
 	if (off || vo_count(vr, vd) != vo_count(rank, dims))
 		ident = false;
 	for (uint32_t d = 0; d < rank && ident; d++)
-		if (dims[d] != 1 && st[d] != dense[d])
+		if (dims[d] != 1 && st[d] != (int64_t)dense[d])
 			ident = false;
 	if (ident)
 		return vo_reshape(x, v->t, rank, dims, &r->t);
-	if (!vo_gshape(rank, dims, &grank, gdims))
-		return vo_fail(x, "a result of %u dimensions or an empty one (the card's tensors have 1..4, none empty)",
+	if (!vo_gshape(rank, dims, &grank, gdims) || (rank && grank != rank))
+		return vo_fail(x, "a strided copy of %u dimensions or an empty one (the card's strided copies have 1..4, none empty)",
 			       rank);
 	for (uint32_t d = 0; d < grank; d++) {
-		uint64_t sd = rank ? st[d] : 0;
+		int64_t sd = rank ? st[d] : 0;
 
-		if (sd > UINT32_MAX)
-			return vo_fail(x, "a stride of %llu elements",
-				       (unsigned long long)sd);
-		gst[d] = (uint32_t)sd;
+		if (sd > INT32_MAX || sd <= INT32_MIN)
+			return vo_fail(x, "a stride of %lld elements", (long long)sd);
+		gst[d] = (int32_t)sd;
 	}
 	s = vnpu_graph_strided(x->g, vo_name(x, "strided"), v->t, off, grank, gdims,
 			       gst, &r->t);
@@ -165,8 +165,8 @@ vnpu_status vo_expand(struct vo_ctx *x, struct vo_val *v, uint32_t rank,
 		      const int64_t *dims, struct vo_val *r)
 {
 	uint32_t vr;
-	int64_t vd[VNPU_ONNX_MAX_RANK];
-	uint64_t vst[VNPU_ONNX_MAX_RANK], st[VNPU_ONNX_MAX_RANK];
+	int64_t vd[VNPU_ONNX_MAX_RANK], st[VNPU_ONNX_MAX_RANK];
+	uint64_t vst[VNPU_ONNX_MAX_RANK];
 
 	vo_shape(v, &vr, vd);
 	if (vr > rank)
@@ -180,7 +180,7 @@ vnpu_status vo_expand(struct vo_ctx *x, struct vo_val *v, uint32_t rank,
 			return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT,
 					  "dimension %u of %lld does not expand to %lld",
 					  d, (long long)have, (long long)dims[d]);
-		st[d] = have == 1 ? 0 : vst[d - (rank - vr)];
+		st[d] = have == 1 ? 0 : (int64_t)vst[d - (rank - vr)];
 	}
 	return vo_strided(x, v, 0, rank, dims, st, r);
 }
@@ -189,14 +189,14 @@ vnpu_status vo_transpose(struct vo_ctx *x, struct vo_val *v, const uint32_t *per
 			 struct vo_val *r)
 {
 	uint32_t rank;
-	int64_t vd[VNPU_ONNX_MAX_RANK], dims[VNPU_ONNX_MAX_RANK];
-	uint64_t vst[VNPU_ONNX_MAX_RANK], st[VNPU_ONNX_MAX_RANK];
+	int64_t vd[VNPU_ONNX_MAX_RANK], dims[VNPU_ONNX_MAX_RANK], st[VNPU_ONNX_MAX_RANK];
+	uint64_t vst[VNPU_ONNX_MAX_RANK];
 
 	vo_shape(v, &rank, vd);
 	vo_dense(rank, vd, vst);
 	for (uint32_t d = 0; d < rank; d++) {
 		dims[d] = vd[perm[d]];
-		st[d] = vst[perm[d]];
+		st[d] = (int64_t)vst[perm[d]];
 	}
 	return vo_strided(x, v, 0, rank, dims, st, r);
 }

@@ -24,7 +24,7 @@ vnpu_status vo_bcast(struct vo_ctx *x, uint32_t ra, const int64_t *da, uint32_t 
 		     const int64_t *db, uint32_t *rank, int64_t *dims);
 /* R = V.flat[OFF + sum i_d * ST[d]] over shape (RANK, DIMS). */
 vnpu_status vo_strided(struct vo_ctx *x, struct vo_val *v, uint64_t off,
-		       uint32_t rank, const int64_t *dims, const uint64_t *st,
+		       uint32_t rank, const int64_t *dims, const int64_t *st,
 		       struct vo_val *r);
 /* R = V broadcast to (RANK, DIMS). */
 vnpu_status vo_expand(struct vo_ctx *x, struct vo_val *v, uint32_t rank,
@@ -32,6 +32,9 @@ vnpu_status vo_expand(struct vo_ctx *x, struct vo_val *v, uint32_t rank,
 /* R = V with its dimensions permuted (R dim d = V dim PERM[d]). */
 vnpu_status vo_transpose(struct vo_ctx *x, struct vo_val *v, const uint32_t *perm,
 			 struct vo_val *r);
+/* R = A * B with numpy broadcasting, on the card (onnx_ops_math.c). */
+vnpu_status vo_mul_vals(struct vo_ctx *x, struct vo_val *a, struct vo_val *b,
+			struct vo_val *r);
 /* Define output K as R (a constant's data is taken over). */
 vnpu_status vo_set(struct vo_ctx *x, uint32_t k, struct vo_val *r);
 void vo_val_free(struct vo_val *v);
