@@ -131,7 +131,7 @@ static const char *vnpu_isa_eltwise(const struct vnpu_cmd_eltwise *p,
 		   (p->op >= VNPU_ELT_SUB && p->op <= VNPU_ELT_POW);
 	uint64_t len = (uint64_t)p->n * 4;
 
-	if (p->op > VNPU_ELT_NEG)
+	if (p->op > VNPU_ELT_LOG)
 		return "unknown element-wise op";
 	if (p->reserved)
 		return "reserved field is not zero";

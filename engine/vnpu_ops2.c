@@ -82,6 +82,18 @@ static float vnpu_powf(float x, float y)
 	return neg ? (float)-r : (float)r;
 }
 
+/* ln x: log2 in double (~1e-16 relative) times ln 2, rounded once. */
+static float vnpu_logf(float x)
+{
+	if (vnpu_is_nan(x) || x < 0.0f)
+		return vnpu_nan();
+	if (x == 0.0f)
+		return vnpu_inf(1);
+	if (x == vnpu_inf(0))
+		return x;
+	return (float)(vnpu_log2_dbl((double)x) * VNPU_LN2);
+}
+
 static float vnpu_maxf(float x, float y)
 {
 	if (vnpu_is_nan(x) || vnpu_is_nan(y))
@@ -115,6 +127,8 @@ static float vnpu_elt1(uint32_t op, float x)
 		return vnpu_erff(x);
 	case VNPU_ELT_EXP:
 		return vnpu_expf(x);
+	case VNPU_ELT_LOG:
+		return vnpu_logf(x);
 	default:	/* NEG */
 		return vnpu_f32(vnpu_u32(x) ^ 0x80000000u);
 	}
@@ -141,7 +155,7 @@ int vnpu_eltwise_ext(uint32_t op, float *y, const float *a, const float *b,
 {
 	size_t i;
 
-	if (op < VNPU_ELT_SUB || op > VNPU_ELT_NEG)
+	if (op < VNPU_ELT_SUB || op > VNPU_ELT_LOG)
 		return VNPU_EINVAL;
 	if (op <= VNPU_ELT_POW) {
 		if (!b)

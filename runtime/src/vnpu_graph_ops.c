@@ -611,7 +611,7 @@ static const uint32_t vnpu_unary_elt[] = {
 	[VNPU_UNARY_RELU] = VNPU_ELT_RELU, [VNPU_UNARY_SIGMOID] = VNPU_ELT_SIGMOID,
 	[VNPU_UNARY_TANH] = VNPU_ELT_TANH, [VNPU_UNARY_SQRT] = VNPU_ELT_SQRT,
 	[VNPU_UNARY_ERF] = VNPU_ELT_ERF, [VNPU_UNARY_EXP] = VNPU_ELT_EXP,
-	[VNPU_UNARY_NEG] = VNPU_ELT_NEG,
+	[VNPU_UNARY_NEG] = VNPU_ELT_NEG, [VNPU_UNARY_LOG] = VNPU_ELT_LOG,
 };
 
 static const uint32_t vnpu_binary_elt[] = {
@@ -627,7 +627,7 @@ vnpu_status vnpu_graph_unary_op(vnpu_graph *graph, const char *name,
 	vnpu_status st;
 	VNPU_GB_START(VNPU_GOP_UNARY, out);
 
-	if ((unsigned int)op < VNPU_UNARY_RELU || (unsigned int)op > VNPU_UNARY_NEG)
+	if ((unsigned int)op < VNPU_UNARY_RELU || (unsigned int)op > VNPU_UNARY_LOG)
 		return vnpu_gb_err(&b, "unknown unary op %d", (int)op);
 	if ((st = vnpu_gb_fp32(&b, "x", x, &tx)))
 		return st;

@@ -103,6 +103,12 @@ int compare_formats(const struct opts *o, const vnpu_graph *g)
 		return EXIT_RUN;
 	}
 	ret = run_format(o, g, dev, stream, VNPU_DTYPE_FP32, ins, ref, counts, &nout);
+	for (unsigned k = 0; !ret && o->verbose && k < nout; k++) {
+		printf("fp32 output %u:", k);
+		for (uint64_t i = 0; i < counts[k] && i < 8; i++)
+			printf(" %.9g", ref[k][i]);
+		printf("%s\n", counts[k] > 8 ? " ..." : "");
+	}
 	if (!ret)
 		printf("%-6s %-6s %14s %14s %14s %12s\n", "format", "output", "max |diff|",
 		       "rms diff", "rms fp32", "rel rms");

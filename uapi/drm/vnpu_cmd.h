@@ -260,6 +260,7 @@ struct vnpu_cmd_matmul {
  * @VNPU_ELT_ERF: out = erf(x)
  * @VNPU_ELT_EXP: out = exp(x)
  * @VNPU_ELT_NEG: out = -x (the sign bit flipped)
+ * @VNPU_ELT_LOG: out = ln(x) (-Inf at 0, NaN below)
  *
  * The functions are the compute engine's (engine/include/vnpu_engine/vmath.h
  * gives their error bounds): every card and the CPU backend give the same
@@ -285,6 +286,7 @@ enum vnpu_cmd_eltwise_op {
 	VNPU_ELT_ERF = 16,
 	VNPU_ELT_EXP = 17,
 	VNPU_ELT_NEG = 18,
+	VNPU_ELT_LOG = 19,
 };
 
 /** VNPU_CMD_MAX_ELEMS - most elements one vector packet touches */

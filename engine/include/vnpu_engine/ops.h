@@ -106,7 +106,8 @@ void vnpu_copy_bytes(void *dst, const void *src, size_t n);
  * y = op(a) or op(a, b) for the element-wise ops from VNPU_ELT_SUB up
  * (uapi/drm/vnpu_cmd.h defines them; b NULL for the one-input ones);
  * y may alias a or b. pow is exp(y * ln|x|) in double rounded once (within
- * 1 ulp) with C99's special cases. VNPU_EINVAL for another op.
+ * 1 ulp) with C99's special cases; log is log2(x) * ln 2 in double rounded
+ * once (within 1 ulp). VNPU_EINVAL for another op.
  */
 int vnpu_eltwise_ext(uint32_t op, float *y, const float *a, const float *b,
 		     size_t n);

@@ -285,6 +285,7 @@ VNPU_API vnpu_status vnpu_graph_copy(vnpu_graph *graph, const char *name,
  * @VNPU_UNARY_ERF: erf(x)
  * @VNPU_UNARY_EXP: exp(x)
  * @VNPU_UNARY_NEG: -x
+ * @VNPU_UNARY_LOG: ln(x)
  */
 typedef enum vnpu_unary {
 	VNPU_UNARY_RELU = 1,
@@ -294,6 +295,7 @@ typedef enum vnpu_unary {
 	VNPU_UNARY_ERF = 5,
 	VNPU_UNARY_EXP = 6,
 	VNPU_UNARY_NEG = 7,
+	VNPU_UNARY_LOG = 8,
 } vnpu_unary;
 
 /**

@@ -469,7 +469,7 @@ static bool vo_is_initializer(const Onnx__GraphProto *g, const char *name)
 	return false;
 }
 
-static vnpu_status vo_inputs(struct vo_ctx *x, const Onnx__GraphProto *g)
+static vnpu_status vo_initializers(struct vo_ctx *x, const Onnx__GraphProto *g)
 {
 	for (size_t i = 0; i < g->n_initializer; i++) {
 		const Onnx__TensorProto *p = g->initializer[i];
@@ -492,6 +492,15 @@ static vnpu_status vo_inputs(struct vo_ctx *x, const Onnx__GraphProto *g)
 		}
 		v->is_const = true;
 	}
+	return VNPU_STATUS_OK;
+}
+
+static vnpu_status vo_inputs(struct vo_ctx *x, const Onnx__GraphProto *g)
+{
+	vnpu_status st0 = vo_initializers(x, g);
+
+	if (st0)
+		return st0;
 	for (size_t i = 0; i < g->n_input; i++) {
 		const Onnx__ValueInfoProto *vi = g->input[i];
 		uint32_t grank, gdims[VNPU_MAX_RANK];
@@ -582,6 +591,61 @@ static vnpu_status vo_opset(struct vo_ctx *x, const Onnx__ModelProto *m)
 	return VNPU_STATUS_OK;
 }
 
+static vnpu_status vo_nodes(struct vo_ctx *x, const Onnx__GraphProto *g);
+static vnpu_status vo_initializers(struct vo_ctx *x, const Onnx__GraphProto *g);
+static vnpu_status vo_copy_tensor(vnpu_onnx_tensor *dst, const vnpu_onnx_tensor *src);
+
+/*
+ * If with a condition known when compiling: the chosen branch's nodes are
+ * imported in place (they may read every value defined so far) and its
+ * outputs become the If's.
+ */
+static vnpu_status vo_if_op(struct vo_ctx *x)
+{
+	const Onnx__NodeProto *node = x->node;
+	struct vo_val *c = vo_in(x, 0);
+	const Onnx__AttributeProto *br;
+	vnpu_status st;
+	uint32_t index = x->index;
+
+	if (!c || !c->is_const || !c->c.i || c->c.count != 1)
+		return vo_fail(x, "a condition computed at run time (the card has no branches; a constant one picks its branch when importing)");
+	br = vo_attr(x, c->c.i[0] ? "then_branch" : "else_branch");
+	if (!br || !br->g)
+		return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT, "the %s branch is missing",
+				  c->c.i[0] ? "then" : "else");
+	if (br->g->n_output != node->n_output)
+		return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT,
+				  "the branch has %zu outputs, the node %zu", br->g->n_output,
+				  node->n_output);
+	if (++x->depth > 8)
+		return vo_fail(x, "branches nested more than 8 deep");
+	st = vo_initializers(x, br->g);
+	if (!st)
+		st = vo_nodes(x, br->g);
+	x->depth--;
+	x->node = node;
+	x->index = index;
+	for (size_t k = 0; k < node->n_output && !st; k++) {
+		const Onnx__ValueInfoProto *vi = br->g->output[k];
+		struct vo_val *v = vi && vi->name ? vo_find(x, vi->name) : NULL, r;
+
+		if (!v)
+			return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT,
+					  "branch output %zu is never computed", k);
+		if (!vo_out_wanted(x, (uint32_t)k))
+			continue;
+		r = *v;
+		if (v->is_const) {
+			st = vo_copy_tensor(&r.c, &v->c);
+			if (st)
+				return st;
+		}
+		st = vo_set(x, (uint32_t)k, &r);
+	}
+	return st;
+}
+
 static vnpu_status vo_nodes(struct vo_ctx *x, const Onnx__GraphProto *g)
 {
 	for (size_t i = 0; i < g->n_node; i++) {
@@ -601,7 +665,7 @@ static vnpu_status vo_nodes(struct vo_ctx *x, const Onnx__GraphProto *g)
 				return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT,
 						  "input '%s' is not defined before the node",
 						  n->input[k]);
-		h = vo_find_handler(n->op_type);
+		h = !strcmp(n->op_type, "If") ? vo_if_op : vo_find_handler(n->op_type);
 		if (!h)
 			return vo_fail(x, "operator %s is not supported", n->op_type);
 		st = h(x);

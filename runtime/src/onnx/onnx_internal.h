@@ -53,6 +53,7 @@ struct vo_ctx {
 	/* the node being imported */
 	const Onnx__NodeProto *node;
 	uint32_t index;
+	uint32_t depth;
 	char tmp[96];
 };
 

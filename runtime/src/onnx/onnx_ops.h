@@ -13,5 +13,6 @@ struct vo_op_entry {
 extern const struct vo_op_entry vo_math_ops[];	/* onnx_ops_math.c */
 extern const struct vo_op_entry vo_nn_ops[];	/* onnx_ops_nn.c */
 extern const struct vo_op_entry vo_shape_ops[];	/* onnx_ops_shape.c */
+extern const struct vo_op_entry vo_conv_ops[];	/* onnx_ops_conv.c */
 
 #endif /* VNPU_ONNX_OPS_H */

@@ -63,6 +63,14 @@ static vnpu_status vo_matmul_const(struct vo_ctx *x, vnpu_tensor xt, uint32_t ra
 	return st;
 }
 
+vnpu_status vo_matmul_rows(struct vo_ctx *x, vnpu_tensor t, int64_t rows, int64_t k,
+			   const float *w, int64_t n, const float *bias, vnpu_tensor *y)
+{
+	int64_t d[2] = { rows, k };
+
+	return vo_matmul_const(x, t, 2, d, w, (uint32_t)n, (uint32_t)k, bias, y);
+}
+
 /* V (shape RANK, DIMS) expanded to batch BR, BD + its last two dims. */
 static vnpu_status vo_batch(struct vo_ctx *x, struct vo_val *v, uint32_t rank,
 			    const int64_t *dims, uint32_t br, const int64_t *bd,

@@ -35,6 +35,15 @@ vnpu_status vo_transpose(struct vo_ctx *x, struct vo_val *v, const uint32_t *per
 /* R = A * B with numpy broadcasting, on the card (onnx_ops_math.c). */
 vnpu_status vo_mul_vals(struct vo_ctx *x, struct vo_val *a, struct vo_val *b,
 			struct vo_val *r);
+vnpu_status vo_add_vals(struct vo_ctx *x, struct vo_val *a, struct vo_val *b,
+			struct vo_val *r);
+/*
+ * Y [ROWS, N] = T [ROWS, K] W^T (+ BIAS) with host weights W [N, K]
+ * (row-major): the card's MATMUL, the compiler quantizes W
+ * (onnx_ops_nn.c).
+ */
+vnpu_status vo_matmul_rows(struct vo_ctx *x, vnpu_tensor t, int64_t rows, int64_t k,
+			   const float *w, int64_t n, const float *bias, vnpu_tensor *y);
 /* Define output K as R (a constant's data is taken over). */
 vnpu_status vo_set(struct vo_ctx *x, uint32_t k, struct vo_val *r);
 void vo_val_free(struct vo_val *v);
