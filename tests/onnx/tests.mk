@@ -23,3 +23,10 @@ $(B)/fuzz/fuzz_onnx_import: tests/onnx/fuzz_onnx_import.c $(RUNTIME_SRCS) \
 HOST_SCRIPTS += tests/onnx/fuzz_onnx_short.sh
 $(B)/host/onnx_node_tests: $(B)/fuzz/fuzz_onnx_import
 endif
+
+# A real model: Silero VAD from npm (tests/onnx/fetch_silero.sh; SKIPs
+# without npm), FP32 against onnxruntime's outputs, the FP4 formats' drift.
+HOST_TESTS += onnx_silero_vad
+onnx_silero_vad_SRCS := tests/onnx/silero_vad_test.c
+onnx_silero_vad_LIBS = $(RUNTIME_LIBS)
+$(eval $(call runtime_prog,onnx_silero_vad))

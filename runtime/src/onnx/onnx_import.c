@@ -364,9 +364,9 @@ static vnpu_status vo_copy_tensor(vnpu_onnx_tensor *dst, const vnpu_onnx_tensor 
 	if (!vo_tensor_alloc(dst, src->onnx_type, src->rank, src->dims))
 		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY, "ONNX import: out of memory");
 	memcpy(dst->name, src->name, sizeof(dst->name));
-	if (src->f)
+	if (src->f && src->count)
 		memcpy(dst->f, src->f, src->count * sizeof(float));
-	else
+	else if (src->count)
 		memcpy(dst->i, src->i, src->count * sizeof(int64_t));
 	return VNPU_STATUS_OK;
 }

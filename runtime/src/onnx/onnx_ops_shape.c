@@ -103,7 +103,8 @@ static vnpu_status vo_constant_op(struct vo_ctx *x)
 
 		if (!vo_tensor_alloc(&r.c, VO_FLOAT, 1, &n))
 			return vo_oom();
-		memcpy(r.c.f, a->floats, a->n_floats * sizeof(float));
+		if (a->n_floats)
+			memcpy(r.c.f, a->floats, a->n_floats * sizeof(float));
 	} else if ((a = vo_attr(x, "value_int")) && a->has_i) {
 		if (!vo_tensor_alloc(&r.c, VO_INT64, 0, NULL))
 			return vo_oom();
@@ -113,7 +114,8 @@ static vnpu_status vo_constant_op(struct vo_ctx *x)
 
 		if (!vo_tensor_alloc(&r.c, VO_INT64, 1, &n))
 			return vo_oom();
-		memcpy(r.c.i, a->ints, a->n_ints * sizeof(int64_t));
+		if (a->n_ints)
+			memcpy(r.c.i, a->ints, a->n_ints * sizeof(int64_t));
 	} else {
 		return vo_fail(x, "only value, value_float(s) and value_int(s) attributes are supported");
 	}

@@ -182,7 +182,8 @@ const char *vo_tensor_from_proto(const Onnx__TensorProto *p, vnpu_onnx_tensor *t
 	case VO_FLOAT:
 		if (p->n_float_data != n)
 			goto bad;
-		memcpy(t->f, p->float_data, n * sizeof(float));
+		if (n)
+			memcpy(t->f, p->float_data, n * sizeof(float));
 		return NULL;
 	case VO_DOUBLE:
 		if (p->n_double_data != n)
@@ -193,7 +194,8 @@ const char *vo_tensor_from_proto(const Onnx__TensorProto *p, vnpu_onnx_tensor *t
 	case VO_INT64:
 		if (p->n_int64_data != n)
 			goto bad;
-		memcpy(t->i, p->int64_data, n * sizeof(int64_t));
+		if (n)
+			memcpy(t->i, p->int64_data, n * sizeof(int64_t));
 		return NULL;
 	case VO_UINT32: case VO_UINT64:
 		if (p->n_uint64_data != n)

@@ -33,7 +33,8 @@ vnpu_status vo_ints(struct vo_ctx *x, struct vo_val *v, const char *what,
 	if (v->c.count > max)
 		return vo_fail(x, "%s has %llu values (at most %u)", what,
 			       (unsigned long long)v->c.count, max);
-	memcpy(out, v->c.i, v->c.count * sizeof(*out));
+	if (v->c.count)
+		memcpy(out, v->c.i, v->c.count * sizeof(*out));
 	*n = (uint32_t)v->c.count;
 	return VNPU_STATUS_OK;
 }
@@ -50,7 +51,8 @@ vnpu_status vo_attr_ints(struct vo_ctx *x, const char *name, int64_t *out,
 	if (a->n_ints > max)
 		return vo_fail(x, "attribute %s has %zu values (at most %u)", name,
 			       a->n_ints, max);
-	memcpy(out, a->ints, a->n_ints * sizeof(*out));
+	if (a->n_ints)
+		memcpy(out, a->ints, a->n_ints * sizeof(*out));
 	*n = (uint32_t)a->n_ints;
 	return VNPU_STATUS_OK;
 }
