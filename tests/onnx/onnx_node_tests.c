@@ -61,6 +61,9 @@ struct count {
 static struct count counts[NOPS][2];	/* [op][expanded] */
 static unsigned tapn;
 static vnpu_device *g_dev;
+/* --both: the CPU backend too; every output must have the same bits */
+static vnpu_device *g_cpu;
+static vnpu_stream *g_cpu_stream;
 
 static void *read_file(const char *path, size_t *size)
 {
@@ -221,6 +224,27 @@ static enum result run_set(vnpu_stream *stream, const char *model, size_t msize,
 		snprintf(why, wsize, "run: %s", vnpu_last_error());
 		goto out;
 	}
+	if (g_cpu_stream) {
+		void *cpu_out[MAX_IO] = { 0 };
+		int same = 1;
+
+		for (k = 0; k < nout; k++)
+			cpu_out[k] = calloc(1, want[k].count * 4 + 4);
+		vnpu_program_destroy(prog);	/* bound to the first device */
+		prog = NULL;
+		st = vnpu_graph_compile(g, g_cpu, &co, &prog);
+		if (!st)
+			st = vnpu_program_run(g_cpu_stream, prog, inputs, cpu_out);
+		for (k = 0; k < nout; k++) {
+			same &= !st && !memcmp(cpu_out[k], outputs[k], want[k].count * 4);
+			free(cpu_out[k]);
+		}
+		if (!same) {
+			snprintf(why, wsize, "the card and the CPU backend differ%s%s",
+				 st ? ": " : "", st ? vnpu_last_error() : "");
+			goto out;
+		}
+	}
 	for (k = 0; k < nout; k++) {
 		const float *got = outputs[k];
 
@@ -254,6 +278,25 @@ out_in:
 	for (k = 0; k < nin; k++)
 		vnpu_onnx_tensor_free(&in[k]);
 	return r;
+}
+
+/* Whether NAME is one of the comma-separated names in ONLY (all: NULL);
+ * a name ending in '*' is a prefix. */
+static int wanted(const char *name, const char *only)
+{
+	const char *p = only;
+
+	if (!only)
+		return 1;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		if (n && p[n - 1] == '*' ? !strncmp(name, p, n - 1) :
+		    strlen(name) == n && !strncmp(name, p, n))
+			return 1;
+		p += n + (p[n] == ',');
+	}
+	return 0;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -338,7 +381,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: onnx_node_tests [--data DIR] [--expect FILE] [--write-expect FILE]\n"
-		"                       [--device NAME] [--only PREFIX]\n"
+		"                       [--device NAME] [--both] [--only NAMES]\n"
 		"Run the ONNX node tests of the supported operators (TAP).\n"
 		"  --data DIR           node test directory\n"
 		"                       (default /usr/include/onnx/backend/test/data/node)\n"
@@ -346,7 +389,10 @@ static void usage(FILE *f)
 		"                       (default tests/onnx/expected.txt when it exists)\n"
 		"  --write-expect FILE  write this run's pass counts there\n"
 		"  --device NAME        device (default cpu; \"\" = VNPU_BACKEND)\n"
-		"  --only PREFIX        only tests whose name starts with PREFIX\n");
+		"  --both               also run on the CPU backend: outputs must be\n"
+		"                       bit-identical to the device's\n"
+		"  --only NAMES         only these tests (comma-separated; NAME* is a\n"
+		"                       prefix)\n");
 }
 
 int main(int argc, char **argv)
@@ -359,7 +405,7 @@ int main(int argc, char **argv)
 	vnpu_device *dev = NULL;
 	vnpu_stream *stream = NULL;
 	struct dirent *de;
-	int explicit_expect = 0, bad = 0;
+	int explicit_expect = 0, explicit_device = 0, bad = 0, both = 0;
 	DIR *d;
 
 	for (int i = 1; i < argc; i++) {
@@ -375,6 +421,9 @@ int main(int argc, char **argv)
 			write = argv[++i];
 		} else if (i + 1 < argc && !strcmp(argv[i], "--device")) {
 			devname = argv[++i];
+			explicit_device = 1;
+		} else if (!strcmp(argv[i], "--both")) {
+			both = 1;
 		} else if (i + 1 < argc && !strcmp(argv[i], "--only")) {
 			only = argv[++i];
 		} else {
@@ -395,14 +444,23 @@ int main(int argc, char **argv)
 	if (vnpu_init(NULL) || vnpu_device_open(devname, NULL, &dev) ||
 	    vnpu_stream_create(dev, NULL, &stream)) {
 		vnpu_device_close(dev);
+		/* a device asked for by name must be there */
+		if (explicit_device) {
+			printf("1..1\nnot ok 1 device '%s': %s\n", devname, vnpu_last_error());
+			return 1;
+		}
 		printf("1..0 # SKIP device '%s': %s\n", devname, vnpu_last_error());
 		return 0;
 	}
 	g_dev = dev;
+	if (both && (vnpu_device_open("cpu", NULL, &g_cpu) ||
+		     vnpu_stream_create(g_cpu, NULL, &g_cpu_stream))) {
+		printf("1..0 # SKIP CPU backend: %s\n", vnpu_last_error());
+		return 0;
+	}
 	names = calloc(MAX_TESTS, sizeof(*names));
 	while (names && (de = readdir(d)) && nnames < MAX_TESTS)
-		if (!strncmp(de->d_name, "test_", 5) &&
-		    (!only || !strncmp(de->d_name, only, strlen(only))))
+		if (!strncmp(de->d_name, "test_", 5) && wanted(de->d_name, only))
 			names[nnames++] = strdup(de->d_name);
 	closedir(d);
 	qsort(names, nnames, sizeof(*names), cmp_str);
@@ -450,6 +508,8 @@ int main(int argc, char **argv)
 	}
 	vnpu_stream_destroy(stream);
 	vnpu_device_close(dev);
+	vnpu_stream_destroy(g_cpu_stream);
+	vnpu_device_close(g_cpu);
 	vnpu_shutdown();
 	return bad;
 }

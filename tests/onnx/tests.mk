@@ -30,3 +30,25 @@ HOST_TESTS += onnx_silero_vad
 onnx_silero_vad_SRCS := tests/onnx/silero_vad_test.c
 onnx_silero_vad_LIBS = $(RUNTIME_LIBS)
 $(eval $(call runtime_prog,onnx_silero_vad))
+
+# In the VM: a subset of the node tests on the card, each output
+# bit-identical to the CPU backend's and within the tolerance (the plan
+# runs onnx_node_tests_vm --device 0 --both in $(B)/vm-files).
+ONNX_NODE_DIR := /usr/include/onnx/backend/test/data/node
+ONNX_VM_TESTS := test_add_bcast test_sub_bcast test_mul_bcast test_div test_pow \
+	test_max_example test_relu test_sigmoid test_tanh test_sqrt test_erf \
+	test_exp test_neg test_matmul_2d test_matmul_4d test_gemm_all_attributes \
+	test_gemm_transposeB test_softmax_axis_0 test_layer_normalization_3d_axis1_epsilon \
+	test_reduce_mean_keepdims_random test_reduce_sum_keepdims_random \
+	test_transpose_all_permutations_4 test_concat_3d_axis_1 test_slice_neg_steps \
+	test_gather_1 test_where_example test_expand_dim_changed test_unsqueeze_two_axes
+VM_TESTS += onnx_node_tests_vm
+onnx_node_tests_vm_SRCS := tests/onnx/onnx_node_tests.c
+onnx_node_tests_vm_LIBS = $(RUNTIME_LIBS)
+$(eval $(call runtime_prog,onnx_node_tests_vm))
+VM_FILES_DEPS += $(B)/vm-files/onnx-node/.stamp
+$(B)/vm-files/onnx-node/.stamp: tests/onnx/tests.mk
+	$(Q)rm -rf $(dir $@) && mkdir -p $(dir $@)
+	$(Q)if [ -d $(ONNX_NODE_DIR) ]; then \
+		for t in $(ONNX_VM_TESTS); do cp -a $(ONNX_NODE_DIR)/$$t $(dir $@); done; fi
+	$(Q)touch $@
