@@ -24,6 +24,8 @@ enum {
 
 /* The most elements a constant may have (the card's tensor limit). */
 #define VO_MAX_ELEMS (1ull << 28)
+/* The most elements of a constant computed while importing (folding). */
+#define VO_MAX_FOLD (1ull << 24)
 
 /**
  * struct vo_val - an ONNX value

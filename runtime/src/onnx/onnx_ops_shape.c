@@ -700,10 +700,10 @@ static vnpu_status vo_constantofshape_op(struct vo_ctx *x)
 			return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT, "value is not one element");
 		}
 	}
-	if (vo_count(n, shape) > VO_MAX_ELEMS ||
+	if (vo_count(n, shape) > VO_MAX_FOLD ||
 	    !vo_tensor_alloc(&r.c, a && a->t ? val.onnx_type : VO_FLOAT, n, shape)) {
 		vnpu_onnx_tensor_free(&val);
-		return vo_fail(x, "a result of more than 2^28 elements (or out of memory)");
+		return vo_fail(x, "a result of more than 2^24 elements (or out of memory)");
 	}
 	for (uint64_t i = 0; i < r.c.count; i++) {
 		if (r.c.f)

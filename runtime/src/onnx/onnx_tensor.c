@@ -63,7 +63,9 @@ uint64_t vo_count(uint32_t rank, const int64_t *dims)
 	uint64_t n = 1;
 
 	for (uint32_t d = 0; d < rank; d++) {
-		if (dims[d] < 0 || (dims[d] && n > VO_MAX_ELEMS / (uint64_t)dims[d]))
+		/* every dimension bounded, even beside an empty one */
+		if (dims[d] < 0 || dims[d] > (int64_t)VO_MAX_ELEMS ||
+		    (dims[d] && n > VO_MAX_ELEMS / (uint64_t)dims[d]))
 			return VO_MAX_ELEMS + 1;
 		n *= (uint64_t)dims[d];
 	}
@@ -76,6 +78,8 @@ bool vo_tensor_alloc(vnpu_onnx_tensor *t, int32_t type, uint32_t rank,
 	uint64_t n = vo_count(rank, dims);
 
 	memset(t, 0, sizeof(*t));
+	if (n > VO_MAX_ELEMS)
+		return false;
 	t->onnx_type = type;
 	t->rank = rank;
 	if (rank)

@@ -93,6 +93,8 @@ static vnpu_status vo_host_strided(struct vo_ctx *x, const vnpu_onnx_tensor *c,
 {
 	uint64_t n, i, idx[VNPU_ONNX_MAX_RANK] = { 0 };
 
+	if (vo_count(rank, dims) > VO_MAX_FOLD)
+		return vo_fail(x, "folding a constant of more than 2^24 elements");
 	if (!vo_tensor_alloc(out, c->onnx_type, rank, dims))
 		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY, "ONNX import: out of memory");
 	n = out->count;
