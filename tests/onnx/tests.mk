@@ -52,3 +52,9 @@ $(B)/vm-files/onnx-node/.stamp: tests/onnx/tests.mk
 	$(Q)if [ -d $(ONNX_NODE_DIR) ]; then \
 		for t in $(ONNX_VM_TESTS); do cp -a $(ONNX_NODE_DIR)/$$t $(dir $@); done; fi
 	$(Q)touch $@
+
+# The importer's API, messages and the graph ops it added.
+HOST_TESTS += onnx_api
+onnx_api_SRCS := tests/onnx/test_onnx_api.c
+onnx_api_LIBS = $(RUNTIME_LIBS)
+$(eval $(call runtime_prog,onnx_api))
