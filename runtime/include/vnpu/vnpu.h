@@ -17,5 +17,6 @@
 #include <vnpu/graph.h>
 #include <vnpu/program.h>
 #include <vnpu/model.h>
+#include <vnpu/onnx.h>
 
 #endif /* VNPU_VNPU_H */
