@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Loading a model: config.json and model.safetensors, every tensor's
- * name, type and shape checked against the config, then the decode
- * program compiled. Running it: vnpu_model_run.c.
+ * name, type and shape checked against the config, the KV caches
+ * allocated on the device, then the decode program compiled. Running it:
+ * vnpu_model_run.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -159,8 +160,12 @@ static vnpu_status compile(struct vnpu_model *m, uint32_t s, int last_only,
 		return st;
 	st = vnpu_graph_compile(g, m->dev, &m->opts.compile, &np);
 	vnpu_graph_destroy(g);
-	if (st)
+	if (!st)
+		st = vnpu_model_bind(m, np);
+	if (st) {
+		vnpu_program_destroy(np);
 		return st;
+	}
 	vnpu_program_destroy(*p);
 	*p = np;
 	m->compile_s += now_s() - t0;
@@ -189,6 +194,20 @@ vnpu_status vnpu_model_prepare_prefill(vnpu_model *m, uint32_t n, int last_only)
 	m->prefill_len = n;
 	m->prefill_last_only = !!last_only;
 	return VNPU_STATUS_OK;
+}
+
+vnpu_status vnpu_model_bind(struct vnpu_model *m, vnpu_program *p)
+{
+	vnpu_program_info pi;
+	vnpu_status st = vnpu_program_info_get(p, &pi);
+
+	if (!st && pi.states != 2 * m->cfg.n_layers)
+		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+				     "model: program has %u states, expected %u",
+				     pi.states, 2 * m->cfg.n_layers);
+	for (uint32_t i = 0; i < pi.states && !st; i++)
+		st = vnpu_program_bind_state(p, i, m->cache, i * m->state_stride);
+	return st;
 }
 
 static vnpu_status model_paths(const char *path, char **cfg, char **st)
@@ -227,7 +246,6 @@ vnpu_status vnpu_model_load(const char *path, vnpu_device *device,
 	struct vnpu_model *m;
 	char *cfgp = NULL, *stp = NULL;
 	vnpu_status st;
-	uint32_t io;
 
 	if (!path || !device || !model)
 		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
@@ -257,24 +275,17 @@ vnpu_status vnpu_model_load(const char *path, vnpu_device *device,
 		goto fail;
 	}
 	m->layers = calloc(m->cfg.n_layers, sizeof(*m->layers));
-	m->layer_cache = (uint64_t)m->ctx * m->cfg.n_kv_heads * m->cfg.head_dim;
-	m->kc = calloc(m->layer_cache * m->cfg.n_layers, 4);
-	m->vc = calloc(m->layer_cache * m->cfg.n_layers, 4);
-	io = 1 + 2 * m->cfg.n_layers;
-	m->in = calloc(io, sizeof(*m->in));
-	m->out = calloc(io, sizeof(*m->out));
 	m->logits = malloc((size_t)m->cfg.vocab * 4);
-	if (!m->layers || !m->kc || !m->vc || !m->in || !m->out || !m->logits) {
-		st = vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
-				   "model: out of memory (KV cache of %llu MiB)",
-				   (unsigned long long)(m->layer_cache * m->cfg.n_layers * 8 >> 20));
+	if (!m->layers || !m->logits) {
+		st = vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY, "model: out of memory");
 		goto fail;
 	}
-	for (uint32_t l = 0; l < m->cfg.n_layers; l++) {
-		m->in[1 + 2 * l] = m->kc + l * m->layer_cache;
-		m->in[2 + 2 * l] = m->vc + l * m->layer_cache;
-	}
-	st = load_weights(m, stp);
+	/* one device buffer holds every layer's K and V caches */
+	m->state_bytes = (uint64_t)m->ctx * m->cfg.n_kv_heads * m->cfg.head_dim * 4;
+	m->state_stride = (m->state_bytes + 63) & ~(uint64_t)63;
+	st = vnpu_buffer_alloc(device, m->state_stride * 2 * m->cfg.n_layers, &m->cache);
+	if (!st)
+		st = load_weights(m, stp);
 	if (!st)
 		st = vnpu_stream_create(device, NULL, &m->stream);
 	if (!st)
@@ -305,15 +316,12 @@ void vnpu_model_destroy(vnpu_model *m)
 	vnpu_program_destroy(m->decode);
 	vnpu_program_destroy(m->prefill);
 	vnpu_stream_destroy(m->stream);
+	vnpu_buffer_free(m->cache);
 	for (uint32_t i = 0; i < m->nowned; i++)
 		free(m->owned[i]);
 	free(m->owned);
 	vnpu_st_close(m->st);
 	free(m->layers);
-	free(m->kc);
-	free(m->vc);
-	free(m->in);
-	free(m->out);
 	free(m->logits);
 	free(m);
 }

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * The decoder as a graph: S tokens at positions 0..S-1 (decode is S = 1,
- * run at its position with vnpu_program_run_at()). Inputs: the tokens,
- * then each layer's key and value caches; outputs: the logits, then each
- * layer's new key and value rows [S, KVH, D] (after RoPE), which the model
- * writes into its cache at the run's position: the same bits attention
- * wrote into its copy of the cache, at a fraction of the bytes of the
- * whole updated cache.
+ * run at its position with vnpu_program_run_at()). Input: the tokens;
+ * output: the logits. Each layer's key and value caches are state tensors
+ * (l<N>.k_cache, l<N>.v_cache, in that order) bound to the model's device
+ * buffer, so they stay on the device across runs and across the prefill
+ * and decode programs; attention writes the new rows in place.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,9 +68,9 @@ static vnpu_status layer(vnpu_graph *g, const struct vnpu_model *m, uint32_t l,
 	ad.v = v;
 	ad.k_cache = kc;
 	ad.v_cache = vc;
-	TRY(vnpu_graph_attention(g, NM("attn"), &ad, &a, NULL, NULL));
-	*kco = k;
-	*vco = v;
+	TRY(vnpu_graph_attention(g, NM("attn"), &ad, &a, kco, vco));
+	TRY(vnpu_graph_assign(g, NM("k_update"), kc, *kco));
+	TRY(vnpu_graph_assign(g, NM("v_update"), vc, *vco));
 	TRY(vnpu_graph_reshape(g, NM("attn2"), a, 2, d_flat, &a));
 	TRY(vnpu_graph_matmul(g, NM("o"), a, wo, 0, 0, VNPU_DTYPE_FP32, &o));
 	TRY(vnpu_graph_add(g, NM("resid1"), o, *x, x));
@@ -104,10 +103,10 @@ static vnpu_status build(vnpu_graph *g, const struct vnpu_model *m, uint32_t s,
 	st = vnpu_graph_input(g, "tokens", VNPU_DTYPE_I32, 1, d_tok, &tok);
 	for (uint32_t l = 0; l < c->n_layers && !st; l++) {
 		snprintf(n, sizeof(n), "l%u.k_cache", l);
-		st = vnpu_graph_input(g, n, VNPU_DTYPE_FP32, 3, d_cache, &kc[2 * l]);
+		st = vnpu_graph_state(g, n, VNPU_DTYPE_FP32, 3, d_cache, &kc[2 * l]);
 		snprintf(n, sizeof(n), "l%u.v_cache", l);
 		if (!st)
-			st = vnpu_graph_input(g, n, VNPU_DTYPE_FP32, 3, d_cache,
+			st = vnpu_graph_state(g, n, VNPU_DTYPE_FP32, 3, d_cache,
 					      &kc[2 * l + 1]);
 	}
 	if (!st)
@@ -134,8 +133,6 @@ static vnpu_status build(vnpu_graph *g, const struct vnpu_model *m, uint32_t s,
 				       &logits);
 	if (!st)
 		st = vnpu_graph_output(g, logits);
-	for (uint32_t l = 0; l < 2 * c->n_layers && !st; l++)
-		st = vnpu_graph_output(g, kco[l]);
 	free(kc);
 	return st;
 }

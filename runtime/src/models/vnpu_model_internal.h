@@ -28,8 +28,10 @@ struct vnpu_model {
 
 	uint32_t ctx;		/* KV-cache rows */
 	uint32_t pos;		/* tokens in the cache */
-	float *kc, *vc;		/* [layer][ctx][kv heads][head_dim] */
-	uint64_t layer_cache;	/* floats per layer of one cache */
+	/* the caches on the device: state i (l<i/2>.k_cache / v_cache) at
+	 * i * state_stride */
+	vnpu_buffer *cache;
+	uint64_t state_bytes, state_stride;
 
 	vnpu_program *decode;
 	vnpu_program *prefill;
@@ -37,11 +39,11 @@ struct vnpu_model {
 	int prefill_last_only;
 	double compile_s;	/* spent compiling since the last stats */
 
-	const void **in;	/* 1 + 2 * layers */
-	void **out;
 	float *logits;		/* vocab floats: decode's output row */
 };
 
+/* Bind every state of P to the model's cache buffer. */
+vnpu_status vnpu_model_bind(struct vnpu_model *m, vnpu_program *p);
 /* Build the graph of S tokens (logits of the last only when LAST_ONLY). */
 vnpu_status vnpu_model_build(const struct vnpu_model *m, uint32_t s,
 			     int last_only, vnpu_graph **graph);

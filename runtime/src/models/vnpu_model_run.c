@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Running a model: prefill, decode, forward, generate. The KV cache lives
- * in the model: each run reads it whole (inputs 1..) and writes the new
- * rows straight into it at the run's position (outputs 1..).
+ * Running a model: prefill, decode, forward, generate. The KV caches are
+ * state tensors bound to the model's device buffer: a run's only input is
+ * its tokens and its only output the logits.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -40,17 +40,6 @@ static void release_file(struct vnpu_model *m)
 		madvise(m->st->map, m->st->map_size, MADV_DONTNEED);
 }
 
-/* Point the new-row outputs at row POS of each layer's caches. */
-static void set_rows(struct vnpu_model *m, uint32_t pos)
-{
-	uint64_t row = (uint64_t)pos * m->cfg.n_kv_heads * m->cfg.head_dim;
-
-	for (uint32_t l = 0; l < m->cfg.n_layers; l++) {
-		m->out[1 + 2 * l] = m->kc + l * m->layer_cache + row;
-		m->out[2 + 2 * l] = m->vc + l * m->layer_cache + row;
-	}
-}
-
 static vnpu_status run_prefill(vnpu_model *m, const int32_t *tokens, uint32_t n,
 			       int last_only, float *logits)
 {
@@ -67,10 +56,8 @@ static vnpu_status run_prefill(vnpu_model *m, const int32_t *tokens, uint32_t n,
 	release_file(m);
 	/* rows at and after n are never read before being written */
 	m->pos = 0;
-	m->in[0] = tokens;
-	m->out[0] = logits;
-	set_rows(m, 0);
-	st = vnpu_program_run(m->stream, m->prefill, m->in, m->out);
+	st = vnpu_program_run(m->stream, m->prefill, (const void *[]){ tokens },
+			      (void *[]){ logits });
 	if (!st)
 		m->pos = n;
 	return st;
@@ -111,10 +98,8 @@ vnpu_status vnpu_model_decode(vnpu_model *m, int32_t token, float *logits)
 	st = check_tokens(m, &token, 1);
 	if (st)
 		return st;
-	m->in[0] = &token;
-	m->out[0] = m->logits;
-	set_rows(m, m->pos);
-	st = vnpu_program_run_at(m->stream, m->decode, m->pos, m->in, m->out);
+	st = vnpu_program_run_at(m->stream, m->decode, m->pos,
+				 (const void *[]){ &token }, (void *[]){ m->logits });
 	if (st)
 		return st;
 	m->pos++;
@@ -142,7 +127,7 @@ static void fill_stats(const struct vnpu_model *m, vnpu_model_stats *s)
 		s->weight_bytes += pi.weight_bytes;
 		s->arena_bytes += pi.arena_bytes;
 	}
-	s->kv_bytes = m->layer_cache * m->cfg.n_layers * 8;
+	s->kv_bytes = vnpu_buffer_size(m->cache);
 	if (!getrusage(RUSAGE_SELF, &ru))
 		s->peak_rss_bytes = (uint64_t)ru.ru_maxrss * 1024;
 }
