@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The plot as a standalone SVG 1.1 file: error against bits per weight
+ * (log2 axis), one series per quantization method, the FP32/BF16 points
+ * as their own series and the FP32 level as a dashed line. A second
+ * panel shows the transformer's KL divergence when it was measured.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "eval.h"
+
+#define PW 460.0	/* panel plot area */
+#define PH 300.0
+#define ML 70.0		/* margins around it */
+#define MT 40.0
+#define MB 60.0
+#define MR 20.0
+
+static const char *const methods[] = { "rtn", "mse", "hadamard", "hadamard+mse", "-" };
+static const char *const colors[] = { "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#000000" };
+#define NMETHODS (sizeof(methods) / sizeof(methods[0]))
+
+typedef double (*yfn)(const struct eval_row *w);
+
+static double y_error(const struct eval_row *w)
+{
+	return w->n ? 100.0 - 100.0 * w->correct / w->n : 0.0;
+}
+
+static double y_kl(const struct eval_row *w)
+{
+	return w->kl;
+}
+
+static void text(FILE *f, double x, double y, const char *anchor, int size,
+		 const char *s)
+{
+	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-size=\"%d\">", x, y,
+		anchor, size);
+	for (; *s; s++) {
+		if (*s == '&')
+			fputs("&amp;", f);
+		else if (*s == '<')
+			fputs("&lt;", f);
+		else if (*s == '>')
+			fputs("&gt;", f);
+		else
+			fputc(*s, f);
+	}
+	fputs("</text>\n", f);
+}
+
+/* A step of 1, 2 or 5 times a power of ten giving about 5 ticks over RANGE. */
+static double nice_step(double range)
+{
+	double p = pow(10.0, floor(log10(range / 5.0))), m = range / 5.0 / p;
+
+	return (m < 1.5 ? 1.0 : m < 3.5 ? 2.0 : m < 7.5 ? 5.0 : 10.0) * p;
+}
+
+static double xpos(double x0, double bits)
+{
+	return x0 + (log2(bits) - 2.0) / 3.0 * PW;	/* 4 .. 32 bits */
+}
+
+static void panel(FILE *f, double ox, const char *title, const char *ylabel,
+		  const struct eval_row *rows, uint32_t n, yfn y, int from_zero)
+{
+	double x0 = ox + ML, y0 = MT, lo = HUGE_VAL, hi = -HUGE_VAL, step, v, ref = NAN;
+	char buf[64];
+	uint32_t i, m, shown = 0;
+
+	for (i = 0; i < n; i++) {
+		if (rows[i].state != ROW_OK || !isfinite(y(&rows[i])))
+			continue;
+		v = y(&rows[i]);
+		lo = v < lo ? v : lo;
+		hi = v > hi ? v : hi;
+		if (rows[i].weight_format == 1)	/* FP32 */
+			ref = v;
+	}
+	if (lo > hi)
+		lo = hi = 0.0;
+	if (from_zero)
+		lo = 0.0;
+	if (hi - lo < 1e-9)
+		hi = lo + (lo ? fabs(lo) * 0.1 : 1.0);
+	step = nice_step(hi - lo);
+	lo = floor(lo / step) * step;
+	hi = ceil(hi / step) * step;
+#define YPOS(val) (y0 + PH - ((val) - lo) / (hi - lo) * PH)
+
+	text(f, x0 + PW / 2, 24, "middle", 15, title);
+	fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
+		"stroke=\"#444\"/>\n", x0, y0, PW, PH);
+	for (v = lo; v <= hi + step / 2; v += step) {
+		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n",
+			x0, YPOS(v), x0 + PW, YPOS(v));
+		snprintf(buf, sizeof(buf), "%g", fabs(v) < step / 1e6 ? 0.0 : v);
+		text(f, x0 - 6, YPOS(v) + 4, "end", 11, buf);
+	}
+	for (v = 4; v <= 32; v *= 2) {
+		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n",
+			xpos(x0, v), y0, xpos(x0, v), y0 + PH);
+		snprintf(buf, sizeof(buf), "%g", v);
+		text(f, xpos(x0, v), y0 + PH + 16, "middle", 11, buf);
+	}
+	text(f, x0 + PW / 2, y0 + PH + 36, "middle", 12,
+	     "bits per weight (log scale; mxfp4 4.25, nvfp4 4.5, mxfp8 8.25, bf16 16, fp32 32)");
+	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"12\" "
+		"transform=\"rotate(-90 %.1f %.1f)\">%s</text>\n",
+		ox + 18, y0 + PH / 2, ox + 18, y0 + PH / 2, ylabel);
+	if (!isnan(ref))
+		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#000\" "
+			"stroke-dasharray=\"4 3\"/>\n", x0, YPOS(ref), x0 + PW, YPOS(ref));
+
+	for (m = 0; m < NMETHODS; m++) {
+		double px[EVAL_MAX_ROWS], py[EVAL_MAX_ROWS];
+		uint32_t k = 0, a, b;
+
+		for (i = 0; i < n; i++) {
+			if (rows[i].state != ROW_OK || strcmp(rows[i].method, methods[m]) ||
+			    !isfinite(y(&rows[i])))
+				continue;
+			px[k] = rows[i].bits;
+			py[k++] = y(&rows[i]);
+		}
+		if (!k)
+			continue;
+		for (a = 1; a < k; a++)	/* by bits, for the line */
+			for (b = a; b > 0 && px[b - 1] > px[b]; b--) {
+				double t = px[b]; px[b] = px[b - 1]; px[b - 1] = t;
+				t = py[b]; py[b] = py[b - 1]; py[b - 1] = t;
+			}
+		fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"",
+			colors[m]);
+		for (a = 0; a < k; a++)
+			fprintf(f, "%s%.1f,%.1f", a ? " " : "", xpos(x0, px[a]), YPOS(py[a]));
+		fputs("\"/>\n", f);
+		for (a = 0; a < k; a++)
+			fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"/>\n",
+				xpos(x0, px[a]), YPOS(py[a]), colors[m]);
+		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" fill=\"%s\"/>\n",
+			x0 + PW - 120, y0 + 10 + 16 * shown, colors[m]);
+		text(f, x0 + PW - 105, y0 + 19 + 16 * shown, "start", 11,
+		     m == NMETHODS - 1 ? "fp32 / bf16" : methods[m]);
+		shown++;
+	}
+#undef YPOS
+}
+
+void report_svg(FILE *f, const struct eval_report *r)
+{
+	int two = !r->llm_note && r->llm_nrows;
+	double pw = ML + PW + MR;
+
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%.0f\" "
+		"height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\">\n"
+		"<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+		pw * (two ? 2 : 1), MT + PH + MB, pw * (two ? 2 : 1), MT + PH + MB);
+	panel(f, 0, "Fashion-MNIST MLP: test error vs weight bits", "test error (%)",
+	      r->rows, r->nrows, y_error, 0);
+	if (two)
+		panel(f, pw, "Transformer: logit KL vs FP32", "mean KL (nats)", r->llm_rows,
+		      r->llm_nrows, y_kl, 1);
+	fputs("</svg>\n", f);
+}
