@@ -47,13 +47,17 @@ static int read_full(gzFile f, void *buf, size_t len, size_t *got)
 	return 0;
 }
 
-/* zlib's description of a stream error ("" if there is none). */
-static const char *gz_msg(gzFile f)
+/* zlib's description of a stream error ("" if there is none), without
+ * the "PATH: " zlib puts before it. */
+static const char *gz_msg(gzFile f, const char *path)
 {
 	int code;
 	const char *m = gzerror(f, &code);
+	size_t n = strlen(path);
 
-	return code == Z_OK || code == Z_STREAM_END || !m ? "" : m;
+	if (code == Z_OK || code == Z_STREAM_END || !m)
+		return "";
+	return !strncmp(m, path, n) && !strncmp(m + n, ": ", 2) ? m + n + 2 : m;
 }
 
 static int load(gzFile f, const char *path, uint32_t ndims,
@@ -65,7 +69,7 @@ static int load(gzFile f, const char *path, uint32_t ndims,
 	uint32_t i;
 
 	if (read_full(f, hdr, sizeof(hdr), &got))
-		return fail(IDX_EFORMAT, err, errlen, "%s: gzip stream damaged: %s", path, gz_msg(f));
+		return fail(IDX_EFORMAT, err, errlen, "%s: gzip stream damaged: %s", path, gz_msg(f, path));
 	if (got < sizeof(hdr))
 		return fail(IDX_EFORMAT, err, errlen,
 			    "%s: truncated: %zu bytes, shorter than the 4-byte IDX magic", path, got);
@@ -80,7 +84,7 @@ static int load(gzFile f, const char *path, uint32_t ndims,
 		return fail(IDX_EFORMAT, err, errlen, "%s: %u dimensions, expected %u",
 			    path, hdr[3], ndims);
 	if (read_full(f, dimb, 4 * ndims, &got))
-		return fail(IDX_EFORMAT, err, errlen, "%s: gzip stream damaged: %s", path, gz_msg(f));
+		return fail(IDX_EFORMAT, err, errlen, "%s: gzip stream damaged: %s", path, gz_msg(f, path));
 	if (got < 4 * ndims)
 		return fail(IDX_EFORMAT, err, errlen,
 			    "%s: truncated in the header (%zu of %u dimension bytes)", path, got,
@@ -105,20 +109,20 @@ static int load(gzFile f, const char *path, uint32_t ndims,
 		return fail(IDX_EIO, err, errlen, "%s: out of memory for %zu bytes", path, out->size);
 	if (read_full(f, out->data, out->size, &got))
 		return fail(IDX_EFORMAT, err, errlen, "%s: gzip stream damaged after %zu data bytes: %s",
-			    path, got, gz_msg(f));
+			    path, got, gz_msg(f, path));
 	if (got < out->size)
 		return fail(IDX_EFORMAT, err, errlen,
 			    "%s: truncated: the header announces %zu data bytes, the file has %zu",
 			    path, out->size, got);
 	if (read_full(f, &extra, 1, &got))
 		return fail(IDX_EFORMAT, err, errlen, "%s: gzip stream damaged after the data: %s",
-			    path, gz_msg(f));
+			    path, gz_msg(f, path));
 	if (got)
 		return fail(IDX_EFORMAT, err, errlen,
 			    "%s: bytes after the %zu data bytes the header announces", path, out->size);
 	/* A gzip member cut short reads as a clean end; zlib flags it here. */
-	if (*gz_msg(f))
-		return fail(IDX_EFORMAT, err, errlen, "%s: gzip stream damaged: %s", path, gz_msg(f));
+	if (*gz_msg(f, path))
+		return fail(IDX_EFORMAT, err, errlen, "%s: gzip stream damaged: %s", path, gz_msg(f, path));
 	return IDX_OK;
 }
 
