@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The plot as a standalone SVG 1.1 file: error against bits per weight
- * (log2 axis), one series per quantization method, the FP32/BF16 points
- * as their own series and the FP32 level as a dashed line. A second
- * panel shows the transformer's KL divergence when it was measured.
+ * The plot as a standalone SVG 1.1 file, panels stacked vertically, each
+ * against bits per weight (log2 axis) with one series per quantization
+ * method and the FP32/BF16 points as their own series: the MLP's test
+ * error (FP32's level dashed), the MLP's KL divergence from the FP32
+ * program (log axis: the BF16 point sits orders of magnitude below the
+ * FP4 ones; FP32, at zero, has no point there), and the transformer's KL
+ * when it was measured.
  */
 #include <math.h>
 #include <stdio.h>
@@ -16,7 +19,7 @@
 #define ML 70.0		/* margins around it */
 #define MT 40.0
 #define MB 60.0
-#define MR 20.0
+#define MR 130.0	/* the legend */
 
 static const char *const methods[] = { "rtn", "mse", "hadamard", "hadamard+mse", "-" };
 static const char *const colors[] = { "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#000000" };
@@ -65,17 +68,27 @@ static double xpos(double x0, double bits)
 	return x0 + (log2(bits) - 2.0) / 3.0 * PW;	/* 4 .. 32 bits */
 }
 
-static void panel(FILE *f, double ox, const char *title, const char *ylabel,
-		  const struct eval_row *rows, uint32_t n, yfn y, int from_zero)
+/* Y of row W on the panel's axis (log10 when LOGY; NaN: no point). */
+static double yval(const struct eval_row *w, yfn y, int logy)
 {
-	double x0 = ox + ML, y0 = MT, lo = HUGE_VAL, hi = -HUGE_VAL, step, v, ref = NAN;
+	double v = y(w);
+
+	if (w->state != ROW_OK || !isfinite(v) || (logy && v <= 0.0))
+		return NAN;
+	return logy ? log10(v) : v;
+}
+
+static void panel(FILE *f, double oy, const char *title, const char *ylabel,
+		  const struct eval_row *rows, uint32_t n, yfn y, int logy)
+{
+	double x0 = ML, y0 = oy + MT, lo = HUGE_VAL, hi = -HUGE_VAL, step, v, ref = NAN;
 	char buf[64];
 	uint32_t i, m, shown = 0;
 
 	for (i = 0; i < n; i++) {
-		if (rows[i].state != ROW_OK || !isfinite(y(&rows[i])))
+		v = yval(&rows[i], y, logy);
+		if (isnan(v))
 			continue;
-		v = y(&rows[i]);
 		lo = v < lo ? v : lo;
 		hi = v > hi ? v : hi;
 		if (rows[i].weight_format == 1)	/* FP32 */
@@ -83,22 +96,31 @@ static void panel(FILE *f, double ox, const char *title, const char *ylabel,
 	}
 	if (lo > hi)
 		lo = hi = 0.0;
-	if (from_zero)
-		lo = 0.0;
-	if (hi - lo < 1e-9)
-		hi = lo + (lo ? fabs(lo) * 0.1 : 1.0);
-	step = nice_step(hi - lo);
-	lo = floor(lo / step) * step;
-	hi = ceil(hi / step) * step;
+	if (logy) {	/* whole decades */
+		step = 1.0;
+		lo = floor(lo);
+		hi = ceil(hi);
+		if (hi - lo < 1.0)
+			hi = lo + 1.0;
+	} else {	/* nice steps, half a step of room around the points */
+		if (hi - lo < 1e-9)
+			hi = lo + (lo ? fabs(lo) * 0.1 : 1.0);
+		step = nice_step(hi - lo);
+		lo = floor((lo - step / 2) / step) * step;
+		hi = ceil((hi + step / 2) / step) * step;
+	}
 #define YPOS(val) (y0 + PH - ((val) - lo) / (hi - lo) * PH)
 
-	text(f, x0 + PW / 2, 24, "middle", 15, title);
+	text(f, x0 + PW / 2, oy + 24, "middle", 15, title);
 	fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
 		"stroke=\"#444\"/>\n", x0, y0, PW, PH);
 	for (v = lo; v <= hi + step / 2; v += step) {
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n",
 			x0, YPOS(v), x0 + PW, YPOS(v));
-		snprintf(buf, sizeof(buf), "%g", fabs(v) < step / 1e6 ? 0.0 : v);
+		if (logy)
+			snprintf(buf, sizeof(buf), "1e%d", (int)lrint(v));
+		else
+			snprintf(buf, sizeof(buf), "%g", fabs(v) < step / 1e6 ? 0.0 : v);
 		text(f, x0 - 6, YPOS(v) + 4, "end", 11, buf);
 	}
 	for (v = 4; v <= 32; v *= 2) {
@@ -111,7 +133,7 @@ static void panel(FILE *f, double ox, const char *title, const char *ylabel,
 	     "bits per weight (log scale; mxfp4 4.25, nvfp4 4.5, mxfp8 8.25, bf16 16, fp32 32)");
 	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"12\" "
 		"transform=\"rotate(-90 %.1f %.1f)\">%s</text>\n",
-		ox + 18, y0 + PH / 2, ox + 18, y0 + PH / 2, ylabel);
+		18.0, y0 + PH / 2, 18.0, y0 + PH / 2, ylabel);
 	if (!isnan(ref))
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#000\" "
 			"stroke-dasharray=\"4 3\"/>\n", x0, YPOS(ref), x0 + PW, YPOS(ref));
@@ -121,11 +143,10 @@ static void panel(FILE *f, double ox, const char *title, const char *ylabel,
 		uint32_t k = 0, a, b;
 
 		for (i = 0; i < n; i++) {
-			if (rows[i].state != ROW_OK || strcmp(rows[i].method, methods[m]) ||
-			    !isfinite(y(&rows[i])))
+			if (strcmp(rows[i].method, methods[m]) || isnan(yval(&rows[i], y, logy)))
 				continue;
 			px[k] = rows[i].bits;
-			py[k++] = y(&rows[i]);
+			py[k++] = yval(&rows[i], y, logy);
 		}
 		if (!k)
 			continue;
@@ -143,8 +164,8 @@ static void panel(FILE *f, double ox, const char *title, const char *ylabel,
 			fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"/>\n",
 				xpos(x0, px[a]), YPOS(py[a]), colors[m]);
 		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" fill=\"%s\"/>\n",
-			x0 + PW - 120, y0 + 10 + 16 * shown, colors[m]);
-		text(f, x0 + PW - 105, y0 + 19 + 16 * shown, "start", 11,
+			x0 + PW + 14, y0 + 10 + 16 * shown, colors[m]);
+		text(f, x0 + PW + 29, y0 + 19 + 16 * shown, "start", 11,
 		     m == NMETHODS - 1 ? "fp32 / bf16" : methods[m]);
 		shown++;
 	}
@@ -153,18 +174,20 @@ static void panel(FILE *f, double ox, const char *title, const char *ylabel,
 
 void report_svg(FILE *f, const struct eval_report *r)
 {
-	int two = !r->llm_note && r->llm_nrows;
-	double pw = ML + PW + MR;
+	int panels = 2 + (!r->llm_note && r->llm_nrows);
+	double w = ML + PW + MR, h = MT + PH + MB;
 
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%.0f\" "
 		"height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\">\n"
 		"<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
-		pw * (two ? 2 : 1), MT + PH + MB, pw * (two ? 2 : 1), MT + PH + MB);
-	panel(f, 0, "Fashion-MNIST MLP: test error vs weight bits", "test error (%)",
+		w, h * panels, w, h * panels);
+	panel(f, 0, "Fashion-MNIST MLP: test error against weight bits", "test error (%)",
 	      r->rows, r->nrows, y_error, 0);
-	if (two)
-		panel(f, pw, "Transformer: logit KL vs FP32", "mean KL (nats)", r->llm_rows,
-		      r->llm_nrows, y_kl, 1);
+	panel(f, h, "Fashion-MNIST MLP: KL(FP32 program || format) of the outputs",
+	      "mean KL (nats, log scale)", r->rows, r->nrows, y_kl, 1);
+	if (panels == 3)
+		panel(f, 2 * h, "Transformer: KL(FP32 || format) of the logits",
+		      "mean KL (nats, log scale)", r->llm_rows, r->llm_nrows, y_kl, 1);
 	fputs("</svg>\n", f);
 }
