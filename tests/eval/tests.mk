@@ -8,3 +8,6 @@ eval_idx_LIBS := -lz
 $(B)/host/eval_idx $(B)/host-san/eval_idx: $(wildcard tools/vnpu-eval/*.h)
 
 HOST_SCRIPTS += tests/eval/eval_quick_test.sh
+
+# In the VM: --backend device against the CPU backend, on a made-up set.
+VM_SCRIPTS += tests/eval/eval_vm_test.sh

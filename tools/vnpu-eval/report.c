@@ -60,12 +60,12 @@ void report_table(FILE *f, const struct eval_report *r)
 {
 	uint32_t i;
 
-	fprintf(f, "Fashion-MNIST MLP ");
+	fprintf(f, "MLP ");
 	for (i = 0; i <= r->layers; i++)
 		fprintf(f, "%s%u", i ? "-" : "", r->dims[i]);
-	fprintf(f, " (ReLU), trained in FP32 on %u images, %u epoch%s, batch %u, seed %llu"
+	fprintf(f, " (ReLU) on %s\nTrained in FP32 on %u images, %u epoch%s, batch %u, seed %llu"
 		" (%.1f s, %u thread%s)\n",
-		r->train_n, r->epochs, r->epochs == 1 ? "" : "s", r->batch,
+		r->data_dir, r->train_n, r->epochs, r->epochs == 1 ? "" : "s", r->batch,
 		(unsigned long long)r->seed, r->train_seconds, r->threads,
 		r->threads == 1 ? "" : "s");
 	fprintf(f, "Test: %u images on the %s backend; activations %s; keep policy %s; "

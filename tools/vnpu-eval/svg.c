@@ -182,9 +182,9 @@ void report_svg(FILE *f, const struct eval_report *r)
 		"height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\">\n"
 		"<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
 		w, h * panels, w, h * panels);
-	panel(f, 0, "Fashion-MNIST MLP: test error against weight bits", "test error (%)",
+	panel(f, 0, "MLP: test error against weight bits", "test error (%)",
 	      r->rows, r->nrows, y_error, 0);
-	panel(f, h, "Fashion-MNIST MLP: KL(FP32 program || format) of the outputs",
+	panel(f, h, "MLP: KL(FP32 program || format) of the outputs",
 	      "mean KL (nats, log scale)", r->rows, r->nrows, y_kl, 1);
 	if (panels == 3)
 		panel(f, 2 * h, "Transformer: KL(FP32 || format) of the logits",
