@@ -128,9 +128,27 @@ hrow = [l for l in tab.splitlines() if l.startswith("mxfp4") and "hadamard" in l
 unsup = row(j1, "mxfp4", "hadamard").get("status") == "unsupported"
 check("table_says_unsupported_by_this_libvnpu", rc("table") == 0 and len(hrow) == 1 and
       (("unsupported by this libvnpu" in hrow[0]) == unsup), tab)
-tr = j1.get("transformer")
-check("transformer_reported", isinstance(tr, list) and len(tr) > 0 or
-      isinstance(tr, dict) and tr.get("status") == "not measured" and tr.get("reason"), tr)
+# the transformer part: measured with a libvnpu that has the model API
+# (--quick: preset tiny, 32 positions), else "not measured" with the reason
+t = j1.get("transformer", {})
+tr = t.get("results", [])
+if t.get("status") == "measured":
+    trow = lambda f, k: next((r for r in tr if r["format"] == f and r["method"] == k),
+                             {"status": "missing"})
+    tf, tb, t8, tn, t4 = (trow("fp32", "-"), trow("bf16", "-"), trow("mxfp8", "rtn"),
+                          trow("nvfp4", "rtn"), trow("mxfp4", "rtn"))
+    check("transformer_rows_run", all(ok(r) and r["model"] == "tiny" for r in
+                                      (tf, tb, t8, tn, t4)) and t.get("positions") == 32, tr)
+    if all(ok(r) for r in (tf, tb, t8, tn, t4)):
+        check("transformer_fp32_kl_0_agreement_1", tf["kl"] == 0 and tf["agree"] == 32, tf)
+        # measured: 1.3e-5 < 4.9e-3 < 1.4e-2 < 4.1e-2 (128 positions)
+        check("transformer_kl_bf16_lt_mxfp8_lt_nvfp4_lt_mxfp4",
+              tb["kl"] < t8["kl"] < tn["kl"] < t4["kl"], [r["kl"] for r in (tb, t8, tn, t4)])
+        check("transformer_agreement_bf16_ge_mxfp8_ge_mxfp4",
+              tb["agree"] >= t8["agree"] >= t4["agree"], [r["agree"] for r in (tb, t8, t4)])
+else:
+    check("transformer_not_measured_says_why", t.get("status") == "not measured" and
+          "model API" in t.get("reason", ""), t)
 
 try:
     root = ET.parse(os.path.join(tmp, "plot.svg")).getroot()
@@ -140,7 +158,7 @@ try:
     # error panel: every measured row; KL panels (log axis): KL > 0 only
     nok = sum(1 for r in j1["mlp_results"] if ok(r)) + \
         sum(1 for r in j1["mlp_results"] if ok(r) and r["kl"] > 0) + \
-        (sum(1 for r in tr if ok(r) and r["kl"] > 0) if isinstance(tr, list) else 0)
+        sum(1 for r in tr if ok(r) and r["kl"] > 0)
     check("svg_well_formed", root.tag == svg + "svg", root.tag)
     check("svg_one_marker_per_row", circles == nok, (circles, nok))
     check("svg_series_rtn_mse_reference", lines >= 5, lines)

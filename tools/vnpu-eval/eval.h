@@ -17,13 +17,14 @@
 #define ROW_FAILED 2		/* compile or run failed otherwise */
 
 struct eval_row {
+	char model[64];		/* transformer rows: preset or directory */
 	const char *format;	/* "fp32", "bf16", "mxfp8", "nvfp4", "mxfp4" */
 	const char *method;	/* "-", "rtn", "mse", "hadamard", "hadamard+mse" */
 	double bits;		/* bits per weight, scales included */
 	uint32_t weight_format, scale_method, hadamard;
 	int state;
 	char note[256];		/* why a row is unsupported or failed */
-	uint32_t n;		/* samples (MLP: test images) */
+	uint32_t n;		/* samples (MLP: test images; transformer: positions) */
 	uint32_t correct;	/* MLP: right labels */
 	uint32_t agree;		/* argmax equal to the FP32 program's */
 	double kl;		/* mean KL(FP32 program || this), nats */
@@ -47,6 +48,7 @@ struct eval_report {
 	struct eval_row rows[EVAL_MAX_ROWS];
 	/* the transformer experiment */
 	const char *llm_note;	/* why it did not run (NULL when it did) */
+	uint32_t llm_tokens;	/* positions compared per model */
 	uint32_t llm_nrows;
 	struct eval_row llm_rows[EVAL_MAX_ROWS];
 };

@@ -30,11 +30,13 @@ static void table_rows(FILE *f, const struct eval_row *rows, uint32_t n, int acc
 		fprintf(f, "%-6s %6s  %-12s %8s %8s %8s %8s %11s %10s\n", "format", "bits/w",
 			"method", "accuracy", "error", "vs fp32", "top-1", "KL", "weights");
 	else
-		fprintf(f, "%-6s %6s  %-12s %8s %11s %10s\n", "format", "bits/w", "method",
-			"top-1", "KL", "weights");
+		fprintf(f, "%-8s %-6s %6s  %-12s %8s %11s %10s\n", "model", "format", "bits/w",
+			"method", "top-1", "KL", "weights");
 	for (i = 0; i < n; i++) {
 		const struct eval_row *w = &rows[i];
 
+		if (!accuracy)
+			fprintf(f, "%-8s ", w->model);
 		fprintf(f, "%-6s %6.2f  %-12s ", w->format, w->bits, w->method);
 		if (w->state != ROW_OK) {
 			fprintf(f, "%s: %s\n",
@@ -74,7 +76,8 @@ void report_table(FILE *f, const struct eval_report *r)
 	fprintf(f, "(vs fp32: accuracy points against the FP32 program; top-1: predictions"
 		" equal to its; KL: mean KL(fp32 || format) of the logits' softmax, nats)\n\n");
 	table_rows(f, r->rows, r->nrows, 1);
-	fprintf(f, "\nTransformer (synthetic models, logits against FP32):\n");
+	fprintf(f, "\nTransformer (logits at %u positions of a fixed token sequence against"
+		" the FP32 load):\n", r->llm_tokens);
 	if (r->llm_note)
 		fprintf(f, "  not measured: %s\n", r->llm_note);
 	else
@@ -115,7 +118,13 @@ static void json_rows(FILE *f, const struct eval_row *rows, uint32_t n, int accu
 		const struct eval_row *w = &rows[i];
 		static const char *const states[] = { "ok", "unsupported", "failed" };
 
-		fprintf(f, "%s\n    {\"format\": ", i ? "," : "");
+		fprintf(f, "%s\n    {", i ? "," : "");
+		if (!accuracy) {
+			fputs("\"model\": ", f);
+			json_str(f, w->model);
+			fputs(", ", f);
+		}
+		fputs("\"format\": ", f);
 		json_str(f, w->format);
 		fputs(", \"method\": ", f);
 		json_str(f, w->method);
@@ -167,7 +176,10 @@ void report_json(FILE *f, const struct eval_report *r)
 		json_str(f, r->llm_note);
 		fputs("}", f);
 	} else {
+		fprintf(f, "{\"status\": \"measured\", \"positions\": %u, \"results\": ",
+			r->llm_tokens);
 		json_rows(f, r->llm_rows, r->llm_nrows, 0);
+		fputs("}", f);
 	}
 	fputs("\n}\n", f);
 }

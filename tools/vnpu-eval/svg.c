@@ -174,9 +174,13 @@ static void panel(FILE *f, double oy, const char *title, const char *ylabel,
 
 void report_svg(FILE *f, const struct eval_report *r)
 {
-	int panels = 2 + (!r->llm_note && r->llm_nrows);
+	uint32_t panels = 2, i, j;
 	double w = ML + PW + MR, h = MT + PH + MB;
+	char title[160];
 
+	/* one transformer panel per model (its rows are contiguous) */
+	for (i = 0; !r->llm_note && i < r->llm_nrows; i++)
+		panels += !i || strcmp(r->llm_rows[i].model, r->llm_rows[i - 1].model);
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%.0f\" "
 		"height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\">\n"
@@ -186,8 +190,14 @@ void report_svg(FILE *f, const struct eval_report *r)
 	      r->rows, r->nrows, y_error, 0);
 	panel(f, h, "MLP: KL(FP32 program || format) of the outputs",
 	      "mean KL (nats, log scale)", r->rows, r->nrows, y_kl, 1);
-	if (panels == 3)
-		panel(f, 2 * h, "Transformer: KL(FP32 || format) of the logits",
-		      "mean KL (nats, log scale)", r->llm_rows, r->llm_nrows, y_kl, 1);
+	for (i = 0, panels = 2; !r->llm_note && i < r->llm_nrows; i = j, panels++) {
+		for (j = i + 1; j < r->llm_nrows && !strcmp(r->llm_rows[j].model,
+							    r->llm_rows[i].model); j++)
+			;
+		snprintf(title, sizeof(title), "Transformer %s: KL(FP32 || format) of the logits",
+			 r->llm_rows[i].model);
+		panel(f, panels * h, title, "mean KL (nats, log scale)", r->llm_rows + i, j - i,
+		      y_kl, 1);
+	}
 	fputs("</svg>\n", f);
 }

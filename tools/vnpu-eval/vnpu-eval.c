@@ -18,6 +18,7 @@
 #include "eval.h"
 #include "fmnist.h"
 #include "idx.h"
+#include "llm_eval.h"
 #include "metrics.h"
 #include "mlp.h"
 #include "mlp_graph.h"
@@ -74,6 +75,12 @@ static const char help[] =
 "      --keep P          mixed-precision policy: default (the output layer\n"
 "                        stays BF16 with exact inputs) or none (every layer\n"
 "                        in the format)\n"
+"      --llm LIST        transformers: vnpu-gen-model presets (written to a\n"
+"                        temporary directory with --seed) or model\n"
+"                        directories, comma-separated; 'none' skips them\n"
+"                        (default tiny,15m; --quick tiny)\n"
+"      --llm-tokens N    positions compared per model: the logits of a fixed\n"
+"                        random token sequence (default 128; --quick 32)\n"
 "      --json            print a JSON document instead of the table\n"
 "      --plot FILE       write the plot of error against bits per weight\n"
 "                        (SVG) to FILE\n"
@@ -126,8 +133,8 @@ static const struct { const char *name; uint32_t v; } acts[] = {
 };
 
 struct opts {
-	const char *data, *backend, *plot, *act_name, *keep_name;
-	uint32_t train, test, epochs, batch, threads, hidden[3], nhidden;
+	const char *data, *backend, *plot, *act_name, *keep_name, *llm;
+	uint32_t train, test, epochs, batch, threads, hidden[3], nhidden, llm_tokens;
 	uint32_t fmt_mask, method_mask, act, keep;
 	uint64_t seed;
 	float lr;
@@ -181,7 +188,8 @@ static int parse_list(const char *s, const char *const *names, uint32_t n,
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { O_DATA = 256, O_QUICK, O_TRAIN, O_TEST, O_EPOCHS, O_HIDDEN, O_BATCH, O_LR,
-	       O_SEED, O_FORMATS, O_METHODS, O_ACT, O_KEEP, O_JSON, O_PLOT };
+	       O_SEED, O_FORMATS, O_METHODS, O_ACT, O_KEEP, O_JSON, O_PLOT, O_LLM,
+	       O_LLM_TOKENS };
 	static const struct option lo[] = {
 		{ "data", required_argument, NULL, O_DATA },
 		{ "quick", no_argument, NULL, O_QUICK },
@@ -198,6 +206,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "methods", required_argument, NULL, O_METHODS },
 		{ "act", required_argument, NULL, O_ACT },
 		{ "keep", required_argument, NULL, O_KEEP },
+		{ "llm", required_argument, NULL, O_LLM },
+		{ "llm-tokens", required_argument, NULL, O_LLM_TOKENS },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "plot", required_argument, NULL, O_PLOT },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -205,7 +215,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *fnames[NFORMATS], *mnames[NMETHODS];
-	uint32_t i, train = 0, test = 0, epochs = 0;
+	uint32_t i, train = 0, test = 0, epochs = 0, llm_tokens = 0;
 	char bad[256], *end;
 	int c;
 
@@ -308,6 +318,15 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				return usage("--keep: 'default' or 'none', not '%s'", optarg);
 			o->keep_name = optarg;
 			break;
+		case O_LLM:
+			if (!*optarg || strlen(optarg) >= 1024)
+				return usage("--llm needs presets or directories, not '%s'", optarg);
+			o->llm = optarg;
+			break;
+		case O_LLM_TOKENS:
+			if (parse_u32(optarg, 1, 4096, &llm_tokens))
+				return usage("--llm-tokens needs 1..4096, not '%s'", optarg);
+			break;
 		case O_JSON: o->json = 1; break;
 		case O_PLOT: o->plot = optarg; break;
 		case 'q': o->quiet = 1; break;
@@ -330,6 +349,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	o->train = train ? train : o->quick ? 10000 : UINT32_MAX;
 	o->test = test ? test : o->quick ? 2000 : UINT32_MAX;
 	o->epochs = epochs ? epochs : o->quick ? 3 : 5;
+	o->llm_tokens = llm_tokens ? llm_tokens : o->quick ? 32 : 128;
+	if (!o->llm)
+		o->llm = o->quick ? "tiny" : "tiny,15m";
 	return 0;
 }
 
@@ -422,6 +444,7 @@ static int write_plot(const char *path, const struct eval_report *r)
 int main(int argc, char **argv)
 {
 	static struct eval_report rep;
+	static struct eval_row tmpl[EVAL_MAX_ROWS];
 	struct dataset train = { 0 }, test = { 0 };
 	struct mlp m = { 0 };
 	struct mlp_train_opts to;
@@ -431,7 +454,7 @@ int main(int argc, char **argv)
 	vnpu_init_options io;
 	struct opts o;
 	float *ref = NULL, *logits = NULL;
-	uint32_t dims[MLP_MAX_LAYERS + 1], i, f, k, classes;
+	uint32_t dims[MLP_MAX_LAYERS + 1], i, f, k, classes, ntmpl = 0;
 	char err[512];
 	double t0;
 	int rc, failed = 0;
@@ -500,39 +523,60 @@ int main(int argc, char **argv)
 	rep.act_quant = o.act_name;
 	rep.keep = o.keep_name;
 
-	/* every row; FP32 first, its logits are the reference */
+	/* the rows: FP32 first, its logits are the reference */
 	for (f = 0; f < NFORMATS; f++) {
 		if (!(o.fmt_mask & (1u << f)))
 			continue;
 		for (k = 0; k < NMETHODS; k++) {
-			struct eval_row *w = &rep.rows[rep.nrows];
+			struct eval_row *w = &tmpl[ntmpl];
 
 			if (formats[f].blocked ? !(o.method_mask & (1u << k)) : k > 0)
 				continue;
+			memset(w, 0, sizeof(*w));
 			w->format = formats[f].name;
 			w->bits = formats[f].bits;
 			w->weight_format = formats[f].dtype;
 			w->method = formats[f].blocked ? methods[k].name : "-";
 			w->scale_method = formats[f].blocked ? methods[k].scale : VNPU_SCALE_RTN;
 			w->hadamard = formats[f].blocked ? methods[k].hadamard : 0;
-			eval_row(&o, &m, &test, dev, s, rep.nrows ? ref : NULL,
-				 rep.nrows ? logits : ref, w);
-			failed |= w->state == ROW_FAILED;
-			if (!rep.nrows && w->state != ROW_OK) {
-				fprintf(stderr, "vnpu-eval: the FP32 program failed: %s\n", w->note);
-				rc = EXIT_VNPU;
-				goto out;
-			}
-			if (!o.quiet && w->state == ROW_OK)
-				fprintf(stderr, "vnpu-eval: %s %s: %.2f%% (%.1f s)\n", w->format,
-					w->method, 100.0 * w->correct / w->n, w->seconds);
-			else if (!o.quiet)
-				fprintf(stderr, "vnpu-eval: %s %s: not run (%s)\n", w->format,
-					w->method, w->state == ROW_UNSUPPORTED ? "unsupported" : "failed");
-			rep.nrows++;
+			ntmpl++;
 		}
 	}
-	rep.llm_note = "the transformer model API (vnpu-gen-model) is not in this libvnpu";
+	for (i = 0; i < ntmpl; i++) {
+		struct eval_row *w = &rep.rows[rep.nrows];
+
+		*w = tmpl[i];
+		eval_row(&o, &m, &test, dev, s, i ? ref : NULL, i ? logits : ref, w);
+		failed |= w->state == ROW_FAILED;
+		if (!i && w->state != ROW_OK) {
+			fprintf(stderr, "vnpu-eval: the FP32 program failed: %s\n", w->note);
+			rc = EXIT_VNPU;
+			goto out;
+		}
+		if (!o.quiet && w->state == ROW_OK)
+			fprintf(stderr, "vnpu-eval: %s %s: %.2f%% (%.1f s)\n", w->format,
+				w->method, 100.0 * w->correct / w->n, w->seconds);
+		else if (!o.quiet)
+			fprintf(stderr, "vnpu-eval: %s %s: not run (%s)\n", w->format,
+				w->method, w->state == ROW_UNSUPPORTED ? "unsupported" : "failed");
+		rep.nrows++;
+	}
+
+	/* the transformers */
+	rep.llm_tokens = o.llm_tokens;
+	if (!strcmp(o.llm, "none")) {
+		rep.llm_note = "skipped (--llm none)";
+	} else if (!llm_available()) {
+		rep.llm_note = "the model API (<vnpu/model.h>) is not in this libvnpu";
+	} else {
+		struct llm_opts lo = { o.llm, o.llm_tokens, o.seed, o.act, o.keep, o.quiet };
+
+		rc = llm_eval(&lo, dev, tmpl, ntmpl, &rep);
+		if (rc)
+			goto out;
+		for (i = 0; i < rep.llm_nrows; i++)
+			failed |= rep.llm_rows[i].state == ROW_FAILED;
+	}
 
 	if (o.json)
 		report_json(stdout, &rep);
