@@ -79,12 +79,14 @@ uint64_t vnpu_gc_addr(const struct vnpu_gc *c, vnpu_tensor t)
 static vnpu_status vnpu_compile_finish(struct vnpu_gc *c, vnpu_program *p)
 {
 	const vnpu_graph *g = c->g;
-	uint32_t i, nio = g->ninputs + g->noutputs;
-	uint64_t bad;
+	uint32_t i, nio = g->ninputs + g->noutputs, nreg;
+	uint64_t bad, regions[VNPU_PROG_MAX_REGIONS];
 	const char *why;
 
 	p->io = calloc(nio ? nio : 1, sizeof(*p->io));
-	if (!p->io)
+	p->states = calloc(g->nstates ? g->nstates : 1, sizeof(*p->states));
+	p->info.states = g->nstates;
+	if (!p->io || !p->states || vnpu_program_alloc_states(p))
 		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
 				     "vnpu_graph_compile: out of memory");
 	for (i = 0; i < g->nt; i++) {
@@ -93,6 +95,8 @@ static vnpu_status vnpu_compile_finish(struct vnpu_gc *c, vnpu_program *p)
 
 		if (t->kind == VNPU_GT_INPUT)
 			io = &p->io[t->index];
+		else if (t->kind == VNPU_GT_STATE)
+			io = &p->states[t->index];
 		else if (t->output)
 			io = &p->io[g->ninputs + t->output - 1];
 		else
@@ -100,7 +104,7 @@ static vnpu_status vnpu_compile_finish(struct vnpu_gc *c, vnpu_program *p)
 		io->dtype = t->dtype;
 		io->rank = t->rank;
 		memcpy(io->dims, t->dims, sizeof(io->dims));
-		io->offset = c->t[i].offset;
+		io->offset = t->kind == VNPU_GT_STATE ? 0 : c->t[i].offset;
 		io->bytes = vnpu_gt_bytes(t);
 		memcpy(io->name, t->name, sizeof(io->name));
 	}
@@ -123,9 +127,10 @@ static vnpu_status vnpu_compile_finish(struct vnpu_gc *c, vnpu_program *p)
 	p->info.max_pos_offset = c->max_pos;
 	p->patches = c->patches;
 	c->patches = NULL;
+	vnpu_prog_cost(p->cmd, p->info.cmd_bytes, &p->info.flops, &p->info.bytes);
 	/* What the loader accepts, the compiler must produce. */
-	why = vnpu_prog_check_stream(p->cmd, p->info.cmd_bytes, p->info.weight_bytes,
-				     p->info.arena_bytes, &bad);
+	nreg = vnpu_program_regions(p, regions);
+	why = vnpu_prog_check_stream(p->cmd, p->info.cmd_bytes, regions, nreg, &bad);
 	if (why)
 		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
 				     "vnpu_graph_compile: internal error: packet at 0x%llx: %s",

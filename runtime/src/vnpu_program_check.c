@@ -74,18 +74,17 @@ uint32_t vnpu_prog_addr_fields(uint32_t op, uint32_t *o)
 
 /* Whether the operand at VA of LEN bytes fits its region. */
 static const char *vnpu_prog_check_operand(const struct vnpu_isa_operand *o,
-					   uint64_t weight_bytes,
-					   uint64_t arena_bytes)
+					   const uint64_t *region_bytes,
+					   uint32_t nregions)
 {
 	uint64_t region = o->va >> VNPU_PROG_REGION_SHIFT;
 	uint64_t off = o->va & ((1ull << VNPU_PROG_REGION_SHIFT) - 1);
-	uint64_t size = region == VNPU_PROG_WEIGHTS ? weight_bytes :
-			region == VNPU_PROG_ARENA ? arena_bytes : 0;
+	uint64_t size = region && region < nregions ? region_bytes[region] : 0;
 
 	if (!o->va)
 		return o->optional ? NULL : "a required operand is missing";
 	if (!size)
-		return "an operand names no program buffer";
+		return "an operand names no program buffer or state";
 	if (off > size || o->len > size - off)
 		return "an operand lies outside its program buffer";
 	if (o->align && off % o->align)
@@ -96,7 +95,7 @@ static const char *vnpu_prog_check_operand(const struct vnpu_isa_operand *o,
 }
 
 const char *vnpu_prog_check_stream(const uint8_t *cmd, uint64_t size,
-				   uint64_t weight_bytes, uint64_t arena_bytes,
+				   const uint64_t *region_bytes, uint32_t nregions,
 				   uint64_t *bad_off)
 {
 	struct vnpu_cmd_stream_header h;
@@ -130,7 +129,7 @@ const char *vnpu_prog_check_stream(const uint8_t *cmd, uint64_t size,
 		if (why)
 			return why;
 		for (i = 0; i < ops.count; i++) {
-			why = vnpu_prog_check_operand(&ops.o[i], weight_bytes, arena_bytes);
+			why = vnpu_prog_check_operand(&ops.o[i], region_bytes, nregions);
 			if (why)
 				return why;
 		}
