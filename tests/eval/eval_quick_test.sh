@@ -22,10 +22,11 @@ run() {	# NAME ARGS...: JSON into $tmp/NAME.json, status into $tmp/NAME.rc
 	echo $? > "$tmp/$name.rc"
 }
 run j1 -j 1 --plot "$tmp/plot.svg"
-run j2 -j 2
-run none -j 2 --keep none --methods rtn
-run act -j 2 --act mxint8 --formats bf16 --methods rtn
-"$tool" --quick -q -j 2 --formats mxfp4 --methods rtn,hadamard > "$tmp/table.txt" 2>&1
+run j2 -j 2 --llm none
+run none -j 2 --keep none --methods rtn --llm none
+run act -j 2 --act mxint8 --formats bf16 --methods rtn --llm none
+"$tool" --quick -q -j 2 --formats mxfp4 --methods rtn,hadamard --llm none \
+	> "$tmp/table.txt" 2>&1
 echo $? > "$tmp/table.rc"
 
 # bad input and usage
@@ -149,6 +150,8 @@ if t.get("status") == "measured":
 else:
     check("transformer_not_measured_says_why", t.get("status") == "not measured" and
           "model API" in t.get("reason", ""), t)
+check("llm_none_skips_the_transformers", j2.get("transformer") ==
+      {"status": "not measured", "reason": "skipped (--llm none)"}, j2.get("transformer"))
 
 try:
     root = ET.parse(os.path.join(tmp, "plot.svg")).getroot()

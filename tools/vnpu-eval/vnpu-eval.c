@@ -462,7 +462,7 @@ int main(int argc, char **argv)
 	uint32_t dims[MLP_MAX_LAYERS + 1], i, f, k, classes, ntmpl = 0;
 	char err[512];
 	double t0;
-	int rc, failed = 0;
+	int rc, llm_rc = 0, failed = 0;
 
 	rc = parse_args(argc, argv, &o);
 	if (rc)
@@ -576,9 +576,10 @@ int main(int argc, char **argv)
 	} else {
 		struct llm_opts lo = { o.llm, o.llm_tokens, o.seed, o.act, o.keep, o.quiet };
 
-		rc = llm_eval(&lo, dev, tmpl, ntmpl, &rep);
-		if (rc)
-			goto out;
+		/* a model that cannot be written or loaded: the MLP rows still count */
+		llm_rc = llm_eval(&lo, dev, tmpl, ntmpl, &rep);
+		if (llm_rc)
+			rep.llm_note = "failed (the reason is on standard error)";
 		for (i = 0; i < rep.llm_nrows; i++)
 			failed |= rep.llm_rows[i].state == ROW_FAILED;
 	}
@@ -587,7 +588,7 @@ int main(int argc, char **argv)
 		report_json(stdout, &rep);
 	else
 		report_table(stdout, &rep);
-	rc = failed ? EXIT_VNPU : 0;
+	rc = llm_rc ? llm_rc : failed ? EXIT_VNPU : 0;
 	if (o.plot) {
 		int prc = write_plot(o.plot, &rep);
 
