@@ -84,7 +84,9 @@ static int vnpu_isa_mm_tile(const struct vnpu_isa_task *task, uint32_t t,
 
 bool vnpu_isa_is_compute(uint32_t op)
 {
-	return op >= VNPU_OP_MATMUL && op <= VNPU_OP_DEQUANTIZE;
+	return (op >= VNPU_OP_MATMUL && op <= VNPU_OP_DEQUANTIZE) ||
+	       op == VNPU_OP_HADAMARD || op == VNPU_OP_STRIDED ||
+	       op == VNPU_OP_REDUCE;
 }
 
 uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch)
@@ -121,6 +123,26 @@ uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch)
 	case VNPU_OP_GATHER:
 		task->items = ((const struct vnpu_cmd_gather *)p)->n;
 		item = ((const struct vnpu_cmd_gather *)p)->cols;
+		break;
+	case VNPU_OP_HADAMARD: {
+		/* Tiles of whole blocks: every block gets the same signs. */
+		const struct vnpu_cmd_hadamard *h = p;
+
+		task->items = (uint32_t)((uint64_t)h->rows * h->cols / h->block);
+		item = h->block;
+		break;
+	}
+	case VNPU_OP_STRIDED: {
+		const struct vnpu_cmd_strided *s = p;
+
+		/* rows of the innermost dimension */
+		task->items = s->dims[0] * s->dims[1] * s->dims[2];
+		item = s->dims[3];
+		break;
+	}
+	case VNPU_OP_REDUCE:
+		task->items = ((const struct vnpu_cmd_reduce *)p)->rows;
+		item = ((const struct vnpu_cmd_reduce *)p)->n;
 		break;
 	default:	/* QUANTIZE, DEQUANTIZE: tiles of whole 32-blocks */
 		task->items = ((const struct vnpu_cmd_quant *)p)->n;
@@ -159,8 +181,11 @@ static void vnpu_isa_eltwise(const struct vnpu_cmd_eltwise *p, void *const *ptr,
 	case VNPU_ELT_GELU_TANH:
 		vnpu_gelu_tanh(out, x, cnt);
 		break;
-	default:
+	case VNPU_ELT_SWIGLU:
 		vnpu_swiglu(out, x, y, cnt);
+		break;
+	default:	/* validated: SUB .. NEG */
+		vnpu_eltwise_ext(p->op, out, x, y, cnt);
 		break;
 	}
 }
@@ -200,6 +225,22 @@ static int vnpu_isa_attention(const struct vnpu_cmd_attention *p,
 	};
 
 	return vnpu_attention(&at, &ctx) ? VNPU_EINVAL : VNPU_OK;
+}
+
+static int vnpu_isa_hadamard(const struct vnpu_cmd_hadamard *p,
+			      void *const *ptr, uint32_t b0, uint32_t cnt)
+{
+	size_t off = (size_t)b0 * p->block, n = (size_t)cnt * p->block, i;
+	const float *x = (const float *)ptr[0] + off;
+	float *out = (float *)ptr[1] + off;
+
+	/* The engine rotates in place; out is x or disjoint from it. */
+	if (out != x)
+		for (i = 0; i < n; i++)
+			out[i] = x[i];
+	return vnpu_hadamard_rotate(out, n, p->block, p->seed,
+				    p->flags & VNPU_HADAMARD_INVERSE) ?
+		       VNPU_EINVAL : VNPU_OK;
 }
 
 static int vnpu_isa_quant(const struct vnpu_cmd_quant *p, void *const *ptr,
@@ -271,6 +312,23 @@ int vnpu_isa_tile(const struct vnpu_isa_task *task, uint32_t t, void *scratch,
 				   ptr[0], g->table_bf16, g->rows, g->cols,
 				   (const uint32_t *)ptr[1] + i0, cnt) ?
 			       VNPU_EFAULT : VNPU_OK;
+	}
+	case VNPU_OP_HADAMARD:
+		return vnpu_isa_hadamard(p, ptr, i0, cnt);
+	case VNPU_OP_STRIDED: {
+		const struct vnpu_cmd_strided *s = p;
+
+		return vnpu_strided_copy(ptr[1], ptr[0], s->esize, s->dims,
+					 (const int32_t *)s->src_stride,
+					 s->dst_stride, i0, cnt) ?
+			       VNPU_EINVAL : VNPU_OK;
+	}
+	case VNPU_OP_REDUCE: {
+		const struct vnpu_cmd_reduce *r = p;
+
+		return vnpu_reduce((float *)ptr[1] + i0,
+				   (const float *)ptr[0] + (size_t)i0 * r->n, cnt,
+				   r->n, r->kind) ? VNPU_EINVAL : VNPU_OK;
 	}
 	default:
 		return vnpu_isa_quant(p, ptr, i0, cnt);

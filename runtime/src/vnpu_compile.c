@@ -21,7 +21,12 @@ static const char *const vnpu_gop_names[VNPU_GOP_COUNT] = {
 	[VNPU_GOP_GATHER] = "gather", [VNPU_GOP_RESHAPE] = "reshape",
 	[VNPU_GOP_VIEW] = "view", [VNPU_GOP_TRANSPOSE] = "transpose",
 	[VNPU_GOP_QUANTIZE] = "quantize", [VNPU_GOP_DEQUANTIZE] = "dequantize",
-	[VNPU_GOP_COPY] = "copy",
+	[VNPU_GOP_COPY] = "copy", [VNPU_GOP_HADAMARD] = "hadamard",
+	[VNPU_GOP_UNARY] = "unary",
+	[VNPU_GOP_BINARY] = "binary", [VNPU_GOP_STRIDED] = "strided",
+	[VNPU_GOP_CONCAT] = "concat", [VNPU_GOP_REDUCE] = "reduce",
+	[VNPU_GOP_PAD] = "pad", [VNPU_GOP_PANEL] = "panel",
+	[VNPU_GOP_MATMUL2] = "matmul2",
 };
 
 const char *vnpu_gop_name(uint32_t op)
@@ -62,9 +67,10 @@ static vnpu_status vnpu_compile_check_options(const vnpu_compile_options *o)
 		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
 				     "vnpu_graph_compile: unknown scale_method %u",
 				     o->scale_method);
-	if (o->hadamard)
-		return vnpu_rt_error(VNPU_STATUS_UNSUPPORTED,
-				     "vnpu_graph_compile: Hadamard rotation of matmul inputs is not supported: the card has no rotation packet, and emulating the rotation of activations with an FP32 matmul would not match the weights' exact vnpu_hadamard_rotate()");
+	if (o->hadamard > 4096 || (o->hadamard & (o->hadamard - 1)))
+		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+				     "vnpu_graph_compile: hadamard %u is not 0 (off), 1 (automatic blocks) or a power of two block up to 4096",
+				     o->hadamard);
 	return VNPU_STATUS_OK;
 }
 
@@ -162,6 +168,18 @@ vnpu_status vnpu_graph_compile(const vnpu_graph *graph, vnpu_device *device,
 	st = vnpu_compile_check_options(&c.o);
 	if (st)
 		return st;
+	if (c.o.hadamard) {
+		/* Compile the rotated copy of the graph instead. */
+		vnpu_graph *rg;
+
+		st = vnpu_hadamard_rewrite(graph, c.o.hadamard, &rg);
+		if (st)
+			return st;
+		c.o.hadamard = 0;
+		st = vnpu_graph_compile(rg, device, &c.o, program);
+		vnpu_graph_destroy(rg);
+		return st;
+	}
 	c.g = graph;
 	c.max_cmd = device ? device->info.max_cmd_size : VNPU_RT_MAX_CMD;
 	c.t = calloc(graph->nt ? graph->nt : 1, sizeof(*c.t));

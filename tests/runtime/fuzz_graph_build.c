@@ -87,7 +87,7 @@ static void step(struct fz *f, vnpu_graph *g)
 	vnpu_attention_desc ad;
 	vnpu_tensor r = 0, r2, r3;
 	vnpu_status st;
-	uint8_t op = next(f) % 26;
+	uint8_t op = next(f) % 27;
 
 	switch (op) {
 	case 0: case 1:
@@ -151,6 +151,10 @@ static void step(struct fz *f, vnpu_graph *g)
 	case 24:
 		vnpu_graph_assign(g, NULL, pick(f), pick(f));
 		return;
+	case 25:
+		st = vnpu_graph_hadamard(g, NULL, pick(f), 2u << (next(f) % 7), next(f),
+					 next(f) & 1, &r);
+		break;
 	default:
 		vnpu_graph_output(g, pick(f));
 		return;
@@ -176,6 +180,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.fuse = next(&f) & 1;
 	o.keep = next(&f) & 7;
 	o.act_quant = next(&f) % 5;
+	o.hadamard = next(&f) % 4 ? 0 : 1;
 	while (f.n)
 		step(&f, g);
 	st = vnpu_graph_compile(g, dev, &o, &p);
@@ -184,8 +189,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		fprintf(stderr, "%s\n", vnpu_last_error());
 		vnpu_graph_dump(g, VNPU_DUMP_TEXT, dump, sizeof(dump), NULL);
-		fprintf(stderr, "fuse %u keep %u act_quant %u\n%s", o.fuse, o.keep,
-			o.act_quant, dump);
+		fprintf(stderr, "fuse %u keep %u act_quant %u hadamard %u\n%s", o.fuse,
+			o.keep, o.act_quant, o.hadamard, dump);
 		abort();
 	}
 	vnpu_graph_destroy(g);

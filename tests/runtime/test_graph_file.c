@@ -279,9 +279,9 @@ TEST_F(pf, shape_and_type_errors_name_the_node)
 		   "vnpu_graph_compile: the graph has no outputs (vnpu_graph_output()) and assigns no state (vnpu_graph_assign())");
 	ASSERT_EQ(0, vnpu_graph_output(self->g, t));
 	vnpu_compile_options_init(&o);
-	o.hadamard = 1;
-	EXPECT_EQ(VNPU_STATUS_UNSUPPORTED, vnpu_graph_compile(self->g, self->dev, &o, &self->p));
-	EXPECT_NE(NULL, strstr(vnpu_last_error(), "Hadamard rotation"));
+	o.hadamard = 5;
+	EXPECT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_graph_compile(self->g, self->dev, &o, &self->p));
+	EXPECT_NE(NULL, strstr(vnpu_last_error(), "hadamard 5 is not"));
 	o.hadamard = 0;
 	o.weight_format = VNPU_DTYPE_I32;
 	EXPECT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_graph_compile(self->g, self->dev, &o, &self->p));

@@ -289,6 +289,38 @@ TEST_F(card, a_compiled_program_gives_the_cpu_backends_bits)
 	vnpu_program_destroy(q);
 }
 
+/*
+ * The block compiled with Hadamard rotation (HADAMARD packets before the
+ * rotated matmuls) gives the CPU backend's bits on the card.
+ */
+TEST_F(card, a_rotated_program_gives_the_cpu_backends_bits)
+{
+	static struct gu_block_io cpu, dev;
+	vnpu_program *p = NULL, *q = NULL;
+	vnpu_compile_options o;
+	vnpu_graph *g = NULL;
+	size_t n;
+	void *f;
+
+	vnpu_compile_options_init(&o);
+	o.hadamard = 1;
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_create(&g));
+	ASSERT_EQ(VNPU_STATUS_OK, gu_build_block(g));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_compile(g, self->card, &o, &p));
+	vnpu_graph_destroy(g);
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_save_mem(p, &f, &n));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_load_mem(f, n, &q));
+	free(f);
+	gu_block_inputs(&cpu);
+	gu_block_inputs(&dev);
+	ASSERT_EQ(VNPU_STATUS_OK, gu_block_run(self->ps, p, &cpu));
+	ASSERT_EQ(VNPU_STATUS_OK, gu_block_run(self->cs, q, &dev))
+		TH_LOG("%s", vnpu_last_error());
+	EXPECT_EQ(0, memcmp(&cpu, &dev, sizeof(cpu)));
+	vnpu_program_destroy(p);
+	vnpu_program_destroy(q);
+}
+
 /* The block with S tokens at position 0, caches as states. */
 static vnpu_status state_block(vnpu_device *dev, uint32_t s, vnpu_program **p)
 {

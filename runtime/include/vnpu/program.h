@@ -70,10 +70,15 @@ typedef struct vnpu_program vnpu_program;
  * @act_quant: VNPU_ACT_QUANT_* (default NONE)
  * @keep: VNPU_KEEP_* flags (default VNPU_KEEP_DEFAULT)
  * @scale_method: VNPU_SCALE_* (default RTN)
- * @hadamard: non-zero asks for a Hadamard rotation of matmul inputs. The
- *	card has no rotation packet, so the rotation of activations could
- *	only be emulated (a dense FP32 matmul, not the exact butterfly of
- *	vnpu_hadamard_rotate()): compiling with it returns UNSUPPORTED.
+ * @hadamard: 0 (default) off; otherwise every matmul whose weights are
+ *	an FP32 constant (not an embedding table) and whose input is FP32
+ *	gets its weight rows rotated offline and its input rotated on the
+ *	card (a HADAMARD packet) with the same block-wise randomized
+ *	Hadamard rotation, which leaves x W^T unchanged in exact arithmetic
+ *	but spreads outlier channels before quantization. 1 picks each
+ *	matmul's block (the largest power of two dividing K, up to 4096);
+ *	a power of two 2..4096 is the block for all (INVALID_ARGUMENT
+ *	naming a matmul whose K it does not divide).
  * @fuse: non-zero (default) runs the fusion pass
  */
 typedef struct vnpu_compile_options {
