@@ -36,7 +36,9 @@ gen train 600 1
 gen t10k 200 2
 
 modprobe vnpu
-args="--data $tmp --hidden 64 --epochs 1 --batch 32 -j 1 --json -q"
+# small jobs: the emulated card under TCG must finish each within its
+# 2 s job timeout (tdr_timeout_ms) even on a loaded host
+args="--data $tmp --hidden 64 --epochs 1 --batch 32 --infer-batch 50 -j 1 --llm none --json -q"
 vnpu-eval $args --backend device > "$tmp/dev.json" 2> "$tmp/dev.err"
 rc_dev=$?
 vnpu-eval $args --backend cpu > "$tmp/cpu.json" 2> "$tmp/cpu.err"

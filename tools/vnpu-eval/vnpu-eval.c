@@ -71,10 +71,13 @@ static const char help[] =
 "                        (default: online CPUs; results do not depend on it)\n"
 "  -b, --backend B       cpu (default), device (the first card), auto (as\n"
 "                        VNPU_BACKEND says) or a device node path\n"
+"      --infer-batch N   test images per program run (default 1000; smaller\n"
+"                        jobs for a slow card, e.g. one emulated under TCG,\n"
+"                        whose job timeout a large batch can exceed)\n"
 "      --formats LIST    of fp32,bf16,mxfp8,nvfp4,mxfp4 (default all; fp32\n"
 "                        always runs: it is the reference)\n"
 "      --methods LIST    of rtn,mse,hadamard,hadamard+mse (default\n"
-"                        rtn,mse,hadamard)\n"
+"                        all four)\n"
 "      --act A           matmul input quantization: none (default), mxint8,\n"
 "                        mxfp8, mxfp4\n"
 "      --keep P          mixed-precision policy: default (the output layer\n"
@@ -140,6 +143,7 @@ static const struct { const char *name; uint32_t v; } acts[] = {
 struct opts {
 	const char *data, *backend, *plot, *act_name, *keep_name, *llm;
 	uint32_t train, test, epochs, batch, threads, hidden[3], nhidden, llm_tokens;
+	uint32_t infer_batch;
 	uint32_t fmt_mask, method_mask, act, keep;
 	uint64_t seed;
 	float lr;
@@ -194,7 +198,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { O_DATA = 256, O_QUICK, O_TRAIN, O_TEST, O_EPOCHS, O_HIDDEN, O_BATCH, O_LR,
 	       O_SEED, O_FORMATS, O_METHODS, O_ACT, O_KEEP, O_JSON, O_PLOT, O_LLM,
-	       O_LLM_TOKENS };
+	       O_LLM_TOKENS, O_INFER_BATCH };
 	static const struct option lo[] = {
 		{ "data", required_argument, NULL, O_DATA },
 		{ "quick", no_argument, NULL, O_QUICK },
@@ -211,6 +215,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "methods", required_argument, NULL, O_METHODS },
 		{ "act", required_argument, NULL, O_ACT },
 		{ "keep", required_argument, NULL, O_KEEP },
+		{ "infer-batch", required_argument, NULL, O_INFER_BATCH },
 		{ "llm", required_argument, NULL, O_LLM },
 		{ "llm-tokens", required_argument, NULL, O_LLM_TOKENS },
 		{ "json", no_argument, NULL, O_JSON },
@@ -235,13 +240,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	o->keep_name = "default";
 	o->keep = VNPU_KEEP_DEFAULT;
 	o->batch = 64;
+	o->infer_batch = 1000;
 	o->lr = 0.05f;
 	o->seed = 1;
 	o->hidden[0] = 256;
 	o->hidden[1] = 128;
 	o->nhidden = 2;
 	o->fmt_mask = (1u << NFORMATS) - 1;
-	o->method_mask = 7;	/* rtn, mse, hadamard */
+	o->method_mask = 15;	/* all four */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":j:b:qh", lo, NULL)) != -1) {
 		switch (c) {
@@ -328,6 +334,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				return usage("--llm needs presets or directories, not '%s'", optarg);
 			o->llm = optarg;
 			break;
+		case O_INFER_BATCH:
+			if (parse_u32(optarg, 1, 65536, &o->infer_batch))
+				return usage("--infer-batch needs 1..65536, not '%s'", optarg);
+			break;
 		case O_LLM_TOKENS:
 			if (parse_u32(optarg, 1, 4096, &llm_tokens))
 				return usage("--llm-tokens needs 1..4096, not '%s'", optarg);
@@ -396,7 +406,8 @@ static void eval_row(const struct opts *o, const struct mlp *m, const struct dat
 		     vnpu_device *dev, vnpu_stream *s, const float *ref, float *logits,
 		     struct eval_row *w)
 {
-	uint32_t classes = m->dims[m->layers], batch = test->n < 1000 ? test->n : 1000;
+	uint32_t classes = m->dims[m->layers];
+	uint32_t batch = test->n < o->infer_batch ? test->n : o->infer_batch;
 	vnpu_compile_options co;
 	vnpu_program *p = NULL;
 	vnpu_program_info info;
