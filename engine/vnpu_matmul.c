@@ -166,7 +166,7 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	size_t psize, arow, need;
 	uint32_t wb, pend, group;
 	uint8_t *scr;
-	float acc[VNPU_MT * 16];
+	float acc[VNPU_MT_WIDE * 16];
 	uint32_t np, mstep;
 	bool wide, direct, multi;
 
@@ -210,7 +210,7 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	/* kernels that take several panels of one row at once */
 	multi = np <= 1 && !wide && var == VNPU_VARIANT_AVX512;
 	/* the pieces of an E4M3 row take the kernel's row slots */
-	mstep = np > 1 ? 1 : VNPU_MT;
+	mstep = np > 1 ? 1 : np == 1 && multi ? VNPU_MT_WIDE : VNPU_MT;
 
 	/* wide formats: blocks of 32 columns (BF16/FP32 have no scale) */
 	wb = wide ? 32 : vnpu_fmt_block(mm->w_fmt);

@@ -107,6 +107,79 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_mt(const struct vnpu_kern *k,
 		*(vnpu_v16sf_ua *)(k->acc + i * 16) = acc[i];
 }
 
+/*
+ * @mt rows of int8 A (up to VNPU_MT_WIDE): each decoded weight vector feeds
+ * mt dot products; two accumulators per row keep 2 * mt chains in flight.
+ */
+static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_rows(const struct vnpu_kern *k,
+						      const uint32_t mt, const uint32_t wb)
+{
+	const v64qi lut = {
+		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
+		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
+		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
+		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
+	};
+	v16sf acc[VNPU_MT_WIDE];
+	const uint32_t chunks = wb / 8;
+
+	#pragma GCC unroll 8
+	for (uint32_t i = 0; i < mt; i++)
+		acc[i] = (v16sf){};
+	for (uint32_t b = 0; b < k->nblk; b++) {
+		const uint8_t *blk = k->codes + (size_t)b * wb * 8;
+		v16si ia[VNPU_MT_WIDE], ib[VNPU_MT_WIDE];
+
+		vnpu_prefetch_block(blk, wb, VNPU_PREFETCH_AHEAD);
+		#pragma GCC unroll 8
+		for (uint32_t i = 0; i < mt; i++)
+			ia[i] = ib[i] = (v16si){};
+		#pragma GCC unroll 2
+		for (uint32_t c = 0; c < chunks; c += 2) {
+			v16su p0 = *(const v16su *)(blk + c * 64);
+			v16su p1 = *(const v16su *)(blk + c * 64 + 64);
+			v64qi l0 = (v64qi)(p0 & 0x0f0f0f0fu);
+			v64qi h0 = (v64qi)((p0 >> 4) & 0x0f0f0f0fu);
+			v64qi l1 = (v64qi)(p1 & 0x0f0f0f0fu);
+			v64qi h1 = (v64qi)((p1 >> 4) & 0x0f0f0f0fu);
+			v64qi wl0 = __builtin_ia32_pshufb512_mask(lut, l0, l0, -1);
+			v64qi wh0 = __builtin_ia32_pshufb512_mask(lut, h0, h0, -1);
+			v64qi wl1 = __builtin_ia32_pshufb512_mask(lut, l1, l1, -1);
+			v64qi wh1 = __builtin_ia32_pshufb512_mask(lut, h1, h1, -1);
+
+			#pragma GCC unroll 8
+			for (uint32_t i = 0; i < mt; i++) {
+				const int8_t *a = k->aq[i] + (size_t)b * wb + c * 8;
+
+				ia[i] = __builtin_ia32_vpdpbusd_v16si(ia[i], (v16si)wl0,
+					(v16si){} + (int32_t)vnpu_ld32(a));
+				ib[i] = __builtin_ia32_vpdpbusd_v16si(ib[i], (v16si)wh0,
+					(v16si){} + (int32_t)vnpu_ld32(a + 4));
+				ia[i] = __builtin_ia32_vpdpbusd_v16si(ia[i], (v16si)wl1,
+					(v16si){} + (int32_t)vnpu_ld32(a + 8));
+				ib[i] = __builtin_ia32_vpdpbusd_v16si(ib[i], (v16si)wh1,
+					(v16si){} + (int32_t)vnpu_ld32(a + 12));
+			}
+		}
+		{
+			v16sf sw = vnpu_wscale16(k->wfmt, k->scales + b * 16);
+
+			#pragma GCC unroll 8
+			for (uint32_t i = 0; i < mt; i++) {
+				int32_t corr = wb == 32 ?
+					k->corr[i][2 * b] + k->corr[i][2 * b + 1] : k->corr[i][b];
+				v16sf t = __builtin_convertvector((ia[i] + ib[i]) - corr, v16sf) * sw;
+
+				t = t * k->sa[i][b * wb / 32];
+				acc[i] = acc[i] + t;
+			}
+		}
+	}
+	#pragma GCC unroll 8
+	for (uint32_t i = 0; i < mt; i++)
+		*(vnpu_v16sf_ua *)(k->acc + i * 16) = acc[i];
+}
+
 /* One row of int8 A against @npan panels (more loads in flight). */
 static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pan(const struct vnpu_kern *k,
 						     const uint32_t npan)
@@ -177,11 +250,28 @@ T512 void vnpu_kint_avx512(const struct vnpu_kern *k)
 		vnpu_kint512_mt(k, VNPU_NPIECE, VNPU_NPIECE);
 		return;
 	}
+	if (k->wb == 16) {	/* NVFP4 */
+		switch (k->mt) {
+		case 1: vnpu_kint512_rows(k, 1, 16); break;
+		case 2: vnpu_kint512_rows(k, 2, 16); break;
+		case 3: vnpu_kint512_rows(k, 3, 16); break;
+		case 4: vnpu_kint512_rows(k, 4, 16); break;
+		case 5: vnpu_kint512_rows(k, 5, 16); break;
+		case 6: vnpu_kint512_rows(k, 6, 16); break;
+		case 7: vnpu_kint512_rows(k, 7, 16); break;
+		default: vnpu_kint512_rows(k, 8, 16); break;
+		}
+		return;
+	}
 	switch (k->mt) {
-	case 1: vnpu_kint512_mt(k, 1, 1); break;
-	case 2: vnpu_kint512_mt(k, 2, 1); break;
-	case 3: vnpu_kint512_mt(k, 3, 1); break;
-	default: vnpu_kint512_mt(k, 4, 1); break;
+	case 1: vnpu_kint512_rows(k, 1, 32); break;
+	case 2: vnpu_kint512_rows(k, 2, 32); break;
+	case 3: vnpu_kint512_rows(k, 3, 32); break;
+	case 4: vnpu_kint512_rows(k, 4, 32); break;
+	case 5: vnpu_kint512_rows(k, 5, 32); break;
+	case 6: vnpu_kint512_rows(k, 6, 32); break;
+	case 7: vnpu_kint512_rows(k, 7, 32); break;
+	default: vnpu_kint512_rows(k, 8, 32); break;
 	}
 }
 
