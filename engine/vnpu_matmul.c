@@ -167,7 +167,7 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	uint32_t wb, pend, group;
 	uint8_t *scr;
 	float acc[VNPU_MT_WIDE * 16];
-	uint32_t np, mstep;
+	uint32_t np, mstep, npmax;
 	bool wide, direct, multi;
 
 	if (!mm || !ctx || !mm->w || !mm->a || !mm->c || mm->k % 32 || !mm->k)
@@ -209,6 +209,11 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 			      (np ? vnpu_kint_generic : vnpu_kfp_generic);
 	/* kernels that take several panels of one row at once */
 	multi = np <= 1 && !wide && var == VNPU_VARIANT_AVX512;
+	/*
+	 * One row, exact path: 8 panels side by side, 8 independent fma
+	 * chains (a block's 32 dependent fmas made 4 chains latency-bound).
+	 */
+	npmax = np ? VNPU_MT : VNPU_MT_WIDE;
 	/* the pieces of an E4M3 row take the kernel's row slots */
 	mstep = np > 1 ? 1 : np == 1 && multi ? VNPU_MT_WIDE : VNPU_MT;
 
@@ -218,8 +223,8 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	pend = (n1 + 15) / 16;
 	/* keep a group of panels in L2 while all rows of A pass over it */
 	group = (uint32_t)((256 * 1024) / psize);
-	if (group < 1)
-		group = 1;
+	if (group < 1 || m1 - m0 <= mstep)
+		group = pend;	/* one pass of A: nothing to keep in L2 */
 	for (uint32_t p0 = n0 / 16; p0 < pend; p0 += group) {
 		uint32_t pe = p0 + group < pend ? p0 + group : pend;
 
@@ -250,7 +255,7 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 			}
 			for (uint32_t p = p0; p < pe; p += k.npan) {
 				/* one row: independent panels keep the FMA units busy */
-				k.npan = mt == 1 && multi ? (pe - p < VNPU_MT ? pe - p : VNPU_MT) : 1;
+				k.npan = mt == 1 && multi ? (pe - p < npmax ? pe - p : npmax) : 1;
 				k.codes = (const uint8_t *)mm->w + p * psize;
 				k.scales = k.codes + vnpu_panel_codes_bytes_fmt(mm->w_fmt,
 										mm->k);

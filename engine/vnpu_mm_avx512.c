@@ -327,14 +327,14 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_mt(const struct vnpu_kern *k,
  * fill the FMA pipes that one chain leaves idle.
  */
 static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_pan(const struct vnpu_kern *k,
-						    const uint32_t npan)
+						    const uint32_t npan, const uint32_t wb)
 {
 	const v16sf lut = { 0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12 };
-	const uint32_t wb = k->wb, chunks = wb / 8;
-	const uint8_t *codes[VNPU_MT], *scales[VNPU_MT];
-	v16sf acc[VNPU_MT];
+	const uint32_t chunks = wb / 8;
+	const uint8_t *codes[VNPU_MT_WIDE], *scales[VNPU_MT_WIDE];
+	v16sf acc[VNPU_MT_WIDE];
 
-	#pragma GCC unroll 4
+	#pragma GCC unroll 8
 	for (uint32_t q = 0; q < npan; q++) {
 		codes[q] = k->codes + q * k->pstride;
 		scales[q] = k->scales + q * k->pstride;
@@ -342,25 +342,25 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_pan(const struct vnpu_kern *k,
 	}
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const float *a = k->af[0] + (size_t)b * wb;
-		v16sf p[VNPU_MT];
+		v16sf p[VNPU_MT_WIDE];
 
-		#pragma GCC unroll 4
+		#pragma GCC unroll 8
 		for (uint32_t q = 0; q < npan; q++) {
 			vnpu_prefetch_block(codes[q] + (size_t)b * wb * 8, wb,
 					    VNPU_PREFETCH_AHEAD_PAN);
 			p[q] = (v16sf){};
 		}
 		for (uint32_t c = 0; c < chunks; c++) {
-			v16si pk[VNPU_MT];
+			v16si pk[VNPU_MT_WIDE];
 
-			#pragma GCC unroll 4
+			#pragma GCC unroll 8
 			for (uint32_t q = 0; q < npan; q++)
 				pk[q] = *(const v16si *)(codes[q] + (size_t)b * wb * 8 + c * 64);
 			#pragma GCC unroll 8
 			for (uint32_t j = 0; j < 8; j++) {
 				v16sf av = (v16sf){} + a[c * 8 + j];
 
-				#pragma GCC unroll 4
+				#pragma GCC unroll 8
 				for (uint32_t q = 0; q < npan; q++) {
 					v16si idx = (v16si)((v16su)pk[q] >> (8 * (j & 3) + 4 * (j >> 2)));
 					v16sf w = __builtin_ia32_permvarsf512_mask(lut, idx, lut, -1);
@@ -369,21 +369,37 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_pan(const struct vnpu_kern *k,
 				}
 			}
 		}
-		#pragma GCC unroll 4
+		#pragma GCC unroll 8
 		for (uint32_t q = 0; q < npan; q++)
 			acc[q] = acc[q] + p[q] * vnpu_wscale16(k->wfmt, scales[q] + b * 16);
 	}
-	#pragma GCC unroll 4
+	#pragma GCC unroll 8
 	for (uint32_t q = 0; q < npan; q++)
 		*(vnpu_v16sf_ua *)(k->acc + q * 16) = acc[q];
 }
 
 T512 void vnpu_kfp_avx512(const struct vnpu_kern *k)
 {
+	if (k->npan > 1 && k->wb == 16) {	/* NVFP4 */
+		switch (k->npan) {
+		case 2: vnpu_kfp512_pan(k, 2, 16); return;
+		case 3: vnpu_kfp512_pan(k, 3, 16); return;
+		case 4: vnpu_kfp512_pan(k, 4, 16); return;
+		case 5: vnpu_kfp512_pan(k, 5, 16); return;
+		case 6: vnpu_kfp512_pan(k, 6, 16); return;
+		case 7: vnpu_kfp512_pan(k, 7, 16); return;
+		default: vnpu_kfp512_pan(k, 8, 16); return;
+		}
+	}
 	switch (k->npan) {
-	case 2: vnpu_kfp512_pan(k, 2); return;
-	case 3: vnpu_kfp512_pan(k, 3); return;
-	case 4: vnpu_kfp512_pan(k, 4); return;
+	case 1: break;
+	case 2: vnpu_kfp512_pan(k, 2, 32); return;
+	case 3: vnpu_kfp512_pan(k, 3, 32); return;
+	case 4: vnpu_kfp512_pan(k, 4, 32); return;
+	case 5: vnpu_kfp512_pan(k, 5, 32); return;
+	case 6: vnpu_kfp512_pan(k, 6, 32); return;
+	case 7: vnpu_kfp512_pan(k, 7, 32); return;
+	default: vnpu_kfp512_pan(k, 8, 32); return;
 	}
 	switch (k->mt) {
 	case 1: vnpu_kfp512_mt(k, 1); break;

@@ -446,6 +446,13 @@ TEST(gemv_shapes_agree_and_meet_bounds)
 	check_case(_metadata, &c, 13);
 	c.a_quant = VNPU_FMT_MXINT8;
 	check_case(_metadata, &c, 14);
+	/* 14 panels, the last one partial: 8 + 6 panels side by side */
+	c.n = 213;
+	check_case(_metadata, &c, 15);
+	c.a_quant = VNPU_FMT_NONE;
+	check_case(_metadata, &c, 16);
+	c.w_fmt = VNPU_FMT_MXFP4;
+	check_case(_metadata, &c, 17);
 }
 
 TEST(epilogue_bias_activation_and_bf16_output_agree)
