@@ -210,10 +210,12 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	/* kernels that take several panels of one row at once */
 	multi = np <= 1 && !wide && var == VNPU_VARIANT_AVX512;
 	/*
-	 * One row, exact path: 8 panels side by side, 8 independent fma
+	 * Panels side by side for one row. Exact path: 8 independent fma
 	 * chains (a block's 32 dependent fmas made 4 chains latency-bound).
+	 * Integer path: 4 streams for MXFP4 measured best; NVFP4 (twice the
+	 * blocks, so more per-block work) gains from 8.
 	 */
-	npmax = np ? VNPU_MT : VNPU_MT_WIDE;
+	npmax = np && mm->w_fmt == VNPU_FMT_MXFP4 ? VNPU_MT : VNPU_MT_WIDE;
 	/* the pieces of an E4M3 row take the kernel's row slots */
 	mstep = np > 1 ? 1 : np == 1 && multi ? VNPU_MT_WIDE : VNPU_MT;
 

@@ -182,7 +182,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_rows(const struct vnpu_kern *k,
 
 /* One row of int8 A against @npan panels (more loads in flight). */
 static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pan(const struct vnpu_kern *k,
-						     const uint32_t npan)
+						     const uint32_t npan, const uint32_t wb)
 {
 	const v64qi lut = {
 		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
@@ -190,19 +190,19 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pan(const struct vnpu_kern *k,
 		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
 		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
 	};
-	const uint32_t wb = k->wb, chunks = wb / 8;
-	v16sf acc[VNPU_MT];
+	const uint32_t chunks = wb / 8;
+	v16sf acc[VNPU_MT_WIDE];
 
-	#pragma GCC unroll 4
+	#pragma GCC unroll 8
 	for (uint32_t q = 0; q < npan; q++)
 		acc[q] = (v16sf){};
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const int8_t *a = k->aq[0] + (size_t)b * wb;
 		int32_t corr = wb == 32 ? k->corr[0][2 * b] + k->corr[0][2 * b + 1] :
 					  k->corr[0][b];
-		v16si ia[VNPU_MT], ib[VNPU_MT];
+		v16si ia[VNPU_MT_WIDE], ib[VNPU_MT_WIDE];
 
-		#pragma GCC unroll 4
+		#pragma GCC unroll 8
 		for (uint32_t q = 0; q < npan; q++) {
 			vnpu_prefetch_block(k->codes + q * k->pstride + (size_t)b * wb * 8, wb,
 					    VNPU_PREFETCH_AHEAD_PAN);
@@ -212,7 +212,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pan(const struct vnpu_kern *k,
 			v16si al = (v16si){} + (int32_t)vnpu_ld32(a + c * 8);
 			v16si ah = (v16si){} + (int32_t)vnpu_ld32(a + c * 8 + 4);
 
-			#pragma GCC unroll 4
+			#pragma GCC unroll 8
 			for (uint32_t q = 0; q < npan; q++) {
 				const uint8_t *blk = k->codes + q * k->pstride + (size_t)b * wb * 8;
 				v16su p = *(const v16su *)(blk + c * 64);
@@ -225,7 +225,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pan(const struct vnpu_kern *k,
 				ib[q] = __builtin_ia32_vpdpbusd_v16si(ib[q], (v16si)h, ah);
 			}
 		}
-		#pragma GCC unroll 4
+		#pragma GCC unroll 8
 		for (uint32_t q = 0; q < npan; q++) {
 			v16sf sw = vnpu_wscale16(k->wfmt, k->scales + q * k->pstride + b * 16);
 			v16sf t = __builtin_convertvector((ia[q] + ib[q]) - corr, v16sf) * sw;
@@ -234,17 +234,33 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pan(const struct vnpu_kern *k,
 			acc[q] = acc[q] + t;
 		}
 	}
-	#pragma GCC unroll 4
+	#pragma GCC unroll 8
 	for (uint32_t q = 0; q < npan; q++)
 		*(vnpu_v16sf_ua *)(k->acc + q * 16) = acc[q];
 }
 
 T512 void vnpu_kint_avx512(const struct vnpu_kern *k)
 {
+	if (k->npan > 1 && k->wb == 16) {	/* NVFP4 */
+		switch (k->npan) {
+		case 2: vnpu_kint512_pan(k, 2, 16); return;
+		case 3: vnpu_kint512_pan(k, 3, 16); return;
+		case 4: vnpu_kint512_pan(k, 4, 16); return;
+		case 5: vnpu_kint512_pan(k, 5, 16); return;
+		case 6: vnpu_kint512_pan(k, 6, 16); return;
+		case 7: vnpu_kint512_pan(k, 7, 16); return;
+		default: vnpu_kint512_pan(k, 8, 16); return;
+		}
+	}
 	switch (k->npan) {
-	case 2: vnpu_kint512_pan(k, 2); return;
-	case 3: vnpu_kint512_pan(k, 3); return;
-	case 4: vnpu_kint512_pan(k, 4); return;
+	case 1: break;
+	case 2: vnpu_kint512_pan(k, 2, 32); return;
+	case 3: vnpu_kint512_pan(k, 3, 32); return;
+	case 4: vnpu_kint512_pan(k, 4, 32); return;
+	case 5: vnpu_kint512_pan(k, 5, 32); return;
+	case 6: vnpu_kint512_pan(k, 6, 32); return;
+	case 7: vnpu_kint512_pan(k, 7, 32); return;
+	default: vnpu_kint512_pan(k, 8, 32); return;
 	}
 	if (k->np > 1) {
 		vnpu_kint512_mt(k, VNPU_NPIECE, VNPU_NPIECE);
