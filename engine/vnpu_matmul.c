@@ -364,32 +364,29 @@ static VNPU_ALWAYS_INLINE void vnpu_kint_generic_mt(const struct vnpu_kern *k,
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const uint8_t *blk = k->codes + (size_t)b * wb * 8;
 		vg_bu s8 = *(const vg_bu_ua *)(k->scales + b * 16);
-		/* q_a per lane: [row][chunk][low even, low odd, high even, high odd] */
-		vg_h qv[VNPU_MT][4][4];
+		vg_h s16[VNPU_MT][4];
 
 		#pragma GCC unroll 4
-		for (uint32_t i = 0; i < mt; i++) {
-			for (uint32_t c = 0; c < wb / 8; c++) {
+		for (uint32_t i = 0; i < mt; i++)
+			#pragma GCC unroll 4
+			for (int g = 0; g < 4; g++)
+				s16[i][g] = (vg_h){};
+		for (uint32_t c = 0; c < wb / 8; c++) {
+			/* q_a per lane: low nibbles even/odd, high nibbles even/odd */
+			vg_h qv[VNPU_MT][4];
+
+			#pragma GCC unroll 4
+			for (uint32_t i = 0; i < mt; i++) {
 				const int8_t *a = k->aq[i] + (size_t)b * wb + c * 8;
 
 				vnpu_split16((vg_b)((vg_u){} + *(const vg_u32_ua *)a),
-					     &qv[i][c][0], &qv[i][c][1]);
+					     &qv[i][0], &qv[i][1]);
 				vnpu_split16((vg_b)((vg_u){} + *(const vg_u32_ua *)(a + 4)),
-					     &qv[i][c][2], &qv[i][c][3]);
+					     &qv[i][2], &qv[i][3]);
 			}
-		}
-		/* rows 4g..4g+3 of the panel: bytes 16g..16g+15 of each chunk */
-		#pragma GCC unroll 1
-		for (int g = 0; g < 4; g++) {
-			vg_i e = { s8[4 * g], s8[4 * g + 1], s8[4 * g + 2], s8[4 * g + 3] };
-			vg_f sw = vnpu_wscale4(k->wfmt, e);
-			vg_h s16[VNPU_MT];
-
+			/* rows 4g..4g+3 of the panel: bytes 16g..16g+15 of the chunk */
 			#pragma GCC unroll 4
-			for (uint32_t i = 0; i < mt; i++)
-				s16[i] = (vg_h){};
-			#pragma GCC unroll 4
-			for (uint32_t c = 0; c < wb / 8; c++) {
+			for (int g = 0; g < 4; g++) {
 				vg_b kl, kh;
 				vg_h kle, klo, khe, kho;
 
@@ -398,12 +395,18 @@ static VNPU_ALWAYS_INLINE void vnpu_kint_generic_mt(const struct vnpu_kern *k,
 				vnpu_split16(kh, &khe, &kho);
 				#pragma GCC unroll 4
 				for (uint32_t i = 0; i < mt; i++)
-					s16[i] += (kle * qv[i][c][0] + klo * qv[i][c][1]) +
-						  (khe * qv[i][c][2] + kho * qv[i][c][3]);
+					s16[i][g] += (kle * qv[i][0] + klo * qv[i][1]) +
+						     (khe * qv[i][2] + kho * qv[i][3]);
 			}
+		}
+		#pragma GCC unroll 4
+		for (int g = 0; g < 4; g++) {
+			vg_i e = { s8[4 * g], s8[4 * g + 1], s8[4 * g + 2], s8[4 * g + 3] };
+			vg_f sw = vnpu_wscale4(k->wfmt, e);
+
 			#pragma GCC unroll 4
 			for (uint32_t i = 0; i < mt; i++) {
-				vg_i w = (vg_i)s16[i];
+				vg_i w = (vg_i)s16[i][g];
 				vg_i is = ((vg_i)((vg_u)w << 16) >> 16) + (w >> 16);
 
 				acc[i][g] = acc[i][g] + (__builtin_convertvector(is, vg_f) * sw) *
@@ -418,15 +421,36 @@ static VNPU_ALWAYS_INLINE void vnpu_kint_generic_mt(const struct vnpu_kern *k,
 			*(vg_f_ua *)(k->acc + i * 16 + 4 * g) = acc[i][g];
 }
 
+/* One function per row count: separate (kernel-sized) stack frames. */
+static __attribute__((noinline)) void vnpu_kint_generic_1(const struct vnpu_kern *k)
+{
+	vnpu_kint_generic_mt(k, 1);
+}
+
+static __attribute__((noinline)) void vnpu_kint_generic_2(const struct vnpu_kern *k)
+{
+	vnpu_kint_generic_mt(k, 2);
+}
+
+static __attribute__((noinline)) void vnpu_kint_generic_3(const struct vnpu_kern *k)
+{
+	vnpu_kint_generic_mt(k, 3);
+}
+
+static __attribute__((noinline)) void vnpu_kint_generic_4(const struct vnpu_kern *k)
+{
+	vnpu_kint_generic_mt(k, 4);
+}
+
 void vnpu_kint_generic(const struct vnpu_kern *k)
 {
 	if (k->np == 1) {
 		/* constant row counts: the row loops unroll */
 		switch (k->mt) {
-		case 1: vnpu_kint_generic_mt(k, 1); return;
-		case 2: vnpu_kint_generic_mt(k, 2); return;
-		case 3: vnpu_kint_generic_mt(k, 3); return;
-		default: vnpu_kint_generic_mt(k, 4); return;
+		case 1: vnpu_kint_generic_1(k); return;
+		case 2: vnpu_kint_generic_2(k); return;
+		case 3: vnpu_kint_generic_3(k); return;
+		default: vnpu_kint_generic_4(k); return;
 		}
 	}
 	for (uint32_t i = 0; i < k->mt; i++) {
