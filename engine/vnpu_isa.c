@@ -27,6 +27,7 @@ static const struct vnpu_isa_opinfo vnpu_isa_ops[] = {
 	[VNPU_OP_GATHER] = { "GATHER", sizeof(struct vnpu_cmd_gather) },
 	[VNPU_OP_QUANTIZE] = { "QUANTIZE", sizeof(struct vnpu_cmd_quant) },
 	[VNPU_OP_DEQUANTIZE] = { "DEQUANTIZE", sizeof(struct vnpu_cmd_quant) },
+	[VNPU_OP_HADAMARD] = { "HADAMARD", sizeof(struct vnpu_cmd_hadamard) },
 	[VNPU_OP_STRIDED] = { "STRIDED", sizeof(struct vnpu_cmd_strided) },
 	[VNPU_OP_REDUCE] = { "REDUCE", sizeof(struct vnpu_cmd_reduce) },
 };
@@ -277,6 +278,25 @@ static const char *vnpu_isa_quant(const struct vnpu_cmd_quant *p, bool quantize,
 	return NULL;
 }
 
+static const char *vnpu_isa_hadamard(const struct vnpu_cmd_hadamard *p,
+				     struct vnpu_isa_operands *ops)
+{
+	uint64_t len = vnpu_isa_mul3(p->rows, p->cols, 4);
+
+	if (p->block < 2 || p->block > 4096 || (p->block & (p->block - 1)))
+		return "block must be a power of two, 2..4096";
+	if (!p->cols || p->cols % p->block)
+		return "cols must be a non-zero multiple of block";
+	if (p->flags & ~(uint32_t)VNPU_HADAMARD_INVERSE)
+		return "unknown hadamard flags";
+	if (!len || len > VNPU_ISA_MAX_BYTES)
+		return "rows * cols must be 1..VNPU_CMD_MAX_ELEMS";
+	ops->inplace = true;
+	vnpu_isa_add(ops, p->x, len, 4, false, false);
+	vnpu_isa_add(ops, p->out, len, 4, true, false);
+	return NULL;
+}
+
 /*
  * The lowest and highest element offsets of a strided view (dims at most
  * 2^28, |strides| below 2^31: no overflow in 64 bits).
@@ -407,6 +427,8 @@ const char *vnpu_isa_operands(const struct vnpu_cmd_header *hdr,
 		return vnpu_isa_quant(p, true, ops);
 	case VNPU_OP_DEQUANTIZE:
 		return vnpu_isa_quant(p, false, ops);
+	case VNPU_OP_HADAMARD:
+		return vnpu_isa_hadamard(p, ops);
 	case VNPU_OP_STRIDED:
 		return vnpu_isa_strided(p, ops);
 	case VNPU_OP_REDUCE:

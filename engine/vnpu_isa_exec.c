@@ -85,7 +85,8 @@ static int vnpu_isa_mm_tile(const struct vnpu_isa_task *task, uint32_t t,
 bool vnpu_isa_is_compute(uint32_t op)
 {
 	return (op >= VNPU_OP_MATMUL && op <= VNPU_OP_DEQUANTIZE) ||
-	       op == VNPU_OP_STRIDED || op == VNPU_OP_REDUCE;
+	       op == VNPU_OP_HADAMARD || op == VNPU_OP_STRIDED ||
+	       op == VNPU_OP_REDUCE;
 }
 
 uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch)
@@ -123,6 +124,14 @@ uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch)
 		task->items = ((const struct vnpu_cmd_gather *)p)->n;
 		item = ((const struct vnpu_cmd_gather *)p)->cols;
 		break;
+	case VNPU_OP_HADAMARD: {
+		/* Tiles of whole blocks: every block gets the same signs. */
+		const struct vnpu_cmd_hadamard *h = p;
+
+		task->items = (uint32_t)((uint64_t)h->rows * h->cols / h->block);
+		item = h->block;
+		break;
+	}
 	case VNPU_OP_STRIDED: {
 		const struct vnpu_cmd_strided *s = p;
 
@@ -218,6 +227,22 @@ static int vnpu_isa_attention(const struct vnpu_cmd_attention *p,
 	return vnpu_attention(&at, &ctx) ? VNPU_EINVAL : VNPU_OK;
 }
 
+static int vnpu_isa_hadamard(const struct vnpu_cmd_hadamard *p,
+			      void *const *ptr, uint32_t b0, uint32_t cnt)
+{
+	size_t off = (size_t)b0 * p->block, n = (size_t)cnt * p->block, i;
+	const float *x = (const float *)ptr[0] + off;
+	float *out = (float *)ptr[1] + off;
+
+	/* The engine rotates in place; out is x or disjoint from it. */
+	if (out != x)
+		for (i = 0; i < n; i++)
+			out[i] = x[i];
+	return vnpu_hadamard_rotate(out, n, p->block, p->seed,
+				    p->flags & VNPU_HADAMARD_INVERSE) ?
+		       VNPU_EINVAL : VNPU_OK;
+}
+
 static int vnpu_isa_quant(const struct vnpu_cmd_quant *p, void *const *ptr,
 			  uint32_t e0, uint32_t cnt)
 {
@@ -288,6 +313,8 @@ int vnpu_isa_tile(const struct vnpu_isa_task *task, uint32_t t, void *scratch,
 				   (const uint32_t *)ptr[1] + i0, cnt) ?
 			       VNPU_EFAULT : VNPU_OK;
 	}
+	case VNPU_OP_HADAMARD:
+		return vnpu_isa_hadamard(p, ptr, i0, cnt);
 	case VNPU_OP_STRIDED: {
 		const struct vnpu_cmd_strided *s = p;
 

@@ -21,7 +21,8 @@ static const char *const vnpu_gop_names[VNPU_GOP_COUNT] = {
 	[VNPU_GOP_GATHER] = "gather", [VNPU_GOP_RESHAPE] = "reshape",
 	[VNPU_GOP_VIEW] = "view", [VNPU_GOP_TRANSPOSE] = "transpose",
 	[VNPU_GOP_QUANTIZE] = "quantize", [VNPU_GOP_DEQUANTIZE] = "dequantize",
-	[VNPU_GOP_COPY] = "copy", [VNPU_GOP_UNARY] = "unary",
+	[VNPU_GOP_COPY] = "copy", [VNPU_GOP_HADAMARD] = "hadamard",
+	[VNPU_GOP_UNARY] = "unary",
 	[VNPU_GOP_BINARY] = "binary", [VNPU_GOP_STRIDED] = "strided",
 	[VNPU_GOP_CONCAT] = "concat", [VNPU_GOP_REDUCE] = "reduce",
 	[VNPU_GOP_PAD] = "pad", [VNPU_GOP_PANEL] = "panel",
@@ -66,9 +67,10 @@ static vnpu_status vnpu_compile_check_options(const vnpu_compile_options *o)
 		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
 				     "vnpu_graph_compile: unknown scale_method %u",
 				     o->scale_method);
-	if (o->hadamard)
-		return vnpu_rt_error(VNPU_STATUS_UNSUPPORTED,
-				     "vnpu_graph_compile: Hadamard rotation of matmul inputs is not supported: the card has no rotation packet, and emulating the rotation of activations with an FP32 matmul would not match the weights' exact vnpu_hadamard_rotate()");
+	if (o->hadamard > 4096 || (o->hadamard & (o->hadamard - 1)))
+		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+				     "vnpu_graph_compile: hadamard %u is not 0 (off), 1 (automatic blocks) or a power of two block up to 4096",
+				     o->hadamard);
 	return VNPU_STATUS_OK;
 }
 
@@ -83,12 +85,14 @@ uint64_t vnpu_gc_addr(const struct vnpu_gc *c, vnpu_tensor t)
 static vnpu_status vnpu_compile_finish(struct vnpu_gc *c, vnpu_program *p)
 {
 	const vnpu_graph *g = c->g;
-	uint32_t i, nio = g->ninputs + g->noutputs;
-	uint64_t bad;
+	uint32_t i, nio = g->ninputs + g->noutputs, nreg;
+	uint64_t bad, regions[VNPU_PROG_MAX_REGIONS];
 	const char *why;
 
 	p->io = calloc(nio ? nio : 1, sizeof(*p->io));
-	if (!p->io)
+	p->states = calloc(g->nstates ? g->nstates : 1, sizeof(*p->states));
+	p->info.states = g->nstates;
+	if (!p->io || !p->states || vnpu_program_alloc_states(p))
 		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
 				     "vnpu_graph_compile: out of memory");
 	for (i = 0; i < g->nt; i++) {
@@ -97,6 +101,8 @@ static vnpu_status vnpu_compile_finish(struct vnpu_gc *c, vnpu_program *p)
 
 		if (t->kind == VNPU_GT_INPUT)
 			io = &p->io[t->index];
+		else if (t->kind == VNPU_GT_STATE)
+			io = &p->states[t->index];
 		else if (t->output)
 			io = &p->io[g->ninputs + t->output - 1];
 		else
@@ -104,7 +110,7 @@ static vnpu_status vnpu_compile_finish(struct vnpu_gc *c, vnpu_program *p)
 		io->dtype = t->dtype;
 		io->rank = t->rank;
 		memcpy(io->dims, t->dims, sizeof(io->dims));
-		io->offset = c->t[i].offset;
+		io->offset = t->kind == VNPU_GT_STATE ? 0 : c->t[i].offset;
 		io->bytes = vnpu_gt_bytes(t);
 		memcpy(io->name, t->name, sizeof(io->name));
 	}
@@ -127,9 +133,10 @@ static vnpu_status vnpu_compile_finish(struct vnpu_gc *c, vnpu_program *p)
 	p->info.max_pos_offset = c->max_pos;
 	p->patches = c->patches;
 	c->patches = NULL;
+	vnpu_prog_cost(p->cmd, p->info.cmd_bytes, &p->info.flops, &p->info.bytes);
 	/* What the loader accepts, the compiler must produce. */
-	why = vnpu_prog_check_stream(p->cmd, p->info.cmd_bytes, p->info.weight_bytes,
-				     p->info.arena_bytes, &bad);
+	nreg = vnpu_program_regions(p, regions);
+	why = vnpu_prog_check_stream(p->cmd, p->info.cmd_bytes, regions, nreg, &bad);
 	if (why)
 		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
 				     "vnpu_graph_compile: internal error: packet at 0x%llx: %s",
@@ -161,6 +168,18 @@ vnpu_status vnpu_graph_compile(const vnpu_graph *graph, vnpu_device *device,
 	st = vnpu_compile_check_options(&c.o);
 	if (st)
 		return st;
+	if (c.o.hadamard) {
+		/* Compile the rotated copy of the graph instead. */
+		vnpu_graph *rg;
+
+		st = vnpu_hadamard_rewrite(graph, c.o.hadamard, &rg);
+		if (st)
+			return st;
+		c.o.hadamard = 0;
+		st = vnpu_graph_compile(rg, device, &c.o, program);
+		vnpu_graph_destroy(rg);
+		return st;
+	}
 	c.g = graph;
 	c.max_cmd = device ? device->info.max_cmd_size : VNPU_RT_MAX_CMD;
 	c.t = calloc(graph->nt ? graph->nt : 1, sizeof(*c.t));

@@ -269,13 +269,20 @@ vnpu_status vnpu_graph_output(vnpu_graph *graph, vnpu_tensor t)
 				     "vnpu_graph_output: no tensor %u", t);
 	if (gt->kind != VNPU_GT_NODE)
 		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
-				     "vnpu_graph_output: tensor %u '%s' is an %s (copy it to output it)",
+				     "vnpu_graph_output: tensor %u '%s' is %s (copy it to output it)",
 				     t, gt->name,
-				     gt->kind == VNPU_GT_INPUT ? "input" : "constant");
+				     gt->kind == VNPU_GT_INPUT ? "an input" :
+				     gt->kind == VNPU_GT_CONST ? "a constant" : "a state");
 	if (gt->output)
 		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
 				     "vnpu_graph_output: tensor %u '%s' is already output %u",
 				     t, gt->name, gt->output - 1);
+	/* Outputs are read from the arena; a state's memory is elsewhere. */
+	for (vnpu_tensor a = gt->alias; a; a = graph->t[a - 1].alias)
+		if (graph->t[a - 1].kind == VNPU_GT_STATE)
+			return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+					     "vnpu_graph_output: tensor %u '%s' is a view of state '%s' (copy it to output it)",
+					     t, gt->name, graph->t[a - 1].name);
 	p = realloc(graph->outputs, (graph->noutputs + 1) * sizeof(*p));
 	if (!p)
 		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,

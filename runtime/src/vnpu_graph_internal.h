@@ -44,6 +44,7 @@ enum vnpu_gop {
 	VNPU_GOP_QUANTIZE,
 	VNPU_GOP_DEQUANTIZE,
 	VNPU_GOP_COPY,
+	VNPU_GOP_HADAMARD,
 	VNPU_GOP_UNARY,		/* u[0]: VNPU_ELT_* */
 	VNPU_GOP_BINARY,	/* u[0]: VNPU_ELT_* */
 	VNPU_GOP_STRIDED,	/* u[0..3] strides, @off the first element */
@@ -55,7 +56,7 @@ enum vnpu_gop {
 	VNPU_GOP_COUNT
 };
 
-enum vnpu_gkind { VNPU_GT_INPUT = 1, VNPU_GT_CONST, VNPU_GT_NODE };
+enum vnpu_gkind { VNPU_GT_INPUT = 1, VNPU_GT_CONST, VNPU_GT_NODE, VNPU_GT_STATE };
 
 /**
  * struct vnpu_gtensor - a tensor of a graph
@@ -64,11 +65,13 @@ enum vnpu_gkind { VNPU_GT_INPUT = 1, VNPU_GT_CONST, VNPU_GT_NODE };
  * @dtype: enum vnpu_dtype
  * @rank, @dims: shape
  * @producer: node index (VNPU_GT_NODE)
- * @index: input number (VNPU_GT_INPUT)
+ * @index: input number (VNPU_GT_INPUT), state number (VNPU_GT_STATE)
  * @data, @owned: constant bytes (@owned when copied), @data_bytes long
  * @alias: for views and reshapes, the tensor whose memory this is (0: own)
  * @alias_off: byte offset into @alias
  * @output: output number + 1, 0 if not an output
+ * @value: a state: the tensor vnpu_graph_assign() gave it (0: none)
+ * @assigned: how many states take this tensor as their value
  */
 struct vnpu_gtensor {
 	char name[VNPU_NAME_MAX];
@@ -84,6 +87,8 @@ struct vnpu_gtensor {
 	vnpu_tensor alias;
 	uint64_t alias_off;
 	uint32_t output;
+	vnpu_tensor value;
+	uint32_t assigned;
 };
 
 #define VNPU_GNODE_MAX_IN 5
@@ -117,7 +122,7 @@ struct vnpu_graph {
 	uint32_t nt, tcap;
 	struct vnpu_gnode *n;
 	uint32_t nn, ncap;
-	uint32_t ninputs, noutputs;
+	uint32_t ninputs, noutputs, nstates;
 	vnpu_tensor *outputs;
 };
 
@@ -172,6 +177,10 @@ const char *vnpu_prog_apply_patches(uint8_t *cmd, uint64_t size,
 #define VNPU_PROG_REGION_SHIFT 56
 #define VNPU_PROG_WEIGHTS 1ull
 #define VNPU_PROG_ARENA 2ull
+/* State I lives in region VNPU_PROG_STATE0 + I (the buffer bound to it). */
+#define VNPU_PROG_STATE0 3ull
+#define VNPU_PROG_MAX_STATES 64u
+#define VNPU_PROG_MAX_REGIONS (VNPU_PROG_STATE0 + VNPU_PROG_MAX_STATES)
 #define VNPU_PROG_ADDR(region, off) (((region) << VNPU_PROG_REGION_SHIFT) | (off))
 #define VNPU_PROG_ALIGN 64u
 
@@ -256,6 +265,13 @@ struct vnpu_gc {
 	uint64_t last_off;
 };
 
+/*
+ * Pass 0 (vnpu_pass_hadamard.c), when the options ask for a rotation:
+ * the copy of G, in *OUT, in which every eligible matmul reads rotated
+ * weights and a rotated input (OPT: 1 automatic blocks, else the block).
+ */
+vnpu_status vnpu_hadamard_rewrite(const vnpu_graph *g, uint32_t opt, vnpu_graph **out);
+
 /* The passes, in order (each in vnpu_pass_<name>.c). */
 vnpu_status vnpu_pass_validate(struct vnpu_gc *c);
 vnpu_status vnpu_pass_precision(struct vnpu_gc *c);
@@ -307,12 +323,22 @@ struct vnpu_prog_io {
  * @lock: serializes runs and binding
  * @dev: the device the buffers below belong to (NULL: unbound)
  * @wbuf, @abuf: weights and arena on @dev
- * @cb: the bound command stream (position offset 0)
+ * @cb: the bound command stream (position offset 0; NULL: to build,
+ *	again after a state binding changed)
  * @patches: @info.pos_patches position-dependent fields
+ * @states: @info.states state tensors (offset unused: 0)
+ * @sbind: the buffer and offset bound to each state (buf NULL: unbound)
  */
+struct vnpu_prog_bind {
+	vnpu_buffer *buf;
+	uint64_t offset;
+};
+
 struct vnpu_program {
 	vnpu_program_info info;
 	struct vnpu_prog_io *io;
+	struct vnpu_prog_io *states;
+	struct vnpu_prog_bind *sbind;
 	uint8_t *weights;
 	uint8_t *cmd;
 	pthread_mutex_t lock;
@@ -328,15 +354,33 @@ const uint8_t *vnpu_program_weights(vnpu_program *p);
 
 /* An empty program (lock initialized); NULL when out of memory. */
 vnpu_program *vnpu_program_alloc(void);
+/* Allocate P's state bindings (all unbound) for @info.states. */
+vnpu_status vnpu_program_alloc_states(vnpu_program *p);
+/*
+ * Check that every state of P is bound to a buffer of DEV that holds it
+ * (aligned, inside, not overlapping another state): INVALID_ARGUMENT
+ * naming the state otherwise. Call with the program's lock held.
+ */
+vnpu_status vnpu_program_check_states(vnpu_program *p, vnpu_device *dev);
 
 /*
  * Check a position-independent stream: header, every packet as the
  * submit validator does, every operand inside its region (weights
- * read-only). NULL or the reason, with *BAD_OFF the packet's offset.
+ * read-only). REGION_BYTES[r] is the size of region r for r < NREGIONS
+ * (index 0 unused; vnpu_program_regions() fills them). NULL or the
+ * reason, with *BAD_OFF the packet's offset.
  */
 const char *vnpu_prog_check_stream(const uint8_t *cmd, uint64_t size,
-				   uint64_t weight_bytes, uint64_t arena_bytes,
+				   const uint64_t *region_bytes, uint32_t nregions,
 				   uint64_t *bad_off);
+/* The sizes of P's regions into BYTES (VNPU_PROG_MAX_REGIONS entries);
+ * returns how many regions P has. */
+uint32_t vnpu_program_regions(const vnpu_program *p, uint64_t *bytes);
+
+/* The FLOPs and the device-memory bytes the packets of a (checked)
+ * stream perform and move, at position offset 0 (vnpu_program_cost.c). */
+void vnpu_prog_cost(const uint8_t *cmd, uint64_t size, uint64_t *flops,
+		    uint64_t *bytes);
 
 /* The byte offsets of the address fields of a packet of opcode OP in
  * OFFS (at most 4); returns how many. */

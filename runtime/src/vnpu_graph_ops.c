@@ -605,6 +605,30 @@ vnpu_status vnpu_graph_copy(vnpu_graph *graph, const char *name, vnpu_tensor x,
 	return vnpu_gb_commit1(&b, &n, tx->dtype, tx->rank, tx->dims, out);
 }
 
+vnpu_status vnpu_graph_hadamard(vnpu_graph *graph, const char *name,
+				vnpu_tensor x, uint32_t block, uint64_t seed,
+				int inverse, vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *tx;
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_HADAMARD, out);
+
+	if ((st = vnpu_gb_fp32(&b, "x", x, &tx)))
+		return st;
+	if (block < 2 || block > 4096 || (block & (block - 1)))
+		return vnpu_gb_err(&b, "block %u must be a power of two, 2..4096", block);
+	if (tx->dims[tx->rank - 1] % block)
+		return vnpu_gb_err(&b, "the last dimension of x %s is not a multiple of block %u",
+				   vnpu_gb_shape(&b, x), block);
+	n.in[0] = x;
+	n.nin = 1;
+	n.u[0] = block;
+	n.u[1] = !!inverse;
+	n.u[2] = (uint32_t)seed;
+	n.u[3] = (uint32_t)(seed >> 32);
+	return vnpu_gb_commit1(&b, &n, VNPU_DTYPE_FP32, tx->rank, tx->dims, out);
+}
+
 /* ------------------------------------------ ops added for imported graphs */
 
 static const uint32_t vnpu_unary_elt[] = {

@@ -227,11 +227,16 @@ static vnpu_status vnpu_emit_attention(struct vnpu_gc *c, uint32_t i)
 	/* Each updated cache: the old one (unless updated in place), then
 	 * the new tokens' rows at pos0. */
 	for (k = 1; k <= 2 && !st; k++) {
+		uint64_t dst = A(n->out[k]) + row * n->u[0];
+
 		st = vnpu_emit_copy(c, i, A(n->out[k]), A(n->in[2 + k]), row * kc[0]);
-		if (!st)
-			st = vnpu_emit_copy(c, i, A(n->out[k]) + row * n->u[0],
-					    A(n->in[k]), row * q[0]);
-		if (!st)
+		/* New rows that already are in place (K is a view of those
+		 * very cache rows) cannot move: no position offset then. */
+		if (!st && dst == A(n->in[k]))
+			vnpu_emit_limit(c, 0);
+		else if (!st)
+			st = vnpu_emit_copy(c, i, dst, A(n->in[k]), row * q[0]);
+		if (!st && dst != A(n->in[k]))
 			st = vnpu_emit_patch(c, VNPU_PATCH_COPY_DST, row);
 	}
 	if (!st)
@@ -349,6 +354,21 @@ static vnpu_status vnpu_emit_quant(struct vnpu_gc *c, uint32_t i)
 
 	if (T(blk)->dtype == VNPU_DTYPE_NVFP4)
 		p.tscale = vnpu_emit_bits(q ? n->f[0] : vnpu_emit_tscale(c, blk));
+	return vnpu_emit(c, i, &p, sizeof(p));
+}
+
+static vnpu_status vnpu_emit_hadamard(struct vnpu_gc *c, uint32_t i)
+{
+	const struct vnpu_gnode *n = &c->g->n[i];
+	struct vnpu_cmd_hadamard p = {
+		.hdr = HDR(VNPU_OP_HADAMARD, p),
+		.rows = (uint32_t)(COUNT(n->in[0]) / LAST(n->in[0])),
+		.cols = LAST(n->in[0]), .block = n->u[0],
+		.flags = n->u[1] ? VNPU_HADAMARD_INVERSE : 0,
+		.seed = n->u[2] | (uint64_t)n->u[3] << 32,
+		.x = A(n->in[0]), .out = A(c->n[i].out),
+	};
+
 	return vnpu_emit(c, i, &p, sizeof(p));
 }
 
@@ -556,6 +576,8 @@ static vnpu_status vnpu_emit_node(struct vnpu_gc *c, uint32_t i)
 	case VNPU_GOP_COPY:
 		return vnpu_emit_copy(c, i, A(c->n[i].out), A(n->in[0]),
 				      vnpu_gt_bytes(T(c->n[i].out)));
+	case VNPU_GOP_HADAMARD:
+		return vnpu_emit_hadamard(c, i);
 	}
 	return VNPU_STATUS_OK;	/* reshape, view: no data moves */
 }
@@ -581,5 +603,14 @@ vnpu_status vnpu_pass_emit(struct vnpu_gc *c)
 	for (i = 0; i < c->g->nn && !st; i++)
 		if (!c->n[i].dead)
 			st = vnpu_emit_node(c, i);
+	/* States whose value the plan could not put in their memory. */
+	for (i = 0; i < c->g->nt && !st; i++) {
+		const struct vnpu_gtensor *t = &c->g->t[i];
+		vnpu_tensor v = t->value;
+
+		if (t->kind == VNPU_GT_STATE && v)
+			st = vnpu_emit_copy(c, T(v)->kind == VNPU_GT_NODE ? T(v)->producer : 0,
+					    A(i + 1), A(v), vnpu_gt_bytes(t));
+	}
 	return st;
 }

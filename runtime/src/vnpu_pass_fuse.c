@@ -4,7 +4,7 @@
  * becomes one MATMUL packet (the card applies bias and activation in the
  * matmul's epilogue, so the intermediate never reaches memory). A step is
  * folded only when the intermediate has that single consumer and is not a
- * graph output: otherwise someone still needs it.
+ * graph output or a state's value: otherwise someone still needs it.
  *
  * The residual add cannot fold into the matmul (the packet has no
  * accumulate input); it is handled by the memory planner, which lets it
@@ -19,7 +19,7 @@ static int64_t vnpu_fuse_consumer(const struct vnpu_gc *c, vnpu_tensor t)
 	vnpu_tensor ops[VNPU_GNODE_MAX_IN + 1];
 	uint32_t i, k, cnt;
 
-	if (c->t[t - 1].uses != 1 || c->g->t[t - 1].output)
+	if (c->t[t - 1].uses != 1 || c->g->t[t - 1].output || c->g->t[t - 1].assigned)
 		return -1;
 	for (i = 0; i < c->g->nn; i++) {
 		if (c->n[i].dead)

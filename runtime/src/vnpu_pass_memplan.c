@@ -15,6 +15,15 @@
  * over that operand when the operand's memory dies at this node, has the
  * same size and is the operand's own memory (not a view). That is how the
  * residual add costs no buffer: x = x + f(x) overwrites the dying x.
+ *
+ * States live in their own regions (the buffers the application binds).
+ * A state's assigned value is placed in the state's memory when nothing
+ * reads the old contents after the value is written: by the in-place rule
+ * above when the node writing the value is the state's last reader (an
+ * attention's cache update), or outright when every reader runs before
+ * the value's node. Otherwise emission copies the value at the end.
+ * Memory that is (or is viewed by) a graph output stays in the arena,
+ * where runs read outputs from.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -64,9 +73,37 @@ static void vnpu_plan_lifetimes(struct vnpu_gc *c)
 	}
 	for (i = 0; i < g->noutputs; i++)
 		vnpu_plan_touch(c, g->outputs[i], g->nn);
-	for (i = 0; i < g->nt; i++)
-		if (g->t[i].kind == VNPU_GT_INPUT)
+	for (i = 0; i < g->nt; i++) {
+		if (g->t[i].kind == VNPU_GT_INPUT || g->t[i].kind == VNPU_GT_STATE)
 			vnpu_plan_touch(c, i + 1, -1);
+		/* A state's value is copied (or already is) at the end. */
+		if (g->t[i].assigned)
+			vnpu_plan_touch(c, i + 1, g->nn);
+	}
+}
+
+/* Whether T or a view of T is a graph output. */
+static bool vnpu_plan_viewed_output(const struct vnpu_gc *c, vnpu_tensor t)
+{
+	const vnpu_graph *g = c->g;
+	uint32_t i;
+
+	for (i = 0; i < g->noutputs; i++)
+		for (vnpu_tensor o = g->outputs[i]; o; o = g->t[o - 1].alias)
+			if (o == t)
+				return true;
+	return false;
+}
+
+/* Whether some graph output's memory is R's. */
+static bool vnpu_plan_output_root(const struct vnpu_gc *c, vnpu_tensor r)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->g->noutputs; i++)
+		if (vnpu_plan_root(c, c->g->outputs[i]) == r)
+			return true;
+	return false;
 }
 
 /*
@@ -91,6 +128,10 @@ static bool vnpu_plan_can_overwrite(const struct vnpu_gc *c, uint32_t i,
 	r = t;
 	if (c->t[r - 1].last_use != (int64_t)i || vnpu_gt_bytes(&g->t[r - 1]) != bytes)
 		return false;
+	/* A state's memory only ever takes the state's own value. */
+	if (g->t[r - 1].kind == VNPU_GT_STATE &&
+	    (g->t[r - 1].value != out || vnpu_plan_viewed_output(c, out)))
+		return false;
 	/* No other operand may share the memory: the card allows the output
 	 * to coincide with an input exactly, never to overlap one partly. */
 	cnt = vnpu_gc_operands(c, i, ops);
@@ -108,6 +149,34 @@ static void vnpu_plan_link(struct vnpu_gc *c, vnpu_tensor out, vnpu_tensor x)
 	c->inplace++;
 }
 
+/*
+ * Whether node I's result OUT (or a view of it without offset) is a
+ * state's value that can be written into the state outright (every read
+ * of the state comes before node I): then OUT should not take a dying
+ * operand's memory, vnpu_plan_states() gives it the state's.
+ */
+static bool vnpu_plan_for_state(const struct vnpu_gc *c, uint32_t i, vnpu_tensor out)
+{
+	const vnpu_graph *g = c->g;
+	uint32_t k;
+
+	if (!out)
+		return false;
+	for (k = 0; k < g->nt; k++) {
+		vnpu_tensor v = g->t[k].value;
+
+		if (g->t[k].kind != VNPU_GT_STATE || !v ||
+		    c->t[k].last_use >= (int64_t)i ||
+		    vnpu_gt_bytes(&g->t[k]) != vnpu_gt_bytes(&g->t[out - 1]))
+			continue;
+		while (v != out && g->t[v - 1].alias && !g->t[v - 1].alias_off)
+			v = g->t[v - 1].alias;
+		if (v == out && !vnpu_plan_viewed_output(c, out))
+			return true;
+	}
+	return false;
+}
+
 /* Link results to dying operands where the card allows out == input. */
 static void vnpu_plan_inplace(struct vnpu_gc *c)
 {
@@ -119,7 +188,7 @@ static void vnpu_plan_inplace(struct vnpu_gc *c)
 		vnpu_tensor out = c->n[i].out;
 		uint32_t k, cand = 0;
 
-		if (c->n[i].dead)
+		if (c->n[i].dead || vnpu_plan_for_state(c, i, out))
 			continue;
 		switch (n->op) {
 		case VNPU_GOP_ADD: case VNPU_GOP_MUL: case VNPU_GOP_SWIGLU:
@@ -128,7 +197,8 @@ static void vnpu_plan_inplace(struct vnpu_gc *c)
 			break;
 		case VNPU_GOP_SCALE: case VNPU_GOP_SILU: case VNPU_GOP_GELU:
 		case VNPU_GOP_RMSNORM: case VNPU_GOP_LAYERNORM:
-		case VNPU_GOP_SOFTMAX: case VNPU_GOP_ROPE: case VNPU_GOP_UNARY:
+		case VNPU_GOP_SOFTMAX: case VNPU_GOP_ROPE: case VNPU_GOP_HADAMARD:
+		case VNPU_GOP_UNARY:
 			cand = 1;
 			break;
 		case VNPU_GOP_ATTENTION:
@@ -148,6 +218,36 @@ static void vnpu_plan_inplace(struct vnpu_gc *c)
 				break;
 			}
 		}
+	}
+}
+
+/*
+ * Put each state's value in the state's memory where nothing reads the
+ * old contents after the value is written (the in-place rule did the
+ * case of a value written by the state's last reader).
+ */
+static void vnpu_plan_states(struct vnpu_gc *c)
+{
+	const vnpu_graph *g = c->g;
+	uint32_t i;
+
+	for (i = 0; i < g->nt; i++) {
+		const struct vnpu_gtensor *s = &g->t[i];
+		vnpu_tensor v = s->value, t, r;
+
+		if (s->kind != VNPU_GT_STATE || !v)
+			continue;
+		for (t = v; c->t[t - 1].root != t; t = c->t[t - 1].root)
+			if (g->t[t - 1].alias_off)
+				break;
+		r = vnpu_plan_root(c, v);
+		if (t != r || r == i + 1 || g->t[r - 1].kind != VNPU_GT_NODE ||
+		    c->t[r - 1].def < 0 || c->t[i].last_use >= c->t[r - 1].def ||
+		    vnpu_gt_bytes(&g->t[r - 1]) != vnpu_gt_bytes(s) ||
+		    vnpu_plan_output_root(c, r))
+			continue;
+		c->t[r - 1].root = i + 1;
+		vnpu_plan_touch(c, i + 1, g->nn);
 	}
 }
 
@@ -171,6 +271,11 @@ static vnpu_status vnpu_plan_place(struct vnpu_gc *c)
 		/* Constants, views, in-place results, and what fusion removed. */
 		if (g->t[i].kind == VNPU_GT_CONST || t->root != i + 1 || t->def == -2)
 			continue;
+		if (g->t[i].kind == VNPU_GT_STATE) {
+			t->region = VNPU_PROG_STATE0 + g->t[i].index;
+			t->offset = 0;
+			continue;
+		}
 		if (t->last_use < t->def)
 			t->last_use = t->def;
 		while (moved) {
@@ -227,6 +332,7 @@ vnpu_status vnpu_pass_memplan(struct vnpu_gc *c)
 	}
 	vnpu_plan_lifetimes(c);
 	vnpu_plan_inplace(c);
+	vnpu_plan_states(c);
 	st = vnpu_plan_place(c);
 	if (st)
 		return st;

@@ -55,10 +55,13 @@ vnpu_status vnpu_pass_validate(struct vnpu_gc *c)
 {
 	const vnpu_graph *g = c->g;
 	uint32_t i;
+	bool assigns = false;
 
-	if (!g->noutputs)
+	for (i = 0; i < g->nt; i++)
+		assigns |= g->t[i].kind == VNPU_GT_STATE && g->t[i].value;
+	if (!g->noutputs && !assigns)
 		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
-				     "vnpu_graph_compile: the graph has no outputs (vnpu_graph_output())");
+				     "vnpu_graph_compile: the graph has no outputs (vnpu_graph_output()) and assigns no state (vnpu_graph_assign())");
 	for (i = 0; i < g->nn; i++) {
 		c->n[i].out = g->n[i].out[0];
 		if (g->n[i].op == VNPU_GOP_MATMUL) {

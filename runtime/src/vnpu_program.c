@@ -2,9 +2,9 @@
 /*
  * Programs: lifetime, queries, and running. Running binds the program to
  * the stream's device once (two buffers: weights uploaded then, and the
- * arena; a command buffer whose addresses are rebased on them) and then
- * per run writes the inputs into the arena, submits, syncs and reads the
- * outputs. The same bytes run on the card and on the CPU backend, which
+ * arena; a command buffer whose addresses are rebased on them and on the
+ * state buffers the application bound) and then per run writes the
+ * inputs into the arena, submits, syncs and reads the outputs. The same bytes run on the card and on the CPU backend, which
  * is what makes their results identical.
  */
 #include <stdlib.h>
@@ -41,6 +41,8 @@ void vnpu_program_destroy(vnpu_program *program)
 	vnpu_program_unbind(program);
 	pthread_mutex_destroy(&program->lock);
 	free(program->io);
+	free(program->states);
+	free(program->sbind);
 	free(program->patches);
 	free(program->weights);
 	free(program->cmd);
@@ -102,21 +104,25 @@ const uint8_t *vnpu_program_weights(vnpu_program *p)
 
 /*
  * Append the position-independent stream CMD of SIZE bytes to CB with its
- * addresses rebased on WBUF and ABUF, and list the two buffers.
+ * addresses rebased on P's buffers and bound states, and list them.
  */
-static vnpu_status vnpu_program_cmdbuf(const uint8_t *cmd, uint64_t size,
-				       vnpu_buffer *wbuf, vnpu_buffer *abuf,
-				       vnpu_cmdbuf *cb)
+static vnpu_status vnpu_program_cmdbuf(vnpu_program *p, const uint8_t *cmd,
+				       uint64_t size, vnpu_cmdbuf *cb)
 {
-	uint64_t base[3] = { 0 }, off = sizeof(struct vnpu_cmd_stream_header);
+	uint64_t base[VNPU_PROG_MAX_REGIONS] = { 0 };
+	uint64_t off = sizeof(struct vnpu_cmd_stream_header);
 	vnpu_status st = VNPU_STATUS_OK;
+	uint32_t i;
 
-	base[VNPU_PROG_WEIGHTS] = vnpu_buffer_va(wbuf);
-	base[VNPU_PROG_ARENA] = vnpu_buffer_va(abuf);
+	base[VNPU_PROG_WEIGHTS] = vnpu_buffer_va(p->wbuf);
+	base[VNPU_PROG_ARENA] = vnpu_buffer_va(p->abuf);
+	for (i = 0; i < p->info.states; i++)
+		base[VNPU_PROG_STATE0 + i] = vnpu_buffer_va(p->sbind[i].buf) +
+					     p->sbind[i].offset;
 	while (!st && off < size) {
 		_Alignas(8) uint8_t pkt[256];
 		struct vnpu_cmd_header h;
-		uint32_t fields[4], i, nf;
+		uint32_t fields[4], nf;
 
 		memcpy(&h, cmd + off, sizeof(h));
 		memcpy(pkt, cmd + off, h.size);
@@ -135,9 +141,29 @@ static vnpu_status vnpu_program_cmdbuf(const uint8_t *cmd, uint64_t size,
 	}
 	/* The weights are only read: list them so. */
 	if (!st)
-		st = vnpu_cmdbuf_use(cb, abuf, VNPU_ACCESS_READ | VNPU_ACCESS_WRITE);
+		st = vnpu_cmdbuf_use(cb, p->abuf, VNPU_ACCESS_READ | VNPU_ACCESS_WRITE);
 	if (!st)
-		st = vnpu_cmdbuf_use(cb, wbuf, VNPU_ACCESS_READ);
+		st = vnpu_cmdbuf_use(cb, p->wbuf, VNPU_ACCESS_READ);
+	for (i = 0; i < p->info.states && !st; i++)
+		st = vnpu_cmdbuf_use(cb, p->sbind[i].buf,
+				     VNPU_ACCESS_READ | VNPU_ACCESS_WRITE);
+	return st;
+}
+
+/* Build the bound command stream (after binding, or a state rebinding). */
+static vnpu_status vnpu_program_build_cb(vnpu_program *p)
+{
+	vnpu_status st;
+
+	if (p->cb)
+		return VNPU_STATUS_OK;
+	st = vnpu_cmdbuf_create(p->dev, &p->cb);
+	if (!st)
+		st = vnpu_program_cmdbuf(p, p->cmd, p->info.cmd_bytes, p->cb);
+	if (st) {
+		vnpu_cmdbuf_destroy(p->cb);
+		p->cb = NULL;
+	}
 	return st;
 }
 
@@ -149,7 +175,6 @@ static vnpu_status vnpu_program_cmdbuf(const uint8_t *cmd, uint64_t size,
 static vnpu_status vnpu_program_bind(vnpu_program *p, vnpu_device *dev)
 {
 	vnpu_buffer *wbuf = NULL, *abuf = NULL;
-	vnpu_cmdbuf *cb = NULL;
 	const uint8_t *src;
 	vnpu_status st;
 
@@ -163,12 +188,7 @@ static vnpu_status vnpu_program_bind(vnpu_program *p, vnpu_device *dev)
 		st = src ? vnpu_buffer_write(wbuf, 0, src, p->info.weight_bytes) :
 			   VNPU_STATUS_IO_ERROR;
 	}
-	if (!st)
-		st = vnpu_cmdbuf_create(dev, &cb);
-	if (!st)
-		st = vnpu_program_cmdbuf(p->cmd, p->info.cmd_bytes, wbuf, abuf, cb);
 	if (st) {
-		vnpu_cmdbuf_destroy(cb);
 		vnpu_buffer_free(wbuf);
 		vnpu_buffer_free(abuf);
 		return st;
@@ -177,7 +197,6 @@ static vnpu_status vnpu_program_bind(vnpu_program *p, vnpu_device *dev)
 	p->dev = dev;
 	p->wbuf = wbuf;
 	p->abuf = abuf;
-	p->cb = cb;
 	/* The device holds the weights now: no second host copy. */
 	free(p->weights);
 	p->weights = NULL;
@@ -192,9 +211,10 @@ static vnpu_status vnpu_program_bind(vnpu_program *p, vnpu_device *dev)
 static vnpu_status vnpu_program_cmdbuf_at(vnpu_program *p, uint32_t pos,
 					  vnpu_cmdbuf **cb, vnpu_cmdbuf **tmp)
 {
-	uint64_t bad;
+	uint64_t bad, regions[VNPU_PROG_MAX_REGIONS];
 	const char *why;
 	vnpu_status st;
+	uint32_t nreg;
 	uint8_t *cmd;
 
 	*tmp = NULL;
@@ -208,9 +228,9 @@ static vnpu_status vnpu_program_cmdbuf_at(vnpu_program *p, uint32_t pos,
 	memcpy(cmd, p->cmd, p->info.cmd_bytes);
 	why = vnpu_prog_apply_patches(cmd, p->info.cmd_bytes, p->patches,
 				      p->info.pos_patches, pos);
+	nreg = vnpu_program_regions(p, regions);
 	if (!why)
-		why = vnpu_prog_check_stream(cmd, p->info.cmd_bytes, p->info.weight_bytes,
-					     p->info.arena_bytes, &bad);
+		why = vnpu_prog_check_stream(cmd, p->info.cmd_bytes, regions, nreg, &bad);
 	if (why) {
 		free(cmd);
 		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
@@ -218,7 +238,7 @@ static vnpu_status vnpu_program_cmdbuf_at(vnpu_program *p, uint32_t pos,
 	}
 	st = vnpu_cmdbuf_create(p->dev, tmp);
 	if (!st)
-		st = vnpu_program_cmdbuf(cmd, p->info.cmd_bytes, p->wbuf, p->abuf, *tmp);
+		st = vnpu_program_cmdbuf(p, cmd, p->info.cmd_bytes, *tmp);
 	free(cmd);
 	if (st) {
 		vnpu_cmdbuf_destroy(*tmp);
@@ -257,8 +277,11 @@ vnpu_status vnpu_program_run_at(vnpu_stream *stream, vnpu_program *program,
 					     "vnpu_program_run: output %u '%s' is NULL", i,
 					     program->io[pi->inputs + i].name);
 	pthread_mutex_lock(&program->lock);
-	if (program->dev != stream->dev)
+	st = vnpu_program_check_states(program, stream->dev);
+	if (!st && program->dev != stream->dev)
 		st = vnpu_program_bind(program, stream->dev);
+	if (!st)
+		st = vnpu_program_build_cb(program);
 	if (!st)
 		st = vnpu_program_cmdbuf_at(program, pos_offset, &cb, &tmp);
 	for (i = 0; i < pi->inputs && !st; i++)

@@ -68,6 +68,10 @@ uint32_t vnpu_prog_addr_fields(uint32_t op, uint32_t *o)
 		o[1] = OFF(vnpu_cmd_quant, codes);
 		o[2] = OFF(vnpu_cmd_quant, scales);
 		return 3;
+	case VNPU_OP_HADAMARD:
+		o[0] = OFF(vnpu_cmd_hadamard, x);
+		o[1] = OFF(vnpu_cmd_hadamard, out);
+		return 2;
 	case VNPU_OP_STRIDED:
 		o[0] = OFF(vnpu_cmd_strided, src);
 		o[1] = OFF(vnpu_cmd_strided, dst);
@@ -82,18 +86,17 @@ uint32_t vnpu_prog_addr_fields(uint32_t op, uint32_t *o)
 
 /* Whether the operand at VA of LEN bytes fits its region. */
 static const char *vnpu_prog_check_operand(const struct vnpu_isa_operand *o,
-					   uint64_t weight_bytes,
-					   uint64_t arena_bytes)
+					   const uint64_t *region_bytes,
+					   uint32_t nregions)
 {
 	uint64_t region = o->va >> VNPU_PROG_REGION_SHIFT;
 	uint64_t off = o->va & ((1ull << VNPU_PROG_REGION_SHIFT) - 1);
-	uint64_t size = region == VNPU_PROG_WEIGHTS ? weight_bytes :
-			region == VNPU_PROG_ARENA ? arena_bytes : 0;
+	uint64_t size = region && region < nregions ? region_bytes[region] : 0;
 
 	if (!o->va)
 		return o->optional ? NULL : "a required operand is missing";
 	if (!size)
-		return "an operand names no program buffer";
+		return "an operand names no program buffer or state";
 	if (off > size || o->len > size - off)
 		return "an operand lies outside its program buffer";
 	if (o->align && off % o->align)
@@ -104,7 +107,7 @@ static const char *vnpu_prog_check_operand(const struct vnpu_isa_operand *o,
 }
 
 const char *vnpu_prog_check_stream(const uint8_t *cmd, uint64_t size,
-				   uint64_t weight_bytes, uint64_t arena_bytes,
+				   const uint64_t *region_bytes, uint32_t nregions,
 				   uint64_t *bad_off)
 {
 	struct vnpu_cmd_stream_header h;
@@ -138,7 +141,7 @@ const char *vnpu_prog_check_stream(const uint8_t *cmd, uint64_t size,
 		if (why)
 			return why;
 		for (i = 0; i < ops.count; i++) {
-			why = vnpu_prog_check_operand(&ops.o[i], weight_bytes, arena_bytes);
+			why = vnpu_prog_check_operand(&ops.o[i], region_bytes, nregions);
 			if (why)
 				return why;
 		}

@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: MIT
 /*
- * The program file format (little-endian; version 1):
+ * The program file format (little-endian; version 2):
  *
  *   header   32 bytes: magic "VNPUPRG\0", u32 version, u32 section count
- *            (5), u64 file size, u32 reserved (0), u32 CRC-32 of the
+ *            (6), u64 file size, u32 reserved (0), u32 CRC-32 of the
  *            header (this field as 0) and the section table
- *   table    5 entries of 32 bytes: u32 id, u32 reserved, u64 offset,
+ *   table    6 entries of 32 bytes: u32 id, u32 reserved, u64 offset,
  *            u64 size, u32 CRC-32 of the section, u32 reserved
- *   sections META (1): counts and sizes (struct vnpu_prog_meta)
+ *   sections META (1): counts and sizes (struct vnpu_prog_meta, 72 bytes)
  *            IO (2): one 72-byte struct vnpu_prog_io per input then output
  *            CMD (3): the position-independent command stream
  *            WEIGHTS (4): the packed constants, at a 64-byte aligned offset
  *            PATCHES (5): 16-byte struct vnpu_prog_patch entries, the
  *            fields vnpu_program_run_at() moves
+ *            STATES (6): one 72-byte struct vnpu_prog_io per state
+ *            (offset 0: a state is its own region)
+ *
+ * Version 1 (still loaded) had no STATES section (5 sections) and a
+ * 64-byte META without the state count.
  *
  * The loader trusts nothing: sizes are checked before any read, every
  * section against its checksum, every count and offset against the
@@ -21,6 +26,7 @@
  * makes the library read or write out of bounds.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,12 +41,14 @@
 #include "vnpu_internal.h"
 
 #define VNPU_PROG_MAGIC "VNPUPRG"	/* with its NUL: 8 bytes */
-#define VNPU_PROG_FILE_VERSION 1u
-#define VNPU_PROG_NSECT 5u
+#define VNPU_PROG_FILE_VERSION 2u
+#define VNPU_PROG_NSECT 6u
+#define VNPU_PROG_NSECT_V1 5u
+#define VNPU_PROG_META_V1 64u
 #define VNPU_PROG_MAX_IO 65536u
 
 enum { VNPU_SECT_META = 1, VNPU_SECT_IO, VNPU_SECT_CMD, VNPU_SECT_WEIGHTS,
-       VNPU_SECT_PATCHES };
+       VNPU_SECT_PATCHES, VNPU_SECT_STATES };
 
 struct vnpu_prog_fhdr {
 	char magic[8];
@@ -64,11 +72,15 @@ struct vnpu_prog_meta {
 	uint32_t inputs, outputs, nodes, fused, inplace, packets;
 	uint64_t cmd_bytes, weight_bytes, arena_bytes, peak_live_bytes;
 	uint32_t pos_patches, max_pos_offset;
+	/* version 2 */
+	uint32_t states, reserved;
 };
 
 _Static_assert(sizeof(struct vnpu_prog_fhdr) == 32, "file header layout");
 _Static_assert(sizeof(struct vnpu_prog_fsect) == 32, "section layout");
-_Static_assert(sizeof(struct vnpu_prog_meta) == 64, "meta layout");
+_Static_assert(sizeof(struct vnpu_prog_meta) == 72, "meta layout");
+_Static_assert(offsetof(struct vnpu_prog_meta, states) == VNPU_PROG_META_V1,
+	       "version 1 meta is a prefix");
 _Static_assert(sizeof(struct vnpu_prog_patch) == 16, "patch layout");
 _Static_assert(sizeof(struct vnpu_prog_io) == 72, "io layout");
 
@@ -100,6 +112,7 @@ vnpu_status vnpu_program_save_mem(const vnpu_program *program, void **data,
 		.cmd_bytes = pi->cmd_bytes, .weight_bytes = pi->weight_bytes,
 		.arena_bytes = pi->arena_bytes, .peak_live_bytes = pi->peak_live_bytes,
 		.pos_patches = pi->pos_patches, .max_pos_offset = pi->max_pos_offset,
+		.states = pi->states,
 	};
 	/* After a run the weights live in the device buffer only. */
 	pthread_mutex_lock((pthread_mutex_t *)&program->lock);
@@ -114,11 +127,13 @@ vnpu_status vnpu_program_save_mem(const vnpu_program *program, void **data,
 	src[1] = program->io;
 	src[2] = program->cmd;
 	src[4] = program->patches;
+	src[5] = program->states;
 	im.s[0].size = sizeof(im.meta);
 	im.s[1].size = nio * sizeof(struct vnpu_prog_io);
 	im.s[2].size = pi->cmd_bytes;
 	im.s[3].size = pi->weight_bytes;
 	im.s[4].size = (uint64_t)pi->pos_patches * sizeof(struct vnpu_prog_patch);
+	im.s[5].size = (uint64_t)pi->states * sizeof(struct vnpu_prog_io);
 	off = sizeof(im.h) + sizeof(im.s);
 	for (i = 0; i < VNPU_PROG_NSECT; i++) {
 		if (i == VNPU_SECT_WEIGHTS - 1)
@@ -194,14 +209,20 @@ vnpu_status vnpu_program_save(const vnpu_program *program, const char *path)
 
 #define BAD(...) vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT, "vnpu_program_load: " __VA_ARGS__)
 
-/* Header and section table: in bounds, checksummed, one of each section. */
+/*
+ * Header and section table: in bounds, checksummed, one of each section
+ * (a version 1 file has no STATES section and the shorter META; what it
+ * lacks reads as zeros).
+ */
 static vnpu_status vnpu_load_layout(const uint8_t *d, size_t size,
 				    struct vnpu_prog_image *im)
 {
 	struct vnpu_prog_fhdr h;
-	uint64_t end;
-	uint32_t i, crc;
+	uint64_t end, meta_size;
+	uint32_t i, crc, nsect;
+	size_t table;
 
+	memset(im, 0, sizeof(*im));
 	if (size < sizeof(im->h))
 		return BAD("%zu bytes is too short for a program file (header: %zu)",
 			   size, sizeof(im->h));
@@ -212,27 +233,30 @@ static vnpu_status vnpu_load_layout(const uint8_t *d, size_t size,
 		return vnpu_rt_error(VNPU_STATUS_VERSION_MISMATCH,
 				     "vnpu_program_load: file format version %u is newer than this libvnpu's %u: upgrade libvnpu",
 				     im->h.version, VNPU_PROG_FILE_VERSION);
-	if (im->h.version != VNPU_PROG_FILE_VERSION)
+	if (im->h.version != VNPU_PROG_FILE_VERSION && im->h.version != 1)
 		return BAD("unknown file format version %u", im->h.version);
+	nsect = im->h.version == 1 ? VNPU_PROG_NSECT_V1 : VNPU_PROG_NSECT;
+	meta_size = im->h.version == 1 ? VNPU_PROG_META_V1 : sizeof(im->meta);
+	table = nsect * sizeof(im->s[0]);
 	if (im->h.file_size != size)
 		return BAD("the file is %zu bytes but its header says %llu (truncated or extended)",
 			   size, (unsigned long long)im->h.file_size);
-	if (im->h.nsect != VNPU_PROG_NSECT || im->h.reserved)
+	if (im->h.nsect != nsect || im->h.reserved)
 		return BAD("%u sections (expected %u) or reserved header bits set",
-			   im->h.nsect, VNPU_PROG_NSECT);
-	if (size < sizeof(im->h) + sizeof(im->s))
+			   im->h.nsect, nsect);
+	if (size < sizeof(im->h) + table)
 		return BAD("the section table is truncated");
-	memcpy(im->s, d + sizeof(im->h), sizeof(im->s));
+	memcpy(im->s, d + sizeof(im->h), table);
 	h = im->h;
 	h.crc = 0;
-	crc = vnpu_crc32(vnpu_crc32(0, &h, sizeof(h)), im->s, sizeof(im->s));
+	crc = vnpu_crc32(vnpu_crc32(0, &h, sizeof(h)), im->s, table);
 	if (crc != im->h.crc)
 		return BAD("header checksum mismatch (0x%08x, expected 0x%08x): the file is corrupt",
 			   crc, im->h.crc);
 	/* The layout is fully determined (sections back to back, the weights
 	 * aligned with zero padding), so no byte escapes a check. */
-	end = sizeof(im->h) + sizeof(im->s);
-	for (i = 0; i < VNPU_PROG_NSECT; i++) {
+	end = sizeof(im->h) + table;
+	for (i = 0; i < nsect; i++) {
 		const struct vnpu_prog_fsect *s = &im->s[i];
 		uint64_t at = i == VNPU_SECT_WEIGHTS - 1 ? (end + 63) / 64 * 64 : end;
 
@@ -252,17 +276,22 @@ static vnpu_status vnpu_load_layout(const uint8_t *d, size_t size,
 	}
 	if (end != size)
 		return BAD("%llu bytes after the last section", (unsigned long long)(size - end));
-	if (im->s[0].size != sizeof(im->meta))
-		return BAD("the metadata section is %llu bytes, not %zu",
-			   (unsigned long long)im->s[0].size, sizeof(im->meta));
-	memcpy(&im->meta, d + im->s[0].offset, sizeof(im->meta));
+	if (im->s[0].size != meta_size)
+		return BAD("the metadata section is %llu bytes, not %llu",
+			   (unsigned long long)im->s[0].size, (unsigned long long)meta_size);
+	memcpy(&im->meta, d + im->s[0].offset, meta_size);
+	if (im->meta.reserved)
+		return BAD("reserved metadata bits set");
 	return VNPU_STATUS_OK;
 }
 
-/* The metadata and the inputs/outputs agree with each other. */
+/* The metadata and the inputs/outputs (STATES: the states) agree with
+ * each other. */
 static vnpu_status vnpu_load_check_io(const struct vnpu_prog_image *im,
-				      struct vnpu_prog_io *io, uint64_t nio)
+				      struct vnpu_prog_io *io, uint64_t nio,
+				      bool states)
 {
+	const char *what = states ? "state" : "input/output";
 	uint64_t i;
 
 	for (i = 0; i < nio; i++) {
@@ -273,55 +302,69 @@ static vnpu_status vnpu_load_check_io(const struct vnpu_prog_image *im,
 		e->name[VNPU_NAME_MAX - 1] = 0;
 		if (e->dtype < VNPU_DTYPE_FP32 || e->dtype > VNPU_DTYPE_NVFP4 ||
 		    e->rank < 1 || e->rank > VNPU_MAX_RANK)
-			return BAD("input/output %llu has a bad type or rank",
+			return BAD("%s %llu has a bad type or rank", what,
 				   (unsigned long long)i);
 		for (k = 0; k < e->rank; k++)
 			if (!e->dims[k] || e->dims[k] > VNPU_CMD_MAX_ELEMS)
-				return BAD("input/output %llu has a bad dimension",
+				return BAD("%s %llu has a bad dimension", what,
 					   (unsigned long long)i);
 		cnt = vnpu_shape_count(e->rank, e->dims);
 		if (cnt > VNPU_CMD_MAX_ELEMS || !e->bytes ||
 		    e->bytes != vnpu_dtype_bytes(e->dtype, cnt, 0))
-			return BAD("input/output %llu: %llu bytes do not match its shape",
+			return BAD("%s %llu: %llu bytes do not match its shape", what,
 				   (unsigned long long)i, (unsigned long long)e->bytes);
-		if (e->offset > im->meta.arena_bytes ||
-		    e->bytes > im->meta.arena_bytes - e->offset)
-			return BAD("input/output %llu lies outside the arena",
+		if (states ? e->offset || e->dtype == VNPU_DTYPE_NVFP4 :
+			     e->offset > im->meta.arena_bytes ||
+			     e->bytes > im->meta.arena_bytes - e->offset)
+			return BAD("%s %llu lies outside its memory", what,
 				   (unsigned long long)i);
 	}
 	return VNPU_STATUS_OK;
 }
 
 /*
- * The position patches name packets of the stream and, moved by the
- * largest offset the program claims, still leave every operand inside the
+ * The command stream is safe as it is and, moved by the largest position
+ * offset the program claims, still leaves every operand inside the
  * program's buffers (operand ranges only grow with the offset, so every
  * smaller offset is safe too; runs check again anyway).
  */
-static vnpu_status vnpu_load_check_patches(const struct vnpu_prog_image *im,
-					   const vnpu_program *p)
+static vnpu_status vnpu_load_check_stream(const vnpu_program *p)
 {
+	uint64_t bad, regions[VNPU_PROG_MAX_REGIONS];
+	uint32_t nreg = vnpu_program_regions(p, regions);
 	const char *why;
 	uint8_t *cmd;
-	uint64_t bad;
 
-	if (!im->meta.pos_patches)
+	why = vnpu_prog_check_stream(p->cmd, p->info.cmd_bytes, regions, nreg, &bad);
+	if (why)
+		return BAD("command stream packet at offset 0x%llx: %s",
+			   (unsigned long long)bad, why);
+	if (!p->info.pos_patches)
 		return VNPU_STATUS_OK;
-	cmd = malloc(im->meta.cmd_bytes);
+	cmd = malloc(p->info.cmd_bytes);
 	if (!cmd)
 		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
 				     "vnpu_program_load: out of memory");
-	memcpy(cmd, p->cmd, im->meta.cmd_bytes);
-	why = vnpu_prog_apply_patches(cmd, im->meta.cmd_bytes, p->patches,
-				      im->meta.pos_patches, im->meta.max_pos_offset);
+	memcpy(cmd, p->cmd, p->info.cmd_bytes);
+	why = vnpu_prog_apply_patches(cmd, p->info.cmd_bytes, p->patches,
+				      p->info.pos_patches, p->info.max_pos_offset);
 	if (!why)
-		why = vnpu_prog_check_stream(cmd, im->meta.cmd_bytes, im->meta.weight_bytes,
-					     im->meta.arena_bytes, &bad);
+		why = vnpu_prog_check_stream(cmd, p->info.cmd_bytes, regions, nreg, &bad);
 	free(cmd);
 	if (why)
 		return BAD("position patches at the largest offset %u: %s",
-			   im->meta.max_pos_offset, why);
+			   p->info.max_pos_offset, why);
 	return VNPU_STATUS_OK;
+}
+
+/* Copy section I of the file at D into a new allocation *OUT. */
+static bool vnpu_load_section(const uint8_t *d, const struct vnpu_prog_image *im,
+			      uint32_t i, void **out)
+{
+	*out = malloc(im->s[i].size ? im->s[i].size : 1);
+	if (*out && im->s[i].size)
+		memcpy(*out, d + im->s[i].offset, im->s[i].size);
+	return *out != NULL;
 }
 
 vnpu_status vnpu_program_load_mem(const void *data, size_t size,
@@ -330,8 +373,7 @@ vnpu_status vnpu_program_load_mem(const void *data, size_t size,
 	const uint8_t *d = data;
 	struct vnpu_prog_image im;
 	vnpu_program *p;
-	uint64_t nio, bad;
-	const char *why;
+	uint64_t nio;
 	vnpu_status st;
 
 	if (!program || (!data && size))
@@ -343,56 +385,57 @@ vnpu_status vnpu_program_load_mem(const void *data, size_t size,
 		return st;
 	nio = (uint64_t)im.meta.inputs + im.meta.outputs;
 	if (im.meta.inputs > VNPU_PROG_MAX_IO || im.meta.outputs > VNPU_PROG_MAX_IO ||
-	    !im.meta.outputs)
-		return BAD("%u inputs and %u outputs", im.meta.inputs, im.meta.outputs);
+	    im.meta.states > VNPU_PROG_MAX_STATES || (!im.meta.outputs && !im.meta.states))
+		return BAD("%u inputs, %u outputs and %u states", im.meta.inputs,
+			   im.meta.outputs, im.meta.states);
 	if (im.s[1].size != nio * sizeof(struct vnpu_prog_io) ||
 	    im.s[2].size != im.meta.cmd_bytes || im.s[3].size != im.meta.weight_bytes ||
-	    im.s[4].size != (uint64_t)im.meta.pos_patches * sizeof(struct vnpu_prog_patch))
+	    im.s[4].size != (uint64_t)im.meta.pos_patches * sizeof(struct vnpu_prog_patch) ||
+	    im.s[5].size != (uint64_t)im.meta.states * sizeof(struct vnpu_prog_io))
 		return BAD("section sizes disagree with the metadata");
 	if (im.meta.arena_bytes > VNPU_CMD_MAX_ELEMS * 16ull ||
 	    im.meta.arena_bytes % VNPU_PROG_ALIGN)
 		return BAD("arena of %llu bytes", (unsigned long long)im.meta.arena_bytes);
 	if (im.s[3].offset % VNPU_PROG_ALIGN)
 		return BAD("the weights are not 64-byte aligned in the file");
-	why = vnpu_prog_check_stream(d + im.s[2].offset, im.s[2].size,
-				     im.meta.weight_bytes, im.meta.arena_bytes, &bad);
-	if (why)
-		return BAD("command stream packet at offset 0x%llx: %s",
-			   (unsigned long long)bad, why);
 	p = vnpu_program_alloc();
 	if (!p)
 		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY, "vnpu_program_load: out of memory");
-	p->io = malloc(im.s[1].size ? im.s[1].size : 1);
-	p->cmd = malloc(im.s[2].size);
-	p->weights = malloc(im.s[3].size ? im.s[3].size : 1);
-	p->patches = malloc(im.s[4].size ? im.s[4].size : 1);
-	if (!p->io || !p->cmd || !p->weights || !p->patches) {
+	/* Field by field: the padding stays zero, as in a compiled one. */
+	p->info.inputs = im.meta.inputs;
+	p->info.outputs = im.meta.outputs;
+	p->info.nodes = im.meta.nodes;
+	p->info.fused = im.meta.fused;
+	p->info.inplace = im.meta.inplace;
+	p->info.packets = im.meta.packets;
+	p->info.cmd_bytes = im.meta.cmd_bytes;
+	p->info.weight_bytes = im.meta.weight_bytes;
+	p->info.arena_bytes = im.meta.arena_bytes;
+	p->info.peak_device_bytes = im.meta.weight_bytes + im.meta.arena_bytes;
+	p->info.peak_live_bytes = im.meta.peak_live_bytes;
+	p->info.pos_patches = im.meta.pos_patches;
+	p->info.max_pos_offset = im.meta.max_pos_offset;
+	p->info.states = im.meta.states;
+	if (!vnpu_load_section(d, &im, 1, (void **)&p->io) ||
+	    !vnpu_load_section(d, &im, 2, (void **)&p->cmd) ||
+	    !vnpu_load_section(d, &im, 3, (void **)&p->weights) ||
+	    !vnpu_load_section(d, &im, 4, (void **)&p->patches) ||
+	    !vnpu_load_section(d, &im, 5, (void **)&p->states) ||
+	    vnpu_program_alloc_states(p)) {
 		vnpu_program_destroy(p);
 		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
 				     "vnpu_program_load: out of memory");
 	}
-	memcpy(p->io, d + im.s[1].offset, im.s[1].size);
-	memcpy(p->cmd, d + im.s[2].offset, im.s[2].size);
-	memcpy(p->weights, d + im.s[3].offset, im.s[3].size);
-	memcpy(p->patches, d + im.s[4].offset, im.s[4].size);
-	st = vnpu_load_check_io(&im, p->io, nio);
+	st = vnpu_load_check_io(&im, p->io, nio, false);
 	if (!st)
-		st = vnpu_load_check_patches(&im, p);
+		st = vnpu_load_check_io(&im, p->states, im.meta.states, true);
+	if (!st)
+		st = vnpu_load_check_stream(p);
 	if (st) {
 		vnpu_program_destroy(p);
 		return st;
 	}
-	p->info = (vnpu_program_info){
-		.inputs = im.meta.inputs, .outputs = im.meta.outputs,
-		.nodes = im.meta.nodes, .fused = im.meta.fused,
-		.inplace = im.meta.inplace, .packets = im.meta.packets,
-		.cmd_bytes = im.meta.cmd_bytes, .weight_bytes = im.meta.weight_bytes,
-		.arena_bytes = im.meta.arena_bytes,
-		.peak_device_bytes = im.meta.weight_bytes + im.meta.arena_bytes,
-		.peak_live_bytes = im.meta.peak_live_bytes,
-		.pos_patches = im.meta.pos_patches,
-		.max_pos_offset = im.meta.max_pos_offset,
-	};
+	vnpu_prog_cost(p->cmd, p->info.cmd_bytes, &p->info.flops, &p->info.bytes);
 	*program = p;
 	return VNPU_STATUS_OK;
 }

@@ -5,9 +5,9 @@
  * so far, shapes from the bytes). Whatever the builders accept must
  * compile or fail with a status (never an "internal error": the compiler
  * checks its own stream like the loader does), save and load back to the
- * same bytes, and run on the CPU backend with zero inputs (index 0 is
- * always a valid row) without the submit validator or the interpreter
- * objecting.
+ * same bytes, and run on the CPU backend with zero inputs and zeroed
+ * states (index 0 is always a valid row) without the submit validator or
+ * the interpreter objecting.
  *
  *   make build/fuzz/fuzz_graph_build
  *   build/fuzz/fuzz_graph_build -max_total_time=600
@@ -87,7 +87,7 @@ static void step(struct fz *f, vnpu_graph *g)
 	vnpu_attention_desc ad;
 	vnpu_tensor r = 0, r2, r3;
 	vnpu_status st;
-	uint8_t op = next(f) % 24;
+	uint8_t op = next(f) % 27;
 
 	switch (op) {
 	case 0: case 1:
@@ -145,6 +145,16 @@ static void step(struct fz *f, vnpu_graph *g)
 	case 20: st = vnpu_graph_quantize(g, NULL, pick(f), types[4 + next(f) % 2], 1.0f, &r); break;
 	case 21: st = vnpu_graph_dequantize(g, NULL, pick(f), &r); break;
 	case 22: st = vnpu_graph_copy(g, NULL, pick(f), &r); break;
+	case 23:
+		st = vnpu_graph_state(g, NULL, types[next(f) % 6], rank, dims, &r);
+		break;
+	case 24:
+		vnpu_graph_assign(g, NULL, pick(f), pick(f));
+		return;
+	case 25:
+		st = vnpu_graph_hadamard(g, NULL, pick(f), 2u << (next(f) % 7), next(f),
+					 next(f) & 1, &r);
+		break;
 	default:
 		vnpu_graph_output(g, pick(f));
 		return;
@@ -170,6 +180,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.fuse = next(&f) & 1;
 	o.keep = next(&f) & 7;
 	o.act_quant = next(&f) % 5;
+	o.hadamard = next(&f) % 4 ? 0 : 1;
 	while (f.n)
 		step(&f, g);
 	st = vnpu_graph_compile(g, dev, &o, &p);
@@ -178,16 +189,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		fprintf(stderr, "%s\n", vnpu_last_error());
 		vnpu_graph_dump(g, VNPU_DUMP_TEXT, dump, sizeof(dump), NULL);
-		fprintf(stderr, "fuse %u keep %u act_quant %u\n%s", o.fuse, o.keep,
-			o.act_quant, dump);
+		fprintf(stderr, "fuse %u keep %u act_quant %u hadamard %u\n%s", o.fuse,
+			o.keep, o.act_quant, o.hadamard, dump);
 		abort();
 	}
 	vnpu_graph_destroy(g);
 	if (st)
 		return 0;
 	if (vnpu_program_save_mem(p, &f1, &n1) || vnpu_program_load_mem(f1, n1, &q) ||
-	    vnpu_program_save_mem(q, &f2, &n2) || n1 != n2 || memcmp(f1, f2, n1))
+	    vnpu_program_save_mem(q, &f2, &n2) || n1 != n2 || memcmp(f1, f2, n1)) {
+		fprintf(stderr, "save/load: %s\n", vnpu_last_error());
 		abort();
+	}
 	vnpu_program_info_get(p, &info);
 	bufs = calloc(info.inputs + info.outputs + 1, sizeof(*bufs));
 	for (i = 0; i < info.inputs + info.outputs; i++) {
@@ -197,11 +210,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				NULL, NULL, NULL, &bytes);
 		bufs[i] = calloc(1, bytes);
 	}
-	st = vnpu_program_run(stream, q, (const void *const *)bufs,
-			      bufs + info.inputs);
-	if (st) {
-		fprintf(stderr, "run: %s\n", vnpu_last_error());
-		abort();
+	/* All states in one zeroed buffer, 64-byte aligned slots. */
+	{
+		uint64_t total = 0, at = 0, bytes;
+		vnpu_buffer *sb = NULL;
+
+		for (i = 0; i < info.states; i++) {
+			vnpu_program_state(q, i, NULL, NULL, NULL, NULL, &bytes);
+			total += (bytes + 63) / 64 * 64;
+		}
+		if (vnpu_buffer_alloc(dev, total ? total : 1, &sb))
+			abort();
+		for (i = 0; i < info.states; i++) {
+			vnpu_program_state(q, i, NULL, NULL, NULL, NULL, &bytes);
+			if (vnpu_program_bind_state(q, i, sb, at))
+				abort();
+			at += (bytes + 63) / 64 * 64;
+		}
+		st = vnpu_program_run(stream, q, (const void *const *)bufs,
+				      bufs + info.inputs);
+		if (st) {
+			fprintf(stderr, "run: %s\n", vnpu_last_error());
+			abort();
+		}
+		/* Destroyed before its state buffer goes. */
+		vnpu_program_destroy(q);
+		q = NULL;
+		vnpu_buffer_free(sb);
 	}
 	for (i = 0; i < info.inputs + info.outputs; i++)
 		free(bufs[i]);

@@ -47,20 +47,30 @@ vnpu_status gu_build_block(vnpu_graph *g)
 
 vnpu_status gu_build_block_at(vnpu_graph *g, uint32_t pos0)
 {
-	uint32_t d_tok[1] = { GU_S }, d_cache[3] = { GU_C, GU_KVH, GU_D };
+	return gu_build_block_ex(g, GU_S, pos0, 0);
+}
+
+vnpu_status gu_build_block_ex(vnpu_graph *g, uint32_t s, uint32_t pos0, int states)
+{
+	uint32_t d_tok[1] = { s }, d_cache[3] = { GU_C, GU_KVH, GU_D };
 	uint32_t d_emb[2] = { GU_V, GU_DM }, d_vec[1] = { GU_DM };
 	uint32_t d_wq[2] = { GU_H * GU_D, GU_DM }, d_wk[2] = { GU_KVH * GU_D, GU_DM };
 	uint32_t d_wo[2] = { GU_DM, GU_H * GU_D }, d_wg[2] = { GU_FF, GU_DM };
 	uint32_t d_wd[2] = { GU_DM, GU_FF };
-	uint32_t d_q[3] = { GU_S, GU_H, GU_D }, d_k[3] = { GU_S, GU_KVH, GU_D };
-	uint32_t d_flat[2] = { GU_S, GU_H * GU_D };
+	uint32_t d_q[3] = { s, GU_H, GU_D }, d_k[3] = { s, GU_KVH, GU_D };
+	uint32_t d_flat[2] = { s, GU_H * GU_D };
 	vnpu_tensor tok, kc, vc, emb, g1, g2, g3, wq, wk, wv, wo, wg, wu, wd;
 	vnpu_tensor x, h, q, k, v, a, o, r1, gate, up, sw, dn, r2, logits, kco, vco;
 	vnpu_attention_desc ad = { 0 };
 
 	TRY(vnpu_graph_input(g, "tokens", VNPU_DTYPE_I32, 1, d_tok, &tok));
-	TRY(vnpu_graph_input(g, "k_cache", VNPU_DTYPE_FP32, 3, d_cache, &kc));
-	TRY(vnpu_graph_input(g, "v_cache", VNPU_DTYPE_FP32, 3, d_cache, &vc));
+	if (states) {
+		TRY(vnpu_graph_state(g, "k_cache", VNPU_DTYPE_FP32, 3, d_cache, &kc));
+		TRY(vnpu_graph_state(g, "v_cache", VNPU_DTYPE_FP32, 3, d_cache, &vc));
+	} else {
+		TRY(vnpu_graph_input(g, "k_cache", VNPU_DTYPE_FP32, 3, d_cache, &kc));
+		TRY(vnpu_graph_input(g, "v_cache", VNPU_DTYPE_FP32, 3, d_cache, &vc));
+	}
 	TRY(gu_const(g, "embed", 2, d_emb, 1, 1.0f, 0, &emb));
 	TRY(gu_const(g, "norm1", 1, d_vec, 2, 0.1f, 1.0f, &g1));
 	TRY(gu_const(g, "norm2", 1, d_vec, 3, 0.1f, 1.0f, &g2));
@@ -102,6 +112,11 @@ vnpu_status gu_build_block_at(vnpu_graph *g, uint32_t pos0)
 	TRY(vnpu_graph_rmsnorm(g, "final_norm", r2, g3, 1e-5f, &h));
 	TRY(vnpu_graph_matmul(g, "head", h, emb, 0, 0, VNPU_DTYPE_FP32, &logits));
 	TRY(vnpu_graph_output(g, logits));
+	if (states) {
+		TRY(vnpu_graph_assign(g, "k_update", kc, kco));
+		TRY(vnpu_graph_assign(g, "v_update", vc, vco));
+		return VNPU_STATUS_OK;
+	}
 	TRY(vnpu_graph_output(g, kco));
 	TRY(vnpu_graph_output(g, vco));
 	return VNPU_STATUS_OK;

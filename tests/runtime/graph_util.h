@@ -38,6 +38,12 @@ void gu_fill(float *p, size_t n, uint64_t seed);
 vnpu_status gu_build_block(vnpu_graph *g);
 /* The same block with its tokens at POS0 (GU_POS0 above). */
 vnpu_status gu_build_block_at(vnpu_graph *g, uint32_t pos0);
+/*
+ * The block with S tokens at POS0; STATES non-zero: the caches are state
+ * tensors 0 (keys) and 1 (values), assigned their updated values, and the
+ * only input is the tokens, the only output the logits.
+ */
+vnpu_status gu_build_block_ex(vnpu_graph *g, uint32_t s, uint32_t pos0, int states);
 
 /* Inputs of the block (deterministic); free with gu_block_inputs_free. */
 struct gu_block_io {

@@ -468,6 +468,63 @@ static int vec_quant_nvfp4(vnpu_device *dev, vnpu_cmdbuf *cb, struct rt_run *run
 	return vec_quant(dev, cb, run, want, VNPU_FMT_NVFP4);
 }
 
+/*
+ * HADAMARD: forward out of place (blocks of 1024), a copy, the inverse in
+ * place on the copy, then a forward in place with blocks of 64 and
+ * another seed. The reference is vnpu_hadamard_rotate() on the same data.
+ */
+static int vec_hadamard(vnpu_device *dev, vnpu_cmdbuf *cb, struct rt_run *run,
+			void *want)
+{
+	enum { ROWS = 24, COLS = 3072, N = ROWS * COLS };
+	static float x[N];
+	vnpu_buffer *bx, *bo;
+	uint64_t o;
+
+	fill_rnd(x, N, 91);
+	bx = rt_buf(dev, run, x, sizeof(x));
+	bo = bx ? rt_buf(dev, run, NULL, 2 * sizeof(x)) : NULL;
+	if (!bo)
+		return -1;
+	run->out = bo;
+	run->out_bytes = 2 * sizeof(x);
+	o = vnpu_buffer_va(bo);
+	{
+		struct vnpu_cmd_hadamard f = {
+			.hdr = HDR(VNPU_OP_HADAMARD, f), .rows = ROWS, .cols = COLS,
+			.block = 1024, .seed = 7, .x = vnpu_buffer_va(bx), .out = o,
+		};
+		struct vnpu_cmd_copy c = {
+			.hdr = HDR(VNPU_OP_COPY, c), .dst = o + sizeof(x), .src = o,
+			.size = sizeof(x),
+		};
+		struct vnpu_cmd_hadamard inv = f, g = f;
+
+		inv.flags = VNPU_HADAMARD_INVERSE;
+		inv.x = inv.out = o + sizeof(x);
+		g.x = g.out = o + sizeof(x);
+		g.block = 64;
+		g.seed = 0x123456789abcdefull;
+		if (vnpu_cmdbuf_append(cb, &f, sizeof(f), NULL) ||
+		    vnpu_cmdbuf_append(cb, &c, sizeof(c), NULL) ||
+		    vnpu_cmdbuf_append(cb, &inv, sizeof(inv), NULL) ||
+		    vnpu_cmdbuf_append(cb, &g, sizeof(g), NULL))
+			return -1;
+	}
+	if (want) {
+		float *w = want;
+
+		memcpy(w, x, sizeof(x));
+		if (vnpu_hadamard_rotate(w, N, 1024, 7, false))
+			return -1;
+		memcpy(w + N, w, sizeof(x));
+		if (vnpu_hadamard_rotate(w + N, N, 1024, 7, true) ||
+		    vnpu_hadamard_rotate(w + N, N, 64, 0x123456789abcdefull, false))
+			return -1;
+	}
+	return 0;
+}
+
 const struct rt_case rt_cases[] = {
 	{ "matmul MXFP4 x MXINT8, SiLU, bias", mm_mxfp4_mxint8 },
 	{ "matmul NVFP4 x exact FP32", mm_nvfp4_exact },
@@ -483,6 +540,7 @@ const struct rt_case rt_cases[] = {
 	{ "gather from a BF16 table", vec_gather },
 	{ "MXFP4 quantize and dequantize", vec_quant_mxfp4 },
 	{ "NVFP4 quantize and dequantize", vec_quant_nvfp4 },
+	{ "Hadamard rotation: forward, inverse, in place", vec_hadamard },
 };
 
 const size_t rt_ncases = sizeof(rt_cases) / sizeof(rt_cases[0]);

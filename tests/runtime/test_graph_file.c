@@ -184,8 +184,8 @@ TEST_F(pf, crafted_stream_addresses_are_refused)
 	ASSERT_EQ(0, vnpu_program_save_mem(self->p, (void **)&f, &n));
 	ASSERT_EQ(0, memcmp(f, magic, 8));
 	{
-		/* Version 2 is newer than this library. */
-		uint32_t v = 2;
+		/* Version 3 is newer than this library. */
+		uint32_t v = 3;
 
 		memcpy(f + 8, &v, 4);
 		EXPECT_EQ(VNPU_STATUS_VERSION_MISMATCH, vnpu_program_load_mem(f, n, &q));
@@ -276,12 +276,12 @@ TEST_F(pf, shape_and_type_errors_name_the_node)
 	EXPECT_EQ(VNPU_STATUS_OK, vnpu_graph_tensor_info(self->g, nt + 1, NULL, NULL, NULL));
 	/* Whole-graph errors come from the compiler. */
 	EXPECT_ERR(vnpu_graph_compile(self->g, self->dev, NULL, &self->p),
-		   "vnpu_graph_compile: the graph has no outputs (vnpu_graph_output())");
+		   "vnpu_graph_compile: the graph has no outputs (vnpu_graph_output()) and assigns no state (vnpu_graph_assign())");
 	ASSERT_EQ(0, vnpu_graph_output(self->g, t));
 	vnpu_compile_options_init(&o);
-	o.hadamard = 1;
-	EXPECT_EQ(VNPU_STATUS_UNSUPPORTED, vnpu_graph_compile(self->g, self->dev, &o, &self->p));
-	EXPECT_NE(NULL, strstr(vnpu_last_error(), "Hadamard rotation"));
+	o.hadamard = 5;
+	EXPECT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_graph_compile(self->g, self->dev, &o, &self->p));
+	EXPECT_NE(NULL, strstr(vnpu_last_error(), "hadamard 5 is not"));
 	o.hadamard = 0;
 	o.weight_format = VNPU_DTYPE_I32;
 	EXPECT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_graph_compile(self->g, self->dev, &o, &self->p));

@@ -30,6 +30,21 @@ runtime_graph_SRCS := tests/runtime/test_graph.c $(GRAPH_UTIL)
 runtime_graph_LIBS = $(RUNTIME_LIBS)
 $(eval $(call runtime_prog,runtime_graph))
 
+HOST_TESTS += runtime_graph_state
+runtime_graph_state_SRCS := tests/runtime/test_graph_state.c $(GRAPH_UTIL)
+runtime_graph_state_LIBS = $(RUNTIME_LIBS)
+$(eval $(call runtime_prog,runtime_graph_state))
+
+HOST_TESTS += runtime_program_cost
+runtime_program_cost_SRCS := tests/runtime/test_program_cost.c $(GRAPH_UTIL)
+runtime_program_cost_LIBS = $(RUNTIME_LIBS)
+$(eval $(call runtime_prog,runtime_program_cost))
+
+HOST_TESTS += runtime_graph_hadamard
+runtime_graph_hadamard_SRCS := tests/runtime/test_graph_hadamard.c $(GRAPH_UTIL)
+runtime_graph_hadamard_LIBS = $(RUNTIME_LIBS)
+$(eval $(call runtime_prog,runtime_graph_hadamard))
+
 HOST_TESTS += runtime_graph_file
 runtime_graph_file_SRCS := tests/runtime/test_graph_file.c $(GRAPH_UTIL)
 runtime_graph_file_LIBS = $(RUNTIME_LIBS)

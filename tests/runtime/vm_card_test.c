@@ -289,4 +289,120 @@ TEST_F(card, a_compiled_program_gives_the_cpu_backends_bits)
 	vnpu_program_destroy(q);
 }
 
+/*
+ * The block compiled with Hadamard rotation (HADAMARD packets before the
+ * rotated matmuls) gives the CPU backend's bits on the card.
+ */
+TEST_F(card, a_rotated_program_gives_the_cpu_backends_bits)
+{
+	static struct gu_block_io cpu, dev;
+	vnpu_program *p = NULL, *q = NULL;
+	vnpu_compile_options o;
+	vnpu_graph *g = NULL;
+	size_t n;
+	void *f;
+
+	vnpu_compile_options_init(&o);
+	o.hadamard = 1;
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_create(&g));
+	ASSERT_EQ(VNPU_STATUS_OK, gu_build_block(g));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_compile(g, self->card, &o, &p));
+	vnpu_graph_destroy(g);
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_save_mem(p, &f, &n));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_load_mem(f, n, &q));
+	free(f);
+	gu_block_inputs(&cpu);
+	gu_block_inputs(&dev);
+	ASSERT_EQ(VNPU_STATUS_OK, gu_block_run(self->ps, p, &cpu));
+	ASSERT_EQ(VNPU_STATUS_OK, gu_block_run(self->cs, q, &dev))
+		TH_LOG("%s", vnpu_last_error());
+	EXPECT_EQ(0, memcmp(&cpu, &dev, sizeof(cpu)));
+	vnpu_program_destroy(p);
+	vnpu_program_destroy(q);
+}
+
+/* The block with S tokens at position 0, caches as states. */
+static vnpu_status state_block(vnpu_device *dev, uint32_t s, vnpu_program **p)
+{
+	vnpu_graph *g;
+	vnpu_status st;
+
+	st = vnpu_graph_create(&g);
+	if (!st)
+		st = gu_build_block_ex(g, s, 0, 1);
+	if (!st)
+		st = vnpu_graph_compile(g, dev, NULL, p);
+	vnpu_graph_destroy(g);
+	return st;
+}
+
+#define ST_CACHE (GU_C * GU_KVH * GU_D * 4)
+#define ST_V_AT ((ST_CACHE + 63) / 64 * 64)
+
+/*
+ * A prefill program and a decode program bound to the same KV-cache
+ * buffer (a card BO; host memory on the CPU backend) over several decode
+ * steps at position offsets: the logits of every step and the caches left
+ * in the buffer are the same bits on the card as on the CPU backend.
+ */
+TEST_F(card, state_caches_stay_on_the_card_with_the_cpu_backends_bits)
+{
+	static float init_k[GU_C * GU_KVH * GU_D], init_v[GU_C * GU_KVH * GU_D];
+	static uint8_t cache_c[ST_V_AT + ST_CACHE], cache_d[ST_V_AT + ST_CACHE];
+	vnpu_program *pre[2] = { NULL, NULL }, *dec[2] = { NULL, NULL };
+	vnpu_device *devs[2] = { self->cpu, self->card };
+	vnpu_stream *ss[2] = { self->ps, self->cs };
+	vnpu_buffer *buf[2] = { NULL, NULL };
+	float logits[2][GU_S * GU_V];
+	int32_t tok[GU_S] = { 3, 10, 5 }, t1;
+	uint32_t i, k, step;
+
+	gu_fill(init_k, GU_C * GU_KVH * GU_D, 31);
+	gu_fill(init_v, GU_C * GU_KVH * GU_D, 32);
+	for (k = 0; k < 2; k++) {
+		ASSERT_EQ(VNPU_STATUS_OK, state_block(devs[k], GU_S, &pre[k]));
+		ASSERT_EQ(VNPU_STATUS_OK, state_block(devs[k], 1, &dec[k]));
+		ASSERT_EQ(VNPU_STATUS_OK, vnpu_buffer_alloc(devs[k], ST_V_AT + ST_CACHE, &buf[k]));
+		ASSERT_EQ(VNPU_STATUS_OK, vnpu_buffer_write(buf[k], 0, init_k, ST_CACHE));
+		ASSERT_EQ(VNPU_STATUS_OK, vnpu_buffer_write(buf[k], ST_V_AT, init_v, ST_CACHE));
+		for (i = 0; i < 2; i++) {
+			ASSERT_EQ(VNPU_STATUS_OK,
+				  vnpu_program_bind_state(pre[k], i, buf[k], i ? ST_V_AT : 0));
+			ASSERT_EQ(VNPU_STATUS_OK,
+				  vnpu_program_bind_state(dec[k], i, buf[k], i ? ST_V_AT : 0));
+		}
+	}
+	for (k = 0; k < 2; k++) {
+		const void *in[1] = { tok };
+		void *out[1] = { logits[k] };
+
+		ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_run(ss[k], pre[k], in, out))
+			TH_LOG("%s", vnpu_last_error());
+	}
+	EXPECT_EQ(0, memcmp(logits[0], logits[1], sizeof(logits[0])));
+	for (step = 0; step < 4; step++) {
+		t1 = (int32_t)((step * 5 + 1) % GU_V);
+		for (k = 0; k < 2; k++) {
+			const void *in[1] = { &t1 };
+			void *out[1] = { logits[k] };
+
+			ASSERT_EQ(VNPU_STATUS_OK,
+				  vnpu_program_run_at(ss[k], dec[k], GU_S + step, in, out))
+				TH_LOG("%s", vnpu_last_error());
+		}
+		EXPECT_EQ(0, memcmp(logits[0], logits[1], GU_V * 4)) TH_LOG("step %u", step);
+	}
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_buffer_read(buf[0], 0, cache_c, sizeof(cache_c)));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_buffer_read(buf[1], 0, cache_d, sizeof(cache_d)));
+	EXPECT_EQ(0, memcmp(cache_c, cache_d, sizeof(cache_c)));
+	/* The steps did write the caches: row GU_S + 3 changed. */
+	EXPECT_NE(0, memcmp(cache_d + (GU_S + 3) * GU_KVH * GU_D * 4,
+			    init_k + (GU_S + 3) * GU_KVH * GU_D, GU_KVH * GU_D * 4));
+	for (k = 0; k < 2; k++) {
+		vnpu_program_destroy(pre[k]);
+		vnpu_program_destroy(dec[k]);
+		vnpu_buffer_free(buf[k]);
+	}
+}
+
 TEST_HARNESS_MAIN

@@ -65,6 +65,7 @@ struct vnpu_cmd_stream_header {
  * @VNPU_OP_GATHER: &struct vnpu_cmd_gather
  * @VNPU_OP_QUANTIZE: &struct vnpu_cmd_quant, FP32 to a block format
  * @VNPU_OP_DEQUANTIZE: &struct vnpu_cmd_quant, a block format to FP32
+ * @VNPU_OP_HADAMARD: &struct vnpu_cmd_hadamard, rotate FP32 rows
  * @VNPU_OP_STRIDED: &struct vnpu_cmd_strided, a strided 4-D copy
  * @VNPU_OP_REDUCE: &struct vnpu_cmd_reduce, a reduction of each row
  *
@@ -87,6 +88,7 @@ enum vnpu_cmd_op {
 	VNPU_OP_GATHER = 11,
 	VNPU_OP_QUANTIZE = 12,
 	VNPU_OP_DEQUANTIZE = 13,
+	VNPU_OP_HADAMARD = 14,
 	VNPU_OP_STRIDED = 15,
 	VNPU_OP_REDUCE = 16,
 };
@@ -477,6 +479,41 @@ struct vnpu_cmd_quant {
 	__u64 x;
 	__u64 codes;
 	__u64 scales;
+};
+
+/** VNPU_HADAMARD_INVERSE - apply the inverse rotation */
+#define VNPU_HADAMARD_INVERSE 0x1
+
+/**
+ * struct vnpu_cmd_hadamard - block-wise randomized Hadamard rotation
+ * @hdr: %VNPU_OP_HADAMARD
+ * @rows: rows, at least 1
+ * @cols: FP32 values per row, a multiple of @block
+ * @block: rotation block, a power of two from 2 to 4096
+ * @flags: %VNPU_HADAMARD_INVERSE or 0
+ * @seed: selects the signs
+ * @x: input, @rows * @cols values
+ * @out: output (same layout); may be @x exactly
+ *
+ * Each run of @block values v (every row is cut into @cols / @block of
+ * them) becomes H (D v) / sqrt(@block), with D the diagonal of signs
+ * s_i = -1 where bit 0 of the engine's vnpu_hash64(@seed, i) is set (the
+ * same signs in every block), H the unnormalized Walsh-Hadamard matrix
+ * applied by the fast transform in the engine's fixed butterfly order;
+ * the inverse is D (H v) / sqrt(@block). The arithmetic is exactly
+ * vnpu_hadamard_rotate(), so results equal the CPU backend's bits. The
+ * rotation is orthogonal: rotating the rows of A and of W alike leaves
+ * A W^T unchanged in exact arithmetic.
+ */
+struct vnpu_cmd_hadamard {
+	struct vnpu_cmd_header hdr;
+	__u32 rows;
+	__u32 cols;
+	__u32 block;
+	__u32 flags;
+	__u64 seed;
+	__u64 x;
+	__u64 out;
 };
 
 /**

@@ -132,9 +132,37 @@ VNPU_API vnpu_status vnpu_graph_constant(vnpu_graph *graph, const char *name,
 /*
  * Mark T as an output. Outputs are numbered in the order of this call:
  * vnpu_program_run() writes them in that order. A tensor is an output at
- * most once; inputs and constants cannot be outputs (copy them).
+ * most once; inputs, constants, states and views of states cannot be
+ * outputs (copy them).
  */
 VNPU_API vnpu_status vnpu_graph_output(vnpu_graph *graph, vnpu_tensor t);
+
+/*
+ * Declare a state tensor: memory that lives outside the program, which
+ * the application binds to a buffer of the run's device
+ * (vnpu_program_bind_state()) and which keeps its contents between runs
+ * and between programs. Runs read it like an input; a state given a new
+ * value with vnpu_graph_assign() is updated in place. States are
+ * numbered in declaration order (vnpu_program_state()); their types and
+ * shapes are those of inputs (NVFP4 refused). The typical state is an
+ * attention KV cache shared by a prefill and a decode program.
+ */
+VNPU_API vnpu_status vnpu_graph_state(vnpu_graph *graph, const char *name,
+				      vnpu_dtype dtype, uint32_t rank,
+				      const uint32_t *dims, vnpu_tensor *out);
+
+/*
+ * At the end of every run, state STATE holds VALUE (same type and shape,
+ * a tensor computed by the graph; to store an input, a constant or
+ * another state, copy it first). Nodes reading STATE always see the
+ * value it had when the run started. The compiler places VALUE directly
+ * in the state's memory when nothing reads the old value afterwards (an
+ * attention's updated cache over its state cache is written in place, the
+ * new rows only), else it emits one COPY at the end of the run. A state
+ * is assigned at most once; NAME names the assignment in messages.
+ */
+VNPU_API vnpu_status vnpu_graph_assign(vnpu_graph *graph, const char *name,
+				       vnpu_tensor state, vnpu_tensor value);
 
 /* Shape and type of T (RANK and DIMS may be NULL). */
 VNPU_API vnpu_status vnpu_graph_tensor_info(const vnpu_graph *graph,
@@ -271,6 +299,21 @@ VNPU_API vnpu_status vnpu_graph_quantize(vnpu_graph *graph, const char *name,
 					 float tscale, vnpu_tensor *out);
 VNPU_API vnpu_status vnpu_graph_dequantize(vnpu_graph *graph, const char *name,
 					   vnpu_tensor x, vnpu_tensor *out);
+
+/*
+ * Block-wise randomized Hadamard rotation of the rows of FP32 X: each run
+ * of BLOCK values (a power of two 2..4096 dividing the last dimension)
+ * becomes H (D v) / sqrt(BLOCK), D the signs SEED selects (INVERSE
+ * non-zero: the inverse rotation, D (H v) / sqrt(BLOCK)), bit for bit
+ * the engine's vnpu_hadamard_rotate() (the card's HADAMARD packet).
+ * Rotating the rows of a matmul's input and of its weights alike leaves
+ * the product unchanged in exact arithmetic; vnpu_compile_options.hadamard
+ * does that for every matmul.
+ */
+VNPU_API vnpu_status vnpu_graph_hadamard(vnpu_graph *graph, const char *name,
+					 vnpu_tensor x, uint32_t block,
+					 uint64_t seed, int inverse,
+					 vnpu_tensor *out);
 
 /* A copy of X (any type). */
 VNPU_API vnpu_status vnpu_graph_copy(vnpu_graph *graph, const char *name,

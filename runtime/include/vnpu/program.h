@@ -70,10 +70,15 @@ typedef struct vnpu_program vnpu_program;
  * @act_quant: VNPU_ACT_QUANT_* (default NONE)
  * @keep: VNPU_KEEP_* flags (default VNPU_KEEP_DEFAULT)
  * @scale_method: VNPU_SCALE_* (default RTN)
- * @hadamard: non-zero asks for a Hadamard rotation of matmul inputs. The
- *	card has no rotation packet, so the rotation of activations could
- *	only be emulated (a dense FP32 matmul, not the exact butterfly of
- *	vnpu_hadamard_rotate()): compiling with it returns UNSUPPORTED.
+ * @hadamard: 0 (default) off; otherwise every matmul whose weights are
+ *	an FP32 constant (not an embedding table) and whose input is FP32
+ *	gets its weight rows rotated offline and its input rotated on the
+ *	card (a HADAMARD packet) with the same block-wise randomized
+ *	Hadamard rotation, which leaves x W^T unchanged in exact arithmetic
+ *	but spreads outlier channels before quantization. 1 picks each
+ *	matmul's block (the largest power of two dividing K, up to 4096);
+ *	a power of two 2..4096 is the block for all (INVALID_ARGUMENT
+ *	naming a matmul whose K it does not divide).
  * @fuse: non-zero (default) runs the fusion pass
  */
 typedef struct vnpu_compile_options {
@@ -120,6 +125,14 @@ VNPU_API vnpu_status vnpu_graph_compile(const vnpu_graph *graph,
  * @max_pos_offset: the largest position offset every attention's cache
  *	has room for (UINT32_MAX - the largest position when there is no
  *	attention)
+ * @states: state tensors (vnpu_program_state()), in declaration order
+ * @flops: floating-point operations of one run at position offset 0:
+ *	2 * M * N * K per matmul, and per attention 4 * D per query head
+ *	and key it sees (Q.K and P.V; causal, so query i at position
+ *	pos0 + i sees pos0 + i + 1 keys)
+ * @bytes: device-memory traffic of one run at position offset 0: the
+ *	bytes every packet reads plus those it writes (weights counted once
+ *	per matmul reading them, caches over the rows attention reads)
  */
 typedef struct vnpu_program_info {
 	uint32_t inputs;
@@ -135,6 +148,9 @@ typedef struct vnpu_program_info {
 	uint64_t peak_live_bytes;
 	uint32_t pos_patches;
 	uint32_t max_pos_offset;
+	uint32_t states;
+	uint64_t flops;
+	uint64_t bytes;
 } vnpu_program_info;
 
 VNPU_API vnpu_status vnpu_program_info_get(const vnpu_program *program,
@@ -148,6 +164,32 @@ VNPU_API vnpu_status vnpu_program_io(const vnpu_program *program, int is_output,
 				     uint32_t index, vnpu_dtype *dtype,
 				     uint32_t *rank, uint32_t *dims,
 				     uint64_t *bytes);
+
+/*
+ * Name, type, shape and bytes of state INDEX (vnpu_graph_state()); any of
+ * the out pointers may be NULL. *NAME stays valid as long as PROGRAM.
+ */
+VNPU_API vnpu_status vnpu_program_state(const vnpu_program *program,
+					uint32_t index, const char **name,
+					vnpu_dtype *dtype, uint32_t *rank,
+					uint32_t *dims, uint64_t *bytes);
+
+/*
+ * Bind state INDEX to BUF at OFFSET (a multiple of 64; the state's bytes
+ * must fit): runs read and update the state there, on the device, with
+ * no copy to or from the host. BUF is an ordinary buffer of the device
+ * the program runs on; several programs may bind the same buffers (a
+ * prefill and a decode program sharing their KV caches), and one buffer
+ * may hold several states at distinct offsets. BUF must stay allocated
+ * while bound; NULL unbinds. A run with a state unbound, bound to a
+ * buffer of another device than the stream's, or overlapping another
+ * state fails with INVALID_ARGUMENT naming the state. The contents are
+ * the application's: write them (vnpu_buffer_write()) before the first
+ * run that reads them.
+ */
+VNPU_API vnpu_status vnpu_program_bind_state(vnpu_program *program,
+					     uint32_t index, vnpu_buffer *buf,
+					     uint64_t offset);
 
 /*
  * Destroy PROGRAM and the device buffers it allocated on its last run's
