@@ -217,7 +217,7 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	 */
 	npmax = np && mm->w_fmt == VNPU_FMT_MXFP4 ? VNPU_MT : VNPU_MT_WIDE;
 	/* the pieces of an E4M3 row take the kernel's row slots */
-	mstep = np > 1 ? 1 : np == 1 && multi ? VNPU_MT_WIDE : VNPU_MT;
+	mstep = np > 1 ? 1 : multi ? VNPU_MT_WIDE : VNPU_MT;
 
 	/* wide formats: blocks of 32 columns (BF16/FP32 have no scale) */
 	wb = wide ? 32 : vnpu_fmt_block(mm->w_fmt);
