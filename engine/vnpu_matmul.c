@@ -337,8 +337,8 @@ static inline void vnpu_split16(vg_b v, vg_h *e, vg_h *o)
 	*o = (vg_h)v >> 8;
 }
 
-/* Signed bytes k_w of the low and high nibbles of 16 panel bytes. */
-static inline void vnpu_e2m1_bytes(vg_u x, vg_b *kl, vg_b *kh)
+/* k_w of the low and high nibbles of 16 panel bytes, two per 16-bit lane. */
+static inline void vnpu_e2m1_bytes(vg_u x, vg_h *kl, vg_h *kh)
 {
 	vg_u mg = x & 0x77777777u;
 	vg_u t = (mg & 0x33333333u) + ((mg & (mg >> 1) & 0x11111111u) << 1);
@@ -346,8 +346,22 @@ static inline void vnpu_e2m1_bytes(vg_u x, vg_b *kl, vg_b *kh)
 	vg_u v = mg + (t & ((d << 1) - (d >> 2)));	/* t & (7 * b2) */
 	vg_b sl = (vg_b)(x << 4) < 0, sh = (vg_b)x < 0;
 
-	*kl = (((vg_b)(v & 0x0f0f0f0fu)) ^ sl) - sl;
-	*kh = (((vg_b)((v >> 4) & 0x0f0f0f0fu)) ^ sh) - sh;
+	/*
+	 * Negate by (v ^ s) - s, the subtraction in 16-bit lanes: the borrow
+	 * out of the even byte then makes each lane exactly 256 k_odd + k_even.
+	 */
+	*kl = (vg_h)((vg_hu)((vg_b)(v & 0x0f0f0f0fu) ^ sl) - (vg_hu)sl);
+	*kh = (vg_h)((vg_hu)((vg_b)((v >> 4) & 0x0f0f0f0fu) ^ sh) - (vg_hu)sh);
+}
+
+/*
+ * sum of k_e * q_e + k_o * q_o for a lane L = 256 k_o + k_e (|k_e| <= 12):
+ * k_o = (L + 128) >> 8, k_e = L - 256 k_o, so the sum is
+ * L * q_e + k_o * (q_o - 256 q_e), all mod 2^16 (exact: |sum| < 2^15).
+ */
+static inline vg_h vnpu_dot16(vg_h l, vg_h qe, vg_h q2)
+{
+	return (vg_h)((vg_hu)l * (vg_hu)qe + (vg_hu)((l + 128) >> 8) * (vg_hu)q2);
 }
 
 static VNPU_ALWAYS_INLINE void vnpu_kint_generic_mt(const struct vnpu_kern *k,
@@ -383,20 +397,20 @@ static VNPU_ALWAYS_INLINE void vnpu_kint_generic_mt(const struct vnpu_kern *k,
 					     &qv[i][0], &qv[i][1]);
 				vnpu_split16((vg_b)((vg_u){} + *(const vg_u32_ua *)(a + 4)),
 					     &qv[i][2], &qv[i][3]);
+				/* q_o - 256 q_e (mod 2^16), see vnpu_dot16() */
+				qv[i][1] = (vg_h)((vg_hu)qv[i][1] - ((vg_hu)qv[i][0] << 8));
+				qv[i][3] = (vg_h)((vg_hu)qv[i][3] - ((vg_hu)qv[i][2] << 8));
 			}
 			/* rows 4g..4g+3 of the panel: bytes 16g..16g+15 of the chunk */
 			#pragma GCC unroll 4
 			for (int g = 0; g < 4; g++) {
-				vg_b kl, kh;
-				vg_h kle, klo, khe, kho;
+				vg_h kl, kh;
 
 				vnpu_e2m1_bytes(*(const vg_u_ua *)(blk + c * 64 + 16 * g), &kl, &kh);
-				vnpu_split16(kl, &kle, &klo);
-				vnpu_split16(kh, &khe, &kho);
 				#pragma GCC unroll 4
 				for (uint32_t i = 0; i < mt; i++)
-					s16[i][g] += (kle * qv[i][0] + klo * qv[i][1]) +
-						     (khe * qv[i][2] + kho * qv[i][3]);
+					s16[i][g] += vnpu_dot16(kl, qv[i][0], qv[i][1]) +
+						     vnpu_dot16(kh, qv[i][2], qv[i][3]);
 			}
 		}
 		#pragma GCC unroll 4
