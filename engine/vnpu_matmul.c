@@ -291,12 +291,12 @@ static int32_t vnpu_kern_aq(const struct vnpu_kern *k, uint32_t i, size_t kk)
  *  - decode, 32 weights per vector, in nibble SIMD-within-a-register: the
  *    E2M1 magnitude m = b2 b1 b0 gives |k_w| = m + b2 * ((m & 3) + 2 b0 b1)
  *    (0 1 2 3 4 6 8 12), at most 12, so no nibble carries into the next;
- *  - the sign bit makes each byte plane (low nibbles, high nibbles) signed
- *    bytes k_w = (v ^ s) - s;
- *  - products k_w * q_a in 16-bit lanes (even and odd bytes of a lane
- *    multiplied separately), summed per lane over the block: at most
- *    16 * 12 * 127 < 2^15, so int16 is exact; the two lanes of a row are
- *    added in int32 at the end of the block.
+ *  - the sign bit negates (v ^ s) - s, per byte plane (low nibbles, high
+ *    nibbles), subtracting in 16-bit lanes: a lane is 256 k_odd + k_even;
+ *  - both products of a lane from two 16-bit multiplies (vnpu_dot16()),
+ *    summed per lane over the block: at most 16 * 12 * 127 < 2^15, so
+ *    int16 is exact; the two lanes of a row are added in int32 at the end
+ *    of the block.
  * Integer block sums are exact, so the order is free and the result is
  * the definition's I_b; then T_b and acc in FP32 in the defined order.
  */
