@@ -29,4 +29,7 @@ double bench_fma_peak(struct pool *pl, int nthreads);
 double bench_int8_peak(struct pool *pl, int nthreads);
 double bench_bf16_peak(struct pool *pl, int nthreads);
 
+/* `vnpu-bench runtime ARGS...` (bench_runtime.c); ARGV[0] is "runtime". */
+int bench_runtime_main(int argc, char **argv);
+
 #endif
