@@ -20,6 +20,8 @@
 #                          HOST_TESTS_LONG for check-long only
 #                          VM_TESTS += name (built like host tests, run in the VM)
 #                          VM_SCRIPTS += path (TAP-printing scripts for the VM)
+#                          VM_FILES_DEPS += target (fills $(B)/vm-files, the
+#                          plan's working directory in the VM)
 #   tools/*/tool.mk        TOOLS += name, name_SRCS := ..., name_LIBS := ...
 
 B ?= build
@@ -78,6 +80,7 @@ ENGINE_SRCS :=
 HOST_TESTS :=
 HOST_TESTS_LONG :=
 VM_TESTS :=
+VM_FILES_DEPS :=
 VM_SCRIPTS :=
 HOST_SCRIPTS :=
 TOOLS :=
@@ -170,7 +173,10 @@ host-tests: $(addprefix $(B)/host/,$(HOST_TESTS)) \
 # ---------------------------------------------------------------- tests
 TAP_RUN := tests/tap-run
 VM_PROGS = $(addprefix $(B)/host/,$(VM_TESTS) $(TOOLS)) $(VM_SCRIPTS)
-VM_RUN = tests/vm/run --build $(B) --module $(VM_MODULE) --progs "$(VM_PROGS)"
+# $(B)/vm-files (filled by the VM_FILES_DEPS targets of the fragments) is
+# the plan's working directory in the VM.
+VM_RUN = tests/vm/run --build $(B) --module $(VM_MODULE) --progs "$(VM_PROGS)" \
+	$(if $(strip $(VM_FILES_DEPS)),--files $(B)/vm-files)
 
 # Each part writes $(B)/results/PART.tap; `check` runs every part even when
 # one fails, then prints the one summary line (and fails if anything did).
@@ -183,7 +189,7 @@ check-long: $(addprefix $(B)/host/,$(HOST_TESTS_LONG))
 	$(Q)$(TAP_RUN) --out $(B)/results/long.tap $^
 	$(Q)tests/tap-summary $(B)/results/long.tap
 
-check-vm: $(VM_MODULE) $(VM_PROGS)
+check-vm: $(VM_MODULE) $(VM_PROGS) $(VM_FILES_DEPS)
 	$(Q)$(VM_RUN) --plan tests/vm/plan.sh --out $(B)/results/vm.tap
 
 # checkpatch.pl and sparse on the kernel side, as test results.

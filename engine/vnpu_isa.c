@@ -28,6 +28,8 @@ static const struct vnpu_isa_opinfo vnpu_isa_ops[] = {
 	[VNPU_OP_QUANTIZE] = { "QUANTIZE", sizeof(struct vnpu_cmd_quant) },
 	[VNPU_OP_DEQUANTIZE] = { "DEQUANTIZE", sizeof(struct vnpu_cmd_quant) },
 	[VNPU_OP_HADAMARD] = { "HADAMARD", sizeof(struct vnpu_cmd_hadamard) },
+	[VNPU_OP_STRIDED] = { "STRIDED", sizeof(struct vnpu_cmd_strided) },
+	[VNPU_OP_REDUCE] = { "REDUCE", sizeof(struct vnpu_cmd_reduce) },
 };
 
 #define VNPU_ISA_NOPS (sizeof(vnpu_isa_ops) / sizeof(vnpu_isa_ops[0]))
@@ -126,10 +128,11 @@ static const char *vnpu_isa_eltwise(const struct vnpu_cmd_eltwise *p,
 				   struct vnpu_isa_operands *ops)
 {
 	bool two = p->op == VNPU_ELT_ADD || p->op == VNPU_ELT_MUL ||
-		   p->op == VNPU_ELT_SWIGLU;
+		   p->op == VNPU_ELT_SWIGLU ||
+		   (p->op >= VNPU_ELT_SUB && p->op <= VNPU_ELT_POW);
 	uint64_t len = (uint64_t)p->n * 4;
 
-	if (p->op > VNPU_ELT_SWIGLU)
+	if (p->op > VNPU_ELT_LOG)
 		return "unknown element-wise op";
 	if (p->reserved)
 		return "reserved field is not zero";
@@ -311,6 +314,84 @@ static const char *vnpu_isa_hadamard(const struct vnpu_cmd_hadamard *p,
 	return NULL;
 }
 
+/*
+ * The lowest and highest element offsets of a strided view (dims at most
+ * 2^28, |strides| below 2^31: no overflow in 64 bits).
+ */
+static void vnpu_isa_strided_range(const __u32 *dims, const __s32 *stride,
+				   int64_t *lo, int64_t *hi)
+{
+	int d;
+
+	*lo = 0;
+	*hi = 0;
+	for (d = 0; d < 4; d++) {
+		int64_t e = (int64_t)(dims[d] - 1) * stride[d];
+
+		if (e < 0)
+			*lo += e;
+		else
+			*hi += e;
+	}
+}
+
+static const char *vnpu_isa_strided(const struct vnpu_cmd_strided *p,
+				   struct vnpu_isa_operands *ops)
+{
+	__s32 dst_stride[4];
+	uint64_t count = 1;
+	int64_t lo, hi;
+	int d;
+
+	if (p->esize != 1 && p->esize != 2 && p->esize != 4)
+		return "esize must be 1, 2 or 4";
+	if (p->reserved)
+		return "reserved field is not zero";
+	for (d = 0; d < 4; d++) {
+		if (!p->dims[d])
+			return "a dimension is 0";
+		count *= p->dims[d];
+		if (count > VNPU_CMD_MAX_ELEMS)
+			return "the view exceeds VNPU_CMD_MAX_ELEMS elements";
+	}
+	if (!p->dst_stride[3])
+		return "dst_stride[3] must be at least 1";
+	for (d = 0; d < 3; d++)
+		if ((uint64_t)p->dst_stride[d] <
+		    (uint64_t)p->dst_stride[d + 1] * p->dims[d + 1])
+			return "dst strides would write an element twice";
+	for (d = 0; d < 4; d++) {
+		if (p->dst_stride[d] > 0x7fffffffu ||
+		    p->src_stride[d] == (__s32)0x80000000)
+			return "a stride exceeds 2^31 - 1 elements";
+		dst_stride[d] = (__s32)p->dst_stride[d];
+	}
+	/* the source operand starts at its lowest element */
+	vnpu_isa_strided_range(p->dims, p->src_stride, &lo, &hi);
+	vnpu_isa_add(ops, p->src + (uint64_t)(lo * p->esize),
+		    (uint64_t)(hi - lo + 1) * p->esize, p->esize, false, false);
+	vnpu_isa_strided_range(p->dims, dst_stride, &lo, &hi);
+	vnpu_isa_add(ops, p->dst, (uint64_t)(hi + 1) * p->esize, p->esize, true,
+		    false);
+	return NULL;
+}
+
+static const char *vnpu_isa_reduce(const struct vnpu_cmd_reduce *p,
+				  struct vnpu_isa_operands *ops)
+{
+	uint64_t len = vnpu_isa_mul3(p->rows, p->n, 4);
+
+	if (p->kind > VNPU_REDUCE_MIN)
+		return "unknown reduction";
+	if (p->reserved)
+		return "reserved field is not zero";
+	if (!len || len > VNPU_ISA_MAX_BYTES)
+		return "rows * n must be 1..VNPU_CMD_MAX_ELEMS";
+	vnpu_isa_add(ops, p->x, len, 4, false, false);
+	vnpu_isa_add(ops, p->out, (uint64_t)p->rows * 4, 4, true, false);
+	return NULL;
+}
+
 const char *vnpu_isa_operands(const struct vnpu_cmd_header *hdr,
 				    struct vnpu_isa_operands *ops)
 {
@@ -365,6 +446,10 @@ const char *vnpu_isa_operands(const struct vnpu_cmd_header *hdr,
 		return vnpu_isa_quant(p, false, ops);
 	case VNPU_OP_HADAMARD:
 		return vnpu_isa_hadamard(p, ops);
+	case VNPU_OP_STRIDED:
+		return vnpu_isa_strided(p, ops);
+	case VNPU_OP_REDUCE:
+		return vnpu_isa_reduce(p, ops);
 	default:
 		return "unknown opcode";
 	}

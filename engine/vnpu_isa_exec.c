@@ -85,7 +85,8 @@ static int vnpu_isa_mm_tile(const struct vnpu_isa_task *task, uint32_t t,
 bool vnpu_isa_is_compute(uint32_t op)
 {
 	return (op >= VNPU_OP_MATMUL && op <= VNPU_OP_DEQUANTIZE) ||
-	       op == VNPU_OP_HADAMARD;
+	       op == VNPU_OP_HADAMARD || op == VNPU_OP_STRIDED ||
+	       op == VNPU_OP_REDUCE;
 }
 
 uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch)
@@ -131,6 +132,18 @@ uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch)
 		item = h->block;
 		break;
 	}
+	case VNPU_OP_STRIDED: {
+		const struct vnpu_cmd_strided *s = p;
+
+		/* rows of the innermost dimension */
+		task->items = s->dims[0] * s->dims[1] * s->dims[2];
+		item = s->dims[3];
+		break;
+	}
+	case VNPU_OP_REDUCE:
+		task->items = ((const struct vnpu_cmd_reduce *)p)->rows;
+		item = ((const struct vnpu_cmd_reduce *)p)->n;
+		break;
 	default:	/* QUANTIZE, DEQUANTIZE: tiles of whole 32-blocks */
 		task->items = ((const struct vnpu_cmd_quant *)p)->n;
 		break;
@@ -168,8 +181,11 @@ static void vnpu_isa_eltwise(const struct vnpu_cmd_eltwise *p, void *const *ptr,
 	case VNPU_ELT_GELU_TANH:
 		vnpu_gelu_tanh(out, x, cnt);
 		break;
-	default:
+	case VNPU_ELT_SWIGLU:
 		vnpu_swiglu(out, x, y, cnt);
+		break;
+	default:	/* validated: SUB .. NEG */
+		vnpu_eltwise_ext(p->op, out, x, y, cnt);
 		break;
 	}
 }
@@ -320,6 +336,21 @@ int vnpu_isa_tile(const struct vnpu_isa_task *task, uint32_t t, void *scratch,
 	}
 	case VNPU_OP_HADAMARD:
 		return vnpu_isa_hadamard(p, ptr, i0, cnt);
+	case VNPU_OP_STRIDED: {
+		const struct vnpu_cmd_strided *s = p;
+
+		return vnpu_strided_copy(ptr[1], ptr[0], s->esize, s->dims,
+					 (const int32_t *)s->src_stride,
+					 s->dst_stride, i0, cnt) ?
+			       VNPU_EINVAL : VNPU_OK;
+	}
+	case VNPU_OP_REDUCE: {
+		const struct vnpu_cmd_reduce *r = p;
+
+		return vnpu_reduce((float *)ptr[1] + i0,
+				   (const float *)ptr[0] + (size_t)i0 * r->n, cnt,
+				   r->n, r->kind) ? VNPU_EINVAL : VNPU_OK;
+	}
 	default:
 		return vnpu_isa_quant(p, ptr, i0, cnt);
 	}

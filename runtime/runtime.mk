@@ -14,6 +14,10 @@
 #   $(eval $(call runtime_prog,NAME))    the library as a prerequisite
 RUNTIME_SRCS := $(sort $(wildcard runtime/src/*.c))
 RUNTIME_HDRS := $(wildcard runtime/include/vnpu/*.h runtime/src/*.h)
+# Models (runtime/src/models/): safetensors headers are JSON, read with json-c.
+RUNTIME_SRCS += $(sort $(wildcard runtime/src/models/*.c))
+RUNTIME_HDRS += $(wildcard runtime/src/models/*.h)
+JSONC_LIBS := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 RUNTIME_VERSION := $(shell sed -n 's/^\#define VNPU_VERSION_[A-Z]* //p' \
 	runtime/include/vnpu/init.h | paste -sd.)
 RUNTIME_MAJOR := $(firstword $(subst ., ,$(RUNTIME_VERSION)))
@@ -21,12 +25,29 @@ RUNTIME_SONAME := libvnpu.so.$(RUNTIME_MAJOR)
 # Only VNPU_API symbols leave the shared library; the engine inside it is
 # built hidden too, so its vnpu_* helpers are not part of the ABI.
 RUNTIME_CFLAGS := -fPIC -fvisibility=hidden -DVNPU_BUILDING_LIBRARY
-RUNTIME_SYSLIBS := $(DRM_LIBS) -lkmod -lpthread -lm
+RUNTIME_SYSLIBS := $(DRM_LIBS) $(JSONC_LIBS) -lkmod -lpthread -lm
 RUNTIME_LIBS = $(@D)/libvnpu.a $(RUNTIME_SYSLIBS)
+
+# ONNX import (runtime/src/onnx/, docs/onnx.md): C code generated at build
+# time by protoc-c from Debian's onnx.proto (libonnx-dev), libprotobuf-c.
+ONNX_PROTO ?= /usr/include/onnx/onnx.proto
+ONNX_GEN := $(B)/gen/onnx
+ONNX_SRCS := $(sort $(wildcard runtime/src/onnx/*.c))
+RUNTIME_HDRS += $(wildcard runtime/src/onnx/*.h) $(ONNX_GEN)/onnx.pb-c.h
+RUNTIME_CFLAGS += -I$(ONNX_GEN)
+RUNTIME_SYSLIBS += -lprotobuf-c
+
+$(ONNX_GEN)/onnx.pb-c.c: $(ONNX_PROTO)
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $(ONNX_GEN)/onnx.proto
+	$(Q)cd $(ONNX_GEN) && protoc-c --c_out=. onnx.proto
+$(ONNX_GEN)/onnx.pb-c.h: $(ONNX_GEN)/onnx.pb-c.c ;
 
 # $(call runtime_objs,FLAVOR_DIR)
 runtime_objs = $(patsubst runtime/src/%.c,$(1)/runtime/%.o,$(RUNTIME_SRCS)) \
-	$(patsubst engine/%.c,$(1)/runtime/engine/%.o,$(ENGINE_SRCS))
+	$(patsubst engine/%.c,$(1)/runtime/engine/%.o,$(ENGINE_SRCS)) \
+	$(patsubst runtime/src/%.c,$(1)/runtime/%.o,$(ONNX_SRCS)) \
+	$(1)/runtime/onnx/onnx.pb-c.o
 
 # $(call runtime_lib,FLAVOR_DIR,EXTRA_CFLAGS)
 define runtime_lib
@@ -37,6 +58,11 @@ $(1)/runtime/%.o: runtime/src/%.c $(RUNTIME_HDRS) $(wildcard uapi/*/*.h engine/i
 $(1)/runtime/engine/%.o: engine/%.c $(wildcard engine/*.h engine/include/*/*.h) engine/engine.mk
 	@mkdir -p $$(dir $$@)
 	$$(Q)$$(CC) $$(USER_CFLAGS) $$(ENGINE_CFLAGS) $$(RUNTIME_CFLAGS) $(2) -c $$< -o $$@
+
+# generated code: its own warnings are not ours
+$(1)/runtime/onnx/onnx.pb-c.o: $(ONNX_GEN)/onnx.pb-c.c $(ONNX_GEN)/onnx.pb-c.h
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(CC) $$(USER_CFLAGS) $$(RUNTIME_CFLAGS) $(2) -w -c $$< -o $$@
 
 $(1)/libvnpu.a: $(call runtime_objs,$(1))
 	$$(Q)rm -f $$@

@@ -22,6 +22,11 @@ static const char *const vnpu_gop_names[VNPU_GOP_COUNT] = {
 	[VNPU_GOP_VIEW] = "view", [VNPU_GOP_TRANSPOSE] = "transpose",
 	[VNPU_GOP_QUANTIZE] = "quantize", [VNPU_GOP_DEQUANTIZE] = "dequantize",
 	[VNPU_GOP_COPY] = "copy", [VNPU_GOP_HADAMARD] = "hadamard",
+	[VNPU_GOP_UNARY] = "unary",
+	[VNPU_GOP_BINARY] = "binary", [VNPU_GOP_STRIDED] = "strided",
+	[VNPU_GOP_CONCAT] = "concat", [VNPU_GOP_REDUCE] = "reduce",
+	[VNPU_GOP_PAD] = "pad", [VNPU_GOP_PANEL] = "panel",
+	[VNPU_GOP_MATMUL2] = "matmul2",
 };
 
 const char *vnpu_gop_name(uint32_t op)

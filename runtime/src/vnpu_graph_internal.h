@@ -45,6 +45,14 @@ enum vnpu_gop {
 	VNPU_GOP_DEQUANTIZE,
 	VNPU_GOP_COPY,
 	VNPU_GOP_HADAMARD,
+	VNPU_GOP_UNARY,		/* u[0]: VNPU_ELT_* */
+	VNPU_GOP_BINARY,	/* u[0]: VNPU_ELT_* */
+	VNPU_GOP_STRIDED,	/* u[0..3] strides, @off the first element */
+	VNPU_GOP_CONCAT,	/* u[0]: axis */
+	VNPU_GOP_REDUCE,	/* u[0]: VNPU_REDUCE_* */
+	VNPU_GOP_PAD,		/* zeros around x at the origin */
+	VNPU_GOP_PANEL,		/* B [.., K, N] as FP32 matmul panels of Kp */
+	VNPU_GOP_MATMUL2,	/* a [.., M, Kp] x panels: u[0] N, u[1] Kp, u[2] B batches */
 	VNPU_GOP_COUNT
 };
 
@@ -95,6 +103,7 @@ struct vnpu_gtensor {
  * @u: integer attributes (per op: act, out dtype, causal, offset, pos0,
  *	mode, axes, ...)
  * @f: float attributes (eps, scale, theta, tscale)
+ * @off: strided: element offset into the operand
  */
 struct vnpu_gnode {
 	uint32_t op;
@@ -105,6 +114,7 @@ struct vnpu_gnode {
 	uint32_t nout;
 	uint32_t u[4];
 	float f[2];
+	uint64_t off;
 };
 
 struct vnpu_graph {

@@ -631,3 +631,264 @@ vnpu_status vnpu_graph_hadamard(vnpu_graph *graph, const char *name,
 	n.u[3] = (uint32_t)(seed >> 32);
 	return vnpu_gb_commit1(&b, &n, VNPU_DTYPE_FP32, tx->rank, tx->dims, out);
 }
+
+/* ------------------------------------------ ops added for imported graphs */
+
+static const uint32_t vnpu_unary_elt[] = {
+	[VNPU_UNARY_RELU] = VNPU_ELT_RELU, [VNPU_UNARY_SIGMOID] = VNPU_ELT_SIGMOID,
+	[VNPU_UNARY_TANH] = VNPU_ELT_TANH, [VNPU_UNARY_SQRT] = VNPU_ELT_SQRT,
+	[VNPU_UNARY_ERF] = VNPU_ELT_ERF, [VNPU_UNARY_EXP] = VNPU_ELT_EXP,
+	[VNPU_UNARY_NEG] = VNPU_ELT_NEG, [VNPU_UNARY_LOG] = VNPU_ELT_LOG,
+};
+
+static const uint32_t vnpu_binary_elt[] = {
+	[VNPU_BINARY_SUB] = VNPU_ELT_SUB, [VNPU_BINARY_DIV] = VNPU_ELT_DIV,
+	[VNPU_BINARY_MAX] = VNPU_ELT_MAX, [VNPU_BINARY_MIN] = VNPU_ELT_MIN,
+	[VNPU_BINARY_POW] = VNPU_ELT_POW,
+};
+
+vnpu_status vnpu_graph_unary_op(vnpu_graph *graph, const char *name,
+				vnpu_unary op, vnpu_tensor x, vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *tx;
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_UNARY, out);
+
+	if ((unsigned int)op < VNPU_UNARY_RELU || (unsigned int)op > VNPU_UNARY_LOG)
+		return vnpu_gb_err(&b, "unknown unary op %d", (int)op);
+	if ((st = vnpu_gb_fp32(&b, "x", x, &tx)))
+		return st;
+	n.in[0] = x;
+	n.nin = 1;
+	n.u[0] = vnpu_unary_elt[op];
+	return vnpu_gb_commit1(&b, &n, VNPU_DTYPE_FP32, tx->rank, tx->dims, out);
+}
+
+vnpu_status vnpu_graph_binary_op(vnpu_graph *graph, const char *name,
+				 vnpu_binary op, vnpu_tensor a, vnpu_tensor bt,
+				 vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *ta, *tb;
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_BINARY, out);
+
+	if ((unsigned int)op < VNPU_BINARY_SUB || (unsigned int)op > VNPU_BINARY_POW)
+		return vnpu_gb_err(&b, "unknown binary op %d", (int)op);
+	if ((st = vnpu_gb_fp32(&b, "a", a, &ta)) || (st = vnpu_gb_fp32(&b, "b", bt, &tb)))
+		return st;
+	if (!(tb->rank == ta->rank &&
+	      !memcmp(ta->dims, tb->dims, ta->rank * sizeof(ta->dims[0]))) &&
+	    !(tb->rank == 1 && tb->dims[0] == ta->dims[ta->rank - 1]))
+		return vnpu_gb_err(&b, "shapes %s and %s do not match (b must be a's shape or [last dim])",
+				   vnpu_gb_shape(&b, a), vnpu_gb_shape(&b, bt));
+	n.in[0] = a;
+	n.in[1] = bt;
+	n.nin = 2;
+	n.u[0] = vnpu_binary_elt[op];
+	return vnpu_gb_commit1(&b, &n, VNPU_DTYPE_FP32, ta->rank, ta->dims, out);
+}
+
+vnpu_status vnpu_graph_strided(vnpu_graph *graph, const char *name,
+			       vnpu_tensor x, uint64_t offset, uint32_t rank,
+			       const uint32_t *dims, const int32_t *strides,
+			       vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *tx;
+	int64_t lo = (int64_t)offset, hi = (int64_t)offset;
+	vnpu_status st;
+	uint32_t d;
+	VNPU_GB_START(VNPU_GOP_STRIDED, out && dims && strides);
+
+	if ((st = vnpu_gb_get(&b, "x", x, &tx)))
+		return st;
+	if (vnpu_dtype_is_block(tx->dtype))
+		return vnpu_gb_err(&b, "x %s: block types have no elements to pick",
+				   vnpu_gb_shape(&b, x));
+	if (vnpu_gt_check_shape("shape", tx->dtype, rank, dims))
+		return vnpu_gb_err(&b, "%s", vnpu_last_error());
+	if (offset > VNPU_CMD_MAX_ELEMS)
+		return vnpu_gb_err(&b, "offset %llu is past x %s",
+				   (unsigned long long)offset, vnpu_gb_shape(&b, x));
+	for (d = 0; d < rank; d++) {
+		int64_t e = (int64_t)(dims[d] - 1) * strides[d];
+
+		if (strides[d] == INT32_MIN)
+			return vnpu_gb_err(&b, "stride %d", strides[d]);
+		if (e < 0)
+			lo += e;
+		else
+			hi += e;
+	}
+	if (lo < 0 || (uint64_t)hi >= vnpu_shape_count(tx->rank, tx->dims))
+		return vnpu_gb_err(&b, "the view reaches elements %lld..%lld of x %s",
+				   (long long)lo, (long long)hi, vnpu_gb_shape(&b, x));
+	n.in[0] = x;
+	n.nin = 1;
+	for (d = 0; d < VNPU_MAX_RANK; d++)
+		n.u[d] = d < rank ? (uint32_t)strides[d] : 0;
+	n.off = offset;
+	return vnpu_gb_commit1(&b, &n, tx->dtype, rank, dims, out);
+}
+
+vnpu_status vnpu_graph_concat(vnpu_graph *graph, const char *name, uint32_t count,
+			      const vnpu_tensor *xs, uint32_t axis,
+			      vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *t0, *ti;
+	uint32_t dims[VNPU_MAX_RANK], i, d;
+	uint64_t sum = 0;
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_CONCAT, out && xs);
+
+	if (!count || count > VNPU_GNODE_MAX_IN)
+		return vnpu_gb_err(&b, "%u inputs (1..%u)", count, VNPU_GNODE_MAX_IN);
+	if ((st = vnpu_gb_get(&b, "x0", xs[0], &t0)))
+		return st;
+	if (vnpu_dtype_is_block(t0->dtype) || axis >= t0->rank)
+		return vnpu_gb_err(&b, "x0 %s: axis %u of a non-block tensor needed",
+				   vnpu_gb_shape(&b, xs[0]), axis);
+	for (i = 0; i < count; i++) {
+		if ((st = vnpu_gb_get(&b, "x", xs[i], &ti)))
+			return st;
+		for (d = 0; d < t0->rank; d++)
+			if (ti->rank != t0->rank || ti->dtype != t0->dtype ||
+			    (d != axis && ti->dims[d] != t0->dims[d]))
+				return vnpu_gb_err(&b, "x%u %s and x0 %s differ beyond axis %u",
+						   i, vnpu_gb_shape(&b, xs[i]),
+						   vnpu_gb_shape(&b, xs[0]), axis);
+		sum += ti->dims[axis];
+		n.in[i] = xs[i];
+	}
+	memcpy(dims, t0->dims, sizeof(dims));
+	if (sum > VNPU_CMD_MAX_ELEMS)
+		return vnpu_gb_err(&b, "axis %u grows to %llu", axis,
+				   (unsigned long long)sum);
+	dims[axis] = (uint32_t)sum;
+	if (vnpu_gt_check_shape("result", t0->dtype, t0->rank, dims))
+		return vnpu_gb_err(&b, "%s", vnpu_last_error());
+	n.nin = count;
+	n.u[0] = axis;
+	return vnpu_gb_commit1(&b, &n, t0->dtype, t0->rank, dims, out);
+}
+
+vnpu_status vnpu_graph_reduce(vnpu_graph *graph, const char *name,
+			      vnpu_reduction kind, vnpu_tensor x, vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *tx;
+	uint32_t dims[VNPU_MAX_RANK];
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_REDUCE, out);
+
+	if ((unsigned int)kind > VNPU_REDUCTION_MIN)
+		return vnpu_gb_err(&b, "unknown reduction %d", (int)kind);
+	if ((st = vnpu_gb_fp32(&b, "x", x, &tx)))
+		return st;
+	memcpy(dims, tx->dims, sizeof(dims));
+	dims[tx->rank - 1] = 1;
+	n.in[0] = x;
+	n.nin = 1;
+	n.u[0] = (uint32_t)kind;
+	return vnpu_gb_commit1(&b, &n, VNPU_DTYPE_FP32, tx->rank, dims, out);
+}
+
+vnpu_status vnpu_graph_pad(vnpu_graph *graph, const char *name, vnpu_tensor x,
+			   const uint32_t *dims, vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *tx;
+	vnpu_status st;
+	uint32_t d;
+	VNPU_GB_START(VNPU_GOP_PAD, out && dims);
+
+	if ((st = vnpu_gb_get(&b, "x", x, &tx)))
+		return st;
+	if (tx->dtype != VNPU_DTYPE_FP32 && tx->dtype != VNPU_DTYPE_I32)
+		return vnpu_gb_err(&b, "x %s must be fp32 or i32", vnpu_gb_shape(&b, x));
+	for (d = 0; d < tx->rank; d++)
+		if (dims[d] < tx->dims[d])
+			return vnpu_gb_err(&b, "dimension %u: %u is smaller than x %s",
+					   d, dims[d], vnpu_gb_shape(&b, x));
+	if (vnpu_gt_check_shape("result", tx->dtype, tx->rank, dims))
+		return vnpu_gb_err(&b, "%s", vnpu_last_error());
+	n.in[0] = x;
+	n.nin = 1;
+	return vnpu_gb_commit1(&b, &n, tx->dtype, tx->rank, dims, out);
+}
+
+/* Batches of a tensor of rank R >= 2: the product of its first R - 2 dims. */
+static uint64_t vnpu_gb_batches(const struct vnpu_gtensor *t)
+{
+	return vnpu_shape_count(t->rank, t->dims) / t->dims[t->rank - 1] /
+	       t->dims[t->rank - 2];
+}
+
+vnpu_status vnpu_graph_matmul_dyn(vnpu_graph *graph, const char *name,
+				  vnpu_tensor a, vnpu_tensor bt, vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *ta, *tb;
+	uint32_t m, k, nn, kp, dims[VNPU_MAX_RANK], pdims[2];
+	uint64_t ab, bb, panels;
+	vnpu_tensor ap = a, w, o;
+	uint32_t nn0 = graph ? graph->nn : 0, nt0 = graph ? graph->nt : 0;
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_MATMUL2, out);
+
+	if ((st = vnpu_gb_fp32(&b, "a", a, &ta)) || (st = vnpu_gb_fp32(&b, "b", bt, &tb)))
+		return st;
+	if (ta->rank < 2 || tb->rank < 2 || tb->rank > ta->rank)
+		return vnpu_gb_err(&b, "a %s and b %s must be [.., M, K] and [.., K, N] (rank of b <= rank of a)",
+				   vnpu_gb_shape(&b, a), vnpu_gb_shape(&b, bt));
+	m = ta->dims[ta->rank - 2];
+	k = ta->dims[ta->rank - 1];
+	nn = tb->dims[tb->rank - 1];
+	ab = vnpu_gb_batches(ta);
+	bb = vnpu_gb_batches(tb);
+	if (tb->dims[tb->rank - 2] != k)
+		return vnpu_gb_err(&b, "a %s and b %s disagree on K",
+				   vnpu_gb_shape(&b, a), vnpu_gb_shape(&b, bt));
+	if (bb != 1 && (bb != ab || memcmp(ta->dims + ta->rank - tb->rank, tb->dims,
+					   (tb->rank - 2) * sizeof(tb->dims[0]))))
+		return vnpu_gb_err(&b, "b %s: its batch dimensions must be a's %s or none",
+				   vnpu_gb_shape(&b, bt), vnpu_gb_shape(&b, a));
+	kp = (k + 31) / 32 * 32;
+	panels = (nn + 15) / 16 * 16ull * kp;
+	if (kp > VNPU_CMD_MAX_K || m > VNPU_CMD_MAX_MN || nn > VNPU_CMD_MAX_MN ||
+	    bb * panels > VNPU_CMD_MAX_ELEMS ||
+	    (uint64_t)m * kp * ab > VNPU_CMD_MAX_ELEMS)
+		return vnpu_gb_err(&b, "a %s, b %s exceed the card's matmul limits",
+				   vnpu_gb_shape(&b, a), vnpu_gb_shape(&b, bt));
+	/* The card's MATMUL reads B as FP32 weight panels of K a multiple
+	 * of 32: pad A's K with zeros (exact: x + 0 * 0 = x), pack B. */
+	memcpy(dims, ta->dims, sizeof(dims));
+	dims[ta->rank - 1] = kp;
+	if (kp != k)
+		st = vnpu_graph_pad(graph, name, a, dims, &ap);
+	pdims[0] = (uint32_t)bb;
+	pdims[1] = (uint32_t)panels;
+	n.op = VNPU_GOP_PANEL;
+	n.in[0] = bt;
+	n.nin = 1;
+	n.u[0] = kp;
+	b.op = VNPU_GOP_PANEL;
+	if (!st)
+		st = vnpu_gb_commit1(&b, &n, VNPU_DTYPE_FP32, 2, pdims, &w);
+	memcpy(dims, ta->dims, sizeof(dims));
+	dims[ta->rank - 1] = nn;
+	memset(&n, 0, sizeof(n));
+	n.in[0] = ap;
+	n.in[1] = w;
+	n.nin = 2;
+	n.u[0] = nn;
+	n.u[1] = kp;
+	n.u[2] = (uint32_t)bb;
+	b.op = VNPU_GOP_MATMUL2;
+	if (!st)
+		st = vnpu_gb_commit1(&b, &n, VNPU_DTYPE_FP32, ta->rank, dims, &o);
+	if (st) {
+		/* a failed call adds nothing */
+		graph->nn = nn0;
+		graph->nt = nt0;
+		return st;
+	}
+	*out = o;
+	return VNPU_STATUS_OK;
+}

@@ -137,6 +137,8 @@ static vnpu_status vnpu_emit_eltwise(struct vnpu_gc *c, uint32_t i)
 
 	if (n->op == VNPU_GOP_GELU)
 		p.op = n->u[0] ? VNPU_ELT_GELU_TANH : VNPU_ELT_GELU;
+	if (n->op == VNPU_GOP_UNARY || n->op == VNPU_GOP_BINARY)
+		p.op = n->u[0];
 	if (n->op == VNPU_GOP_SCALE)
 		p.scale = vnpu_emit_bits(n->f[0]);
 	/* A broadcast [N] operand: one packet per row of the result. */
@@ -371,6 +373,170 @@ static vnpu_status vnpu_emit_hadamard(struct vnpu_gc *c, uint32_t i)
 	return vnpu_emit(c, i, &p, sizeof(p));
 }
 
+/*
+ * One STRIDED packet for a view of RANK dims: SRC with strides SS, DST
+ * with strides DS (elements), lifted to 4 dimensions by leading 1s.
+ */
+static vnpu_status vnpu_emit_strided4(struct vnpu_gc *c, uint32_t i, uint64_t dst,
+				      uint64_t src, uint32_t esize, uint32_t rank,
+				      const uint32_t *dims, const int64_t *ss,
+				      const uint64_t *ds)
+{
+	struct vnpu_cmd_strided p = {
+		.hdr = HDR(VNPU_OP_STRIDED, p), .esize = esize, .src = src, .dst = dst,
+	};
+	uint32_t pad = 4 - rank, d;
+
+	for (d = 0; d < 4; d++) {
+		p.dims[d] = d < pad ? 1 : dims[d - pad];
+		p.src_stride[d] = d < pad ? 0 : (int32_t)ss[d - pad];
+		p.dst_stride[d] = d < pad ? 0 : (uint32_t)ds[d - pad];
+	}
+	for (d = pad; d-- > 0;)
+		p.dst_stride[d] = p.dst_stride[d + 1] * p.dims[d + 1];
+	return vnpu_emit(c, i, &p, sizeof(p));
+}
+
+/* Dense row-major element strides of a shape. */
+static void vnpu_emit_dense(uint32_t rank, const uint32_t *dims, uint64_t *st)
+{
+	uint32_t d;
+
+	st[rank - 1] = 1;
+	for (d = rank - 1; d > 0; d--)
+		st[d - 1] = st[d] * dims[d];
+}
+
+#define ESIZE(id) ((uint32_t)(vnpu_gt_bytes(T(id)) / COUNT(id)))
+
+static vnpu_status vnpu_emit_strided(struct vnpu_gc *c, uint32_t i)
+{
+	const struct vnpu_gnode *n = &c->g->n[i];
+	vnpu_tensor out = c->n[i].out;
+	uint32_t es = ESIZE(out), d;
+	int64_t ss[VNPU_MAX_RANK];
+	uint64_t ds[VNPU_MAX_RANK];
+
+	for (d = 0; d < T(out)->rank; d++)
+		ss[d] = (int32_t)n->u[d];
+	vnpu_emit_dense(T(out)->rank, T(out)->dims, ds);
+	return vnpu_emit_strided4(c, i, A(out), A(n->in[0]) + n->off * es, es,
+				  T(out)->rank, T(out)->dims, ss, ds);
+}
+
+static vnpu_status vnpu_emit_concat(struct vnpu_gc *c, uint32_t i)
+{
+	const struct vnpu_gnode *n = &c->g->n[i];
+	vnpu_tensor out = c->n[i].out;
+	uint32_t es = ESIZE(out), axis = n->u[0], k, r = T(out)->rank;
+	uint64_t ss[VNPU_MAX_RANK], ds[VNPU_MAX_RANK], at = 0;
+	int64_t si[VNPU_MAX_RANK];
+	vnpu_status st = VNPU_STATUS_OK;
+	uint32_t d;
+
+	vnpu_emit_dense(r, T(out)->dims, ds);
+	for (k = 0; k < n->nin && !st; k++) {
+		vnpu_emit_dense(r, T(n->in[k])->dims, ss);
+		for (d = 0; d < r; d++)
+			si[d] = (int64_t)ss[d];
+		st = vnpu_emit_strided4(c, i, A(out) + at * ds[axis] * es,
+					A(n->in[k]), es, r, T(n->in[k])->dims, si, ds);
+		at += T(n->in[k])->dims[axis];
+	}
+	return st;
+}
+
+static vnpu_status vnpu_emit_reduce(struct vnpu_gc *c, uint32_t i)
+{
+	const struct vnpu_gnode *n = &c->g->n[i];
+	struct vnpu_cmd_reduce p = {
+		.hdr = HDR(VNPU_OP_REDUCE, p), .kind = n->u[0],
+		.rows = (uint32_t)(COUNT(n->in[0]) / LAST(n->in[0])),
+		.n = LAST(n->in[0]), .x = A(n->in[0]), .out = A(c->n[i].out),
+	};
+
+	return vnpu_emit(c, i, &p, sizeof(p));
+}
+
+static vnpu_status vnpu_emit_zero(struct vnpu_gc *c, uint32_t i, vnpu_tensor t)
+{
+	struct vnpu_cmd_fill p = {
+		.hdr = HDR(VNPU_OP_FILL, p), .dst = A(t), .size = vnpu_gt_bytes(T(t)),
+	};
+
+	return vnpu_emit(c, i, &p, sizeof(p));
+}
+
+static vnpu_status vnpu_emit_pad(struct vnpu_gc *c, uint32_t i)
+{
+	const struct vnpu_gnode *n = &c->g->n[i];
+	vnpu_tensor out = c->n[i].out, x = n->in[0];
+	uint64_t ss[VNPU_MAX_RANK], ds[VNPU_MAX_RANK];
+	int64_t si[VNPU_MAX_RANK];
+	vnpu_status st = vnpu_emit_zero(c, i, out);
+	uint32_t d;
+
+	vnpu_emit_dense(T(x)->rank, T(x)->dims, ss);
+	for (d = 0; d < T(x)->rank; d++)
+		si[d] = (int64_t)ss[d];
+	vnpu_emit_dense(T(out)->rank, T(out)->dims, ds);
+	if (!st)
+		st = vnpu_emit_strided4(c, i, A(out), A(x), 4, T(x)->rank,
+					T(x)->dims, si, ds);
+	return st;
+}
+
+/*
+ * B [.., K, N] into FP32 weight panels (vnpu_cmd_panel_bytes): W[n][k] =
+ * B[k][n] at ((n / 16) * 16 * Kp + k * 16 + n % 16); zeros elsewhere.
+ */
+static vnpu_status vnpu_emit_panel(struct vnpu_gc *c, uint32_t i)
+{
+	const struct vnpu_gnode *n = &c->g->n[i];
+	const struct vnpu_gtensor *tb = T(n->in[0]);
+	vnpu_tensor w = c->n[i].out;
+	uint32_t k = tb->dims[tb->rank - 2], nn = tb->dims[tb->rank - 1];
+	uint32_t kp = n->u[0], bb = T(w)->dims[0], full = nn / 16, rest = nn % 16;
+	uint64_t pb = T(w)->dims[1];
+	int64_t ss[4] = { (int64_t)k * nn, 16, nn, 1 };
+	uint64_t ds[4] = { pb, 16ull * kp, 16, 1 };
+	uint32_t dims[4] = { bb, full, k, 16 };
+	vnpu_status st = vnpu_emit_zero(c, i, w);
+
+	if (!st && full)
+		st = vnpu_emit_strided4(c, i, A(w), A(n->in[0]), 4, 4, dims, ss, ds);
+	dims[1] = 1;
+	dims[3] = rest;
+	if (!st && rest)
+		st = vnpu_emit_strided4(c, i, A(w) + (uint64_t)full * 16 * kp * 4,
+					A(n->in[0]) + (uint64_t)full * 16 * 4, 4, 4,
+					dims, ss, ds);
+	return st;
+}
+
+static vnpu_status vnpu_emit_matmul2(struct vnpu_gc *c, uint32_t i)
+{
+	const struct vnpu_gnode *n = &c->g->n[i];
+	vnpu_tensor out = c->n[i].out;
+	uint32_t nn = n->u[0], kp = n->u[1], bb = n->u[2];
+	uint32_t m = T(out)->dims[T(out)->rank - 2];
+	uint64_t batches = COUNT(out) / ((uint64_t)m * nn), pb = T(n->in[1])->dims[1], b;
+	struct vnpu_cmd_matmul p = {
+		.hdr = HDR(VNPU_OP_MATMUL, p), .m = m, .n = nn, .k = kp,
+		.w_fmt = VNPU_CMD_FMT_FP32, .a_fmt = VNPU_CMD_FMT_FP32,
+		.c_fmt = VNPU_CMD_FMT_FP32, .lda = kp, .ldc = nn,
+	};
+	vnpu_status st = VNPU_STATUS_OK;
+
+	for (b = 0; b < batches && !st; b++) {
+		p.a = A(n->in[0]) + b * m * kp * 4;
+		p.w = A(n->in[1]) + (bb == 1 ? 0 : b * pb * 4);
+		p.c = A(out) + b * m * nn * 4;
+		st = vnpu_emit(c, i, &p, sizeof(p));
+	}
+	return st;
+}
+
 static vnpu_status vnpu_emit_node(struct vnpu_gc *c, uint32_t i)
 {
 	const struct vnpu_gnode *n = &c->g->n[i];
@@ -380,7 +546,20 @@ static vnpu_status vnpu_emit_node(struct vnpu_gc *c, uint32_t i)
 		return vnpu_emit_matmul(c, i);
 	case VNPU_GOP_ADD: case VNPU_GOP_MUL: case VNPU_GOP_SCALE:
 	case VNPU_GOP_SILU: case VNPU_GOP_GELU: case VNPU_GOP_SWIGLU:
+	case VNPU_GOP_UNARY: case VNPU_GOP_BINARY:
 		return vnpu_emit_eltwise(c, i);
+	case VNPU_GOP_STRIDED:
+		return vnpu_emit_strided(c, i);
+	case VNPU_GOP_CONCAT:
+		return vnpu_emit_concat(c, i);
+	case VNPU_GOP_REDUCE:
+		return vnpu_emit_reduce(c, i);
+	case VNPU_GOP_PAD:
+		return vnpu_emit_pad(c, i);
+	case VNPU_GOP_PANEL:
+		return vnpu_emit_panel(c, i);
+	case VNPU_GOP_MATMUL2:
+		return vnpu_emit_matmul2(c, i);
 	case VNPU_GOP_RMSNORM: case VNPU_GOP_LAYERNORM:
 		return vnpu_emit_norm(c, i);
 	case VNPU_GOP_SOFTMAX:

@@ -192,11 +192,13 @@ static void vnpu_plan_inplace(struct vnpu_gc *c)
 			continue;
 		switch (n->op) {
 		case VNPU_GOP_ADD: case VNPU_GOP_MUL: case VNPU_GOP_SWIGLU:
+		case VNPU_GOP_BINARY:
 			cand = 2;
 			break;
 		case VNPU_GOP_SCALE: case VNPU_GOP_SILU: case VNPU_GOP_GELU:
 		case VNPU_GOP_RMSNORM: case VNPU_GOP_LAYERNORM:
 		case VNPU_GOP_SOFTMAX: case VNPU_GOP_ROPE: case VNPU_GOP_HADAMARD:
+		case VNPU_GOP_UNARY:
 			cand = 1;
 			break;
 		case VNPU_GOP_ATTENTION:

@@ -72,6 +72,14 @@ uint32_t vnpu_prog_addr_fields(uint32_t op, uint32_t *o)
 		o[0] = OFF(vnpu_cmd_hadamard, x);
 		o[1] = OFF(vnpu_cmd_hadamard, out);
 		return 2;
+	case VNPU_OP_STRIDED:
+		o[0] = OFF(vnpu_cmd_strided, src);
+		o[1] = OFF(vnpu_cmd_strided, dst);
+		return 2;
+	case VNPU_OP_REDUCE:
+		o[0] = OFF(vnpu_cmd_reduce, x);
+		o[1] = OFF(vnpu_cmd_reduce, out);
+		return 2;
 	}
 	return 0;	/* NOP, BARRIER; TIMESTAMP is refused by the checker */
 }

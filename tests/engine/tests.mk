@@ -15,4 +15,8 @@ engine_matmul_SRCS := tests/engine/test_matmul.c
 
 HOST_TESTS += engine_ops
 engine_ops_SRCS := tests/engine/test_ops.c
+
+# The vector ops added for imported (ONNX) graphs.
+HOST_TESTS += engine_ops2
+engine_ops2_SRCS := tests/engine/test_ops2.c
 HOST_SCRIPTS += tests/engine/vnpu_quant_test.sh

@@ -16,3 +16,6 @@ suite sensors sh -c "modprobe vnpu && sensors | grep -q \"^vnpu-\" && rmmod vnpu
 suite hello sh -c "modprobe vnpu && hello | grep -qx \"Atlas 350 (atlas350)\" && rmmod vnpu"
 suite npu-smi npu_smi_test.sh
 suite npu-smi-telemetry npu_smi_telemetry_test.sh
+suite onnx sh -c "modprobe vnpu && onnx_node_tests_vm --device 0 --both --data onnx-node --expect /dev/null"
+suite models vm_models_test.sh
+suite eval eval_vm_test.sh

@@ -66,6 +66,8 @@ struct vnpu_cmd_stream_header {
  * @VNPU_OP_QUANTIZE: &struct vnpu_cmd_quant, FP32 to a block format
  * @VNPU_OP_DEQUANTIZE: &struct vnpu_cmd_quant, a block format to FP32
  * @VNPU_OP_HADAMARD: &struct vnpu_cmd_hadamard, rotate FP32 rows
+ * @VNPU_OP_STRIDED: &struct vnpu_cmd_strided, a strided 4-D copy
+ * @VNPU_OP_REDUCE: &struct vnpu_cmd_reduce, a reduction of each row
  *
  * The vector operations work on FP32 tensors and follow the compute
  * engine's definitions (engine/include/vnpu_engine/ops.h), including its
@@ -87,6 +89,8 @@ enum vnpu_cmd_op {
 	VNPU_OP_QUANTIZE = 12,
 	VNPU_OP_DEQUANTIZE = 13,
 	VNPU_OP_HADAMARD = 14,
+	VNPU_OP_STRIDED = 15,
+	VNPU_OP_REDUCE = 16,
 };
 
 /**
@@ -251,6 +255,24 @@ struct vnpu_cmd_matmul {
  * @VNPU_ELT_GELU: out = gelu(x), erf form
  * @VNPU_ELT_GELU_TANH: out = gelu(x), tanh form
  * @VNPU_ELT_SWIGLU: out = silu(x) * y
+ * @VNPU_ELT_SUB: out = x - y
+ * @VNPU_ELT_DIV: out = x / y
+ * @VNPU_ELT_MAX: out = max(x, y); NaN if either is NaN, +0 over -0
+ * @VNPU_ELT_MIN: out = min(x, y); NaN if either is NaN, -0 over +0
+ * @VNPU_ELT_POW: out = x ^ y (C99 pow special cases; x < 0 needs an
+ *	integer y, else NaN)
+ * @VNPU_ELT_RELU: out = max(x, 0); NaN stays NaN
+ * @VNPU_ELT_SIGMOID: out = 1 / (1 + exp(-x))
+ * @VNPU_ELT_TANH: out = tanh(x)
+ * @VNPU_ELT_SQRT: out = sqrt(x) (NaN for x < 0)
+ * @VNPU_ELT_ERF: out = erf(x)
+ * @VNPU_ELT_EXP: out = exp(x)
+ * @VNPU_ELT_NEG: out = -x (the sign bit flipped)
+ * @VNPU_ELT_LOG: out = ln(x) (-Inf at 0, NaN below)
+ *
+ * The functions are the compute engine's (engine/include/vnpu_engine/vmath.h
+ * gives their error bounds): every card and the CPU backend give the same
+ * bits.
  */
 enum vnpu_cmd_eltwise_op {
 	VNPU_ELT_ADD = 0,
@@ -260,6 +282,19 @@ enum vnpu_cmd_eltwise_op {
 	VNPU_ELT_GELU = 4,
 	VNPU_ELT_GELU_TANH = 5,
 	VNPU_ELT_SWIGLU = 6,
+	VNPU_ELT_SUB = 7,
+	VNPU_ELT_DIV = 8,
+	VNPU_ELT_MAX = 9,
+	VNPU_ELT_MIN = 10,
+	VNPU_ELT_POW = 11,
+	VNPU_ELT_RELU = 12,
+	VNPU_ELT_SIGMOID = 13,
+	VNPU_ELT_TANH = 14,
+	VNPU_ELT_SQRT = 15,
+	VNPU_ELT_ERF = 16,
+	VNPU_ELT_EXP = 17,
+	VNPU_ELT_NEG = 18,
+	VNPU_ELT_LOG = 19,
 };
 
 /** VNPU_CMD_MAX_ELEMS - most elements one vector packet touches */
@@ -273,7 +308,7 @@ enum vnpu_cmd_eltwise_op {
  * @n: elements, 1..%VNPU_CMD_MAX_ELEMS
  * @reserved: must be 0
  * @x: first input, 4-byte aligned
- * @y: second input (ADD, MUL, SWIGLU), else 0
+ * @y: second input (ADD, MUL, SWIGLU, SUB, DIV, MAX, MIN, POW), else 0
  * @out: output; may be @x or @y exactly, must not overlap them otherwise
  */
 struct vnpu_cmd_eltwise {
@@ -487,6 +522,71 @@ struct vnpu_cmd_hadamard {
 	__u32 block;
 	__u32 flags;
 	__u64 seed;
+	__u64 x;
+	__u64 out;
+};
+
+/**
+ * struct vnpu_cmd_strided - out-of-place copy of a 4-D strided view
+ * @hdr: %VNPU_OP_STRIDED
+ * @esize: bytes per element: 1, 2 or 4
+ * @reserved: must be 0
+ * @dims: the view's extents, each >= 1, product up to %VNPU_CMD_MAX_ELEMS
+ * @src_stride: signed element strides of @src per dimension: 0 repeats
+ *	(broadcasts) an element, a negative one reads backwards
+ * @dst_stride: element strides of @dst: @dst_stride[3] >= 1 and
+ *	@dst_stride[d] >= @dst_stride[d + 1] * @dims[d + 1], so no element
+ *	is written twice (gaps between rows are left untouched)
+ * @src: element (i0, i1, i2, i3) is at @src + sum(i_d * @src_stride[d]) * @esize,
+ *	aligned to @esize (with negative strides the elements read lie
+ *	partly before @src)
+ * @dst: it goes to @dst + sum(i_d * @dst_stride[d]) * @esize, aligned to
+ *	@esize; the spans of @src and @dst must not overlap
+ *
+ * Transposes, broadcasts, slices, concatenation and zero-padded copies
+ * (after a FILL) are all one such packet.
+ */
+struct vnpu_cmd_strided {
+	struct vnpu_cmd_header hdr;
+	__u32 esize;
+	__u32 reserved;
+	__u32 dims[4];
+	__s32 src_stride[4];
+	__u32 dst_stride[4];
+	__u64 src;
+	__u64 dst;
+};
+
+/**
+ * enum vnpu_cmd_reduce_kind - reductions of a row
+ * @VNPU_REDUCE_SUM: the engine's fixed-order sum
+ * @VNPU_REDUCE_MEAN: that sum / n (one FP32 division)
+ * @VNPU_REDUCE_MAX: the largest value (NaN if any is NaN)
+ * @VNPU_REDUCE_MIN: the smallest value (NaN if any is NaN)
+ */
+enum vnpu_cmd_reduce_kind {
+	VNPU_REDUCE_SUM = 0,
+	VNPU_REDUCE_MEAN = 1,
+	VNPU_REDUCE_MAX = 2,
+	VNPU_REDUCE_MIN = 3,
+};
+
+/**
+ * struct vnpu_cmd_reduce - reduce each of @rows rows of @n FP32 values
+ * @hdr: %VNPU_OP_REDUCE
+ * @kind: one of &enum vnpu_cmd_reduce_kind
+ * @rows: rows, contiguous (@rows * @n <= %VNPU_CMD_MAX_ELEMS)
+ * @n: values per row, >= 1
+ * @reserved: must be 0
+ * @x: input, @rows * @n values
+ * @out: @rows values; must not overlap @x
+ */
+struct vnpu_cmd_reduce {
+	struct vnpu_cmd_header hdr;
+	__u32 kind;
+	__u32 rows;
+	__u32 n;
+	__u32 reserved;
 	__u64 x;
 	__u64 out;
 };

@@ -102,4 +102,31 @@ int vnpu_gather(float *y, const void *table, uint32_t table_bf16, size_t rows,
 int vnpu_transpose(void *y, const void *x, size_t rows, size_t cols, size_t esize);
 void vnpu_copy_bytes(void *dst, const void *src, size_t n);
 
+/*
+ * y = op(a) or op(a, b) for the element-wise ops from VNPU_ELT_SUB up
+ * (uapi/drm/vnpu_cmd.h defines them; b NULL for the one-input ones);
+ * y may alias a or b. pow is exp(y * ln|x|) in double rounded once (within
+ * 1 ulp) with C99's special cases; log is log2(x) * ln 2 in double rounded
+ * once (within 1 ulp). VNPU_EINVAL for another op.
+ */
+int vnpu_eltwise_ext(uint32_t op, float *y, const float *a, const float *b,
+		     size_t n);
+
+/*
+ * Rows ROW0 .. ROW0 + NROWS - 1 of a 4-D strided copy (struct
+ * vnpu_cmd_strided): row r is (i0, i1, i2) = r in dims[0..2], row-major;
+ * its dims[3] elements of ESIZE bytes go from the source (signed strides
+ * SSTRIDE) to DST (strides DSTRIDE), in elements. SRC_LO is the lowest
+ * element the view reads (the start of the packet's source operand).
+ */
+int vnpu_strided_copy(void *dst, const void *src_lo, uint32_t esize,
+		      const uint32_t *dims, const int32_t *sstride,
+		      const uint32_t *dstride, size_t row0, size_t nrows);
+
+/*
+ * y[r] = reduction KIND (VNPU_REDUCE_*) of row r of ROWS rows of N values:
+ * SUM is vnpu_sum(), MEAN that sum / n, MAX and MIN propagate NaN.
+ */
+int vnpu_reduce(float *y, const float *x, size_t rows, size_t n, uint32_t kind);
+
 #endif /* VNPU_ENGINE_OPS_H */

@@ -336,6 +336,115 @@ VNPU_API vnpu_status vnpu_graph_hadamard(vnpu_graph *graph, const char *name,
 VNPU_API vnpu_status vnpu_graph_copy(vnpu_graph *graph, const char *name,
 				     vnpu_tensor x, vnpu_tensor *out);
 
+/**
+ * enum vnpu_unary - element-wise functions of vnpu_graph_unary_op()
+ * @VNPU_UNARY_RELU: max(x, 0)
+ * @VNPU_UNARY_SIGMOID: 1 / (1 + exp(-x))
+ * @VNPU_UNARY_TANH: tanh(x)
+ * @VNPU_UNARY_SQRT: sqrt(x)
+ * @VNPU_UNARY_ERF: erf(x)
+ * @VNPU_UNARY_EXP: exp(x)
+ * @VNPU_UNARY_NEG: -x
+ * @VNPU_UNARY_LOG: ln(x)
+ */
+typedef enum vnpu_unary {
+	VNPU_UNARY_RELU = 1,
+	VNPU_UNARY_SIGMOID = 2,
+	VNPU_UNARY_TANH = 3,
+	VNPU_UNARY_SQRT = 4,
+	VNPU_UNARY_ERF = 5,
+	VNPU_UNARY_EXP = 6,
+	VNPU_UNARY_NEG = 7,
+	VNPU_UNARY_LOG = 8,
+} vnpu_unary;
+
+/**
+ * enum vnpu_binary - element-wise functions of vnpu_graph_binary_op()
+ * @VNPU_BINARY_SUB: a - b
+ * @VNPU_BINARY_DIV: a / b
+ * @VNPU_BINARY_MAX: max(a, b) (NaN if either is NaN)
+ * @VNPU_BINARY_MIN: min(a, b) (NaN if either is NaN)
+ * @VNPU_BINARY_POW: a ^ b
+ */
+typedef enum vnpu_binary {
+	VNPU_BINARY_SUB = 1,
+	VNPU_BINARY_DIV = 2,
+	VNPU_BINARY_MAX = 3,
+	VNPU_BINARY_MIN = 4,
+	VNPU_BINARY_POW = 5,
+} vnpu_binary;
+
+/*
+ * OP(X) and OP(A, B) on FP32 (the card's ELTWISE ops, the engine's math:
+ * uapi/drm/vnpu_cmd.h documents each). B has A's shape or is [N] with N
+ * A's last dimension. Other broadcasts: expand with vnpu_graph_strided().
+ */
+VNPU_API vnpu_status vnpu_graph_unary_op(vnpu_graph *graph, const char *name,
+					 vnpu_unary op, vnpu_tensor x,
+					 vnpu_tensor *out);
+VNPU_API vnpu_status vnpu_graph_binary_op(vnpu_graph *graph, const char *name,
+					  vnpu_binary op, vnpu_tensor a,
+					  vnpu_tensor b, vnpu_tensor *out);
+
+/*
+ * A dense copy of a strided view of X (any non-block type): OUT has RANK
+ * dimensions DIMS and OUT[i0, .., ir] = X.flat[OFFSET + sum(i_d *
+ * STRIDES[d])]. Strides are in elements and may be 0 (broadcast),
+ * negative (reversal) or permuted (transpose); every element read must
+ * lie inside X.
+ */
+VNPU_API vnpu_status vnpu_graph_strided(vnpu_graph *graph, const char *name,
+					vnpu_tensor x, uint64_t offset,
+					uint32_t rank, const uint32_t *dims,
+					const int32_t *strides, vnpu_tensor *out);
+
+/*
+ * XS[0..COUNT-1] (1..5 tensors of one type and rank, equal except along
+ * AXIS) joined along AXIS.
+ */
+VNPU_API vnpu_status vnpu_graph_concat(vnpu_graph *graph, const char *name,
+				       uint32_t count, const vnpu_tensor *xs,
+				       uint32_t axis, vnpu_tensor *out);
+
+/**
+ * enum vnpu_reduction - reductions of vnpu_graph_reduce()
+ * @VNPU_REDUCTION_SUM: the engine's fixed-order sum
+ * @VNPU_REDUCTION_MEAN: that sum / n
+ * @VNPU_REDUCTION_MAX: largest value
+ * @VNPU_REDUCTION_MIN: smallest value
+ */
+typedef enum vnpu_reduction {
+	VNPU_REDUCTION_SUM = 0,
+	VNPU_REDUCTION_MEAN = 1,
+	VNPU_REDUCTION_MAX = 2,
+	VNPU_REDUCTION_MIN = 3,
+} vnpu_reduction;
+
+/* Reduce the last dimension of FP32 X: OUT has X's shape with it 1. */
+VNPU_API vnpu_status vnpu_graph_reduce(vnpu_graph *graph, const char *name,
+				       vnpu_reduction kind, vnpu_tensor x,
+				       vnpu_tensor *out);
+
+/*
+ * X (FP32 or I32) at the origin of a zero tensor of DIMS (X's rank, each
+ * dimension at least X's).
+ */
+VNPU_API vnpu_status vnpu_graph_pad(vnpu_graph *graph, const char *name,
+				    vnpu_tensor x, const uint32_t *dims,
+				    vnpu_tensor *out);
+
+/*
+ * OUT[.., M, N] = A[.., M, K] B[.., K, N] with B computed at run time
+ * (FP32; B has A's batch dimensions or none). The card's MATMUL reads B
+ * as FP32 weight panels, so this adds the nodes that pack B (strided
+ * copies) and zero-pad K to a multiple of 32; the products are exact
+ * FP32 ones, summed in the engine's order. Weights known when compiling
+ * should use vnpu_graph_matmul() instead.
+ */
+VNPU_API vnpu_status vnpu_graph_matmul_dyn(vnpu_graph *graph, const char *name,
+					   vnpu_tensor a, vnpu_tensor b,
+					   vnpu_tensor *out);
+
 /* vnpu_graph_dump() / vnpu_program_dump() formats */
 #define VNPU_DUMP_TEXT 0
 #define VNPU_DUMP_DOT 1

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The ONNX importer's API and the graph ops it added: error statuses and
+ * messages verbatim, every truncation of a model, TensorProto decoding,
+ * the new builders' checks, matmul of two computed tensors exactly, and an
+ * imported program through save and load.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <vnpu/vnpu.h>
+
+#include "kselftest_harness.h"
+
+#define NODE "/usr/include/onnx/backend/test/data/node/"
+
+static void *slurp(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	char *b = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	b = malloc((size_t)n + 1);
+	if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
+		free(b);
+		b = NULL;
+	}
+	fclose(f);
+	*size = (size_t)n;
+	return b;
+}
+
+#define NEED(path) do {							\
+	if (access(path, R_OK))						\
+		SKIP(return, "no ONNX node tests (libonnx-testdata)");	\
+} while (0)
+#include <unistd.h>
+
+TEST(malformed_and_truncated_models_fail_cleanly)
+{
+	size_t size, n_ok = 0;
+	char *m;
+	vnpu_graph *g = (vnpu_graph *)1;
+
+	NEED(NODE "test_gemm_all_attributes/model.onnx");
+	m = slurp(NODE "test_gemm_all_attributes/model.onnx", &size);
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_graph_import_onnx_mem(m, 0, NULL, &g));
+	ASSERT_EQ(NULL, g);
+	ASSERT_STREQ("ONNX model: the model has no graph", vnpu_last_error());
+	ASSERT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_graph_import_onnx_mem("\xff\xff\xff", 3, NULL, &g));
+	ASSERT_STREQ("ONNX model: not a valid ModelProto (3 bytes: truncated or not ONNX)",
+		     vnpu_last_error());
+	/* every prefix: a status with a message, or a usable graph */
+	for (size_t n = 1; n < size; n++) {
+		vnpu_status st = vnpu_graph_import_onnx_mem(m, n, NULL, &g);
+
+		if (!st) {
+			ASSERT_NE(NULL, g);
+			n_ok++;
+			vnpu_graph_destroy(g);
+		} else {
+			ASSERT_EQ(NULL, g);
+			ASSERT_NE(0, vnpu_last_error()[0]);
+		}
+	}
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_import_onnx_mem(m, size, NULL, &g));
+	vnpu_graph_destroy(g);
+	TH_LOG("%zu of %zu prefixes still import", n_ok, size - 1);
+	free(m);
+	ASSERT_EQ(VNPU_STATUS_IO_ERROR, vnpu_graph_import_onnx("/nonexistent.onnx", NULL, &g));
+}
+
+TEST(unsupported_input_is_one_message_naming_the_node)
+{
+	vnpu_graph *g;
+
+	NEED(NODE "test_maxpool_1d_default/model.onnx");
+	ASSERT_EQ(VNPU_STATUS_UNSUPPORTED,
+		  vnpu_graph_import_onnx(NODE "test_maxpool_1d_default/model.onnx", NULL, &g));
+	ASSERT_STREQ("node 0 '' (MaxPool): operator MaxPool is not supported", vnpu_last_error());
+	ASSERT_EQ(VNPU_STATUS_UNSUPPORTED,
+		  vnpu_graph_import_onnx(NODE "test_max_int32/model.onnx", NULL, &g));
+	ASSERT_STREQ("ONNX model: input 'data_0' is int32: only float inputs run on the card (bind other inputs as constants)",
+		     vnpu_last_error());
+	ASSERT_EQ(VNPU_STATUS_UNSUPPORTED,
+		  vnpu_graph_import_onnx(NODE "test_reshape_extended_dims/model.onnx", NULL, &g));
+	ASSERT_STREQ("ONNX model: input 'shape' is int64: only float inputs run on the card (bind other inputs as constants)",
+		     vnpu_last_error());
+	ASSERT_EQ(VNPU_STATUS_UNSUPPORTED,
+		  vnpu_graph_import_onnx(NODE "test_slice_start_out_of_bounds/model.onnx", NULL, &g));
+	ASSERT_STREQ("ONNX model: input 'starts' is int64: only float inputs run on the card (bind other inputs as constants)",
+		     vnpu_last_error());
+}
+
+TEST(bound_inputs_become_constants)
+{
+	int64_t shape[4] = { 2, 3, 2, 2 };
+	vnpu_onnx_tensor b = { .name = "shape", .onnx_type = 7, .rank = 1, .dims = { 4 },
+			       .count = 4, .i = shape };
+	vnpu_onnx_options o = { .nbind = 1, .bind = &b };
+	vnpu_dtype dt;
+	uint32_t rank, dims[4];
+	vnpu_graph *g;
+
+	NEED(NODE "test_reshape_extended_dims/model.onnx");
+	ASSERT_EQ(VNPU_STATUS_OK,
+		  vnpu_graph_import_onnx(NODE "test_reshape_extended_dims/model.onnx", &o, &g));
+	/* one input (data [2, 3, 4]); the output is tensor 3: the copy */
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_tensor_info(g, 1, &dt, &rank, dims));
+	ASSERT_EQ(VNPU_DTYPE_FP32, dt);
+	ASSERT_EQ(3, rank);
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_tensor_info(g, 3, &dt, &rank, dims));
+	ASSERT_EQ(4, rank);
+	ASSERT_EQ(2, dims[0]);
+	ASSERT_EQ(3, dims[1]);
+	vnpu_graph_destroy(g);
+}
+
+TEST(tensor_decoding)
+{
+	/* dims [2], FLOAT, float_data 1.5, 2.5 (packed) */
+	static const uint8_t pb[] = { 0x08, 0x02, 0x10, 0x01, 0x22, 0x08, 0x00, 0x00, 0xc0,
+				      0x3f, 0x00, 0x00, 0x20, 0x40 };
+	static const uint8_t pb3[] = { 0x08, 0x02, 0x10, 0x01, 0x22, 0x0c, 0, 0, 0xc0, 0x3f,
+				       0, 0, 0x20, 0x40, 0, 0, 0, 0 };
+	vnpu_onnx_tensor t;
+
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_onnx_tensor_decode(pb, sizeof(pb), &t));
+	ASSERT_EQ(1, t.onnx_type);
+	ASSERT_EQ(1, t.rank);
+	ASSERT_EQ(2, t.count);
+	ASSERT_EQ(1.5f, t.f[0]);
+	ASSERT_EQ(2.5f, t.f[1]);
+	vnpu_onnx_tensor_free(&t);
+	/* three floats for a shape of two */
+	ASSERT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_onnx_tensor_decode(pb3, sizeof(pb3), &t));
+	ASSERT_STREQ("ONNX tensor: its data does not match its shape", vnpu_last_error());
+	ASSERT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_onnx_tensor_decode("\x0a", 1, &t));
+	ASSERT_STREQ("ONNX tensor: not a valid TensorProto (1 bytes)", vnpu_last_error());
+}
+
+TEST(new_builders_check_their_operands)
+{
+	uint32_t d2[2] = { 3, 5 }, d3[2] = { 3, 4 }, big[2] = { 4, 5 };
+	int32_t st[2] = { 5, 1 }, rev[2] = { 5, -1 };
+	vnpu_tensor a, b, c, o, xs[2];
+	vnpu_graph *g;
+
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_create(&g));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_input(g, "a", VNPU_DTYPE_FP32, 2, d2, &a));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_input(g, "b", VNPU_DTYPE_FP32, 2, d3, &b));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_strided(g, "s", a, 0, 2, d2, st, &o));
+	ASSERT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_graph_strided(g, "s", a, 0, 2, big, st, &o));
+	ASSERT_STREQ("node 1 's' (strided): the view reaches elements 0..19 of x fp32[3,5]",
+		     vnpu_last_error());
+	ASSERT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_graph_strided(g, "r", a, 0, 2, d2, rev, &o));
+	ASSERT_STREQ("node 1 'r' (strided): the view reaches elements -4..10 of x fp32[3,5]",
+		     vnpu_last_error());
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_strided(g, "r", a, 4, 2, d2, rev, &o));
+	xs[0] = a;
+	xs[1] = b;
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_concat(g, "c", 2, xs, 1, &c));
+	ASSERT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_graph_concat(g, "c", 2, xs, 0, &c));
+	ASSERT_STREQ("node 3 'c' (concat): x1 fp32[3,4] and x0 fp32[3,5] differ beyond axis 0",
+		     vnpu_last_error());
+	ASSERT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_graph_matmul_dyn(g, "m", a, b, &o));
+	ASSERT_STREQ("node 3 'm' (matmul2): a fp32[3,5] and b fp32[3,4] disagree on K",
+		     vnpu_last_error());
+	ASSERT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_graph_reduce(g, "r", 7, a, &o));
+	ASSERT_STREQ("node 3 'r' (reduce): unknown reduction 7", vnpu_last_error());
+	ASSERT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_graph_pad(g, "p", a, d3, &o));
+	ASSERT_STREQ("node 3 'p' (pad): dimension 1: 4 is smaller than x fp32[3,5]",
+		     vnpu_last_error());
+	ASSERT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_graph_unary_op(g, "u", 99, a, &o));
+	ASSERT_STREQ("node 3 'u' (unary): unknown unary op 99", vnpu_last_error());
+	ASSERT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_graph_binary_op(g, "x", VNPU_BINARY_SUB, a, b, &o));
+	ASSERT_STREQ("node 3 'x' (binary): shapes fp32[3,5] and fp32[3,4] do not match (b must be a's shape or [last dim])",
+		     vnpu_last_error());
+	vnpu_graph_destroy(g);
+}
+
+/* A [2][3][40] x B [2][40][21] (K not a multiple of 32, N not of 16) on
+ * the CPU backend: small integers, so every product and sum is exact. */
+TEST(matmul_of_two_computed_tensors_is_exact)
+{
+	uint32_t da[3] = { 2, 3, 40 }, db[3] = { 2, 40, 21 };
+	static float a[2 * 3 * 40], b[2 * 40 * 21], c[2 * 3 * 21];
+	vnpu_tensor ta, tb, tc;
+	vnpu_device *dev;
+	vnpu_stream *s;
+	vnpu_program *p;
+	vnpu_graph *g;
+	void *file;
+	size_t fsize;
+
+	for (int i = 0; i < 2 * 3 * 40; i++)
+		a[i] = (float)(i % 7 - 3);
+	for (int i = 0; i < 2 * 40 * 21; i++)
+		b[i] = (float)(i % 5 - 2);
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_init(NULL));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_device_open("cpu", NULL, &dev));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_create(dev, NULL, &s));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_create(&g));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_input(g, "a", VNPU_DTYPE_FP32, 3, da, &ta));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_input(g, "b", VNPU_DTYPE_FP32, 3, db, &tb));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_matmul_dyn(g, "mm", ta, tb, &tc));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_output(g, tc));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_compile(g, dev, NULL, &p));
+	/* through a file: the STRIDED packets load back */
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_save_mem(p, &file, &fsize));
+	vnpu_program_destroy(p);
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_load_mem(file, fsize, &p));
+	free(file);
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_run(s, p, (const void *[]){ a, b },
+						   (void *[]){ c }));
+	for (int bt = 0; bt < 2; bt++)
+		for (int i = 0; i < 3; i++)
+			for (int j = 0; j < 21; j++) {
+				float want = 0;
+
+				for (int k = 0; k < 40; k++)
+					want += a[(bt * 3 + i) * 40 + k] * b[(bt * 40 + k) * 21 + j];
+				ASSERT_EQ(want, c[(bt * 3 + i) * 21 + j]);
+			}
+	vnpu_program_destroy(p);
+	vnpu_graph_destroy(g);
+	vnpu_stream_destroy(s);
+	vnpu_device_close(dev);
+	vnpu_shutdown();
+}
+
+TEST_HARNESS_MAIN
