@@ -14,6 +14,10 @@
 #   $(eval $(call runtime_prog,NAME))    the library as a prerequisite
 RUNTIME_SRCS := $(sort $(wildcard runtime/src/*.c))
 RUNTIME_HDRS := $(wildcard runtime/include/vnpu/*.h runtime/src/*.h)
+# Models (runtime/src/models/): safetensors headers are JSON, read with json-c.
+RUNTIME_SRCS += $(sort $(wildcard runtime/src/models/*.c))
+RUNTIME_HDRS += $(wildcard runtime/src/models/*.h)
+JSONC_LIBS := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 RUNTIME_VERSION := $(shell sed -n 's/^\#define VNPU_VERSION_[A-Z]* //p' \
 	runtime/include/vnpu/init.h | paste -sd.)
 RUNTIME_MAJOR := $(firstword $(subst ., ,$(RUNTIME_VERSION)))
@@ -21,7 +25,7 @@ RUNTIME_SONAME := libvnpu.so.$(RUNTIME_MAJOR)
 # Only VNPU_API symbols leave the shared library; the engine inside it is
 # built hidden too, so its vnpu_* helpers are not part of the ABI.
 RUNTIME_CFLAGS := -fPIC -fvisibility=hidden -DVNPU_BUILDING_LIBRARY
-RUNTIME_SYSLIBS := $(DRM_LIBS) -lkmod -lpthread -lm
+RUNTIME_SYSLIBS := $(DRM_LIBS) $(JSONC_LIBS) -lkmod -lpthread -lm
 RUNTIME_LIBS = $(@D)/libvnpu.a $(RUNTIME_SYSLIBS)
 
 # ONNX import (runtime/src/onnx/, docs/onnx.md): C code generated at build

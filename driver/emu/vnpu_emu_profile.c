@@ -1,13 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Card profiles.
- *
- * atlas350 and 950dt are the two Ascend 950 boards: the same chip, so the
- * same compute, with different memory (HiBL 1.0: 112 GB at 1.4 TB/s;
- * HiZQ 2.0: 144 GB at 4.0 TB/s). FP8 and BF16 peaks follow the usual halving
- * per doubling of operand width. h20 carries NVIDIA H20 figures as a
- * comparison point (no FP4 units); it still enumerates as a vnpu card.
- * Capacities use binary GiB, the unit HBM stacks come in.
+ * Card profiles. The figures are in vnpu_emu_profile_table.h, which
+ * userspace tools include too.
  */
 #include <linux/kernel.h>
 #include <linux/sizes.h>
@@ -19,43 +13,22 @@
 #define GIGA 1000000000ULL
 #define GIB ((u64)SZ_1G)
 
+#define VNPU_EMU_PROFILE(k, n, id, gib, fp4, fp8, bf16, bw, link, tdp) \
+	{								\
+		.key = k,						\
+		.name = n,						\
+		.device_id = id,					\
+		.mem_size = (gib) * GIB,				\
+		.peak_fp4_flops = (fp4) * TERA,				\
+		.peak_fp8_flops = (fp8) * TERA,				\
+		.peak_bf16_flops = (bf16) * TERA,			\
+		.mem_bandwidth = (bw) * GIGA,				\
+		.link_bandwidth = (link) * GIGA,			\
+		.tdp_uw = (tdp) * 1000000ULL,				\
+	},
+
 static const struct vnpu_emu_profile vnpu_emu_profiles[] = {
-	{
-		.key = "atlas350",
-		.name = "Atlas 350",
-		.device_id = 0xd807,
-		.mem_size = 112 * GIB,
-		.peak_fp4_flops = 1560 * TERA,
-		.peak_fp8_flops = 780 * TERA,
-		.peak_bf16_flops = 390 * TERA,
-		.mem_bandwidth = 1400 * GIGA,
-		.link_bandwidth = 2000 * GIGA,
-		.tdp_uw = 600 * 1000000ULL,
-	},
-	{
-		.key = "950dt",
-		.name = "Ascend 950DT",
-		.device_id = 0xd808,
-		.mem_size = 144 * GIB,
-		.peak_fp4_flops = 1560 * TERA,
-		.peak_fp8_flops = 780 * TERA,
-		.peak_bf16_flops = 390 * TERA,
-		.mem_bandwidth = 4000 * GIGA,
-		.link_bandwidth = 2000 * GIGA,
-		.tdp_uw = 600 * 1000000ULL,
-	},
-	{
-		.key = "h20",
-		.name = "H20 (reference)",
-		.device_id = 0xd8f0,
-		.mem_size = 96 * GIB,
-		.peak_fp4_flops = 0,
-		.peak_fp8_flops = 296 * TERA,
-		.peak_bf16_flops = 148 * TERA,
-		.mem_bandwidth = 4000 * GIGA,
-		.link_bandwidth = 900 * GIGA,
-		.tdp_uw = 400 * 1000000ULL,
-	},
+#include "vnpu_emu_profile_table.h"
 };
 
 const struct vnpu_emu_profile *vnpu_emu_profile_find(const char *key)

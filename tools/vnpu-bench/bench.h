@@ -5,12 +5,14 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* A fixed set of worker threads released together for each timed run. */
 struct pool {
 	int n;
 	pthread_t th[64];
-	unsigned int gen, done;	/* run generation; workers finished */
+	unsigned int gen, done;	/* run generation; workers used that finished */
+	unsigned int ack;	/* workers (used or not) that saw the run */
 	void (*fn)(int tid, void *arg);
 	void *arg;
 	int active;
@@ -28,5 +30,20 @@ double bench_read_bw(struct pool *pl, int nthreads, size_t bytes);
 double bench_fma_peak(struct pool *pl, int nthreads);
 double bench_int8_peak(struct pool *pl, int nthreads);
 double bench_bf16_peak(struct pool *pl, int nthreads);
+
+/* vnpu-bench llm / model: argv[0] is the mode */
+int bench_llm_main(int argc, char **argv);
+int bench_model_main(int argc, char **argv);
+
+struct vnpu_model_config;
+/* Matmul FLOPs of a P-token prefill (linear layers, causal attention,
+ * the head for the last token). */
+double llm_prefill_flops(const struct vnpu_model_config *c, uint32_t p);
+/* Bytes a decode step reads at position POS (see bench_llm.c). */
+double llm_decode_bytes(const struct vnpu_model_config *c, uint64_t weight_bytes,
+			uint32_t keep, uint32_t pos);
+
+/* Packed bytes of the weights a step streams (bench_model.c). */
+double model_weight_bytes(const struct vnpu_model_config *c, uint32_t fmt);
 
 #endif

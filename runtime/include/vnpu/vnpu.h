@@ -16,6 +16,7 @@
 #include <vnpu/cmdbuf.h>
 #include <vnpu/graph.h>
 #include <vnpu/program.h>
+#include <vnpu/model.h>
 #include <vnpu/onnx.h>
 
 #endif /* VNPU_VNPU_H */

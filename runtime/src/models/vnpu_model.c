@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Loading a model: config.json and model.safetensors, every tensor's
+ * name, type and shape checked against the config, the KV caches
+ * allocated on the device, then the decode program compiled. Running it:
+ * vnpu_model_run.c.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "../vnpu_internal.h"
+#include "vnpu_model_internal.h"
+
+void vnpu_model_options_init(vnpu_model_options *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	vnpu_compile_options_init(&opts->compile);
+}
+
+static float bf16_to_f32(uint16_t h)
+{
+	uint32_t u = (uint32_t)h << 16;
+	float f;
+
+	memcpy(&f, &u, 4);
+	return f;
+}
+
+static float f16_to_f32(uint16_t h)
+{
+	uint32_t s = (uint32_t)(h >> 15) << 31, e = (h >> 10) & 31, mant = h & 1023, u;
+	float f;
+
+	if (e == 0) {		/* zero or subnormal: mant * 2^-24 */
+		f = (float)mant * 0x1p-24f;
+		return s ? -f : f;
+	}
+	if (e == 31)
+		u = s | 0x7f800000u | mant << 13;
+	else
+		u = s | (e + 112) << 23 | mant << 13;
+	memcpy(&f, &u, 4);
+	return f;
+}
+
+/* Tensor NAME of shape [D0] or [D0, D1] as FP32 (a view into the file
+ * when it is F32 and aligned, else a converted copy the model owns). */
+static vnpu_status get_tensor(struct vnpu_model *m, const char *file,
+			      const char *name, uint32_t rank, uint32_t d0,
+			      uint32_t d1, const float **out)
+{
+	const struct vnpu_st_tensor *t = vnpu_st_find(m->st, name);
+	uint64_t n = rank == 1 ? d0 : (uint64_t)d0 * d1;
+	float *dst;
+	void **ow;
+
+	if (!t)
+		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+				     "%s: no tensor '%s'", file, name);
+	if (t->rank != rank || t->dims[0] != d0 || (rank == 2 && t->dims[1] != d1))
+		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+				     "%s: tensor '%s' has shape [%llu%s%llu] (rank %u), the config needs [%u%s%u]",
+				     file, name, (unsigned long long)t->dims[0],
+				     t->rank > 1 ? ", " : "",
+				     t->rank > 1 ? (unsigned long long)t->dims[1] : 0ull,
+				     t->rank, d0, rank == 2 ? ", " : "", rank == 2 ? d1 : 0);
+	if (t->dtype != VNPU_ST_F32 && t->dtype != VNPU_ST_BF16 &&
+	    t->dtype != VNPU_ST_F16)
+		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+				     "%s: tensor '%s' is %s (F32, BF16 or F16 expected)",
+				     file, name, vnpu_st_dtype_name(t->dtype));
+	if (t->dtype == VNPU_ST_F32 && !((uintptr_t)t->data & 3)) {
+		*out = (const float *)t->data;
+		return VNPU_STATUS_OK;
+	}
+	ow = realloc(m->owned, (m->nowned + 1) * sizeof(*ow));
+	if (!ow)
+		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY, "model: out of memory");
+	m->owned = ow;
+	dst = malloc(n * 4);
+	if (!dst)
+		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
+				     "model: out of memory converting '%s'", name);
+	m->owned[m->nowned++] = dst;
+	for (uint64_t i = 0; i < n; i++) {
+		uint16_t h;
+
+		if (t->dtype == VNPU_ST_F32) {
+			memcpy(&dst[i], t->data + 4 * i, 4);
+			continue;
+		}
+		memcpy(&h, t->data + 2 * i, 2);
+		dst[i] = t->dtype == VNPU_ST_BF16 ? bf16_to_f32(h) : f16_to_f32(h);
+	}
+	*out = dst;
+	return VNPU_STATUS_OK;
+}
+
+static vnpu_status load_weights(struct vnpu_model *m, const char *file)
+{
+	const vnpu_model_config *c = &m->cfg;
+	uint32_t qd = c->n_heads * c->head_dim, kvd = c->n_kv_heads * c->head_dim;
+	char n[128];
+	vnpu_status st;
+
+#define GET(name, rank, d0, d1, dst) \
+	do { st = get_tensor(m, file, name, rank, d0, d1, dst); if (st) return st; } while (0)
+	GET("model.embed_tokens.weight", 2, c->vocab, c->dim, &m->embed);
+	GET("model.norm.weight", 1, c->dim, 0, &m->final_norm);
+	if (c->tied)
+		m->head = m->embed;
+	else
+		GET("lm_head.weight", 2, c->vocab, c->dim, &m->head);
+	for (uint32_t l = 0; l < c->n_layers; l++) {
+		struct vnpu_model_layer *w = &m->layers[l];
+
+#define L(what) (snprintf(n, sizeof(n), "model.layers.%u.%s", l, what), n)
+		GET(L("input_layernorm.weight"), 1, c->dim, 0, &w->attn_norm);
+		GET(L("self_attn.q_proj.weight"), 2, qd, c->dim, &w->wq);
+		GET(L("self_attn.k_proj.weight"), 2, kvd, c->dim, &w->wk);
+		GET(L("self_attn.v_proj.weight"), 2, kvd, c->dim, &w->wv);
+		GET(L("self_attn.o_proj.weight"), 2, c->dim, qd, &w->wo);
+		GET(L("post_attention_layernorm.weight"), 1, c->dim, 0, &w->mlp_norm);
+		GET(L("mlp.gate_proj.weight"), 2, c->ffn_dim, c->dim, &w->wg);
+		GET(L("mlp.up_proj.weight"), 2, c->ffn_dim, c->dim, &w->wu);
+		GET(L("mlp.down_proj.weight"), 2, c->dim, c->ffn_dim, &w->wd);
+		if (m->opts.progress)
+			m->opts.progress(m->opts.progress_user, "read", l + 1, c->n_layers);
+#undef L
+	}
+#undef GET
+	return VNPU_STATUS_OK;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Compile the graph of S tokens into *P (replacing what it held). */
+static vnpu_status compile(struct vnpu_model *m, uint32_t s, int last_only,
+			   const char *stage, vnpu_program **p)
+{
+	vnpu_graph *g;
+	vnpu_program *np;
+	vnpu_status st;
+	double t0 = now_s();
+
+	if (m->opts.progress)
+		m->opts.progress(m->opts.progress_user, stage, 0, 1);
+	st = vnpu_model_build(m, s, last_only, &g);
+	if (st)
+		return st;
+	st = vnpu_graph_compile(g, m->dev, &m->opts.compile, &np);
+	vnpu_graph_destroy(g);
+	if (!st)
+		st = vnpu_model_bind(m, np);
+	if (st) {
+		vnpu_program_destroy(np);
+		return st;
+	}
+	vnpu_program_destroy(*p);
+	*p = np;
+	m->compile_s += now_s() - t0;
+	if (m->opts.progress)
+		m->opts.progress(m->opts.progress_user, stage, 1, 1);
+	return VNPU_STATUS_OK;
+}
+
+vnpu_status vnpu_model_prepare_prefill(vnpu_model *m, uint32_t n, int last_only)
+{
+	vnpu_status st;
+
+	if (!m || !n || n > m->ctx)
+		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+				     "model: prompt of %u tokens (1..%u, the context)",
+				     n, m ? m->ctx : 0);
+	if (m->prefill && m->prefill_len == n &&
+	    m->prefill_last_only == !!last_only)
+		return VNPU_STATUS_OK;
+	/* Drop the old one first: two programs' weights at once is enough */
+	vnpu_program_destroy(m->prefill);
+	m->prefill = NULL;
+	st = compile(m, n, !!last_only, "compile prefill", &m->prefill);
+	if (st)
+		return st;
+	m->prefill_len = n;
+	m->prefill_last_only = !!last_only;
+	return VNPU_STATUS_OK;
+}
+
+vnpu_status vnpu_model_bind(struct vnpu_model *m, vnpu_program *p)
+{
+	vnpu_program_info pi;
+	vnpu_status st = vnpu_program_info_get(p, &pi);
+
+	if (!st && pi.states != 2 * m->cfg.n_layers)
+		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+				     "model: program has %u states, expected %u",
+				     pi.states, 2 * m->cfg.n_layers);
+	for (uint32_t i = 0; i < pi.states && !st; i++)
+		st = vnpu_program_bind_state(p, i, m->cache, i * m->state_stride);
+	return st;
+}
+
+static vnpu_status model_paths(const char *path, char **cfg, char **st)
+{
+	struct stat sb;
+	const char *slash;
+	int dir;
+
+	if (stat(path, &sb))
+		return vnpu_rt_error(VNPU_STATUS_NOT_FOUND, "%s: %s", path, strerror(errno));
+	dir = S_ISDIR(sb.st_mode);
+	slash = strrchr(path, '/');
+	if (dir) {
+		if (asprintf(cfg, "%s/config.json", path) < 0)
+			*cfg = NULL;
+		if (asprintf(st, "%s/model.safetensors", path) < 0)
+			*st = NULL;
+	} else {
+		int len = slash ? (int)(slash - path) : 1;
+
+		if (asprintf(cfg, "%.*s/config.json", len, slash ? path : ".") < 0)
+			*cfg = NULL;
+		*st = strdup(path);
+	}
+	if (!*cfg || !*st) {
+		free(*cfg);
+		free(*st);
+		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY, "model: out of memory");
+	}
+	return VNPU_STATUS_OK;
+}
+
+vnpu_status vnpu_model_load(const char *path, vnpu_device *device,
+			    const vnpu_model_options *opts, vnpu_model **model)
+{
+	struct vnpu_model *m;
+	char *cfgp = NULL, *stp = NULL;
+	vnpu_status st;
+
+	if (!path || !device || !model)
+		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+				     "vnpu_model_load: path, device or model is NULL");
+	*model = NULL;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY, "model: out of memory");
+	if (opts)
+		m->opts = *opts;
+	else
+		vnpu_model_options_init(&m->opts);
+	m->dev = device;
+	st = model_paths(path, &cfgp, &stp);
+	if (!st)
+		st = vnpu_model_config_load(cfgp, &m->cfg);
+	if (!st)
+		st = vnpu_st_open(stp, &m->st);
+	if (st)
+		goto fail;
+	m->ctx = m->opts.max_context ? m->opts.max_context :
+		 (m->cfg.max_seq < 2048 ? m->cfg.max_seq : 2048);
+	if (m->ctx > m->cfg.max_seq) {
+		st = vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+				   "model: context %u above max_position_embeddings %u",
+				   m->ctx, m->cfg.max_seq);
+		goto fail;
+	}
+	m->layers = calloc(m->cfg.n_layers, sizeof(*m->layers));
+	m->logits = malloc((size_t)m->cfg.vocab * 4);
+	if (!m->layers || !m->logits) {
+		st = vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY, "model: out of memory");
+		goto fail;
+	}
+	/* one device buffer holds every layer's K and V caches */
+	m->state_bytes = (uint64_t)m->ctx * m->cfg.n_kv_heads * m->cfg.head_dim * 4;
+	m->state_stride = (m->state_bytes + 63) & ~(uint64_t)63;
+	st = vnpu_buffer_alloc(device, m->state_stride * 2 * m->cfg.n_layers, &m->cache);
+	if (!st)
+		st = load_weights(m, stp);
+	if (!st)
+		st = vnpu_stream_create(device, NULL, &m->stream);
+	if (!st)
+		st = compile(m, 1, 1, "compile decode", &m->decode);
+	/* One step now binds the decode program to the device (its weights
+	 * uploaded), so the first timed step is a steady one. It writes cache
+	 * row 0, which every sequence overwrites before reading. */
+	if (!st && !(m->opts.flags & VNPU_MODEL_COMPILE_ONLY))
+		st = vnpu_model_decode(m, 0, NULL);
+	m->pos = 0;
+	if (st)
+		goto fail;
+	free(cfgp);
+	free(stp);
+	*model = m;
+	return VNPU_STATUS_OK;
+fail:
+	free(cfgp);
+	free(stp);
+	vnpu_model_destroy(m);
+	return st;
+}
+
+void vnpu_model_destroy(vnpu_model *m)
+{
+	if (!m)
+		return;
+	vnpu_program_destroy(m->decode);
+	vnpu_program_destroy(m->prefill);
+	vnpu_stream_destroy(m->stream);
+	vnpu_buffer_free(m->cache);
+	for (uint32_t i = 0; i < m->nowned; i++)
+		free(m->owned[i]);
+	free(m->owned);
+	vnpu_st_close(m->st);
+	free(m->layers);
+	free(m->logits);
+	free(m);
+}
+
+const vnpu_model_config *vnpu_model_get_config(const vnpu_model *m)
+{
+	return m ? &m->cfg : NULL;
+}
+
+const vnpu_program *vnpu_model_decode_program(const vnpu_model *m)
+{
+	return m ? m->decode : NULL;
+}
+
+const vnpu_program *vnpu_model_prefill_program(const vnpu_model *m,
+					       uint32_t *prefill_len)
+{
+	if (prefill_len)
+		*prefill_len = m ? m->prefill_len : 0;
+	return m ? m->prefill : NULL;
+}

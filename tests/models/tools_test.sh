@@ -1,0 +1,118 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# vnpu-gen-model and vnpu-run on the CPU backend (TAP): same seed same
+# bytes, exit statuses, greedy runs reproducible, sampling by seed.
+bin=${VNPU_BIN:-build/host}
+gen=$bin/vnpu-gen-model
+run=$bin/vnpu-run
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+check() {	# check NAME CMD...: ok when CMD succeeds
+	name=$1
+	shift
+	n=$((n + 1))
+	if "$@" >"$tmp/out" 2>&1; then
+		echo "ok $n $name"
+	else
+		sed 's/^/# /' "$tmp/out" | tail -20
+		echo "not ok $n $name"
+	fi
+}
+status_is() {	# status_is WANT CMD...
+	want=$1
+	shift
+	"$@" >/dev/null 2>"$tmp/err"
+	got=$?
+	[ "$got" = "$want" ] || { echo "exit $got, want $want"; cat "$tmp/err"; return 1; }
+}
+same_model() {
+	$gen --preset tiny --seed 5 -o "$tmp/a" >/dev/null &&
+	$gen --preset tiny --seed 5 -o "$tmp/b" >/dev/null &&
+	cmp "$tmp/a/model.safetensors" "$tmp/b/model.safetensors" &&
+	cmp "$tmp/a/config.json" "$tmp/b/config.json"
+}
+other_seed_differs() {
+	$gen --preset tiny --seed 6 -o "$tmp/c" >/dev/null &&
+	! cmp -s "$tmp/a/model.safetensors" "$tmp/c/model.safetensors" &&
+	[ "$(stat -c %s "$tmp/a/model.safetensors")" = "$(stat -c %s "$tmp/c/model.safetensors")" ]
+}
+bf16_is_half() {
+	$gen --preset tiny --seed 5 --dtype bf16 -o "$tmp/h" >/dev/null &&
+	a=$(stat -c %s "$tmp/a/model.safetensors") &&
+	h=$(stat -c %s "$tmp/h/model.safetensors") &&
+	# same header length rounding: data halves, header differs by dtype names
+	[ $((a - h)) -gt $((a / 2 - 4096)) ] && [ $((a - h)) -lt $((a / 2 + 4096)) ]
+}
+help_lists_presets() {
+	$gen --help | grep -q '^  15m ' && $gen --help | grep -q '^  1b ' &&
+	$run --help | grep -q -- '--prompt-tokens'
+}
+greedy_twice() {
+	$run "$tmp/a" --backend cpu --prompt-tokens 3,1,4,1,5 -n 12 -q >"$tmp/g1" &&
+	$run "$tmp/a" --backend cpu --prompt-tokens 3,1,4,1,5 -n 12 -q --threads 1 >"$tmp/g2" &&
+	cmp "$tmp/g1" "$tmp/g2" && [ "$(wc -w <"$tmp/g1")" = 12 ]
+}
+report_lines() {
+	$run "$tmp/a" --backend cpu --prompt-tokens 1,2 -n 4 >"$tmp/r" &&
+	grep -q '^tokens: [0-9]* [0-9]* [0-9]* [0-9]*$' "$tmp/r" &&
+	grep -q '^ttft: ' "$tmp/r" && grep -q '^decode: .* tokens/s (3 tokens' "$tmp/r" &&
+	grep -q '^peak memory: ' "$tmp/r"
+}
+seeded_sampling() {
+	$run "$tmp/a" --backend cpu -n 16 -q --top-k 40 --top-p 0.95 --seed 7 >"$tmp/s1" &&
+	$run "$tmp/a" --backend cpu -n 16 -q --top-k 40 --top-p 0.95 --seed 7 >"$tmp/s2" &&
+	$run "$tmp/a" --backend cpu -n 16 -q --top-k 40 --top-p 0.95 --seed 8 >"$tmp/s3" &&
+	cmp "$tmp/s1" "$tmp/s2" && ! cmp -s "$tmp/s1" "$tmp/s3"
+}
+formats_run() {
+	for f in mxfp4 nvfp4 mxfp8 bf16 fp32; do
+		$run "$tmp/a" --backend cpu --format $f -n 3 -q >/dev/null || return 1
+	done
+}
+bench_model() {
+	out=$($bin/vnpu-bench model --preset 1b --json) &&
+	# h20 is the reference: its ratios are 1; small-batch decode is memory
+	# bound everywhere; BF16 prefill speedup is the peak ratio 390/148
+	echo "$out" | grep -q '"card": "h20".*"ttft_speedup_vs_h20": 1.000, "decode_speedup_vs_h20": 1.000' &&
+	echo "$out" | grep -q '"card": "atlas350".*"decode_bound": "memory".*"decode_speedup_vs_h20": 0.350' &&
+	echo "$out" | grep -q '"card": "950dt".*"prefill_bound": "compute".*"ttft_speedup_vs_h20": 2.635'
+}
+bench_model_compiled() {
+	# the compiled decode program's bytes agree with the shapes' count
+	# within the panels' padding (3%)
+	$bin/vnpu-bench model --model "$tmp/a" --prompt 16 --gen 8 --json >"$tmp/bm" &&
+	awk -F'[:,]' '{ for (i = 1; i < NF; i++) {
+		if ($i ~ /"weight_bytes"$/) w = $(i + 1);
+		if ($i ~ /"weight_bytes_shapes"$/) s = $(i + 1);
+		if ($i ~ /"weight_bytes_from"$/) f = $(i + 1) } }
+		END { exit !(f ~ /compiled/ && w >= s && w <= s * 1.03) }' "$tmp/bm"
+}
+bench_llm() {
+	if ! grep -q avx512_bf16 /proc/cpuinfo; then
+		echo "# SKIP: the limit probes need AVX-512 BF16"
+		return 0
+	fi
+	TMPDIR=$tmp $bin/vnpu-bench llm --preset tiny --prompt 8 --gen 4 --reps 1 \
+		--formats mxfp4,bf16 --backend cpu --json >"$tmp/bl" &&
+	[ "$(grep -c '"ok": true' "$tmp/bl")" = 2 ] &&
+	grep -q '"read_bw_gbs": [1-9]' "$tmp/bl"
+}
+echo "TAP version 13"
+echo "1..16"
+check "gen-model: same preset and seed give the same bytes" same_model
+check "gen-model: another seed gives other weights of the same size" other_seed_differs
+check "gen-model: --dtype bf16 halves the data" bf16_is_half
+check "--help of both tools" help_lists_presets
+check "gen-model: unknown preset exits 2" status_is 2 $gen --preset 7b -o "$tmp/x"
+check "gen-model: unwritable directory exits 1" status_is 1 $gen --preset tiny -o /proc/nope/x
+check "vnpu-run: greedy tokens are the same on 2 and 1 threads" greedy_twice
+check "vnpu-run: tokens, ttft, decode and memory lines" report_lines
+check "vnpu-run: same seed same samples, other seed others" seeded_sampling
+check "vnpu-run: every weight format runs" formats_run
+check "vnpu-run: bad --format exits 2" status_is 2 $run "$tmp/a" --format int3
+check "vnpu-run: missing model exits 1" status_is 1 $run "$tmp/none" --backend cpu
+check "vnpu-run: token outside the vocabulary exits 1" status_is 1 $run "$tmp/a" --backend cpu --prompt-tokens 512
+check "vnpu-bench model: the roofline's ratios and bounds" bench_model
+check "vnpu-bench llm: a tiny run per format, JSON" bench_llm
+check "vnpu-bench model --model: compiled bytes within 3% of the shapes'" bench_model_compiled

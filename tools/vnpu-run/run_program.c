@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vnpu-run, program mode: run a saved program with raw little-endian
+ * input files; write the outputs to files or print them.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "run.h"
+
+static void *read_file(const char *path, uint64_t want, int *err)
+{
+	FILE *f = fopen(path, "rb");
+	struct stat sb;
+	void *buf;
+
+	*err = RUN_INPUT;
+	if (!f || fstat(fileno(f), &sb)) {
+		fprintf(stderr, "vnpu-run: %s: %s\n", path, strerror(errno));
+		if (f)
+			fclose(f);
+		return NULL;
+	}
+	if ((uint64_t)sb.st_size != want) {
+		fprintf(stderr, "vnpu-run: %s: %lld bytes, the input needs %llu\n", path,
+			(long long)sb.st_size, (unsigned long long)want);
+		fclose(f);
+		return NULL;
+	}
+	buf = malloc(want ? want : 1);
+	if (!buf || fread(buf, 1, want, f) != want) {
+		fprintf(stderr, "vnpu-run: %s: read failed\n", path);
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+static void shape_str(char *s, size_t n, vnpu_dtype dt, uint32_t rank,
+		      const uint32_t *dims)
+{
+	size_t off = (size_t)snprintf(s, n, "%s[", vnpu_dtype_name(dt));
+
+	for (uint32_t i = 0; i < rank && off < n; i++)
+		off += (size_t)snprintf(s + off, n - off, "%s%u", i ? "," : "", dims[i]);
+	if (off < n)
+		snprintf(s + off, n - off, "]");
+}
+
+/* Print an output: FP32 and I32 as numbers (all of them), others as hex. */
+static void print_output(uint32_t i, vnpu_dtype dt, uint32_t rank,
+			 const uint32_t *dims, const void *data, uint64_t bytes)
+{
+	char shape[96];
+
+	shape_str(shape, sizeof(shape), dt, rank, dims);
+	printf("output %u %s:", i, shape);
+	if (dt == VNPU_DTYPE_FP32 || dt == VNPU_DTYPE_I32) {
+		for (uint64_t k = 0; k < bytes / 4; k++) {
+			if (dt == VNPU_DTYPE_FP32) {
+				float v;
+
+				memcpy(&v, (const char *)data + 4 * k, 4);
+				printf(" %.9g", v);
+			} else {
+				int32_t v;
+
+				memcpy(&v, (const char *)data + 4 * k, 4);
+				printf(" %d", v);
+			}
+		}
+	} else {
+		for (uint64_t k = 0; k < bytes; k++)
+			printf("%s%02x", k ? "" : " ", ((const uint8_t *)data)[k]);
+	}
+	printf("\n");
+}
+
+int run_program(const char *path, vnpu_device *dev, char **inputs, int nin,
+		char **outputs, int nout)
+{
+	vnpu_program *p = NULL;
+	vnpu_program_info pi;
+	vnpu_stream *s = NULL;
+	void **in = NULL, **out = NULL;
+	int ret = RUN_FAIL, err;
+	uint32_t i;
+
+	if (vnpu_program_load(path, &p)) {
+		fprintf(stderr, "vnpu-run: %s\n", vnpu_last_error());
+		return RUN_FAIL;
+	}
+	vnpu_program_info_get(p, &pi);
+	if ((uint32_t)nin != pi.inputs || (nout && (uint32_t)nout != pi.outputs)) {
+		fprintf(stderr, "vnpu-run: %s takes %u inputs and gives %u outputs; got %d --input and %d --output\n",
+			path, pi.inputs, pi.outputs, nin, nout);
+		for (i = 0; i < pi.inputs + pi.outputs; i++) {
+			vnpu_dtype dt;
+			uint32_t rank, dims[VNPU_MAX_RANK];
+			uint64_t bytes;
+			char shape[96];
+			int o = i >= pi.inputs;
+
+			vnpu_program_io(p, o, o ? i - pi.inputs : i, &dt, &rank, dims, &bytes);
+			shape_str(shape, sizeof(shape), dt, rank, dims);
+			fprintf(stderr, "  %s %u: %s, %llu bytes\n", o ? "output" : "input",
+				o ? i - pi.inputs : i, shape, (unsigned long long)bytes);
+		}
+		vnpu_program_destroy(p);
+		return RUN_USAGE;
+	}
+	in = calloc(pi.inputs + 1, sizeof(*in));
+	out = calloc(pi.outputs + 1, sizeof(*out));
+	if (!in || !out)
+		goto done;
+	for (i = 0; i < pi.inputs; i++) {
+		uint64_t bytes;
+
+		vnpu_program_io(p, 0, i, NULL, NULL, NULL, &bytes);
+		in[i] = read_file(inputs[i], bytes, &err);
+		if (!in[i]) {
+			ret = err;
+			goto done;
+		}
+	}
+	for (i = 0; i < pi.outputs; i++) {
+		uint64_t bytes;
+
+		vnpu_program_io(p, 1, i, NULL, NULL, NULL, &bytes);
+		out[i] = malloc(bytes ? bytes : 1);
+		if (!out[i])
+			goto done;
+	}
+	if (vnpu_stream_create(dev, NULL, &s) ||
+	    vnpu_program_run(s, p, (const void *const *)in, out)) {
+		fprintf(stderr, "vnpu-run: %s: %s\n", path, vnpu_last_error());
+		goto done;
+	}
+	for (i = 0; i < pi.outputs; i++) {
+		vnpu_dtype dt;
+		uint32_t rank, dims[VNPU_MAX_RANK];
+		uint64_t bytes;
+
+		vnpu_program_io(p, 1, i, &dt, &rank, dims, &bytes);
+		if (nout) {
+			FILE *f = fopen(outputs[i], "wb");
+
+			if (!f || fwrite(out[i], 1, bytes, f) != bytes || fclose(f)) {
+				fprintf(stderr, "vnpu-run: %s: write failed\n", outputs[i]);
+				goto done;
+			}
+		} else {
+			print_output(i, dt, rank, dims, out[i], bytes);
+		}
+	}
+	ret = RUN_OK;
+done:
+	for (i = 0; in && i < pi.inputs; i++)
+		free(in[i]);
+	for (i = 0; out && i < pi.outputs; i++)
+		free(out[i]);
+	free(in);
+	free(out);
+	vnpu_stream_destroy(s);
+	vnpu_program_destroy(p);
+	return ret;
+}
