@@ -422,22 +422,22 @@ static VNPU_ALWAYS_INLINE void vnpu_kint_generic_mt(const struct vnpu_kern *k,
 }
 
 /* One function per row count: separate (kernel-sized) stack frames. */
-static __attribute__((noinline)) void vnpu_kint_generic_1(const struct vnpu_kern *k)
+static __attribute__((__noinline__)) void vnpu_kint_generic_1(const struct vnpu_kern *k)
 {
 	vnpu_kint_generic_mt(k, 1);
 }
 
-static __attribute__((noinline)) void vnpu_kint_generic_2(const struct vnpu_kern *k)
+static __attribute__((__noinline__)) void vnpu_kint_generic_2(const struct vnpu_kern *k)
 {
 	vnpu_kint_generic_mt(k, 2);
 }
 
-static __attribute__((noinline)) void vnpu_kint_generic_3(const struct vnpu_kern *k)
+static __attribute__((__noinline__)) void vnpu_kint_generic_3(const struct vnpu_kern *k)
 {
 	vnpu_kint_generic_mt(k, 3);
 }
 
-static __attribute__((noinline)) void vnpu_kint_generic_4(const struct vnpu_kern *k)
+static __attribute__((__noinline__)) void vnpu_kint_generic_4(const struct vnpu_kern *k)
 {
 	vnpu_kint_generic_mt(k, 4);
 }
