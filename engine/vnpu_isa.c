@@ -254,6 +254,23 @@ static const char *vnpu_isa_quant(const struct vnpu_cmd_quant *p, bool quantize,
 	uint32_t bits = 8, block = 32;
 
 	switch (p->fmt) {
+	case VNPU_CMD_FMT_BF16:
+	case VNPU_CMD_FMT_FP16:
+	case VNPU_CMD_FMT_FP8_E4M3:
+	case VNPU_CMD_FMT_FP8_E5M2:
+		/* A plain conversion: no blocks, no scales. */
+		bits = p->fmt <= VNPU_CMD_FMT_FP16 ? 16 : 8;
+		if (!p->n || p->n > VNPU_CMD_MAX_ELEMS)
+			return "n must be 1..VNPU_CMD_MAX_ELEMS";
+		if (p->reserved)
+			return "reserved field is not zero";
+		if (p->scales)
+			return "scales is set for an element format";
+		vnpu_isa_add(ops, p->x, (uint64_t)p->n * 4, 4, !quantize, false);
+		vnpu_isa_add(ops, p->codes, (uint64_t)p->n * bits / 8, bits / 8,
+			    quantize, false);
+		vnpu_isa_add(ops, p->scales, 1, 1, false, true);
+		return NULL;
 	case VNPU_CMD_FMT_NVFP4:
 		bits = 4;
 		block = 16;
@@ -266,7 +283,7 @@ static const char *vnpu_isa_quant(const struct vnpu_cmd_quant *p, bool quantize,
 	case VNPU_CMD_FMT_MXINT8:
 		break;
 	default:
-		return "fmt is not MXFP4, NVFP4, MXFP8 or MXINT8";
+		return "fmt is not MXFP4, NVFP4, MXFP8, MXINT8, BF16, FP16 or FP8";
 	}
 	if (!p->n || p->n % 32 || p->n > VNPU_CMD_MAX_ELEMS)
 		return "n must be a non-zero multiple of 32 up to VNPU_CMD_MAX_ELEMS";

@@ -243,8 +243,29 @@ static int vnpu_isa_hadamard(const struct vnpu_cmd_hadamard *p,
 		       VNPU_EINVAL : VNPU_OK;
 }
 
+static int vnpu_isa_quant_block(const struct vnpu_cmd_quant *p, void *const *ptr,
+				uint32_t e0, uint32_t cnt);
+
 static int vnpu_isa_quant(const struct vnpu_cmd_quant *p, void *const *ptr,
 			  uint32_t e0, uint32_t cnt)
+{
+	if (vnpu_fmt_block(p->fmt) == 1) {
+		/* An element format: a plain conversion (16 or 8 bits). */
+		size_t es = vnpu_fmt_bits(p->fmt) / 8;
+		float *x = (float *)ptr[0] + e0;
+		uint8_t *c = (uint8_t *)ptr[1] + (size_t)e0 * es;
+
+		if (p->hdr.op == VNPU_OP_QUANTIZE)
+			return vnpu_convert(p->fmt, c, VNPU_FMT_FP32, x, cnt) ?
+				       VNPU_EINVAL : VNPU_OK;
+		return vnpu_convert(VNPU_FMT_FP32, x, p->fmt, c, cnt) ?
+			       VNPU_EINVAL : VNPU_OK;
+	}
+	return vnpu_isa_quant_block(p, ptr, e0, cnt);
+}
+
+static int vnpu_isa_quant_block(const struct vnpu_cmd_quant *p, void *const *ptr,
+				uint32_t e0, uint32_t cnt)
 {
 	uint32_t block = p->fmt == VNPU_CMD_FMT_NVFP4 ? 16 : 32;
 	uint32_t bits = (p->fmt == VNPU_CMD_FMT_MXFP4 ||

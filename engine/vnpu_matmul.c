@@ -166,8 +166,8 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	size_t psize, arow, need;
 	uint32_t wb, pend, group;
 	uint8_t *scr;
-	float acc[VNPU_MT * 16];
-	uint32_t np, mstep;
+	float acc[VNPU_MT_WIDE * 16];
+	uint32_t np, mstep, npmax;
 	bool wide, direct, multi;
 
 	if (!mm || !ctx || !mm->w || !mm->a || !mm->c || mm->k % 32 || !mm->k)
@@ -209,8 +209,15 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 			      (np ? vnpu_kint_generic : vnpu_kfp_generic);
 	/* kernels that take several panels of one row at once */
 	multi = np <= 1 && !wide && var == VNPU_VARIANT_AVX512;
+	/*
+	 * Panels side by side for one row. Exact path: 8 independent fma
+	 * chains (a block's 32 dependent fmas made 4 chains latency-bound).
+	 * Integer path: 4 streams for MXFP4 measured best; NVFP4 (twice the
+	 * blocks, so more per-block work) gains from 8.
+	 */
+	npmax = np && mm->w_fmt == VNPU_FMT_MXFP4 ? VNPU_MT : VNPU_MT_WIDE;
 	/* the pieces of an E4M3 row take the kernel's row slots */
-	mstep = np > 1 ? 1 : VNPU_MT;
+	mstep = np > 1 ? 1 : np == 1 && multi ? VNPU_MT_WIDE : VNPU_MT;
 
 	/* wide formats: blocks of 32 columns (BF16/FP32 have no scale) */
 	wb = wide ? 32 : vnpu_fmt_block(mm->w_fmt);
@@ -218,8 +225,8 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	pend = (n1 + 15) / 16;
 	/* keep a group of panels in L2 while all rows of A pass over it */
 	group = (uint32_t)((256 * 1024) / psize);
-	if (group < 1)
-		group = 1;
+	if (group < 1 || m1 - m0 <= mstep)
+		group = pend;	/* one pass of A: nothing to keep in L2 */
 	for (uint32_t p0 = n0 / 16; p0 < pend; p0 += group) {
 		uint32_t pe = p0 + group < pend ? p0 + group : pend;
 
@@ -250,7 +257,7 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 			}
 			for (uint32_t p = p0; p < pe; p += k.npan) {
 				/* one row: independent panels keep the FMA units busy */
-				k.npan = mt == 1 && multi ? (pe - p < VNPU_MT ? pe - p : VNPU_MT) : 1;
+				k.npan = mt == 1 && multi ? (pe - p < npmax ? pe - p : npmax) : 1;
 				k.codes = (const uint8_t *)mm->w + p * psize;
 				k.scales = k.codes + vnpu_panel_codes_bytes_fmt(mm->w_fmt,
 										mm->k);
@@ -278,72 +285,173 @@ static int32_t vnpu_kern_aq(const struct vnpu_kern *k, uint32_t i, size_t kk)
 }
 
 /*
- * The integer path in portable vectors (4 lanes = 4 rows; what every
- * baseline ISA has). An E2M1 magnitude m >= 2 shifted to bit 22 plus the
- * bits of 1.0 is k_w = 2 * E2M1 as an FP32 bit pattern (m = 2 -> 2.0,
- * 7 -> 12.0); m = 0, 1 are k_w themselves. Products k_w * q_a and their
- * block sums are integers below 2^24, exact in FP32 in any order, so the
- * FP32 sum is I_b itself. (No subnormals: they are slow on some CPUs.)
+ * The integer path in portable 16-byte GCC vectors (SSE2 on x86-64, what
+ * a kernel build has; NEON elsewhere). No lookup instruction is needed:
+ *
+ *  - decode, 32 weights per vector, in nibble SIMD-within-a-register: the
+ *    E2M1 magnitude m = b2 b1 b0 gives |k_w| = m + b2 * ((m & 3) + 2 b0 b1)
+ *    (0 1 2 3 4 6 8 12), at most 12, so no nibble carries into the next;
+ *  - the sign bit makes each byte plane (low nibbles, high nibbles) signed
+ *    bytes k_w = (v ^ s) - s;
+ *  - products k_w * q_a in 16-bit lanes (even and odd bytes of a lane
+ *    multiplied separately), summed per lane over the block: at most
+ *    16 * 12 * 127 < 2^15, so int16 is exact; the two lanes of a row are
+ *    added in int32 at the end of the block.
+ * Integer block sums are exact, so the order is free and the result is
+ * the definition's I_b; then T_b and acc in FP32 in the defined order.
  */
 typedef float vg_f __attribute__((vector_size(16)));
 typedef int32_t vg_i __attribute__((vector_size(16)));
 typedef uint32_t vg_u __attribute__((vector_size(16)));
+typedef int16_t vg_h __attribute__((vector_size(16)));
+typedef uint16_t vg_hu __attribute__((vector_size(16)));
+typedef int8_t vg_b __attribute__((vector_size(16)));
+typedef uint8_t vg_bu __attribute__((vector_size(16)));
 typedef vg_u vg_u_ua __attribute__((aligned(1), may_alias));
+typedef vg_bu vg_bu_ua __attribute__((aligned(1), may_alias));
+typedef vg_f vg_f_ua __attribute__((aligned(1), may_alias));
+typedef uint32_t vg_u32_ua __attribute__((aligned(1), may_alias));
 
-static void vnpu_kint_generic_vec(const struct vnpu_kern *k)
+/* sw_b of 4 rows from their scale bytes (vnpu_wscale(), 4 lanes). */
+static inline vg_f vnpu_wscale4(uint32_t wfmt, vg_i e)
+{
+	vg_i bits, m;
+
+	if (wfmt == VNPU_FMT_NVFP4) {
+		bits = (vg_i)((vg_f)((e & 0x7f) << 20) * 0x1p119f);
+		bits |= (e & 0x80) << 24;
+		m = (e & 0x7f) == 0x7f;
+		return (vg_f)((bits & ~m) | (0x7fc00000 & m));
+	}
+	bits = (vg_i)((vg_f)(e << 23) * 0.5f);
+	m = e == 0;
+	bits = (bits & ~m) | (0x00200000 & m);
+	m = e == 255;
+	return (vg_f)((bits & ~m) | (0x7fc00000 & m));
+}
+
+/* Even and odd bytes of a signed byte vector as int16 lanes. */
+static inline void vnpu_split16(vg_b v, vg_h *e, vg_h *o)
+{
+	*e = (vg_h)((vg_hu)v << 8) >> 8;
+	*o = (vg_h)v >> 8;
+}
+
+/* Signed bytes k_w of the low and high nibbles of 16 panel bytes. */
+static inline void vnpu_e2m1_bytes(vg_u x, vg_b *kl, vg_b *kh)
+{
+	vg_u mg = x & 0x77777777u;
+	vg_u t = (mg & 0x33333333u) + ((mg & (mg >> 1) & 0x11111111u) << 1);
+	vg_u d = mg & 0x44444444u;
+	vg_u v = mg + (t & ((d << 1) - (d >> 2)));	/* t & (7 * b2) */
+	vg_b sl = (vg_b)(x << 4) < 0, sh = (vg_b)x < 0;
+
+	*kl = (((vg_b)(v & 0x0f0f0f0fu)) ^ sl) - sl;
+	*kh = (((vg_b)((v >> 4) & 0x0f0f0f0fu)) ^ sh) - sh;
+}
+
+static VNPU_ALWAYS_INLINE void vnpu_kint_generic_mt(const struct vnpu_kern *k,
+						    const uint32_t mt)
 {
 	const uint32_t wb = k->wb;
+	vg_f acc[VNPU_MT][4];
 
-	for (uint32_t i = 0; i < k->mt; i++) {
-		vg_f acc[4] = { {}, {}, {}, {} };
+	#pragma GCC unroll 4
+	for (uint32_t i = 0; i < mt; i++)
+		#pragma GCC unroll 4
+		for (int g = 0; g < 4; g++)
+			acc[i][g] = (vg_f){};
+	for (uint32_t b = 0; b < k->nblk; b++) {
+		const uint8_t *blk = k->codes + (size_t)b * wb * 8;
+		vg_bu s8 = *(const vg_bu_ua *)(k->scales + b * 16);
+		vg_h s16[VNPU_MT][4];
 
-		for (uint32_t b = 0; b < k->nblk; b++) {
-			const uint8_t *blk = k->codes + (size_t)b * wb * 8;
-			const int8_t *a = k->aq[i] + (size_t)b * wb;
-			float sa = k->sa[i][b * wb / 32];
-			vg_f s[4] = { {}, {}, {}, {} };
+		#pragma GCC unroll 4
+		for (uint32_t i = 0; i < mt; i++)
+			#pragma GCC unroll 4
+			for (int g = 0; g < 4; g++)
+				s16[i][g] = (vg_h){};
+		for (uint32_t c = 0; c < wb / 8; c++) {
+			/* q_a per lane: low nibbles even/odd, high nibbles even/odd */
+			vg_h qv[VNPU_MT][4];
 
-			for (uint32_t c = 0; c < wb / 8; c++) {
-				vg_u w[4];
+			#pragma GCC unroll 4
+			for (uint32_t i = 0; i < mt; i++) {
+				const int8_t *a = k->aq[i] + (size_t)b * wb + c * 8;
 
-				for (int g = 0; g < 4; g++)
-					w[g] = *(const vg_u_ua *)(blk + c * 64 + 16 * g);
-				#pragma GCC unroll 8
-				for (uint32_t j = 0; j < 8; j++) {
-					uint32_t sh = 8 * (j & 3) + 4 * (j >> 2);
-					float av = (float)a[c * 8 + j];
-
-					#pragma GCC unroll 4
-					for (int g = 0; g < 4; g++) {
-						vg_u x = w[g] >> sh, m = x & 7;
-						vg_u small = (vg_u)(m < 2);
-						vg_u mf = (vg_u)__builtin_convertvector((vg_i)m, vg_f);
-						vg_u bits = (small & mf) | (~small & ((m << 22) + 0x3f800000u));
-
-						bits |= (x & 8) << 28;
-						s[g] = s[g] + (vg_f)bits * av;
-					}
-				}
+				vnpu_split16((vg_b)((vg_u){} + *(const vg_u32_ua *)a),
+					     &qv[i][0], &qv[i][1]);
+				vnpu_split16((vg_b)((vg_u){} + *(const vg_u32_ua *)(a + 4)),
+					     &qv[i][2], &qv[i][3]);
 			}
+			/* rows 4g..4g+3 of the panel: bytes 16g..16g+15 of the chunk */
+			#pragma GCC unroll 4
 			for (int g = 0; g < 4; g++) {
-				vg_f sw;
+				vg_b kl, kh;
+				vg_h kle, klo, khe, kho;
 
-				for (int r = 0; r < 4; r++)
-					sw[r] = vnpu_wscale(k->wfmt, k->scales[b * 16 + 4 * g + r]);
-				acc[g] = acc[g] + (s[g] * sw) * sa;
+				vnpu_e2m1_bytes(*(const vg_u_ua *)(blk + c * 64 + 16 * g), &kl, &kh);
+				vnpu_split16(kl, &kle, &klo);
+				vnpu_split16(kh, &khe, &kho);
+				#pragma GCC unroll 4
+				for (uint32_t i = 0; i < mt; i++)
+					s16[i][g] += (kle * qv[i][0] + klo * qv[i][1]) +
+						     (khe * qv[i][2] + kho * qv[i][3]);
 			}
 		}
-		for (int g = 0; g < 4; g++)
-			for (int r = 0; r < 4; r++)
-				k->acc[i * 16 + 4 * g + r] = acc[g][r];
+		#pragma GCC unroll 4
+		for (int g = 0; g < 4; g++) {
+			vg_i e = { s8[4 * g], s8[4 * g + 1], s8[4 * g + 2], s8[4 * g + 3] };
+			vg_f sw = vnpu_wscale4(k->wfmt, e);
+
+			#pragma GCC unroll 4
+			for (uint32_t i = 0; i < mt; i++) {
+				vg_i w = (vg_i)s16[i][g];
+				vg_i is = ((vg_i)((vg_u)w << 16) >> 16) + (w >> 16);
+
+				acc[i][g] = acc[i][g] + (__builtin_convertvector(is, vg_f) * sw) *
+					    k->sa[i][b * wb / 32];
+			}
+		}
 	}
+	#pragma GCC unroll 4
+	for (uint32_t i = 0; i < mt; i++)
+		#pragma GCC unroll 4
+		for (int g = 0; g < 4; g++)
+			*(vg_f_ua *)(k->acc + i * 16 + 4 * g) = acc[i][g];
+}
+
+/* One function per row count: separate (kernel-sized) stack frames. */
+static __attribute__((noinline)) void vnpu_kint_generic_1(const struct vnpu_kern *k)
+{
+	vnpu_kint_generic_mt(k, 1);
+}
+
+static __attribute__((noinline)) void vnpu_kint_generic_2(const struct vnpu_kern *k)
+{
+	vnpu_kint_generic_mt(k, 2);
+}
+
+static __attribute__((noinline)) void vnpu_kint_generic_3(const struct vnpu_kern *k)
+{
+	vnpu_kint_generic_mt(k, 3);
+}
+
+static __attribute__((noinline)) void vnpu_kint_generic_4(const struct vnpu_kern *k)
+{
+	vnpu_kint_generic_mt(k, 4);
 }
 
 void vnpu_kint_generic(const struct vnpu_kern *k)
 {
 	if (k->np == 1) {
-		vnpu_kint_generic_vec(k);
-		return;
+		/* constant row counts: the row loops unroll */
+		switch (k->mt) {
+		case 1: vnpu_kint_generic_1(k); return;
+		case 2: vnpu_kint_generic_2(k); return;
+		case 3: vnpu_kint_generic_3(k); return;
+		default: vnpu_kint_generic_4(k); return;
+		}
 	}
 	for (uint32_t i = 0; i < k->mt; i++) {
 		for (uint32_t r = 0; r < 16; r++) {

@@ -8,6 +8,12 @@
 
 #define VNPU_MT 4	/* rows of A per kernel call */
 /*
+ * The AVX-512 integer FP4 kernel takes up to 8 rows per call: each decoded
+ * weight vector then feeds 8 dot products instead of 4, and the per-block
+ * work (scales, decode) is shared by twice the rows.
+ */
+#define VNPU_MT_WIDE 8
+/*
  * MXFP8 E4M3 activations in the integer path: q = E4M3 * 2^9 has 18 bits,
  * split into three int8 pieces (7 bits of magnitude each, with the sign)
  * so the byte dot-product instructions can form the exact block sum
@@ -27,6 +33,7 @@
  * @af: exact path: A rows as FP32.
  * @npan: panels in this call (more than 1 only with mt == 1, for the
  *	  kernels the driver allows it), @pstride bytes apart.
+ * @mt: rows of A, at most VNPU_MT (VNPU_MT_WIDE for vnpu_kint_avx512()).
  * @acc: out, [mt][16] raw accumulators (or [npan][16]).
  */
 struct vnpu_kern {
@@ -34,10 +41,10 @@ struct vnpu_kern {
 	const uint8_t *scales;
 	uint32_t nblk, wb, wfmt, mt, np, npan;
 	size_t pstride;
-	const int8_t *aq[VNPU_MT];
-	const int32_t *corr[VNPU_MT];
-	const float *sa[VNPU_MT];
-	const float *af[VNPU_MT];
+	const int8_t *aq[VNPU_MT_WIDE];
+	const int32_t *corr[VNPU_MT_WIDE];
+	const float *sa[VNPU_MT_WIDE];
+	const float *af[VNPU_MT_WIDE];
 	float *acc;
 };
 

@@ -107,9 +107,12 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_mt(const struct vnpu_kern *k,
 		*(vnpu_v16sf_ua *)(k->acc + i * 16) = acc[i];
 }
 
-/* One row of int8 A against @npan panels (more loads in flight). */
-static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pan(const struct vnpu_kern *k,
-						     const uint32_t npan)
+/*
+ * @mt rows of int8 A (up to VNPU_MT_WIDE): each decoded weight vector feeds
+ * mt dot products; two accumulators per row keep 2 * mt chains in flight.
+ */
+static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_rows(const struct vnpu_kern *k,
+						      const uint32_t mt, const uint32_t wb)
 {
 	const v64qi lut = {
 		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
@@ -117,19 +120,89 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pan(const struct vnpu_kern *k,
 		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
 		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
 	};
-	const uint32_t wb = k->wb, chunks = wb / 8;
-	v16sf acc[VNPU_MT];
+	v16sf acc[VNPU_MT_WIDE];
+	const uint32_t chunks = wb / 8;
 
-	#pragma GCC unroll 4
+	#pragma GCC unroll 8
+	for (uint32_t i = 0; i < mt; i++)
+		acc[i] = (v16sf){};
+	for (uint32_t b = 0; b < k->nblk; b++) {
+		const uint8_t *blk = k->codes + (size_t)b * wb * 8;
+		v16si ia[VNPU_MT_WIDE], ib[VNPU_MT_WIDE];
+
+		vnpu_prefetch_block(blk, wb, VNPU_PREFETCH_AHEAD);
+		#pragma GCC unroll 8
+		for (uint32_t i = 0; i < mt; i++)
+			ia[i] = ib[i] = (v16si){};
+		#pragma GCC unroll 2
+		for (uint32_t c = 0; c < chunks; c += 2) {
+			v16su p0 = *(const v16su *)(blk + c * 64);
+			v16su p1 = *(const v16su *)(blk + c * 64 + 64);
+			v64qi l0 = (v64qi)(p0 & 0x0f0f0f0fu);
+			v64qi h0 = (v64qi)((p0 >> 4) & 0x0f0f0f0fu);
+			v64qi l1 = (v64qi)(p1 & 0x0f0f0f0fu);
+			v64qi h1 = (v64qi)((p1 >> 4) & 0x0f0f0f0fu);
+			v64qi wl0 = __builtin_ia32_pshufb512_mask(lut, l0, l0, -1);
+			v64qi wh0 = __builtin_ia32_pshufb512_mask(lut, h0, h0, -1);
+			v64qi wl1 = __builtin_ia32_pshufb512_mask(lut, l1, l1, -1);
+			v64qi wh1 = __builtin_ia32_pshufb512_mask(lut, h1, h1, -1);
+
+			#pragma GCC unroll 8
+			for (uint32_t i = 0; i < mt; i++) {
+				const int8_t *a = k->aq[i] + (size_t)b * wb + c * 8;
+
+				ia[i] = __builtin_ia32_vpdpbusd_v16si(ia[i], (v16si)wl0,
+					(v16si){} + (int32_t)vnpu_ld32(a));
+				ib[i] = __builtin_ia32_vpdpbusd_v16si(ib[i], (v16si)wh0,
+					(v16si){} + (int32_t)vnpu_ld32(a + 4));
+				ia[i] = __builtin_ia32_vpdpbusd_v16si(ia[i], (v16si)wl1,
+					(v16si){} + (int32_t)vnpu_ld32(a + 8));
+				ib[i] = __builtin_ia32_vpdpbusd_v16si(ib[i], (v16si)wh1,
+					(v16si){} + (int32_t)vnpu_ld32(a + 12));
+			}
+		}
+		{
+			v16sf sw = vnpu_wscale16(k->wfmt, k->scales + b * 16);
+
+			#pragma GCC unroll 8
+			for (uint32_t i = 0; i < mt; i++) {
+				int32_t corr = wb == 32 ?
+					k->corr[i][2 * b] + k->corr[i][2 * b + 1] : k->corr[i][b];
+				v16sf t = __builtin_convertvector((ia[i] + ib[i]) - corr, v16sf) * sw;
+
+				t = t * k->sa[i][b * wb / 32];
+				acc[i] = acc[i] + t;
+			}
+		}
+	}
+	#pragma GCC unroll 8
+	for (uint32_t i = 0; i < mt; i++)
+		*(vnpu_v16sf_ua *)(k->acc + i * 16) = acc[i];
+}
+
+/* One row of int8 A against @npan panels (more loads in flight). */
+static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pan(const struct vnpu_kern *k,
+						     const uint32_t npan, const uint32_t wb)
+{
+	const v64qi lut = {
+		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
+		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
+		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
+		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
+	};
+	const uint32_t chunks = wb / 8;
+	v16sf acc[VNPU_MT_WIDE];
+
+	#pragma GCC unroll 8
 	for (uint32_t q = 0; q < npan; q++)
 		acc[q] = (v16sf){};
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const int8_t *a = k->aq[0] + (size_t)b * wb;
 		int32_t corr = wb == 32 ? k->corr[0][2 * b] + k->corr[0][2 * b + 1] :
 					  k->corr[0][b];
-		v16si ia[VNPU_MT], ib[VNPU_MT];
+		v16si ia[VNPU_MT_WIDE], ib[VNPU_MT_WIDE];
 
-		#pragma GCC unroll 4
+		#pragma GCC unroll 8
 		for (uint32_t q = 0; q < npan; q++) {
 			vnpu_prefetch_block(k->codes + q * k->pstride + (size_t)b * wb * 8, wb,
 					    VNPU_PREFETCH_AHEAD_PAN);
@@ -139,7 +212,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pan(const struct vnpu_kern *k,
 			v16si al = (v16si){} + (int32_t)vnpu_ld32(a + c * 8);
 			v16si ah = (v16si){} + (int32_t)vnpu_ld32(a + c * 8 + 4);
 
-			#pragma GCC unroll 4
+			#pragma GCC unroll 8
 			for (uint32_t q = 0; q < npan; q++) {
 				const uint8_t *blk = k->codes + q * k->pstride + (size_t)b * wb * 8;
 				v16su p = *(const v16su *)(blk + c * 64);
@@ -152,7 +225,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pan(const struct vnpu_kern *k,
 				ib[q] = __builtin_ia32_vpdpbusd_v16si(ib[q], (v16si)h, ah);
 			}
 		}
-		#pragma GCC unroll 4
+		#pragma GCC unroll 8
 		for (uint32_t q = 0; q < npan; q++) {
 			v16sf sw = vnpu_wscale16(k->wfmt, k->scales + q * k->pstride + b * 16);
 			v16sf t = __builtin_convertvector((ia[q] + ib[q]) - corr, v16sf) * sw;
@@ -161,27 +234,60 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pan(const struct vnpu_kern *k,
 			acc[q] = acc[q] + t;
 		}
 	}
-	#pragma GCC unroll 4
+	#pragma GCC unroll 8
 	for (uint32_t q = 0; q < npan; q++)
 		*(vnpu_v16sf_ua *)(k->acc + q * 16) = acc[q];
 }
 
 T512 void vnpu_kint_avx512(const struct vnpu_kern *k)
 {
+	if (k->npan > 1 && k->wb == 16) {	/* NVFP4 */
+		switch (k->npan) {
+		case 2: vnpu_kint512_pan(k, 2, 16); return;
+		case 3: vnpu_kint512_pan(k, 3, 16); return;
+		case 4: vnpu_kint512_pan(k, 4, 16); return;
+		case 5: vnpu_kint512_pan(k, 5, 16); return;
+		case 6: vnpu_kint512_pan(k, 6, 16); return;
+		case 7: vnpu_kint512_pan(k, 7, 16); return;
+		default: vnpu_kint512_pan(k, 8, 16); return;
+		}
+	}
 	switch (k->npan) {
-	case 2: vnpu_kint512_pan(k, 2); return;
-	case 3: vnpu_kint512_pan(k, 3); return;
-	case 4: vnpu_kint512_pan(k, 4); return;
+	case 1: break;
+	case 2: vnpu_kint512_pan(k, 2, 32); return;
+	case 3: vnpu_kint512_pan(k, 3, 32); return;
+	case 4: vnpu_kint512_pan(k, 4, 32); return;
+	case 5: vnpu_kint512_pan(k, 5, 32); return;
+	case 6: vnpu_kint512_pan(k, 6, 32); return;
+	case 7: vnpu_kint512_pan(k, 7, 32); return;
+	default: vnpu_kint512_pan(k, 8, 32); return;
 	}
 	if (k->np > 1) {
 		vnpu_kint512_mt(k, VNPU_NPIECE, VNPU_NPIECE);
 		return;
 	}
+	if (k->wb == 16) {	/* NVFP4 */
+		switch (k->mt) {
+		case 1: vnpu_kint512_rows(k, 1, 16); break;
+		case 2: vnpu_kint512_rows(k, 2, 16); break;
+		case 3: vnpu_kint512_rows(k, 3, 16); break;
+		case 4: vnpu_kint512_rows(k, 4, 16); break;
+		case 5: vnpu_kint512_rows(k, 5, 16); break;
+		case 6: vnpu_kint512_rows(k, 6, 16); break;
+		case 7: vnpu_kint512_rows(k, 7, 16); break;
+		default: vnpu_kint512_rows(k, 8, 16); break;
+		}
+		return;
+	}
 	switch (k->mt) {
-	case 1: vnpu_kint512_mt(k, 1, 1); break;
-	case 2: vnpu_kint512_mt(k, 2, 1); break;
-	case 3: vnpu_kint512_mt(k, 3, 1); break;
-	default: vnpu_kint512_mt(k, 4, 1); break;
+	case 1: vnpu_kint512_rows(k, 1, 32); break;
+	case 2: vnpu_kint512_rows(k, 2, 32); break;
+	case 3: vnpu_kint512_rows(k, 3, 32); break;
+	case 4: vnpu_kint512_rows(k, 4, 32); break;
+	case 5: vnpu_kint512_rows(k, 5, 32); break;
+	case 6: vnpu_kint512_rows(k, 6, 32); break;
+	case 7: vnpu_kint512_rows(k, 7, 32); break;
+	default: vnpu_kint512_rows(k, 8, 32); break;
 	}
 }
 
@@ -237,14 +343,14 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_mt(const struct vnpu_kern *k,
  * fill the FMA pipes that one chain leaves idle.
  */
 static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_pan(const struct vnpu_kern *k,
-						    const uint32_t npan)
+						    const uint32_t npan, const uint32_t wb)
 {
 	const v16sf lut = { 0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12 };
-	const uint32_t wb = k->wb, chunks = wb / 8;
-	const uint8_t *codes[VNPU_MT], *scales[VNPU_MT];
-	v16sf acc[VNPU_MT];
+	const uint32_t chunks = wb / 8;
+	const uint8_t *codes[VNPU_MT_WIDE], *scales[VNPU_MT_WIDE];
+	v16sf acc[VNPU_MT_WIDE];
 
-	#pragma GCC unroll 4
+	#pragma GCC unroll 8
 	for (uint32_t q = 0; q < npan; q++) {
 		codes[q] = k->codes + q * k->pstride;
 		scales[q] = k->scales + q * k->pstride;
@@ -252,25 +358,25 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_pan(const struct vnpu_kern *k,
 	}
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const float *a = k->af[0] + (size_t)b * wb;
-		v16sf p[VNPU_MT];
+		v16sf p[VNPU_MT_WIDE];
 
-		#pragma GCC unroll 4
+		#pragma GCC unroll 8
 		for (uint32_t q = 0; q < npan; q++) {
 			vnpu_prefetch_block(codes[q] + (size_t)b * wb * 8, wb,
 					    VNPU_PREFETCH_AHEAD_PAN);
 			p[q] = (v16sf){};
 		}
 		for (uint32_t c = 0; c < chunks; c++) {
-			v16si pk[VNPU_MT];
+			v16si pk[VNPU_MT_WIDE];
 
-			#pragma GCC unroll 4
+			#pragma GCC unroll 8
 			for (uint32_t q = 0; q < npan; q++)
 				pk[q] = *(const v16si *)(codes[q] + (size_t)b * wb * 8 + c * 64);
 			#pragma GCC unroll 8
 			for (uint32_t j = 0; j < 8; j++) {
 				v16sf av = (v16sf){} + a[c * 8 + j];
 
-				#pragma GCC unroll 4
+				#pragma GCC unroll 8
 				for (uint32_t q = 0; q < npan; q++) {
 					v16si idx = (v16si)((v16su)pk[q] >> (8 * (j & 3) + 4 * (j >> 2)));
 					v16sf w = __builtin_ia32_permvarsf512_mask(lut, idx, lut, -1);
@@ -279,21 +385,37 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_pan(const struct vnpu_kern *k,
 				}
 			}
 		}
-		#pragma GCC unroll 4
+		#pragma GCC unroll 8
 		for (uint32_t q = 0; q < npan; q++)
 			acc[q] = acc[q] + p[q] * vnpu_wscale16(k->wfmt, scales[q] + b * 16);
 	}
-	#pragma GCC unroll 4
+	#pragma GCC unroll 8
 	for (uint32_t q = 0; q < npan; q++)
 		*(vnpu_v16sf_ua *)(k->acc + q * 16) = acc[q];
 }
 
 T512 void vnpu_kfp_avx512(const struct vnpu_kern *k)
 {
+	if (k->npan > 1 && k->wb == 16) {	/* NVFP4 */
+		switch (k->npan) {
+		case 2: vnpu_kfp512_pan(k, 2, 16); return;
+		case 3: vnpu_kfp512_pan(k, 3, 16); return;
+		case 4: vnpu_kfp512_pan(k, 4, 16); return;
+		case 5: vnpu_kfp512_pan(k, 5, 16); return;
+		case 6: vnpu_kfp512_pan(k, 6, 16); return;
+		case 7: vnpu_kfp512_pan(k, 7, 16); return;
+		default: vnpu_kfp512_pan(k, 8, 16); return;
+		}
+	}
 	switch (k->npan) {
-	case 2: vnpu_kfp512_pan(k, 2); return;
-	case 3: vnpu_kfp512_pan(k, 3); return;
-	case 4: vnpu_kfp512_pan(k, 4); return;
+	case 1: break;
+	case 2: vnpu_kfp512_pan(k, 2, 32); return;
+	case 3: vnpu_kfp512_pan(k, 3, 32); return;
+	case 4: vnpu_kfp512_pan(k, 4, 32); return;
+	case 5: vnpu_kfp512_pan(k, 5, 32); return;
+	case 6: vnpu_kfp512_pan(k, 6, 32); return;
+	case 7: vnpu_kfp512_pan(k, 7, 32); return;
+	default: vnpu_kfp512_pan(k, 8, 32); return;
 	}
 	switch (k->mt) {
 	case 1: vnpu_kfp512_mt(k, 1); break;

@@ -23,6 +23,9 @@ static const char *const vnpu_dtype_names[] = {
 	[VNPU_DTYPE_MXFP8_E5M2] = "mxfp8_e5m2",
 	[VNPU_DTYPE_MXFP4] = "mxfp4",
 	[VNPU_DTYPE_NVFP4] = "nvfp4",
+	[VNPU_DTYPE_FP16] = "fp16",
+	[VNPU_DTYPE_FP8_E4M3] = "fp8_e4m3",
+	[VNPU_DTYPE_FP8_E5M2] = "fp8_e5m2",
 };
 
 const char *vnpu_dtype_name(vnpu_dtype dtype)
@@ -42,6 +45,9 @@ uint32_t vnpu_dtype_cmd_fmt(uint32_t dtype)
 	case VNPU_DTYPE_MXFP8_E5M2: return VNPU_CMD_FMT_MXFP8_E5M2;
 	case VNPU_DTYPE_MXFP4: return VNPU_CMD_FMT_MXFP4;
 	case VNPU_DTYPE_NVFP4: return VNPU_CMD_FMT_NVFP4;
+	case VNPU_DTYPE_FP16: return VNPU_CMD_FMT_FP16;
+	case VNPU_DTYPE_FP8_E4M3: return VNPU_CMD_FMT_FP8_E4M3;
+	case VNPU_DTYPE_FP8_E5M2: return VNPU_CMD_FMT_FP8_E5M2;
 	}
 	return 0;
 }
@@ -49,6 +55,12 @@ uint32_t vnpu_dtype_cmd_fmt(uint32_t dtype)
 bool vnpu_dtype_is_block(uint32_t dtype)
 {
 	return dtype >= VNPU_DTYPE_MXFP8 && dtype <= VNPU_DTYPE_NVFP4;
+}
+
+bool vnpu_dtype_is_elem(uint32_t dtype)
+{
+	return dtype == VNPU_DTYPE_BF16 || dtype == VNPU_DTYPE_FP16 ||
+	       dtype == VNPU_DTYPE_FP8_E4M3 || dtype == VNPU_DTYPE_FP8_E5M2;
 }
 
 uint64_t vnpu_dtype_codes_bytes(uint32_t dtype, uint64_t count)
@@ -138,7 +150,7 @@ vnpu_status vnpu_gt_check_shape(const char *what, uint32_t dtype, uint32_t rank,
 {
 	uint32_t i;
 
-	if (dtype < VNPU_DTYPE_FP32 || dtype > VNPU_DTYPE_NVFP4)
+	if (dtype < VNPU_DTYPE_FP32 || dtype > VNPU_DTYPE_MAX)
 		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
 				     "%s: unknown dtype %u", what, dtype);
 	if (rank < 1 || rank > VNPU_MAX_RANK || !dims)

@@ -139,6 +139,9 @@ uint64_t vnpu_gt_bytes(const struct vnpu_gtensor *t);
 const char *vnpu_gop_name(uint32_t op);
 /* Whether DTYPE is a block type; its codes bytes for COUNT elements. */
 bool vnpu_dtype_is_block(uint32_t dtype);
+/* Whether FP32 converts to DTYPE element by element (QUANTIZE's element
+ * formats: BF16, FP16, FP8). */
+bool vnpu_dtype_is_elem(uint32_t dtype);
 uint64_t vnpu_dtype_codes_bytes(uint32_t dtype, uint64_t count);
 /* The ISA's format (enum vnpu_cmd_fmt) of a dtype, 0 if none. */
 uint32_t vnpu_dtype_cmd_fmt(uint32_t dtype);

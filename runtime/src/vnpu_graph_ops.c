@@ -173,8 +173,9 @@ vnpu_status vnpu_graph_matmul(vnpu_graph *graph, const char *name,
 	if (tw->kind != VNPU_GT_CONST)
 		return vnpu_gb_err(&b, "w %s must be a constant (weights are packed when compiling)",
 				   vnpu_gb_shape(&b, w));
-	if (tw->rank != 2 || tw->dtype == VNPU_DTYPE_I32)
-		return vnpu_gb_err(&b, "w %s must be [N, K] of a float or block type",
+	if (tw->rank != 2 || (tw->dtype != VNPU_DTYPE_FP32 && tw->dtype != VNPU_DTYPE_BF16 &&
+			      !vnpu_dtype_is_block(tw->dtype)))
+		return vnpu_gb_err(&b, "w %s must be [N, K] of fp32, bf16 or a block type",
 				   vnpu_gb_shape(&b, w));
 	k = tx->dims[tx->rank - 1];
 	nn = tw->dims[0];
@@ -559,9 +560,10 @@ vnpu_status vnpu_graph_quantize(vnpu_graph *graph, const char *name,
 
 	if ((st = vnpu_gb_fp32(&b, "x", x, &tx)))
 		return st;
-	if (!vnpu_dtype_is_block(dtype))
-		return vnpu_gb_err(&b, "%s is not a block type", vnpu_dtype_name(dtype));
-	if (vnpu_shape_count(tx->rank, tx->dims) % 32)
+	if (!vnpu_dtype_is_block(dtype) && !vnpu_dtype_is_elem(dtype))
+		return vnpu_gb_err(&b, "%s is not a block type or bf16, fp16, fp8_e4m3, fp8_e5m2",
+				   vnpu_dtype_name(dtype));
+	if (vnpu_dtype_is_block(dtype) && vnpu_shape_count(tx->rank, tx->dims) % 32)
 		return vnpu_gb_err(&b, "x %s: the element count must be a multiple of 32",
 				   vnpu_gb_shape(&b, x));
 	if (dtype == VNPU_DTYPE_NVFP4 && (!isfinite(tscale) || tscale <= 0))
@@ -581,8 +583,9 @@ vnpu_status vnpu_graph_dequantize(vnpu_graph *graph, const char *name,
 
 	if ((st = vnpu_gb_get(&b, "x", x, &tx)))
 		return st;
-	if (!vnpu_dtype_is_block(tx->dtype))
-		return vnpu_gb_err(&b, "x %s is not of a block type", vnpu_gb_shape(&b, x));
+	if (!vnpu_dtype_is_block(tx->dtype) && !vnpu_dtype_is_elem(tx->dtype))
+		return vnpu_gb_err(&b, "x %s is not of a block type or bf16, fp16, fp8_e4m3, fp8_e5m2",
+				   vnpu_gb_shape(&b, x));
 	n.in[0] = x;
 	n.nin = 1;
 	return vnpu_gb_commit1(&b, &n, VNPU_DTYPE_FP32, tx->rank, tx->dims, out);

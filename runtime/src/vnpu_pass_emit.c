@@ -349,7 +349,8 @@ static vnpu_status vnpu_emit_quant(struct vnpu_gc *c, uint32_t i)
 		.hdr = HDR(q ? VNPU_OP_QUANTIZE : VNPU_OP_DEQUANTIZE, p),
 		.fmt = vnpu_dtype_cmd_fmt(T(blk)->dtype), .n = (uint32_t)cnt,
 		.x = A(fp), .codes = A(blk),
-		.scales = A(blk) + vnpu_dtype_codes_bytes(T(blk)->dtype, cnt),
+		.scales = vnpu_dtype_is_block(T(blk)->dtype) ?
+			  A(blk) + vnpu_dtype_codes_bytes(T(blk)->dtype, cnt) : 0,
 	};
 
 	if (T(blk)->dtype == VNPU_DTYPE_NVFP4)

@@ -300,7 +300,7 @@ static vnpu_status vnpu_load_check_io(const struct vnpu_prog_image *im,
 		uint32_t k;
 
 		e->name[VNPU_NAME_MAX - 1] = 0;
-		if (e->dtype < VNPU_DTYPE_FP32 || e->dtype > VNPU_DTYPE_NVFP4 ||
+		if (e->dtype < VNPU_DTYPE_FP32 || e->dtype > VNPU_DTYPE_MAX ||
 		    e->rank < 1 || e->rank > VNPU_MAX_RANK)
 			return BAD("%s %llu has a bad type or rank", what,
 				   (unsigned long long)i);

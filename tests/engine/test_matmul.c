@@ -222,6 +222,10 @@ TEST(mxfp4_and_nvfp4_all_activation_paths_agree_across_variants_and_threads)
 			c.a_fmt = VNPU_FMT_BF16;
 			c.bias = true;
 			check_case(_metadata, &c, seed++);
+			/* 8 + 8 + 3 rows: the AVX-512 integer kernel's widest calls */
+			c.m = 19;
+			c.n = 32;
+			check_case(_metadata, &c, seed++);
 		}
 	}
 }
@@ -442,6 +446,13 @@ TEST(gemv_shapes_agree_and_meet_bounds)
 	check_case(_metadata, &c, 13);
 	c.a_quant = VNPU_FMT_MXINT8;
 	check_case(_metadata, &c, 14);
+	/* 14 panels, the last one partial: 8 + 6 panels side by side */
+	c.n = 213;
+	check_case(_metadata, &c, 15);
+	c.a_quant = VNPU_FMT_NONE;
+	check_case(_metadata, &c, 16);
+	c.w_fmt = VNPU_FMT_MXFP4;
+	check_case(_metadata, &c, 17);
 }
 
 TEST(epilogue_bias_activation_and_bf16_output_agree)
@@ -499,6 +510,81 @@ TEST(integer_path_is_exact_on_small_integers)
 		}
 	}
 	free(panel);
+}
+
+/*
+ * The largest block sums the integer path can meet: k_w = +-12 against
+ * q_a = +-127 in every column, so partial sums inside a kernel reach their
+ * widest (the generic kernel keeps 16 of them per 16-bit lane); negative
+ * zero codes; both block sizes.
+ */
+TEST(integer_path_is_exact_at_the_largest_block_sums)
+{
+	static const uint32_t fmts[] = { VNPU_FMT_MXFP4, VNPU_FMT_NVFP4 };
+	uint32_t n = 32, k = 128;
+	uint8_t codes[32 * 64], scales[32 * 8];
+	float a[128], c[32];
+
+	for (uint32_t i = 0; i < k; i++)	/* MXINT8 codes +-127, scale 1 */
+		a[i] = ((i / 8) % 3 ? 127 : -127) * 0x1p-6f;
+	for (uint32_t r = 0; r < n; r++) {
+		for (uint32_t kk = 0; kk < k; kk++) {
+			uint32_t nib;
+
+			switch (r % 4) {
+			case 0:		/* 6 * sign(a): every product +12 * 127 */
+				nib = a[kk] > 0 ? 7 : 15;
+				break;
+			case 1:		/* every product -12 * 127 */
+				nib = a[kk] > 0 ? 15 : 7;
+				break;
+			case 2:		/* -0 and +0 */
+				nib = (kk + r) % 2 ? 8 : 0;
+				break;
+			default:
+				nib = (kk * 7 + r * 3) % 16;
+			}
+			if (kk & 1)
+				codes[r * 64 + kk / 2] |= (uint8_t)(nib << 4);
+			else
+				codes[r * 64 + kk / 2] = (uint8_t)nib;
+		}
+	}
+	for (size_t f = 0; f < 2; f++) {
+		uint32_t fmt = fmts[f];
+		/* block scale 1: E8M0 127, or E4M3 1.0 */
+		uint8_t one = fmt == VNPU_FMT_NVFP4 ? 0x38 : 127;
+		void *panel = aligned_alloc(64, vnpu_panel_size(fmt, n, k));
+		struct vnpu_matmul mm = {
+			.m = 1, .n = n, .k = k, .w_fmt = fmt, .w = panel,
+			.w_tscale = 1.0f, .a_fmt = VNPU_FMT_FP32,
+			.a_quant = VNPU_FMT_MXINT8, .a = a, .lda = k,
+			.c_fmt = VNPU_FMT_FP32, .c = c, .ldc = n,
+		};
+
+		memset(scales, one, sizeof(scales));
+		ASSERT_EQ(0, vnpu_panel_pack(fmt, codes, scales, n, k, panel));
+		for (size_t v = 0; v < 3; v++) {
+			ASSERT_EQ(0, mm_run_split(&mm, variants[v], 1, 1));
+			for (uint32_t r = 0; r < n; r++) {
+				double want = 0;
+
+				for (uint32_t kk = 0; kk < k; kk++) {
+					uint8_t nib = (codes[r * 64 + kk / 2] >> ((kk & 1) * 4)) & 15;
+					uint32_t u = vnpu_e2m1_to_fp32(nib);
+					float wv;
+
+					memcpy(&wv, &u, 4);
+					want += wv * a[kk];
+				}
+				if (r % 4 == 0)
+					ASSERT_EQ(k * 6 * 127 * 0x1p-6, want);
+				ASSERT_EQ(want, c[r]) TH_LOG("fmt %u variant %zu row %u",
+							     fmt, v, r);
+			}
+		}
+		free(panel);
+	}
 }
 
 /* C of a 1 x 16 x 32 matmul, all rows of W the same, every variant. */

@@ -51,6 +51,49 @@ static int read_floats(const char *path, float *buf, size_t n)
 	return got == n ? 0 : -1;
 }
 
+#define CHUNKS 24
+
+/*
+ * CHUNKS chunks of 512 samples, the state carried from one to the next:
+ * 8 of faint noise, 8 of a 220 Hz tone with harmonics, 8 of noise; the
+ * speech probability of each into P.
+ */
+static vnpu_status stream_probs(vnpu_graph *g, vnpu_device *dev, vnpu_stream *s,
+				vnpu_dtype fmt, float *p)
+{
+	static float in[512], h[128], c[128], hn[128], cn[128];
+	vnpu_compile_options co;
+	vnpu_program *prog;
+	vnpu_status st;
+	uint32_t seed = 12345;
+
+	vnpu_compile_options_init(&co);
+	co.weight_format = fmt;
+	st = vnpu_graph_compile(g, dev, &co, &prog);
+	if (st)
+		return st;
+	memset(h, 0, sizeof(h));
+	memset(c, 0, sizeof(c));
+	for (int k = 0; k < CHUNKS && !st; k++) {
+		for (int i = 0; i < 512; i++) {
+			double t = (k * 512 + i) / 16000.0;
+
+			seed = seed * 1103515245u + 12345u;
+			in[i] = (float)(0.01 * ((seed >> 16) / 32768.0 - 1.0));
+			if (k >= 8 && k < 16)
+				in[i] += (float)(0.3 * sin(2 * M_PI * 220 * t) +
+						 0.15 * sin(2 * M_PI * 440 * t) +
+						 0.08 * sin(2 * M_PI * 660 * t));
+		}
+		st = vnpu_program_run(s, prog, (const void *[]){ in, h, c },
+				      (void *[]){ &p[k], hn, cn });
+		memcpy(h, hn, sizeof(h));
+		memcpy(c, cn, sizeof(c));
+	}
+	vnpu_program_destroy(prog);
+	return st;
+}
+
 /* Compile G with weight format FMT and run it: OUT[k] gets output k. */
 static vnpu_status run(vnpu_graph *g, vnpu_device *dev, vnpu_stream *s, vnpu_dtype fmt,
 		       const float *in, float **out)
@@ -79,7 +122,7 @@ int main(void)
 	};
 	const char *bin = getenv("VNPU_BIN");
 	char cmd[512], model[512] = "";
-	float in[512], ref[257], a[257], b[257], c[257];
+	float in[512], ref[257], a[257], b[257], c[257], pref[CHUNKS], pq[CHUNKS];
 	float *oa[NOUT] = { a, a + 1, a + 129 }, *ob[NOUT] = { b, b + 1, b + 129 };
 	float *oc[NOUT] = { c, c + 1, c + 129 };
 	vnpu_onnx_tensor sr = { .name = "sr", .onnx_type = 7, .count = 1 };
@@ -121,7 +164,7 @@ int main(void)
 		printf("1..0 # SKIP CPU backend: %s\n", vnpu_last_error());
 		return 0;
 	}
-	printf("1..%d\n", 4 + 2 * (int)(sizeof(fmts) / sizeof(fmts[0])));
+	printf("1..%d\n", 5 + 3 * (int)(sizeof(fmts) / sizeof(fmts[0])));
 	st = vnpu_graph_import_onnx(model, &oo, &g);
 	ok(!st, "import %s%s%s", model, st ? ": " : "", st ? vnpu_last_error() : "");
 	if (st)
@@ -170,6 +213,25 @@ int main(void)
 			       fmts[k].name, o == 0 ? "probability" : o == 1 ? "hn" : "cn", mx,
 			       sr2 > 0 ? sqrt(sd / sr2) : 0.0);
 		}
+	}
+	/* a stream of chunks with the state carried along */
+	st = stream_probs(g, dev, s, VNPU_DTYPE_FP32, pref);
+	ok(!st, "FP32: %d chunks with the state carried", CHUNKS);
+	printf("# fp32 probabilities:");
+	for (int k = 0; k < CHUNKS; k++)
+		printf(" %.3f", pref[k]);
+	printf("\n");
+	for (size_t k = 0; k < sizeof(fmts) / sizeof(fmts[0]); k++) {
+		double mx = 0;
+		int agree = 0;
+
+		st = stream_probs(g, dev, s, fmts[k].d, pq);
+		for (int i = 0; i < CHUNKS; i++) {
+			mx = fmax(mx, fabs((double)pq[i] - pref[i]));
+			agree += (pq[i] > 0.5f) == (pref[i] > 0.5f);
+		}
+		ok(!st, "%s: %d chunks: max |dp| %.4f, speech decisions (p > 0.5) agree on %d of %d",
+		   fmts[k].name, CHUNKS, mx, agree, CHUNKS);
 	}
 	vnpu_graph_destroy(g);
 	vnpu_stream_destroy(s);

@@ -58,3 +58,6 @@ HOST_TESTS += onnx_api
 onnx_api_SRCS := tests/onnx/test_onnx_api.c
 onnx_api_LIBS = $(RUNTIME_LIBS)
 $(eval $(call runtime_prog,onnx_api))
+
+# vnpu-compile's exit codes, messages and output file.
+HOST_SCRIPTS += tests/onnx/vnpu_compile_test.sh

@@ -83,7 +83,8 @@ static void step(struct fz *f, vnpu_graph *g)
 {
 	uint32_t dims[4] = { dim(f), dim(f), dim(f), dim(f) }, rank = 1 + next(f) % 3;
 	static const vnpu_dtype types[] = { VNPU_DTYPE_FP32, VNPU_DTYPE_FP32,
-		VNPU_DTYPE_BF16, VNPU_DTYPE_I32, VNPU_DTYPE_MXFP4, VNPU_DTYPE_MXFP8 };
+		VNPU_DTYPE_BF16, VNPU_DTYPE_I32, VNPU_DTYPE_MXFP4, VNPU_DTYPE_MXFP8,
+		VNPU_DTYPE_FP16, VNPU_DTYPE_FP8_E4M3, VNPU_DTYPE_FP8_E5M2 };
 	vnpu_attention_desc ad;
 	vnpu_tensor r = 0, r2, r3;
 	vnpu_status st;
@@ -91,7 +92,7 @@ static void step(struct fz *f, vnpu_graph *g)
 
 	switch (op) {
 	case 0: case 1:
-		st = vnpu_graph_input(g, NULL, types[next(f) % 6], rank, dims, &r);
+		st = vnpu_graph_input(g, NULL, types[next(f) % 9], rank, dims, &r);
 		break;
 	case 2: case 3: {
 		uint32_t wd[2] = { dim(f), 32 * (1 + next(f) % 3) };
@@ -142,11 +143,11 @@ static void step(struct fz *f, vnpu_graph *g)
 	case 17: st = vnpu_graph_reshape(g, NULL, pick(f), rank, dims, &r); break;
 	case 18: st = vnpu_graph_view(g, NULL, pick(f), next(f) % 8, rank, dims, &r); break;
 	case 19: st = vnpu_graph_transpose(g, NULL, pick(f), next(f) % 3, next(f) % 3, &r); break;
-	case 20: st = vnpu_graph_quantize(g, NULL, pick(f), types[4 + next(f) % 2], 1.0f, &r); break;
+	case 20: st = vnpu_graph_quantize(g, NULL, pick(f), types[2 + next(f) % 7], 1.0f, &r); break;
 	case 21: st = vnpu_graph_dequantize(g, NULL, pick(f), &r); break;
 	case 22: st = vnpu_graph_copy(g, NULL, pick(f), &r); break;
 	case 23:
-		st = vnpu_graph_state(g, NULL, types[next(f) % 6], rank, dims, &r);
+		st = vnpu_graph_state(g, NULL, types[next(f) % 9], rank, dims, &r);
 		break;
 	case 24:
 		vnpu_graph_assign(g, NULL, pick(f), pick(f));

@@ -4,6 +4,7 @@
  * under TCG) but cross the interpreter's tile boundaries: several N
  * tiles, partial last panels, vector packets of several tiles.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -525,6 +526,61 @@ static int vec_hadamard(vnpu_device *dev, vnpu_cmdbuf *cb, struct rt_run *run,
 	return 0;
 }
 
+/*
+ * QUANTIZE and DEQUANTIZE with the element formats (plain conversions):
+ * BF16, FP16, FP8 E4M3 and E5M2 codes of the same values (spread from
+ * 2^-20 to 2^20, so subnormals and overflow occur), then decoded back.
+ */
+static int vec_convert(vnpu_device *dev, vnpu_cmdbuf *cb, struct rt_run *run,
+		       void *want)
+{
+	enum { N = 5000 };
+	static const uint32_t fmts[4] = { VNPU_FMT_BF16, VNPU_FMT_FP16,
+		VNPU_FMT_E4M3, VNPU_FMT_E5M2 };
+	static float x[N];
+	size_t off = 0, at[4];
+	vnpu_buffer *bx, *bo;
+	unsigned int f;
+	uint64_t o;
+
+	fill_rnd(x, N, 93);
+	for (f = 0; f < N; f++)
+		x[f] = ldexpf(x[f], (int)(f % 41) - 20);
+	for (f = 0; f < 4; f++) {
+		at[f] = off;
+		off += (size_t)N * vnpu_fmt_bits(fmts[f]) / 8 + (size_t)N * 4;
+	}
+	bx = rt_buf(dev, run, x, sizeof(x));
+	bo = bx ? rt_buf(dev, run, NULL, off) : NULL;
+	if (!bo)
+		return -1;
+	run->out = bo;
+	run->out_bytes = off;
+	o = vnpu_buffer_va(bo);
+	for (f = 0; f < 4; f++) {
+		size_t codes = (size_t)N * vnpu_fmt_bits(fmts[f]) / 8;
+		struct vnpu_cmd_quant q = {
+			.hdr = HDR(VNPU_OP_QUANTIZE, q), .fmt = fmts[f], .n = N,
+			.x = vnpu_buffer_va(bx), .codes = o + at[f],
+		};
+		struct vnpu_cmd_quant d = q;
+
+		d.hdr.op = VNPU_OP_DEQUANTIZE;
+		d.x = o + at[f] + codes;
+		if (vnpu_cmdbuf_append(cb, &q, sizeof(q), NULL) ||
+		    vnpu_cmdbuf_append(cb, &d, sizeof(d), NULL))
+			return -1;
+		if (want) {
+			uint8_t *w = (uint8_t *)want + at[f];
+
+			if (vnpu_convert(fmts[f], w, VNPU_FMT_FP32, x, N) ||
+			    vnpu_convert(VNPU_FMT_FP32, w + codes, fmts[f], w, N))
+				return -1;
+		}
+	}
+	return 0;
+}
+
 const struct rt_case rt_cases[] = {
 	{ "matmul MXFP4 x MXINT8, SiLU, bias", mm_mxfp4_mxint8 },
 	{ "matmul NVFP4 x exact FP32", mm_nvfp4_exact },
@@ -541,6 +597,7 @@ const struct rt_case rt_cases[] = {
 	{ "MXFP4 quantize and dequantize", vec_quant_mxfp4 },
 	{ "NVFP4 quantize and dequantize", vec_quant_nvfp4 },
 	{ "Hadamard rotation: forward, inverse, in place", vec_hadamard },
+	{ "BF16, FP16 and FP8 conversions both ways", vec_convert },
 };
 
 const size_t rt_ncases = sizeof(rt_cases) / sizeof(rt_cases[0]);

@@ -45,6 +45,11 @@ runtime_graph_hadamard_SRCS := tests/runtime/test_graph_hadamard.c $(GRAPH_UTIL)
 runtime_graph_hadamard_LIBS = $(RUNTIME_LIBS)
 $(eval $(call runtime_prog,runtime_graph_hadamard))
 
+HOST_TESTS += runtime_graph_types
+runtime_graph_types_SRCS := tests/runtime/test_graph_types.c $(GRAPH_UTIL)
+runtime_graph_types_LIBS = $(RUNTIME_LIBS)
+$(eval $(call runtime_prog,runtime_graph_types))
+
 HOST_TESTS += runtime_graph_file
 runtime_graph_file_SRCS := tests/runtime/test_graph_file.c $(GRAPH_UTIL)
 runtime_graph_file_LIBS = $(RUNTIME_LIBS)

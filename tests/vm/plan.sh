@@ -18,3 +18,4 @@ suite npu-smi npu_smi_test.sh
 suite npu-smi-telemetry npu_smi_telemetry_test.sh
 suite onnx sh -c "modprobe vnpu && onnx_node_tests_vm --device 0 --both --data onnx-node --expect /dev/null"
 suite models vm_models_test.sh
+suite eval eval_vm_test.sh

@@ -11,7 +11,8 @@
 struct pool {
 	int n;
 	pthread_t th[64];
-	unsigned int gen, done;	/* run generation; workers finished */
+	unsigned int gen, done;	/* run generation; workers used that finished */
+	unsigned int ack;	/* workers (used or not) that saw the run */
 	void (*fn)(int tid, void *arg);
 	void *arg;
 	int active;

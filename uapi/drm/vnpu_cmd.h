@@ -151,6 +151,9 @@ struct vnpu_cmd_timestamp {
  * @VNPU_CMD_FMT_NONE: no quantization (exact activations)
  * @VNPU_CMD_FMT_FP32: IEEE binary32
  * @VNPU_CMD_FMT_BF16: bfloat16
+ * @VNPU_CMD_FMT_FP16: IEEE binary16
+ * @VNPU_CMD_FMT_FP8_E4M3: OCP FP8 E4M3 (no Inf, max 448)
+ * @VNPU_CMD_FMT_FP8_E5M2: OCP FP8 E5M2
  * @VNPU_CMD_FMT_MXFP4: OCP MX, E2M1 elements, E8M0 scale per 32
  * @VNPU_CMD_FMT_MXFP8_E4M3: OCP MX, E4M3 elements, E8M0 scale per 32
  * @VNPU_CMD_FMT_MXFP8_E5M2: OCP MX, E5M2 elements, E8M0 scale per 32
@@ -164,6 +167,9 @@ enum vnpu_cmd_fmt {
 	VNPU_CMD_FMT_NONE = 0,
 	VNPU_CMD_FMT_FP32 = 1,
 	VNPU_CMD_FMT_BF16 = 2,
+	VNPU_CMD_FMT_FP16 = 3,
+	VNPU_CMD_FMT_FP8_E4M3 = 4,
+	VNPU_CMD_FMT_FP8_E5M2 = 5,
 	VNPU_CMD_FMT_MXFP4 = 8,
 	VNPU_CMD_FMT_MXFP8_E4M3 = 9,
 	VNPU_CMD_FMT_MXFP8_E5M2 = 10,
@@ -461,14 +467,18 @@ struct vnpu_cmd_gather {
 /**
  * struct vnpu_cmd_quant - (de)quantize @n FP32 values, planes layout
  * @hdr: %VNPU_OP_QUANTIZE or %VNPU_OP_DEQUANTIZE
- * @fmt: MXFP4, MXFP8_E4M3, MXFP8_E5M2, MXINT8 or NVFP4
- * @n: values, a multiple of 32
+ * @fmt: a block format (MXFP4, MXFP8_E4M3, MXFP8_E5M2, MXINT8, NVFP4) or
+ *	an element format (BF16, FP16, FP8_E4M3, FP8_E5M2: a plain
+ *	conversion, round to nearest even; FP8 saturates to its largest
+ *	finite value, FP16 overflows to Inf; NaN stays NaN)
+ * @n: values; a multiple of 32 for the block formats
  * @tscale: NVFP4 tensor scale as FP32 bits (ignored otherwise)
  * @reserved: must be 0
  * @x: FP32 values (input of QUANTIZE, output of DEQUANTIZE)
  * @codes: element codes, @n * bits / 8 bytes (FP4: element 2i in the low
- *	nibble)
- * @scales: one scale byte per block (32, or 16 for NVFP4)
+ *	nibble), aligned to the element size
+ * @scales: one scale byte per block (32, or 16 for NVFP4); 0 for the
+ *	element formats
  */
 struct vnpu_cmd_quant {
 	struct vnpu_cmd_header hdr;

@@ -14,6 +14,8 @@
  * types and their bytes in memory (the layout of constants, inputs and
  * outputs):
  *   FP32, BF16, I32       n elements of 4, 2, 4 bytes (I32: gather indices)
+ *   FP16, FP8_E4M3,       n elements of 2, 1, 1 bytes
+ *   FP8_E5M2
  *   MXFP4, MXFP8,         the engine's "planes" layout over the flattened
  *   MXFP8_E5M2, NVFP4     tensor (vnpu_engine/formats.h): n * bits / 8 code
  *                         bytes, then one scale byte per block (32
@@ -24,7 +26,10 @@
  *
  * The vector operations of the card work on FP32; BF16 is accepted where
  * the card reads it (matmul inputs and outputs, KV caches, gather tables)
- * and the block types by quantize, dequantize, copy and the views.
+ * and the block types by quantize, dequantize, copy and the views; FP16
+ * and FP8 tensors (inputs, outputs, constants, states) are converted
+ * from and to FP32 by quantize and dequantize, and copied, viewed and
+ * transposed as they are.
  */
 #ifndef VNPU_GRAPH_H
 #define VNPU_GRAPH_H
@@ -52,6 +57,9 @@ typedef uint32_t vnpu_tensor;
  * @VNPU_DTYPE_MXFP8_E5M2: OCP MXFP8 with E5M2 elements
  * @VNPU_DTYPE_MXFP4: OCP MXFP4 (E2M1, E8M0 scale per 32)
  * @VNPU_DTYPE_NVFP4: NVFP4 (E2M1, E4M3 scale per 16, FP32 tensor scale)
+ * @VNPU_DTYPE_FP16: IEEE binary16
+ * @VNPU_DTYPE_FP8_E4M3: OCP FP8 E4M3 (bias 7, no Inf, max 448)
+ * @VNPU_DTYPE_FP8_E5M2: OCP FP8 E5M2 (bias 15, IEEE-like Inf and NaN)
  */
 typedef enum vnpu_dtype {
 	VNPU_DTYPE_FP32 = 1,
@@ -61,7 +69,13 @@ typedef enum vnpu_dtype {
 	VNPU_DTYPE_MXFP8_E5M2 = 5,
 	VNPU_DTYPE_MXFP4 = 6,
 	VNPU_DTYPE_NVFP4 = 7,
+	VNPU_DTYPE_FP16 = 8,
+	VNPU_DTYPE_FP8_E4M3 = 9,
+	VNPU_DTYPE_FP8_E5M2 = 10,
 } vnpu_dtype;
+
+/* The largest vnpu_dtype value. */
+#define VNPU_DTYPE_MAX VNPU_DTYPE_FP8_E5M2
 
 /* The most dimensions a tensor has. */
 #define VNPU_MAX_RANK 4
@@ -291,8 +305,11 @@ VNPU_API vnpu_status vnpu_graph_transpose(vnpu_graph *graph, const char *name,
 
 /*
  * Quantize FP32 X (element count a multiple of 32) to DTYPE (MXFP4, MXFP8,
- * MXFP8_E5M2, NVFP4). NVFP4 needs TSCALE, its tensor scale (> 0, finite);
- * other types ignore it. Dequantize gives FP32 back.
+ * MXFP8_E5M2, NVFP4), or convert it element by element (any count) to
+ * BF16, FP16, FP8_E4M3 or FP8_E5M2 (round to nearest even; FP8 saturates
+ * to its largest finite value, FP16 overflows to Inf, NaN stays NaN).
+ * NVFP4 needs TSCALE, its tensor scale (> 0, finite); other types ignore
+ * it. Dequantize gives FP32 back (exact for the element types).
  */
 VNPU_API vnpu_status vnpu_graph_quantize(vnpu_graph *graph, const char *name,
 					 vnpu_tensor x, vnpu_dtype dtype,

@@ -325,6 +325,8 @@ static vnpu_status vo_concat_op(struct vo_ctx *x)
 	if (!v0)
 		return vo_missing(x);
 	vo_shape(v0, &rank, dims);
+	if (!rank)
+		return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT, "scalars cannot be concatenated");
 	if ((st = vo_axis(x, vo_attr_int(x, "axis", 0), rank, &axis)))
 		return st;
 	dims[axis] = 0;

@@ -15,7 +15,7 @@ vnpu_status vo_axis(struct vo_ctx *x, int64_t axis, uint32_t rank, uint32_t *out
 {
 	int64_t a = axis < 0 ? axis + rank : axis;
 
-	if (a < 0 || a >= (int64_t)(rank ? rank : 1))
+	if (a < 0 || a >= (int64_t)rank)	/* a scalar has no axis */
 		return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT,
 				  "axis %lld is outside a rank-%u tensor", (long long)axis, rank);
 	*out = (uint32_t)a;
