@@ -18,6 +18,12 @@
 
 #define HDR(op_, p) ((struct vnpu_cmd_header){ .op = (op_), .size = sizeof(p) })
 
+/* Above this many rows a broadcast operand is expanded by one STRIDED
+ * packet instead of one ELTWISE per row; above this many contiguous runs
+ * a transpose is one STRIDED packet instead of a COPY per run. */
+#define VNPU_EMIT_BCAST_ROWS 2u
+#define VNPU_EMIT_TRANSPOSE_RUNS 4u
+
 static uint32_t vnpu_emit_bits(float f)
 {
 	uint32_t u;
@@ -118,6 +124,40 @@ static vnpu_status vnpu_emit_matmul(struct vnpu_gc *c, uint32_t i)
 	return vnpu_emit(c, i, &p, sizeof(p));
 }
 
+/*
+ * One STRIDED packet for a view of RANK dims: SRC with strides SS, DST
+ * with strides DS (elements), lifted to 4 dimensions by leading 1s.
+ */
+static vnpu_status vnpu_emit_strided4(struct vnpu_gc *c, uint32_t i, uint64_t dst,
+				      uint64_t src, uint32_t esize, uint32_t rank,
+				      const uint32_t *dims, const int64_t *ss,
+				      const uint64_t *ds)
+{
+	struct vnpu_cmd_strided p = {
+		.hdr = HDR(VNPU_OP_STRIDED, p), .esize = esize, .src = src, .dst = dst,
+	};
+	uint32_t pad = 4 - rank, d;
+
+	for (d = 0; d < 4; d++) {
+		p.dims[d] = d < pad ? 1 : dims[d - pad];
+		p.src_stride[d] = d < pad ? 0 : (int32_t)ss[d - pad];
+		p.dst_stride[d] = d < pad ? 0 : (uint32_t)ds[d - pad];
+	}
+	for (d = pad; d-- > 0;)
+		p.dst_stride[d] = p.dst_stride[d + 1] * p.dims[d + 1];
+	return vnpu_emit(c, i, &p, sizeof(p));
+}
+
+/* Dense row-major element strides of a shape. */
+static void vnpu_emit_dense(uint32_t rank, const uint32_t *dims, uint64_t *st)
+{
+	uint32_t d;
+
+	st[rank - 1] = 1;
+	for (d = rank - 1; d > 0; d--)
+		st[d - 1] = st[d] * dims[d];
+}
+
 static const uint32_t vnpu_emit_elt_op[VNPU_GOP_COUNT] = {
 	[VNPU_GOP_ADD] = VNPU_ELT_ADD, [VNPU_GOP_MUL] = VNPU_ELT_MUL,
 	[VNPU_GOP_SCALE] = VNPU_ELT_SCALE, [VNPU_GOP_SILU] = VNPU_ELT_SILU,
@@ -141,9 +181,23 @@ static vnpu_status vnpu_emit_eltwise(struct vnpu_gc *c, uint32_t i)
 		p.op = n->u[0];
 	if (n->op == VNPU_GOP_SCALE)
 		p.scale = vnpu_emit_bits(n->f[0]);
-	/* A broadcast [N] operand: one packet per row of the result. */
+	/* A broadcast [N] operand over more than a few rows, and a result
+	 * with memory of its own: one STRIDED packet repeats the vector into
+	 * the result, one ELTWISE combines in place (out == y exactly). */
 	if (n->nin == 2 && COUNT(n->in[1]) != total)
 		row = COUNT(n->in[1]);
+	if (row != total && total / row > VNPU_EMIT_BCAST_ROWS && A(out) != A(n->in[0])) {
+		uint32_t dims[2] = { (uint32_t)(total / row), (uint32_t)row };
+		int64_t ss[2] = { 0, 1 };
+		uint64_t ds[2] = { row, 1 };
+
+		st = vnpu_emit_strided4(c, i, A(out), A(n->in[1]), 4, 2, dims, ss, ds);
+		p.n = (uint32_t)total;
+		p.x = A(n->in[0]);
+		p.y = p.out = A(out);
+		return st ? st : vnpu_emit(c, i, &p, sizeof(p));
+	}
+	/* Otherwise (few rows, or written over A): one packet per row. */
 	for (r = 0; r < total / row && !st; r++) {
 		p.n = (uint32_t)row;
 		p.x = A(n->in[0]) + r * row * 4;
@@ -263,8 +317,8 @@ static vnpu_status vnpu_emit_gather(struct vnpu_gc *c, uint32_t i)
 }
 
 /*
- * Swap axes a < b: everything after b is a contiguous run in both layouts;
- * copy each run from its source index to the index with a and b swapped.
+ * Swap axes a < b: everything after b is a contiguous run in both layouts.
+ * A few runs are COPY packets (each a memcpy); more are one STRIDED packet.
  */
 static vnpu_status vnpu_emit_transpose(struct vnpu_gc *c, uint32_t i)
 {
@@ -287,6 +341,22 @@ static vnpu_status vnpu_emit_transpose(struct vnpu_gc *c, uint32_t i)
 		ddims[d] = tx->dims[d];
 	ddims[a] = tx->dims[b];
 	ddims[b] = tx->dims[a];
+	if (runs > VNPU_EMIT_TRANSPOSE_RUNS) {
+		/* One STRIDED packet: the result's dimension d reads the
+		 * source's dimension d with a and b swapped. */
+		uint32_t od[VNPU_MAX_RANK];
+		uint64_t se[VNPU_MAX_RANK], de[VNPU_MAX_RANK];
+		int64_t ss[VNPU_MAX_RANK];
+
+		for (d = 0; d < r; d++)
+			od[d] = (uint32_t)ddims[d];
+		vnpu_emit_dense(r, tx->dims, se);
+		vnpu_emit_dense(r, od, de);
+		for (d = 0; d < r; d++)
+			ss[d] = (int64_t)se[d == a ? b : d == b ? a : d];
+		return vnpu_emit_strided4(c, i, A(c->n[i].out), A(n->in[0]), (uint32_t)es,
+					  r, od, ss, de);
+	}
 	sstride[r - 1] = dstride[r - 1] = es;
 	for (d = r - 1; d > 0; d--) {
 		sstride[d - 1] = sstride[d] * tx->dims[d];
@@ -371,40 +441,6 @@ static vnpu_status vnpu_emit_hadamard(struct vnpu_gc *c, uint32_t i)
 	};
 
 	return vnpu_emit(c, i, &p, sizeof(p));
-}
-
-/*
- * One STRIDED packet for a view of RANK dims: SRC with strides SS, DST
- * with strides DS (elements), lifted to 4 dimensions by leading 1s.
- */
-static vnpu_status vnpu_emit_strided4(struct vnpu_gc *c, uint32_t i, uint64_t dst,
-				      uint64_t src, uint32_t esize, uint32_t rank,
-				      const uint32_t *dims, const int64_t *ss,
-				      const uint64_t *ds)
-{
-	struct vnpu_cmd_strided p = {
-		.hdr = HDR(VNPU_OP_STRIDED, p), .esize = esize, .src = src, .dst = dst,
-	};
-	uint32_t pad = 4 - rank, d;
-
-	for (d = 0; d < 4; d++) {
-		p.dims[d] = d < pad ? 1 : dims[d - pad];
-		p.src_stride[d] = d < pad ? 0 : (int32_t)ss[d - pad];
-		p.dst_stride[d] = d < pad ? 0 : (uint32_t)ds[d - pad];
-	}
-	for (d = pad; d-- > 0;)
-		p.dst_stride[d] = p.dst_stride[d + 1] * p.dims[d + 1];
-	return vnpu_emit(c, i, &p, sizeof(p));
-}
-
-/* Dense row-major element strides of a shape. */
-static void vnpu_emit_dense(uint32_t rank, const uint32_t *dims, uint64_t *st)
-{
-	uint32_t d;
-
-	st[rank - 1] = 1;
-	for (d = rank - 1; d > 0; d--)
-		st[d - 1] = st[d] * dims[d];
 }
 
 #define ESIZE(id) ((uint32_t)(vnpu_gt_bytes(T(id)) / COUNT(id)))

@@ -190,6 +190,15 @@ static void vnpu_plan_inplace(struct vnpu_gc *c)
 
 		if (c->n[i].dead || vnpu_plan_for_state(c, i, out))
 			continue;
+		/* A broadcast over many rows is cheap only into memory of its
+		 * own (vnpu_emit_eltwise): do not write it over A. */
+		if ((n->op == VNPU_GOP_ADD || n->op == VNPU_GOP_MUL ||
+		     n->op == VNPU_GOP_BINARY) && n->in[1] &&
+		    vnpu_shape_count(g->t[n->in[1] - 1].rank, g->t[n->in[1] - 1].dims) !=
+		    vnpu_shape_count(g->t[out - 1].rank, g->t[out - 1].dims) &&
+		    vnpu_shape_count(g->t[out - 1].rank, g->t[out - 1].dims) /
+		    vnpu_shape_count(g->t[n->in[1] - 1].rank, g->t[n->in[1] - 1].dims) > 2)
+			continue;
 		switch (n->op) {
 		case VNPU_GOP_ADD: case VNPU_GOP_MUL: case VNPU_GOP_SWIGLU:
 		case VNPU_GOP_BINARY:

@@ -675,8 +675,64 @@ TEST_F(gr, fusion_changes_packets_not_bits)
 	EXPECT_EQ(2, i1.fused);
 	EXPECT_EQ(1, i1.packets);
 	EXPECT_EQ(0, i2.fused);
-	EXPECT_EQ(1 + M + 1, i2.packets);	/* matmul, a bias add per row, gelu */
+	/* matmul, the bias repeated (STRIDED) and added (ELTWISE), gelu */
+	EXPECT_EQ(1 + 2 + 1, i2.packets);
 	ASSERT_EQ(0, memcmp(o1, o2, sizeof(o1)));
+}
+
+/*
+ * Lowering: a broadcast add over 64 rows is one STRIDED packet repeating
+ * the vector into the result and one ELTWISE (not one per row, and not in
+ * place over its dying input); over 2 rows one ELTWISE per row, in
+ * place. A transpose of 128 contiguous runs is one STRIDED packet, one
+ * of 4 runs 4 COPYs. All exact.
+ */
+TEST_F(gr, broadcasts_and_transposes_take_few_packets)
+{
+	uint32_t dx[2] = { 64, 48 }, dv[1] = { 48 }, d2[2] = { 2, 48 };
+	uint32_t dt[3] = { 8, 16, 4 }, ds[3] = { 2, 2, 64 };
+	static float x[64 * 48], v[48], x2[96], t[512], t2[256];
+	static float y[64 * 48], y2[96], tr[512], tr2[256];
+	vnpu_tensor tx, tv, tx2, tt, tt2, r[4];
+	vnpu_program_info info;
+	uint32_t i, j, k;
+
+	gu_fill(x, 64 * 48, 30);
+	gu_fill(v, 48, 31);
+	gu_fill(x2, 96, 32);
+	gu_fill(t, 512, 33);
+	gu_fill(t2, 256, 34);
+	ASSERT_EQ(0, vnpu_graph_input(self->g, "x", VNPU_DTYPE_FP32, 2, dx, &tx));
+	ASSERT_EQ(0, vnpu_graph_input(self->g, "x2", VNPU_DTYPE_FP32, 2, d2, &tx2));
+	ASSERT_EQ(0, vnpu_graph_input(self->g, "t", VNPU_DTYPE_FP32, 3, dt, &tt));
+	ASSERT_EQ(0, vnpu_graph_input(self->g, "t2", VNPU_DTYPE_FP32, 3, ds, &tt2));
+	ASSERT_EQ(0, vnpu_graph_constant(self->g, "v", VNPU_DTYPE_FP32, 1, dv, v,
+					 sizeof(v), VNPU_CONST_COPY, &tv));
+	ASSERT_EQ(0, vnpu_graph_add(self->g, "bc", tx, tv, &r[0]));
+	ASSERT_EQ(0, vnpu_graph_mul(self->g, "bc2", tx2, tv, &r[1]));
+	ASSERT_EQ(0, vnpu_graph_transpose(self->g, "tr", tt, 0, 1, &r[2]));
+	ASSERT_EQ(0, vnpu_graph_transpose(self->g, "tr2", tt2, 0, 1, &r[3]));
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, vnpu_graph_output(self->g, r[i]));
+	ASSERT_EQ(0, compile_run(self, NULL, (const void *[]){ x, x2, t, t2 },
+				 (void *[]){ y, y2, tr, tr2 }));
+	ASSERT_EQ(0, vnpu_program_info_get(self->p, &info));
+	EXPECT_EQ(2 + 2 + 1 + 4, info.packets);
+	EXPECT_EQ(1, info.inplace);	/* bc2 over x2; bc has memory of its own */
+	for (i = 0; i < 64; i++)
+		for (j = 0; j < 48; j++)
+			ASSERT_EQ(x[i * 48 + j] + v[j], y[i * 48 + j]);
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 48; j++)
+			ASSERT_EQ(x2[i * 48 + j] * v[j], y2[i * 48 + j]);
+	for (i = 0; i < 8; i++)
+		for (j = 0; j < 16; j++)
+			for (k = 0; k < 4; k++)
+				ASSERT_EQ(t[(i * 16 + j) * 4 + k], tr[(j * 8 + i) * 4 + k]);
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 2; j++)
+			for (k = 0; k < 64; k++)
+				ASSERT_EQ(t2[(i * 2 + j) * 64 + k], tr2[(j * 2 + i) * 64 + k]);
 }
 
 /*
