@@ -51,11 +51,34 @@ static int32_t vnpu_act_q(uint32_t q, const uint8_t *codes, uint32_t i)
 }
 
 /*
+ * vnpu_quantize() of a row of A (k % 32 == 0): MXINT8 and MXFP4 with the
+ * AVX-512 quantizer when the variant has it, NaN/Inf blocks as defined.
+ */
+static void vnpu_quant_row(uint32_t fmt, const float *x, uint32_t k, uint8_t *codes,
+			   uint8_t *sc, enum vnpu_variant var)
+{
+	size_t nblk = k / 32, b = 0, cb = fmt == VNPU_FMT_MXFP4 ? 16 : 32;
+
+	if (var != VNPU_VARIANT_AVX512 ||
+	    (fmt != VNPU_FMT_MXINT8 && fmt != VNPU_FMT_MXFP4)) {
+		vnpu_quantize(fmt, x, k, codes, sc, NULL, NULL);
+		return;
+	}
+	for (;;) {
+		b = vnpu_mx_quant_vec512(fmt, x, b, nblk, codes, sc);
+		if (b == nblk)
+			return;
+		vnpu_quantize_scalar(fmt, x + b * 32, 32, codes + b * cb, sc + b, NULL, NULL);
+		b++;
+	}
+}
+
+/*
  * Quantize/expand one row of A into its prepared form. FP32 rows the exact
  * path uses as they are stay where they are (the driver points at them).
  */
 static void vnpu_prep_row(const struct vnpu_matmul *mm, uint32_t row,
-			  uint8_t *dst)
+			  uint8_t *dst, enum vnpu_variant var)
 {
 	uint32_t k = mm->k, np = vnpu_int_pieces(mm->w_fmt, mm->a_quant);
 	int8_t *aq = (int8_t *)dst;
@@ -91,7 +114,7 @@ static void vnpu_prep_row(const struct vnpu_matmul *mm, uint32_t row,
 	 */
 	codes = (uint8_t *)aq + (mm->a_quant == VNPU_FMT_MXINT8 ? 0 : 2 * (size_t)k);
 	sc = (uint8_t *)corr;
-	vnpu_quantize(mm->a_quant, x, k, codes, sc, NULL, NULL);
+	vnpu_quant_row(mm->a_quant, x, k, codes, sc, var);
 	if (mm->a_quant != VNPU_FMT_MXINT8) {
 		for (uint32_t i = 0; i < k; i++) {
 			int32_t q = vnpu_act_q(mm->a_quant, codes, i);
@@ -192,12 +215,12 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	if (!ctx->scratch || ctx->scratch_size < need)
 		return VNPU_ENOSPC;
 	scr = (uint8_t *)(((uintptr_t)ctx->scratch + 63) & ~(uintptr_t)63);
+	var = vnpu_engine_variant(ctx->features);
 	for (uint32_t i = m0; i < m1; i++)
-		vnpu_prep_row(mm, i, scr + (size_t)(i - m0) * arow);
+		vnpu_prep_row(mm, i, scr + (size_t)(i - m0) * arow, var);
 	direct = mm->a_fmt == VNPU_FMT_FP32 && mm->a_quant == VNPU_FMT_NONE;
 
 	np = vnpu_int_pieces(mm->w_fmt, mm->a_quant);
-	var = vnpu_engine_variant(ctx->features);
 	if (var == VNPU_VARIANT_AVX512)
 		kern = wide ? (np ? vnpu_kwint_avx512 : vnpu_kwfp_avx512) :
 			      (np ? vnpu_kint_avx512 : vnpu_kfp_avx512);

@@ -176,6 +176,13 @@ void vnpu_kwfp_avx2(const struct vnpu_kern *k);
 void vnpu_kwint_avx512(const struct vnpu_kern *k);
 void vnpu_kwfp_avx512(const struct vnpu_kern *k);
 
+/*
+ * vnpu_mx_quant_vec() (MXFP4 or MXINT8, full blocks from @b, stopping at a
+ * NaN/Inf block) in AVX-512: the same bytes. For the matmul's A rows.
+ */
+size_t vnpu_mx_quant_vec512(uint32_t fmt, const float *x, size_t b, size_t nblk,
+			    uint8_t *codes, uint8_t *scales);
+
 /* fma(a, b, c) with one rounding, in portable C (generic variant). */
 float vnpu_fmaf_soft(float a, float b, float c);
 

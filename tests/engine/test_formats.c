@@ -530,4 +530,52 @@ TEST(vectorized_mx_quantization_matches_the_scalar_definition)
 	free(c1);
 }
 
+/* Engine-internal: the AVX-512 quantizer of the matmul's activation rows. */
+size_t vnpu_mx_quant_vec512(uint32_t fmt, const float *x, size_t b, size_t nblk,
+			    uint8_t *codes, uint8_t *scales);
+
+TEST(avx512_mx_quantization_matches_the_scalar_definition)
+{
+	static const uint32_t fmts[] = { VNPU_FMT_MXFP4, VNPU_FMT_MXINT8 };
+	size_t n = 4096, nblk = n / 32;
+	float *x = malloc(sizeof(float) * n);
+	uint8_t *c0 = malloc(n), *c1 = malloc(n), s0[128], s1[128];
+
+	if (!(vnpu_engine_cpu_features() & VNPU_CPU_AVX512))
+		SKIP(return, "no AVX-512 on this CPU");
+	for (int rep = 0; rep < 200; rep++) {
+		for (size_t i = 0; i < n; i++)
+			x[i] = vec_sample(i);
+		for (int f = 0; f < 2; f++) {
+			size_t cb = fmts[f] == VNPU_FMT_MXFP4 ? 16 : 32, b = 0;
+
+			memset(c0, 0xaa, n);
+			memset(c1, 0x55, n);
+			/* as the matmul driver does: NaN/Inf blocks by the definition */
+			for (;;) {
+				size_t e = vnpu_mx_quant_vec512(fmts[f], x, b, nblk, c0, s0);
+
+				ASSERT_LE(e, nblk);
+				for (size_t j = b; j < e; j++) {	/* stops at the first one */
+					for (int i = 0; i < 32; i++)
+						ASSERT_TRUE(isfinite(x[j * 32 + i]));
+				}
+				if (e == nblk)
+					break;
+				ASSERT_EQ(0, vnpu_quantize_scalar(fmts[f], x + e * 32, 32,
+								  c0 + e * cb, s0 + e, NULL, NULL));
+				b = e + 1;
+			}
+			ASSERT_EQ(0, vnpu_quantize_scalar(fmts[f], x, n, c1, s1, NULL, NULL));
+			ASSERT_EQ(0, memcmp(s0, s1, nblk));
+			for (size_t i = 0; i < nblk * cb; i++) {
+				ASSERT_EQ(c1[i], c0[i]) TH_LOG("fmt %u byte %zu", fmts[f], i);
+			}
+		}
+	}
+	free(x);
+	free(c0);
+	free(c1);
+}
+
 TEST_HARNESS_MAIN
