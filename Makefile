@@ -76,6 +76,9 @@ ENGINE_CFLAGS := -ffreestanding -ffp-contract=off -fno-tree-loop-distribute-patt
 # __TEST_F_IMPL); it is the kernel's file, so treat it as a system header.
 KSFT_CFLAGS = -isystem $(KSRC)/tools/testing/selftests -Wno-missing-prototypes
 
+# The fragments below define rules too: `make` alone still means `all`.
+.DEFAULT_GOAL := all
+
 ENGINE_SRCS :=
 HOST_TESTS :=
 HOST_TESTS_LONG :=

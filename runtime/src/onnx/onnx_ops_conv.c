@@ -204,11 +204,12 @@ static vnpu_status vo_pad_op(struct vo_ctx *x)
 		owned = true;
 	}
 	if (!owned) {	/* nothing padded: the input itself */
-		vo_gval(&nxt, 0, 0, dims);
-		st = vo_tensor(x, v, &nxt.t);
-		vo_gval(&cur, nxt.t, rank, dims);
+		vnpu_tensor t;
+
+		st = vo_tensor(x, v, &t);
 		if (st)
 			return st;
+		vo_gval(&cur, t, rank, dims);
 	}
 	return vo_set(x, 0, &cur);
 fail:

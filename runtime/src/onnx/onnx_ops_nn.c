@@ -157,7 +157,6 @@ static vnpu_status vo_matmul_vals(struct vo_ctx *x, struct vo_val *a, struct vo_
 		rb = 2;
 	if (b->is_const && rb == 2 && vo_count(br, bd) == vo_count(ra - 2, da)) {
 		float *w = malloc((size_t)(n * k > 0 ? n * k : 1) * sizeof(float));
-		int64_t yd[VNPU_ONNX_MAX_RANK];
 
 		if (!w)
 			return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY, "ONNX import: out of memory");
@@ -165,8 +164,6 @@ static vnpu_status vo_matmul_vals(struct vo_ctx *x, struct vo_val *a, struct vo_
 			for (int64_t j = 0; j < k; j++)
 				w[i * k + j] = b->c.f[j * n + i];
 		st = vo_as(x, a, ra, da, &at);
-		memcpy(yd, da, ra * sizeof(*da));
-		yd[ra - 1] = n;
 		if (!st)
 			st = vo_matmul_const(x, at, ra, da, w, (uint32_t)n, (uint32_t)k,
 					     NULL, &y);
