@@ -134,27 +134,22 @@ hrow = [l for l in tab.splitlines() if l.startswith("mxfp4") and "hadamard" in l
 unsup = row(j1, "mxfp4", "hadamard").get("status") == "unsupported"
 check("table_says_unsupported_by_this_libvnpu", rc("table") == 0 and len(hrow) == 1 and
       (("unsupported by this libvnpu" in hrow[0]) == unsup), tab)
-# the transformer part: measured with a libvnpu that has the model API
-# (--quick: preset tiny, 32 positions), else "not measured" with the reason
+# the transformer part (--quick: preset tiny, 32 positions)
 t = j1.get("transformer", {})
 tr = t.get("results", [])
-if t.get("status") == "measured":
-    trow = lambda f, k: next((r for r in tr if r["format"] == f and r["method"] == k),
-                             {"status": "missing"})
-    tf, tb, t8, tn, t4 = (trow("fp32", "-"), trow("bf16", "-"), trow("mxfp8", "rtn"),
-                          trow("nvfp4", "rtn"), trow("mxfp4", "rtn"))
-    check("transformer_rows_run", all(ok(r) and r["model"] == "tiny" for r in
-                                      (tf, tb, t8, tn, t4)) and t.get("positions") == 32, tr)
-    if all(ok(r) for r in (tf, tb, t8, tn, t4)):
-        check("transformer_fp32_kl_0_agreement_1", tf["kl"] == 0 and tf["agree"] == 32, tf)
-        # measured: 1.3e-5 < 4.9e-3 < 1.4e-2 < 4.1e-2 (128 positions)
-        check("transformer_kl_bf16_lt_mxfp8_lt_nvfp4_lt_mxfp4",
-              tb["kl"] < t8["kl"] < tn["kl"] < t4["kl"], [r["kl"] for r in (tb, t8, tn, t4)])
-        check("transformer_agreement_bf16_ge_mxfp8_ge_mxfp4",
-              tb["agree"] >= t8["agree"] >= t4["agree"], [r["agree"] for r in (tb, t8, t4)])
-else:
-    check("transformer_not_measured_says_why", t.get("status") == "not measured" and
-          "model API" in t.get("reason", ""), t)
+trow = lambda f, k: next((r for r in tr if r["format"] == f and r["method"] == k),
+                         {"status": "missing"})
+tf, tb, t8, tn, t4 = (trow("fp32", "-"), trow("bf16", "-"), trow("mxfp8", "rtn"),
+                      trow("nvfp4", "rtn"), trow("mxfp4", "rtn"))
+check("transformer_rows_run", t.get("status") == "measured" and t.get("positions") == 32
+      and all(ok(r) and r["model"] == "tiny" for r in (tf, tb, t8, tn, t4)), t)
+if all(ok(r) for r in (tf, tb, t8, tn, t4)):
+    check("transformer_fp32_kl_0_agreement_1", tf["kl"] == 0 and tf["agree"] == 32, tf)
+    # measured: 1.3e-5 < 4.2e-3 < 1.5e-2 < 3.4e-2
+    check("transformer_kl_bf16_lt_mxfp8_lt_nvfp4_lt_mxfp4",
+          tb["kl"] < t8["kl"] < tn["kl"] < t4["kl"], [r["kl"] for r in (tb, t8, tn, t4)])
+    check("transformer_agreement_bf16_ge_mxfp8_ge_mxfp4",
+          tb["agree"] >= t8["agree"] >= t4["agree"], [r["agree"] for r in (tb, t8, t4)])
 check("llm_none_skips_the_transformers", j2.get("transformer") ==
       {"status": "not measured", "reason": "skipped (--llm none)"}, j2.get("transformer"))
 
@@ -179,16 +174,12 @@ check("missing_data_exit_3", rc("nodata") == 3 and
 check("bad_header_exit_1", rc("bad") == 1 and
       "t10k-images-idx3-ubyte.gz: truncated: the header announces 784 data bytes, the file has 0"
       in text("bad.err"), text("bad.err"))
-# with the model API: a missing model directory is an I/O error (3), the
-# MLP rows are still printed; without it the transformers are not run (0)
-if t.get("status") == "measured":
-    check("missing_model_exit_3_mlp_still_reported", rc("nomodel") == 3 and
-          "nomodel/config.json: no such file" in text("nomodel.err") and
-          "fp32    32.00" in text("nomodel.out") and
-          "not measured: failed" in text("nomodel.out"),
-          text("nomodel.err") + text("nomodel.out"))
-else:
-    check("without_model_api_exit_0", rc("nomodel") == 0, text("nomodel.err"))
+# a missing model directory is an I/O error (3); the MLP rows still print
+check("missing_model_exit_3_mlp_still_reported", rc("nomodel") == 3 and
+      "nomodel/config.json: no such file" in text("nomodel.err") and
+      "fp32    32.00" in text("nomodel.out") and
+      "not measured: failed" in text("nomodel.out"),
+      text("nomodel.err") + text("nomodel.out"))
 check("usage_exit_2", rc("usage") == 2 and "--epochs needs 1..1000, not '0'" in text("usage.err"),
       text("usage.err"))
 check("unwritable_plot_exit_3", rc("plotio") == 3 and "nodir/p.svg" in text("plot.err"),

@@ -10,23 +10,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "llm_eval.h"
 #include "metrics.h"
 
-#if __has_include(<vnpu/model.h>)
 #include "../vnpu-gen-model/gen_model.h"
 
 #define EXIT_IO 3
 #define EXIT_VNPU 4
-
-int llm_available(void)
-{
-	return 1;
-}
 
 static double now(void)
 {
@@ -181,18 +174,3 @@ int llm_eval(const struct llm_opts *o, vnpu_device *dev, const struct eval_row *
 	r->llm_tokens = o->tokens;
 	return rc;
 }
-
-#else /* no model API in this libvnpu */
-
-int llm_available(void)
-{
-	return 0;
-}
-
-int llm_eval(const struct llm_opts *o, vnpu_device *dev, const struct eval_row *tmpl,
-	     uint32_t n, struct eval_report *r)
-{
-	return 0;
-}
-
-#endif

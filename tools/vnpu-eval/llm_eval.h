@@ -4,8 +4,7 @@
  * vnpu-gen-model preset, written to a temporary directory, or a model
  * directory), the logits of a fixed token sequence under every row's
  * compile options against the FP32 load: mean KL divergence and top-1
- * agreement over the positions. Needs <vnpu/model.h>; a libvnpu without
- * it leaves the rows empty and says so.
+ * agreement over the positions.
  */
 #ifndef VNPU_EVAL_LLM_EVAL_H
 #define VNPU_EVAL_LLM_EVAL_H
@@ -23,9 +22,6 @@ struct llm_opts {
 	uint32_t act, keep;	/* compile options shared by every row */
 	int quiet;
 };
-
-/* Non-zero when this libvnpu has the model API. */
-int llm_available(void);
 
 /*
  * Fill R->llm_rows: for each model, one row per template of TMPL[0..N)

@@ -40,8 +40,7 @@ static const char help[] =
 "of the logits' softmax. Then the same rows for transformers (--llm):\n"
 "synthetic Llama-style models loaded through <vnpu/model.h> with each\n"
 "row's options, compared by the KL divergence and top-1 agreement of the\n"
-"logits at every position of a fixed token sequence (when this libvnpu\n"
-"has the model API; otherwise the output says it was not measured).\n"
+"logits at every position of a fixed token sequence.\n"
 "\n"
 "Rows: fp32 and bf16 weights, then mxfp8, nvfp4 and mxfp4 weights, each\n"
 "with the methods asked for:\n"
@@ -582,8 +581,6 @@ int main(int argc, char **argv)
 	rep.llm_tokens = o.llm_tokens;
 	if (!strcmp(o.llm, "none")) {
 		rep.llm_note = "skipped (--llm none)";
-	} else if (!llm_available()) {
-		rep.llm_note = "the model API (<vnpu/model.h>) is not in this libvnpu";
 	} else {
 		struct llm_opts lo = { o.llm, o.llm_tokens, o.seed, o.act, o.keep, o.quiet };
 
