@@ -217,7 +217,7 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	 */
 	npmax = np && mm->w_fmt == VNPU_FMT_MXFP4 ? VNPU_MT : VNPU_MT_WIDE;
 	/* the pieces of an E4M3 row take the kernel's row slots */
-	mstep = np > 1 ? 1 : np == 1 && multi ? VNPU_MT_WIDE : VNPU_MT;
+	mstep = np > 1 ? 1 : multi ? VNPU_MT_WIDE : VNPU_MT;
 
 	/* wide formats: blocks of 32 columns (BF16/FP32 have no scale) */
 	wb = wide ? 32 : vnpu_fmt_block(mm->w_fmt);
@@ -291,12 +291,12 @@ static int32_t vnpu_kern_aq(const struct vnpu_kern *k, uint32_t i, size_t kk)
  *  - decode, 32 weights per vector, in nibble SIMD-within-a-register: the
  *    E2M1 magnitude m = b2 b1 b0 gives |k_w| = m + b2 * ((m & 3) + 2 b0 b1)
  *    (0 1 2 3 4 6 8 12), at most 12, so no nibble carries into the next;
- *  - the sign bit makes each byte plane (low nibbles, high nibbles) signed
- *    bytes k_w = (v ^ s) - s;
- *  - products k_w * q_a in 16-bit lanes (even and odd bytes of a lane
- *    multiplied separately), summed per lane over the block: at most
- *    16 * 12 * 127 < 2^15, so int16 is exact; the two lanes of a row are
- *    added in int32 at the end of the block.
+ *  - the sign bit negates (v ^ s) - s, per byte plane (low nibbles, high
+ *    nibbles), subtracting in 16-bit lanes: a lane is 256 k_odd + k_even;
+ *  - both products of a lane from two 16-bit multiplies (vnpu_dot16()),
+ *    summed per lane over the block: at most 16 * 12 * 127 < 2^15, so
+ *    int16 is exact; the two lanes of a row are added in int32 at the end
+ *    of the block.
  * Integer block sums are exact, so the order is free and the result is
  * the definition's I_b; then T_b and acc in FP32 in the defined order.
  */
@@ -337,8 +337,8 @@ static inline void vnpu_split16(vg_b v, vg_h *e, vg_h *o)
 	*o = (vg_h)v >> 8;
 }
 
-/* Signed bytes k_w of the low and high nibbles of 16 panel bytes. */
-static inline void vnpu_e2m1_bytes(vg_u x, vg_b *kl, vg_b *kh)
+/* k_w of the low and high nibbles of 16 panel bytes, two per 16-bit lane. */
+static inline void vnpu_e2m1_bytes(vg_u x, vg_h *kl, vg_h *kh)
 {
 	vg_u mg = x & 0x77777777u;
 	vg_u t = (mg & 0x33333333u) + ((mg & (mg >> 1) & 0x11111111u) << 1);
@@ -346,8 +346,22 @@ static inline void vnpu_e2m1_bytes(vg_u x, vg_b *kl, vg_b *kh)
 	vg_u v = mg + (t & ((d << 1) - (d >> 2)));	/* t & (7 * b2) */
 	vg_b sl = (vg_b)(x << 4) < 0, sh = (vg_b)x < 0;
 
-	*kl = (((vg_b)(v & 0x0f0f0f0fu)) ^ sl) - sl;
-	*kh = (((vg_b)((v >> 4) & 0x0f0f0f0fu)) ^ sh) - sh;
+	/*
+	 * Negate by (v ^ s) - s, the subtraction in 16-bit lanes: the borrow
+	 * out of the even byte then makes each lane exactly 256 k_odd + k_even.
+	 */
+	*kl = (vg_h)((vg_hu)((vg_b)(v & 0x0f0f0f0fu) ^ sl) - (vg_hu)sl);
+	*kh = (vg_h)((vg_hu)((vg_b)((v >> 4) & 0x0f0f0f0fu) ^ sh) - (vg_hu)sh);
+}
+
+/*
+ * sum of k_e * q_e + k_o * q_o for a lane L = 256 k_o + k_e (|k_e| <= 12):
+ * k_o = (L + 128) >> 8, k_e = L - 256 k_o, so the sum is
+ * L * q_e + k_o * (q_o - 256 q_e), all mod 2^16 (exact: |sum| < 2^15).
+ */
+static inline vg_h vnpu_dot16(vg_h l, vg_h qe, vg_h q2)
+{
+	return (vg_h)((vg_hu)l * (vg_hu)qe + (vg_hu)((l + 128) >> 8) * (vg_hu)q2);
 }
 
 static VNPU_ALWAYS_INLINE void vnpu_kint_generic_mt(const struct vnpu_kern *k,
@@ -383,20 +397,20 @@ static VNPU_ALWAYS_INLINE void vnpu_kint_generic_mt(const struct vnpu_kern *k,
 					     &qv[i][0], &qv[i][1]);
 				vnpu_split16((vg_b)((vg_u){} + *(const vg_u32_ua *)(a + 4)),
 					     &qv[i][2], &qv[i][3]);
+				/* q_o - 256 q_e (mod 2^16), see vnpu_dot16() */
+				qv[i][1] = (vg_h)((vg_hu)qv[i][1] - ((vg_hu)qv[i][0] << 8));
+				qv[i][3] = (vg_h)((vg_hu)qv[i][3] - ((vg_hu)qv[i][2] << 8));
 			}
 			/* rows 4g..4g+3 of the panel: bytes 16g..16g+15 of the chunk */
 			#pragma GCC unroll 4
 			for (int g = 0; g < 4; g++) {
-				vg_b kl, kh;
-				vg_h kle, klo, khe, kho;
+				vg_h kl, kh;
 
 				vnpu_e2m1_bytes(*(const vg_u_ua *)(blk + c * 64 + 16 * g), &kl, &kh);
-				vnpu_split16(kl, &kle, &klo);
-				vnpu_split16(kh, &khe, &kho);
 				#pragma GCC unroll 4
 				for (uint32_t i = 0; i < mt; i++)
-					s16[i][g] += (kle * qv[i][0] + klo * qv[i][1]) +
-						     (khe * qv[i][2] + kho * qv[i][3]);
+					s16[i][g] += vnpu_dot16(kl, qv[i][0], qv[i][1]) +
+						     vnpu_dot16(kh, qv[i][2], qv[i][3]);
 			}
 		}
 		#pragma GCC unroll 4
@@ -421,7 +435,10 @@ static VNPU_ALWAYS_INLINE void vnpu_kint_generic_mt(const struct vnpu_kern *k,
 			*(vg_f_ua *)(k->acc + i * 16 + 4 * g) = acc[i][g];
 }
 
-/* One function per row count: separate (kernel-sized) stack frames. */
+/*
+ * One function per row count: separate (kernel-sized) stack frames.
+ * (__noinline__: the kernel defines noinline as a macro.)
+ */
 static __attribute__((__noinline__)) void vnpu_kint_generic_1(const struct vnpu_kern *k)
 {
 	vnpu_kint_generic_mt(k, 1);

@@ -8,9 +8,11 @@
 
 #define VNPU_MT 4	/* rows of A per kernel call */
 /*
- * The AVX-512 integer FP4 kernel takes up to 8 rows per call: each decoded
- * weight vector then feeds 8 dot products instead of 4, and the per-block
- * work (scales, decode) is shared by twice the rows.
+ * The AVX-512 FP4 kernels take up to 8 rows per call: each decoded weight
+ * vector then feeds 8 dot products or fmas instead of 4, the per-block
+ * work is shared by twice the rows, and the exact path has 8 independent
+ * fma chains (with 4, a block's 32 dependent fmas left half the FMA
+ * issue slots empty).
  */
 #define VNPU_MT_WIDE 8
 /*
@@ -33,7 +35,8 @@
  * @af: exact path: A rows as FP32.
  * @npan: panels in this call (more than 1 only with mt == 1, for the
  *	  kernels the driver allows it), @pstride bytes apart.
- * @mt: rows of A, at most VNPU_MT (VNPU_MT_WIDE for vnpu_kint_avx512()).
+ * @mt: rows of A, at most VNPU_MT (VNPU_MT_WIDE for vnpu_kint_avx512() and
+ *	 vnpu_kfp_avx512()).
  * @acc: out, [mt][16] raw accumulators (or [npan][16]).
  */
 struct vnpu_kern {

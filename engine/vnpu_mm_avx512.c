@@ -295,19 +295,19 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_mt(const struct vnpu_kern *k,
 						   const uint32_t mt)
 {
 	const v16sf lut = { 0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12 };
-	v16sf acc[VNPU_MT];
+	v16sf acc[VNPU_MT_WIDE];
 	const uint32_t wb = k->wb, chunks = wb / 8;
 
-	#pragma GCC unroll 4
+	#pragma GCC unroll 8
 	for (uint32_t i = 0; i < mt; i++)
 		acc[i] = (v16sf){};
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const uint8_t *blk = k->codes + (size_t)b * wb * 8;
 		v16sf sw = vnpu_wscale16(k->wfmt, k->scales + b * 16);
-		v16sf p[VNPU_MT];
+		v16sf p[VNPU_MT_WIDE];
 
 		vnpu_prefetch_block(blk, wb, VNPU_PREFETCH_AHEAD);
-		#pragma GCC unroll 4
+		#pragma GCC unroll 8
 		for (uint32_t i = 0; i < mt; i++)
 			p[i] = (v16sf){};
 		for (uint32_t c = 0; c < chunks; c++) {
@@ -319,7 +319,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_mt(const struct vnpu_kern *k,
 				v16si idx = (v16si)((v16su)pk >> (8 * (j & 3) + 4 * (j >> 2)));
 				v16sf w = __builtin_ia32_permvarsf512_mask(lut, idx, lut, -1);
 
-				#pragma GCC unroll 4
+				#pragma GCC unroll 8
 				for (uint32_t i = 0; i < mt; i++) {
 					float a = k->af[i][(size_t)b * wb + c * 8 + j];
 
@@ -328,11 +328,11 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_mt(const struct vnpu_kern *k,
 				}
 			}
 		}
-		#pragma GCC unroll 4
+		#pragma GCC unroll 8
 		for (uint32_t i = 0; i < mt; i++)
 			acc[i] = acc[i] + p[i] * sw;
 	}
-	#pragma GCC unroll 4
+	#pragma GCC unroll 8
 	for (uint32_t i = 0; i < mt; i++)
 		*(vnpu_v16sf_ua *)(k->acc + i * 16) = acc[i];
 }
@@ -421,6 +421,10 @@ T512 void vnpu_kfp_avx512(const struct vnpu_kern *k)
 	case 1: vnpu_kfp512_mt(k, 1); break;
 	case 2: vnpu_kfp512_mt(k, 2); break;
 	case 3: vnpu_kfp512_mt(k, 3); break;
-	default: vnpu_kfp512_mt(k, 4); break;
+	case 4: vnpu_kfp512_mt(k, 4); break;
+	case 5: vnpu_kfp512_mt(k, 5); break;
+	case 6: vnpu_kfp512_mt(k, 6); break;
+	case 7: vnpu_kfp512_mt(k, 7); break;
+	default: vnpu_kfp512_mt(k, 8); break;
 	}
 }

@@ -321,7 +321,11 @@ struct vnpu_prog_io {
  * @info: its vnpu_program_info
  * @io: inputs then outputs (@info.inputs + @info.outputs entries)
  * @weights: the packed constants, @info.weight_bytes; NULL once a run
- *	uploaded them to @wbuf (the device copy is then the only one)
+ *	uploaded them to @wbuf (the device copy is then the only one), and
+ *	for a program loaded from a file, whose weights stay there (@wfd)
+ *	until that upload
+ * @wfd, @woff, @wcrc: that file (-1: none), the weights' offset and
+ *	CRC-32 in it
  * @cmd: the position-independent stream, @info.cmd_bytes
  * @lock: serializes runs and binding
  * @dev: the device the buffers below belong to (NULL: unbound)
@@ -343,6 +347,9 @@ struct vnpu_program {
 	struct vnpu_prog_io *states;
 	struct vnpu_prog_bind *sbind;
 	uint8_t *weights;
+	int wfd;
+	uint64_t woff;
+	uint32_t wcrc;
 	uint8_t *cmd;
 	pthread_mutex_t lock;
 	vnpu_device *dev;
@@ -351,9 +358,13 @@ struct vnpu_program {
 	struct vnpu_prog_patch *patches;
 };
 
-/* The packed weights wherever they are now (see @weights); NULL if the
- * device copy cannot be mapped. Call with the program's lock held. */
-const uint8_t *vnpu_program_weights(vnpu_program *p);
+/*
+ * Copy the packed weights (@info.weight_bytes) into DST from wherever
+ * they are: the host copy, the file a program was loaded from (checked
+ * against its checksum again) or the bound device buffer. Call with the
+ * program's lock held.
+ */
+vnpu_status vnpu_program_read_weights(vnpu_program *p, void *dst);
 
 /* An empty program (lock initialized); NULL when out of memory. */
 vnpu_program *vnpu_program_alloc(void);

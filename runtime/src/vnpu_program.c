@@ -7,8 +7,10 @@
  * inputs into the arena, submits, syncs and reads the outputs. The same bytes run on the card and on the CPU backend, which
  * is what makes their results identical.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <drm/vnpu_cmd.h>
 
@@ -19,8 +21,10 @@ vnpu_program *vnpu_program_alloc(void)
 {
 	vnpu_program *p = calloc(1, sizeof(*p));
 
-	if (p)
+	if (p) {
 		pthread_mutex_init(&p->lock, NULL);
+		p->wfd = -1;
+	}
 	return p;
 }
 
@@ -45,6 +49,8 @@ void vnpu_program_destroy(vnpu_program *program)
 	free(program->sbind);
 	free(program->patches);
 	free(program->weights);
+	if (program->wfd >= 0)
+		close(program->wfd);
 	free(program->cmd);
 	free(program);
 }
@@ -86,20 +92,50 @@ vnpu_status vnpu_program_io(const vnpu_program *program, int is_output,
 	return VNPU_STATUS_OK;
 }
 
-/*
- * Where the packed weights are on the host: the program's copy, or (once
- * a run uploaded them and the copy was dropped) the bound buffer's
- * mapping. NULL with the error set if the mapping fails.
- */
-const uint8_t *vnpu_program_weights(vnpu_program *p)
+/* Read the weights from the loaded file into DST, a chunk at a time,
+ * checking them against the file's checksum again (the file may have
+ * changed since the load). */
+static vnpu_status vnpu_program_read_file(vnpu_program *p, uint8_t *dst)
+{
+	uint64_t off = 0, len = p->info.weight_bytes;
+	uint32_t crc = 0;
+
+	while (off < len) {
+		size_t want = len - off > (1u << 20) ? 1u << 20 : (size_t)(len - off);
+		ssize_t n = pread(p->wfd, dst + off, want, (off_t)(p->woff + off));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return vnpu_rt_error(VNPU_STATUS_IO_ERROR,
+					     "vnpu_program: reading the weights from the program file: %s",
+					     n < 0 ? strerror(errno) : "the file shrank");
+		crc = vnpu_crc32(crc, dst + off, (size_t)n);
+		off += (uint64_t)n;
+	}
+	if (crc != p->wcrc)
+		return vnpu_rt_error(VNPU_STATUS_IO_ERROR,
+				     "vnpu_program: the program file's weights changed since it was loaded");
+	return VNPU_STATUS_OK;
+}
+
+vnpu_status vnpu_program_read_weights(vnpu_program *p, void *dst)
 {
 	void *map;
+	vnpu_status st;
 
-	if (p->weights || !p->info.weight_bytes)
-		return p->weights;
-	if (vnpu_buffer_map(p->wbuf, &map))
-		return NULL;
-	return map;
+	if (!p->info.weight_bytes)
+		return VNPU_STATUS_OK;
+	if (p->weights) {
+		memcpy(dst, p->weights, p->info.weight_bytes);
+		return VNPU_STATUS_OK;
+	}
+	if (p->wfd >= 0)
+		return vnpu_program_read_file(p, dst);
+	st = vnpu_buffer_map(p->wbuf, &map);
+	if (!st)
+		memcpy(dst, map, p->info.weight_bytes);
+	return st;
 }
 
 /*
@@ -175,19 +211,19 @@ static vnpu_status vnpu_program_build_cb(vnpu_program *p)
 static vnpu_status vnpu_program_bind(vnpu_program *p, vnpu_device *dev)
 {
 	vnpu_buffer *wbuf = NULL, *abuf = NULL;
-	const uint8_t *src;
 	vnpu_status st;
+	void *map;
 
 	/* A buffer is never empty: an empty region still gets a page. */
 	st = vnpu_buffer_alloc(dev, p->info.weight_bytes ? p->info.weight_bytes : 1, &wbuf);
 	if (!st)
 		st = vnpu_buffer_alloc(dev, p->info.arena_bytes ? p->info.arena_bytes : 1,
 				       &abuf);
-	if (!st && p->info.weight_bytes) {
-		src = vnpu_program_weights(p);
-		st = src ? vnpu_buffer_write(wbuf, 0, src, p->info.weight_bytes) :
-			   VNPU_STATUS_IO_ERROR;
-	}
+	/* Straight into the device buffer's mapping: no staging copy. */
+	if (!st)
+		st = vnpu_buffer_map(wbuf, &map);
+	if (!st)
+		st = vnpu_program_read_weights(p, map);
 	if (st) {
 		vnpu_buffer_free(wbuf);
 		vnpu_buffer_free(abuf);
@@ -200,6 +236,9 @@ static vnpu_status vnpu_program_bind(vnpu_program *p, vnpu_device *dev)
 	/* The device holds the weights now: no second host copy. */
 	free(p->weights);
 	p->weights = NULL;
+	if (p->wfd >= 0)
+		close(p->wfd);
+	p->wfd = -1;
 	return VNPU_STATUS_OK;
 }
 

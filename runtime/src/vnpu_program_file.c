@@ -31,7 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -97,6 +96,7 @@ vnpu_status vnpu_program_save_mem(const vnpu_program *program, void **data,
 	struct vnpu_prog_image im;
 	const void *src[VNPU_PROG_NSECT];
 	uint64_t off, nio;
+	vnpu_status st;
 	uint8_t *out;
 	uint32_t i;
 
@@ -114,15 +114,9 @@ vnpu_status vnpu_program_save_mem(const vnpu_program *program, void **data,
 		.pos_patches = pi->pos_patches, .max_pos_offset = pi->max_pos_offset,
 		.states = pi->states,
 	};
-	/* After a run the weights live in the device buffer only. */
+	/* The weights are copied below from wherever they are. */
 	pthread_mutex_lock((pthread_mutex_t *)&program->lock);
-	src[3] = vnpu_program_weights((vnpu_program *)program);
-	if (!src[3] && pi->weight_bytes) {
-		pthread_mutex_unlock((pthread_mutex_t *)&program->lock);
-		return vnpu_rt_error(VNPU_STATUS_IO_ERROR,
-				     "vnpu_program_save: cannot map the program's weights: %s",
-				     vnpu_last_error());
-	}
+	src[3] = NULL;
 	src[0] = &im.meta;
 	src[1] = program->io;
 	src[2] = program->cmd;
@@ -140,14 +134,8 @@ vnpu_status vnpu_program_save_mem(const vnpu_program *program, void **data,
 			off = (off + 63) / 64 * 64;
 		im.s[i].id = i + 1;
 		im.s[i].offset = off;
-		im.s[i].crc = vnpu_crc32(0, src[i], im.s[i].size);
 		off += im.s[i].size;
 	}
-	memcpy(im.h.magic, VNPU_PROG_MAGIC, 8);
-	im.h.version = VNPU_PROG_FILE_VERSION;
-	im.h.nsect = VNPU_PROG_NSECT;
-	im.h.file_size = off;
-	im.h.crc = vnpu_crc32(vnpu_crc32(0, &im.h, sizeof(im.h)), im.s, sizeof(im.s));
 	out = calloc(1, off);
 	if (!out) {
 		pthread_mutex_unlock((pthread_mutex_t *)&program->lock);
@@ -155,12 +143,27 @@ vnpu_status vnpu_program_save_mem(const vnpu_program *program, void **data,
 				     "vnpu_program_save: out of memory (%llu bytes)",
 				     (unsigned long long)off);
 	}
+	for (i = 0; i < VNPU_PROG_NSECT; i++)
+		if (im.s[i].size && src[i])
+			memcpy(out + im.s[i].offset, src[i], im.s[i].size);
+	/* After a run the weights live in the device buffer only; a loaded
+	 * program's may still be in its file. */
+	st = vnpu_program_read_weights((vnpu_program *)program,
+				       out + im.s[VNPU_SECT_WEIGHTS - 1].offset);
+	pthread_mutex_unlock((pthread_mutex_t *)&program->lock);
+	if (st) {
+		free(out);
+		return st;
+	}
+	for (i = 0; i < VNPU_PROG_NSECT; i++)
+		im.s[i].crc = vnpu_crc32(0, out + im.s[i].offset, im.s[i].size);
+	memcpy(im.h.magic, VNPU_PROG_MAGIC, 8);
+	im.h.version = VNPU_PROG_FILE_VERSION;
+	im.h.nsect = VNPU_PROG_NSECT;
+	im.h.file_size = off;
+	im.h.crc = vnpu_crc32(vnpu_crc32(0, &im.h, sizeof(im.h)), im.s, sizeof(im.s));
 	memcpy(out, &im.h, sizeof(im.h));
 	memcpy(out + sizeof(im.h), im.s, sizeof(im.s));
-	for (i = 0; i < VNPU_PROG_NSECT; i++)
-		if (im.s[i].size)
-			memcpy(out + im.s[i].offset, src[i], im.s[i].size);
-	pthread_mutex_unlock((pthread_mutex_t *)&program->lock);
 	*data = out;
 	*size = off;
 	return VNPU_STATUS_OK;
@@ -210,23 +213,95 @@ vnpu_status vnpu_program_save(const vnpu_program *program, const char *path)
 #define BAD(...) vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT, "vnpu_program_load: " __VA_ARGS__)
 
 /*
+ * Where a file is read from: memory (vnpu_program_load_mem) or a file
+ * descriptor (vnpu_program_load), read with pread so that checking the
+ * weights' checksum never maps or copies all of them.
+ */
+struct vnpu_src {
+	const uint8_t *mem;
+	int fd;
+	uint64_t size;
+};
+
+#define VNPU_SRC_CHUNK (256u << 10)
+
+/* LEN bytes at OFF into DST (the caller checked the range). */
+static vnpu_status vnpu_src_read(const struct vnpu_src *s, uint64_t off, void *dst,
+				 uint64_t len)
+{
+	uint8_t *d = dst;
+
+	if (s->mem) {
+		memcpy(d, s->mem + off, len);
+		return VNPU_STATUS_OK;
+	}
+	while (len) {
+		ssize_t n = pread(s->fd, d, len > VNPU_SRC_CHUNK ? VNPU_SRC_CHUNK : len,
+				  (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return vnpu_rt_error(VNPU_STATUS_IO_ERROR,
+					     "vnpu_program_load: reading at byte %llu: %s",
+					     (unsigned long long)off,
+					     n < 0 ? strerror(errno) : "the file shrank");
+		d += n;
+		off += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+	return VNPU_STATUS_OK;
+}
+
+/* CRC-32 of LEN bytes at OFF, read a chunk at a time from a file. */
+static vnpu_status vnpu_src_crc(const struct vnpu_src *s, uint64_t off, uint64_t len,
+				uint32_t *crc)
+{
+	uint8_t *buf;
+	vnpu_status st = VNPU_STATUS_OK;
+
+	*crc = 0;
+	if (s->mem) {
+		*crc = vnpu_crc32(0, s->mem + off, len);
+		return VNPU_STATUS_OK;
+	}
+	buf = malloc(len < VNPU_SRC_CHUNK ? (len ? len : 1) : VNPU_SRC_CHUNK);
+	if (!buf)
+		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY, "vnpu_program_load: out of memory");
+	while (len && !st) {
+		uint64_t n = len > VNPU_SRC_CHUNK ? VNPU_SRC_CHUNK : len;
+
+		st = vnpu_src_read(s, off, buf, n);
+		if (!st)
+			*crc = vnpu_crc32(*crc, buf, n);
+		off += n;
+		len -= n;
+	}
+	free(buf);
+	return st;
+}
+
+/*
  * Header and section table: in bounds, checksummed, one of each section
  * (a version 1 file has no STATES section and the shorter META; what it
  * lacks reads as zeros).
  */
-static vnpu_status vnpu_load_layout(const uint8_t *d, size_t size,
+static vnpu_status vnpu_load_layout(const struct vnpu_src *src,
 				    struct vnpu_prog_image *im)
 {
 	struct vnpu_prog_fhdr h;
-	uint64_t end, meta_size;
+	uint64_t end, meta_size, size = src->size;
 	uint32_t i, crc, nsect;
+	vnpu_status st;
 	size_t table;
 
 	memset(im, 0, sizeof(*im));
 	if (size < sizeof(im->h))
-		return BAD("%zu bytes is too short for a program file (header: %zu)",
-			   size, sizeof(im->h));
-	memcpy(&im->h, d, sizeof(im->h));
+		return BAD("%llu bytes is too short for a program file (header: %zu)",
+			   (unsigned long long)size, sizeof(im->h));
+	st = vnpu_src_read(src, 0, &im->h, sizeof(im->h));
+	if (st)
+		return st;
 	if (memcmp(im->h.magic, VNPU_PROG_MAGIC, 8))
 		return BAD("not a vnpu program file (bad magic)");
 	if (im->h.version > VNPU_PROG_FILE_VERSION)
@@ -239,14 +314,16 @@ static vnpu_status vnpu_load_layout(const uint8_t *d, size_t size,
 	meta_size = im->h.version == 1 ? VNPU_PROG_META_V1 : sizeof(im->meta);
 	table = nsect * sizeof(im->s[0]);
 	if (im->h.file_size != size)
-		return BAD("the file is %zu bytes but its header says %llu (truncated or extended)",
-			   size, (unsigned long long)im->h.file_size);
+		return BAD("the file is %llu bytes but its header says %llu (truncated or extended)",
+			   (unsigned long long)size, (unsigned long long)im->h.file_size);
 	if (im->h.nsect != nsect || im->h.reserved)
 		return BAD("%u sections (expected %u) or reserved header bits set",
 			   im->h.nsect, nsect);
 	if (size < sizeof(im->h) + table)
 		return BAD("the section table is truncated");
-	memcpy(im->s, d + sizeof(im->h), table);
+	st = vnpu_src_read(src, sizeof(im->h), im->s, table);
+	if (st)
+		return st;
 	h = im->h;
 	h.crc = 0;
 	crc = vnpu_crc32(vnpu_crc32(0, &h, sizeof(h)), im->s, table);
@@ -266,11 +343,19 @@ static vnpu_status vnpu_load_layout(const uint8_t *d, size_t size,
 			return BAD("section %u (%llu bytes at %llu) is misplaced or lies outside the file",
 				   s->id, (unsigned long long)s->size,
 				   (unsigned long long)s->offset);
-		for (; end < at; end++)
-			if (d[end])
+		for (; end < at; end++) {
+			uint8_t pad;
+
+			st = vnpu_src_read(src, end, &pad, 1);
+			if (st)
+				return st;
+			if (pad)
 				return BAD("non-zero padding at byte %llu", (unsigned long long)end);
+		}
 		end = s->offset + s->size;
-		crc = vnpu_crc32(0, d + s->offset, s->size);
+		st = vnpu_src_crc(src, s->offset, s->size, &crc);
+		if (st)
+			return st;
 		if (crc != s->crc)
 			return BAD("section %u checksum mismatch: the file is corrupt", s->id);
 	}
@@ -279,7 +364,9 @@ static vnpu_status vnpu_load_layout(const uint8_t *d, size_t size,
 	if (im->s[0].size != meta_size)
 		return BAD("the metadata section is %llu bytes, not %llu",
 			   (unsigned long long)im->s[0].size, (unsigned long long)meta_size);
-	memcpy(&im->meta, d + im->s[0].offset, meta_size);
+	st = vnpu_src_read(src, im->s[0].offset, &im->meta, meta_size);
+	if (st)
+		return st;
 	if (im->meta.reserved)
 		return BAD("reserved metadata bits set");
 	return VNPU_STATUS_OK;
@@ -357,30 +444,33 @@ static vnpu_status vnpu_load_check_stream(const vnpu_program *p)
 	return VNPU_STATUS_OK;
 }
 
-/* Copy section I of the file at D into a new allocation *OUT. */
-static bool vnpu_load_section(const uint8_t *d, const struct vnpu_prog_image *im,
-			      uint32_t i, void **out)
+/* Section I of the file into a new allocation *OUT. */
+static vnpu_status vnpu_load_section(const struct vnpu_src *src,
+				     const struct vnpu_prog_image *im, uint32_t i,
+				     void **out)
 {
 	*out = malloc(im->s[i].size ? im->s[i].size : 1);
-	if (*out && im->s[i].size)
-		memcpy(*out, d + im->s[i].offset, im->s[i].size);
-	return *out != NULL;
+	if (!*out)
+		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
+				     "vnpu_program_load: out of memory");
+	return vnpu_src_read(src, im->s[i].offset, *out, im->s[i].size);
 }
 
-vnpu_status vnpu_program_load_mem(const void *data, size_t size,
-				  vnpu_program **program)
+/*
+ * Load from SRC. From memory the weights are copied (the caller keeps
+ * its bytes); from a file they stay there (checked, not kept) until the
+ * first run uploads them straight into the device buffer.
+ */
+static vnpu_status vnpu_program_load_src(const struct vnpu_src *src,
+					 vnpu_program **program)
 {
-	const uint8_t *d = data;
 	struct vnpu_prog_image im;
 	vnpu_program *p;
 	uint64_t nio;
 	vnpu_status st;
 
-	if (!program || (!data && size))
-		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
-				     "vnpu_program_load: data or program is NULL");
 	*program = NULL;
-	st = vnpu_load_layout(d, size, &im);
+	st = vnpu_load_layout(src, &im);
 	if (st)
 		return st;
 	nio = (uint64_t)im.meta.inputs + im.meta.outputs;
@@ -416,17 +506,27 @@ vnpu_status vnpu_program_load_mem(const void *data, size_t size,
 	p->info.pos_patches = im.meta.pos_patches;
 	p->info.max_pos_offset = im.meta.max_pos_offset;
 	p->info.states = im.meta.states;
-	if (!vnpu_load_section(d, &im, 1, (void **)&p->io) ||
-	    !vnpu_load_section(d, &im, 2, (void **)&p->cmd) ||
-	    !vnpu_load_section(d, &im, 3, (void **)&p->weights) ||
-	    !vnpu_load_section(d, &im, 4, (void **)&p->patches) ||
-	    !vnpu_load_section(d, &im, 5, (void **)&p->states) ||
-	    vnpu_program_alloc_states(p)) {
-		vnpu_program_destroy(p);
-		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
-				     "vnpu_program_load: out of memory");
+	st = vnpu_load_section(src, &im, 1, (void **)&p->io);
+	if (!st)
+		st = vnpu_load_section(src, &im, 2, (void **)&p->cmd);
+	if (!st && src->mem)
+		st = vnpu_load_section(src, &im, 3, (void **)&p->weights);
+	if (!st)
+		st = vnpu_load_section(src, &im, 4, (void **)&p->patches);
+	if (!st)
+		st = vnpu_load_section(src, &im, 5, (void **)&p->states);
+	if (!st)
+		st = vnpu_program_alloc_states(p);
+	if (!st && !src->mem && im.s[3].size) {
+		p->wfd = fcntl(src->fd, F_DUPFD_CLOEXEC, 0);
+		p->woff = im.s[3].offset;
+		p->wcrc = im.s[3].crc;
+		if (p->wfd < 0)
+			st = vnpu_rt_error(vnpu_rt_errno_status(errno),
+					   "vnpu_program_load: %s", strerror(errno));
 	}
-	st = vnpu_load_check_io(&im, p->io, nio, false);
+	if (!st)
+		st = vnpu_load_check_io(&im, p->io, nio, false);
 	if (!st)
 		st = vnpu_load_check_io(&im, p->states, im.meta.states, true);
 	if (!st)
@@ -440,12 +540,23 @@ vnpu_status vnpu_program_load_mem(const void *data, size_t size,
 	return VNPU_STATUS_OK;
 }
 
+vnpu_status vnpu_program_load_mem(const void *data, size_t size,
+				  vnpu_program **program)
+{
+	struct vnpu_src src = { .mem = data, .fd = -1, .size = size };
+
+	if (!program || (!data && size))
+		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+				     "vnpu_program_load: data or program is NULL");
+	if (!data)
+		src.mem = (const uint8_t *)"";
+	return vnpu_program_load_src(&src, program);
+}
+
 vnpu_status vnpu_program_load(const char *path, vnpu_program **program)
 {
 	struct stat sb;
 	vnpu_status st;
-	uint8_t *data;
-	size_t done = 0;
 	int fd;
 
 	if (!path || !program)
@@ -463,18 +574,13 @@ vnpu_status vnpu_program_load(const char *path, vnpu_program **program)
 		return vnpu_rt_error(VNPU_STATUS_IO_ERROR,
 				     "vnpu_program_load: %s is not a regular file", path);
 	}
-	/* Mapped, not read: the file's pages are the page cache's, so the
-	 * only anonymous copy of the weights is the program's. */
-	data = sb.st_size ? mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0) :
-			    NULL;
+	/* Read with pread, the weights a chunk at a time for their
+	 * checksum only: they stay in the file until the first run. */
+	{
+		struct vnpu_src src = { .fd = fd, .size = (uint64_t)sb.st_size };
+
+		st = vnpu_program_load_src(&src, program);
+	}
 	close(fd);
-	if (data == MAP_FAILED)
-		return vnpu_rt_error(vnpu_rt_errno_status(errno),
-				     "vnpu_program_load: cannot map %s: %s", path,
-				     strerror(errno));
-	done = (size_t)sb.st_size;
-	st = vnpu_program_load_mem(data, done, program);
-	if (data)
-		munmap(data, done);
 	return st;
 }

@@ -261,18 +261,25 @@ TEST_F(md, load_names_the_missing_or_misshapen_tensor)
 	EXPECT_EQ(VNPU_STATUS_NOT_FOUND, vnpu_model_load("/nonexistent", self->dev, NULL, &m));
 }
 
-static vnpu_model *load(struct __test_metadata *_metadata, FIXTURE_DATA(md) *self,
-			uint32_t fmt, uint32_t ctx)
+static vnpu_model *load_aq(struct __test_metadata *_metadata, FIXTURE_DATA(md) *self,
+			   uint32_t fmt, uint32_t aq, uint32_t ctx)
 {
 	vnpu_model_options o;
 	vnpu_model *m = NULL;
 
 	vnpu_model_options_init(&o);
 	o.compile.weight_format = fmt;
+	o.compile.act_quant = aq;
 	o.max_context = ctx;
 	if (vnpu_model_load(self->dir, self->dev, &o, &m))
 		TH_LOG("load: %s", vnpu_last_error());
 	return m;
+}
+
+static vnpu_model *load(struct __test_metadata *_metadata, FIXTURE_DATA(md) *self,
+			uint32_t fmt, uint32_t ctx)
+{
+	return load_aq(_metadata, self, fmt, VNPU_ACT_QUANT_NONE, ctx);
 }
 
 /*
@@ -286,7 +293,9 @@ static vnpu_model *load(struct __test_metadata *_metadata, FIXTURE_DATA(md) *sel
 TEST_F(md, decode_equals_prefill_of_the_longer_prompt_bit_for_bit)
 {
 	static const uint32_t fmts[] = { VNPU_DTYPE_MXFP4, VNPU_DTYPE_NVFP4,
-					 VNPU_DTYPE_BF16 };
+					 VNPU_DTYPE_BF16, VNPU_DTYPE_MXFP4 };
+	/* the last: MXINT8 activations, quantized per row block */
+	static const uint32_t aqs[] = { 0, 0, 0, VNPU_ACT_QUANT_MXINT8 };
 	const uint32_t n = 12, k = 5, v = self->c.vocab;
 	int32_t tok[12];
 	float *all = malloc((size_t)n * v * 4), *one = malloc((size_t)v * 4);
@@ -295,7 +304,7 @@ TEST_F(md, decode_equals_prefill_of_the_longer_prompt_bit_for_bit)
 	for (uint32_t i = 0; i < n; i++)
 		tok[i] = (int32_t)((i * 37 + 11) % v);
 	for (size_t f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++) {
-		vnpu_model *m = load(_metadata, self, fmts[f], 32);
+		vnpu_model *m = load_aq(_metadata, self, fmts[f], aqs[f], 32);
 
 		ASSERT_NE(NULL, m);
 		ASSERT_EQ(VNPU_STATUS_OK, vnpu_model_forward(m, tok, n, all));

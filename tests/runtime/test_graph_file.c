@@ -111,6 +111,69 @@ TEST_F(pf, save_load_round_trip_is_bit_identical)
 	vnpu_program_destroy(q);
 }
 
+/*
+ * A program loaded from a file keeps its weights there until the first
+ * run uploads them into the device buffer (no host copy): saving it
+ * before that reads them from the file, and a file whose weights were
+ * changed after the load fails the run instead of running other weights.
+ */
+TEST_F(pf, weights_stay_in_the_file_until_the_first_run)
+{
+	static struct gu_block_io io1, io2;
+	char path[] = "/tmp/vnpu_prog_XXXXXX";
+	vnpu_program *q = NULL;
+	uint8_t *f1, *f2, byte;
+	size_t n1, n2;
+	long at;
+	FILE *fp;
+	int fd;
+
+	ASSERT_EQ(0, gu_build_block(self->g));
+	ASSERT_EQ(0, vnpu_graph_compile(self->g, self->dev, NULL, &self->p));
+	fd = mkstemp(path);
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_EQ(0, vnpu_program_save(self->p, path));
+	ASSERT_EQ(0, vnpu_program_load(path, &q));
+	ASSERT_EQ(0, vnpu_program_save_mem(self->p, (void **)&f1, &n1));
+	ASSERT_EQ(0, vnpu_program_save_mem(q, (void **)&f2, &n2));
+	ASSERT_EQ(n1, n2);
+	EXPECT_EQ(0, memcmp(f1, f2, n1));
+	free(f2);
+	gu_block_inputs(&io1);
+	gu_block_inputs(&io2);
+	ASSERT_EQ(0, gu_block_run(self->s, self->p, &io1));
+	ASSERT_EQ(0, gu_block_run(self->s, q, &io2));
+	EXPECT_EQ(0, memcmp(&io1, &io2, sizeof(io1)));
+	vnpu_program_destroy(q);
+	q = NULL;
+	/* Change one weight byte after loading: the upload notices. */
+	ASSERT_EQ(0, vnpu_program_load(path, &q));
+	memcpy(&at, f1 + 32 + 3 * 32 + 8, sizeof(at));	/* WEIGHTS offset */
+	at += 100;
+	fp = fopen(path, "r+b");
+	ASSERT_NE(NULL, fp);
+	ASSERT_EQ(0, fseek(fp, at, SEEK_SET));
+	byte = (uint8_t)(f1[at] ^ 0x40);
+	ASSERT_EQ(1, fwrite(&byte, 1, 1, fp));
+	ASSERT_EQ(0, fclose(fp));
+	EXPECT_EQ(VNPU_STATUS_IO_ERROR, gu_block_run(self->s, q, &io2));
+	EXPECT_STREQ("vnpu_program: the program file's weights changed since it was loaded",
+		     vnpu_last_error());
+	vnpu_program_destroy(q);
+	q = (void *)1;
+	/* Read through a file, a corrupt or truncated one is refused too. */
+	EXPECT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_program_load(path, &q));
+	EXPECT_STREQ("vnpu_program_load: section 4 checksum mismatch: the file is corrupt",
+		     vnpu_last_error());
+	EXPECT_EQ(NULL, q);
+	ASSERT_EQ(0, truncate(path, (off_t)n1 - 1));
+	EXPECT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_program_load(path, &q));
+	EXPECT_NE(NULL, strstr(vnpu_last_error(), "truncated"));
+	unlink(path);
+	free(f1);
+}
+
 TEST_F(pf, every_truncation_is_refused)
 {
 	vnpu_program *q;

@@ -8,6 +8,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <drm/vnpu_accel.h>
 #include <drm/vnpu_cmd.h>
@@ -403,6 +405,177 @@ TEST_F(card, state_caches_stay_on_the_card_with_the_cpu_backends_bits)
 		vnpu_program_destroy(dec[k]);
 		vnpu_buffer_free(buf[k]);
 	}
+}
+
+/* ------------------------------------------------ processes and streams */
+
+#define CC_PROCS 3
+#define CC_THREADS 2
+#define CC_RUNS 3
+
+/* One thread of a child: its own program and card stream, CC_RUNS runs. */
+struct cc_thread {
+	vnpu_device *card;
+	const void *file;
+	size_t file_size;
+	unsigned int proc, idx;
+	struct gu_block_io io[CC_RUNS];
+	vnpu_status st;
+	char err[256];
+};
+
+/* The inputs of run R of thread T of process P: distinct everywhere. */
+static void cc_inputs(struct gu_block_io *io, unsigned int p, unsigned int t,
+		      unsigned int r)
+{
+	int i;
+
+	gu_block_inputs(io);
+	for (i = 0; i < GU_S; i++)
+		io->tokens[i] = (int32_t)((p * 7 + t * 5 + r * 3 + i * 11) % GU_V);
+	gu_fill(io->kc, GU_C * GU_KVH * GU_D, 100 + p * 10 + t);
+	gu_fill(io->vc, GU_C * GU_KVH * GU_D, 200 + p * 10 + r);
+}
+
+/* Run the block (at position offset R) with IO's inputs into IO. */
+static vnpu_status cc_run(vnpu_stream *s, vnpu_program *p, struct gu_block_io *io,
+			  unsigned int r)
+{
+	const void *in[3] = { io->tokens, io->kc, io->vc };
+	void *out[3] = { io->logits, io->kc_out, io->vc_out };
+
+	return vnpu_program_run_at(s, p, r, in, out);
+}
+
+static void *cc_thread_main(void *arg)
+{
+	struct cc_thread *t = arg;
+	vnpu_program *p = NULL;
+	vnpu_stream *s = NULL;
+	unsigned int r;
+
+	t->st = vnpu_program_load_mem(t->file, t->file_size, &p);
+	if (!t->st)
+		t->st = vnpu_stream_create(t->card, NULL, &s);
+	for (r = 0; r < CC_RUNS && !t->st; r++) {
+		cc_inputs(&t->io[r], t->proc, t->idx, r);
+		t->st = cc_run(s, p, &t->io[r], r);
+	}
+	if (t->st)
+		snprintf(t->err, sizeof(t->err), "%s", vnpu_last_error());
+	vnpu_stream_destroy(s);
+	vnpu_program_destroy(p);
+	return NULL;
+}
+
+/*
+ * A child process: CC_THREADS threads each run the compiled block on
+ * their own card stream at once; then the CPU backend runs the same
+ * inputs and every output must be the same bits. 0, or which step
+ * failed (as the exit status).
+ */
+static int cc_child(unsigned int proc, int ready, int go)
+{
+	char byte = 1;
+	static struct cc_thread th[CC_THREADS];
+	static struct gu_block_io ref;
+	pthread_t tid[CC_THREADS];
+	vnpu_device *card = NULL, *cpu = NULL;
+	vnpu_program *p = NULL, *c = NULL;
+	vnpu_stream *cs = NULL;
+	vnpu_graph *g = NULL;
+	unsigned int i, r;
+	int ret = 0;
+	size_t n;
+	void *f;
+
+	if (vnpu_init(NULL) || vnpu_device_open("0", NULL, &card) ||
+	    vnpu_device_open("cpu", NULL, &cpu) || vnpu_stream_create(cpu, NULL, &cs) ||
+	    vnpu_graph_create(&g) || gu_build_block(g) ||
+	    vnpu_graph_compile(g, card, NULL, &p) || vnpu_program_save_mem(p, &f, &n) ||
+	    vnpu_program_load_mem(f, n, &c)) {
+		fprintf(stderr, "# process %u: setup: %s\n", proc, vnpu_last_error());
+		close(ready);
+		return 10;
+	}
+	/* Every process compiled: start the card runs together. (Closing
+	 * READY lets the parent see EOF if a process died before.) */
+	if (write(ready, &byte, 1) != 1 || close(ready) || read(go, &byte, 1) != 0)
+		return 15;
+	for (i = 0; i < CC_THREADS; i++) {
+		th[i] = (struct cc_thread){ .card = card, .file = f, .file_size = n,
+					    .proc = proc, .idx = i };
+		if (pthread_create(&tid[i], NULL, cc_thread_main, &th[i]))
+			return 11;
+	}
+	for (i = 0; i < CC_THREADS; i++)
+		pthread_join(tid[i], NULL);
+	for (i = 0; i < CC_THREADS && !ret; i++) {
+		if (th[i].st) {
+			fprintf(stderr, "# process %u thread %u: %s\n", proc, i, th[i].err);
+			ret = 12;
+		}
+		for (r = 0; r < CC_RUNS && !ret; r++) {
+			cc_inputs(&ref, proc, i, r);
+			if (cc_run(cs, c, &ref, r)) {
+				ret = 13;
+			} else if (memcmp(&ref, &th[i].io[r], sizeof(ref))) {
+				fprintf(stderr, "# process %u thread %u run %u differs from the CPU backend\n",
+					proc, i, r);
+				ret = 14;
+			}
+		}
+	}
+	free(f);
+	vnpu_program_destroy(p);
+	vnpu_program_destroy(c);
+	vnpu_graph_destroy(g);
+	vnpu_stream_destroy(cs);
+	vnpu_device_close(card);
+	vnpu_device_close(cpu);
+	vnpu_shutdown();
+	return ret;
+}
+
+/*
+ * CC_PROCS processes, each with CC_THREADS card streams running a
+ * compiled program at once (different inputs and position offsets, so
+ * six card contexts interleave their jobs on the two AI cores): every
+ * output equals the CPU backend's bits.
+ */
+TEST(processes_and_streams_at_once_give_the_cpu_backends_bits)
+{
+	pid_t pid[CC_PROCS];
+	int status, ready[2], go[2];
+	unsigned int i;
+	char byte;
+
+	ASSERT_EQ(0, module_ctl(true));
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
+	for (i = 0; i < CC_PROCS; i++) {
+		pid[i] = fork();
+		ASSERT_LE(0, pid[i]);
+		if (!pid[i]) {
+			close(ready[0]);
+			close(go[1]);
+			_exit(cc_child(i, ready[1], go[0]));
+		}
+	}
+	close(ready[1]);
+	close(go[0]);
+	/* Release the children once all are ready (or gone). */
+	for (i = 0; i < CC_PROCS; i++)
+		if (read(ready[0], &byte, 1) != 1)
+			break;
+	close(go[1]);
+	close(ready[0]);
+	for (i = 0; i < CC_PROCS; i++) {
+		ASSERT_EQ(pid[i], waitpid(pid[i], &status, 0));
+		EXPECT_TRUE(WIFEXITED(status));
+		EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("process %u", i);
+	}
+	EXPECT_EQ(0, module_ctl(false));
 }
 
 TEST_HARNESS_MAIN

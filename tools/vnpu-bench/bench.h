@@ -31,6 +31,9 @@ double bench_fma_peak(struct pool *pl, int nthreads);
 double bench_int8_peak(struct pool *pl, int nthreads);
 double bench_bf16_peak(struct pool *pl, int nthreads);
 
+/* `vnpu-bench runtime ARGS...` (bench_runtime.c); ARGV[0] is "runtime". */
+int bench_runtime_main(int argc, char **argv);
+
 /* vnpu-bench llm / model: argv[0] is the mode */
 int bench_llm_main(int argc, char **argv);
 int bench_model_main(int argc, char **argv);

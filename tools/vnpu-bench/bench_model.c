@@ -54,9 +54,10 @@ static const char help[] =
 "           do) and FP4 activations at FP8.\n"
 "\n"
 "With --model DIR the model is loaded and its prefill and decode programs\n"
-"compiled (not run) under --format, and the weight bytes are the compiled\n"
-"programs' (vnpu_program_info.weight_bytes, panel padding included)\n"
-"instead of the shapes' count; both are printed.\n"
+"compiled (not run) under --format, and the FLOPs and bytes are the\n"
+"compiled programs' own (vnpu_program_info.flops/.bytes: every packet's\n"
+"reads and writes), decode moved to the mean position; the streamed\n"
+"weight bytes of both methods are printed.\n"
 "\n"
 "Decode is predicted at the mean position of the generation; --batch B\n"
 "runs B sequences per step (weights read once, FLOPs and KV reads times\n"
@@ -114,8 +115,10 @@ static void phases(const vnpu_model_config *c, double w, uint32_t p,
 /* Load DIR, compile its programs (nothing runs) and take the decode
  * program's packed weights, without the gathered embedding table. */
 static int compiled_bytes(const char *dir, uint32_t fmt, uint32_t ctx, uint32_t np,
-			  vnpu_model_config *c, double *w)
+			  uint32_t gen, uint32_t batch, vnpu_model_config *c, double *w,
+			  struct phase *pf, struct phase *dec)
 {
+	vnpu_program_info pp;
 	vnpu_model_options mo;
 	vnpu_program_info pi;
 	vnpu_device *dev = NULL;
@@ -129,11 +132,25 @@ static int compiled_bytes(const char *dir, uint32_t fmt, uint32_t ctx, uint32_t 
 	if (!vnpu_init(NULL) && !vnpu_device_open("cpu", NULL, &dev) &&
 	    !vnpu_model_load(dir, dev, &mo, &m) &&
 	    !vnpu_model_prepare_prefill(m, np, 1) &&
-	    !vnpu_program_info_get(vnpu_model_decode_program(m), &pi)) {
+	    !vnpu_program_info_get(vnpu_model_decode_program(m), &pi) &&
+	    !vnpu_program_info_get(vnpu_model_prefill_program(m, NULL), &pp)) {
+		double kvd = (double)c->n_kv_heads * c->head_dim, pos = np + gen / 2.0;
+
 		*c = *vnpu_model_get_config(m);
+		kvd = (double)c->n_kv_heads * c->head_dim;
 		*w = llm_decode_bytes((const struct vnpu_model_config *)c, pi.weight_bytes,
 				      mo.compile.keep, 0) -
-		     2.0 * 4 * c->n_layers * c->n_kv_heads * c->head_dim;
+		     2.0 * 4 * c->n_layers * kvd;
+		/* the programs' own counts (vnpu_program_info.flops/.bytes, at
+		 * position 0): prefill as is; decode moved to the mean position
+		 * (attention over pos more keys) and times the batch, weights
+		 * read once */
+		pf->flops = (double)pp.flops;
+		pf->bytes = (double)pp.bytes;
+		dec->flops = batch * ((double)pi.flops +
+				      4.0 * c->n_heads * c->head_dim * pos * c->n_layers);
+		dec->bytes = *w + batch * ((double)pi.bytes - *w +
+					   2.0 * 4 * kvd * pos * c->n_layers);
 		ret = 0;
 	} else {
 		fprintf(stderr, "vnpu-bench: %s\n", vnpu_last_error());
@@ -207,7 +224,8 @@ int bench_model_main(int argc, char **argv)
 		return 2;
 	}
 	if (model) {
-		if (compiled_bytes(model, fmt, (uint32_t)(np + gen), (uint32_t)np, &c, &w))
+		if (compiled_bytes(model, fmt, (uint32_t)(np + gen), (uint32_t)np,
+				   (uint32_t)gen, (uint32_t)batch, &c, &w, &pf, &dec))
 			return 1;
 	} else if (cfgpath) {
 		if (vnpu_model_config_load(cfgpath, &c)) {
@@ -224,9 +242,10 @@ int bench_model_main(int argc, char **argv)
 		c = gp->c;
 	}
 	w_shapes = model_weight_bytes(&c, fmt);
-	if (!model)
+	if (!model) {
 		w = w_shapes;
-	phases(&c, w, (uint32_t)np, (uint32_t)gen, (uint32_t)batch, &pf, &dec);
+		phases(&c, w, (uint32_t)np, (uint32_t)gen, (uint32_t)batch, &pf, &dec);
+	}
 	if (json)
 		printf("{\"params\": %llu, \"weight_bytes\": %.0f, \"weight_bytes_shapes\": %.0f, "
 		       "\"weight_bytes_from\": \"%s\", "
@@ -238,12 +257,13 @@ int bench_model_main(int argc, char **argv)
 		       batch, pf.flops, pf.bytes, dec.flops, dec.bytes);
 	else
 		printf("%.1fM parameters, weights %s, activations %s, prompt %ld, gen %ld, batch %ld\n"
-		       "streamed weight bytes: %.0f (%s; %.0f from the shapes)\n"
+		       "streamed weight bytes: %.0f (%s: %.0f from the shapes); FLOPs and bytes from %s\n"
 		       "prefill: %.4g FLOP, %.4g bytes (intensity %.0f FLOP/B)\n"
 		       "decode:  %.4g FLOP, %.4g bytes per step (intensity %.1f FLOP/B)\n\n"
 		       "%-16s %10s %9s %8s  %12s %9s %8s\n",
 		       vnpu_model_config_params(&c) / 1e6, fname, act, np, gen, batch,
-		       w, model ? "compiled decode program" : "from the shapes", w_shapes,
+		       w, model ? "compiled decode program" : "counted", w_shapes,
+		       model ? "the compiled programs" : "the shapes",
 		       pf.flops, pf.bytes, pf.flops / pf.bytes, dec.flops, dec.bytes,
 		       dec.flops / dec.bytes, "card", "TTFT ms", "bound", "ridge", "decode tok/s",
 		       "bound", "vs h20");

@@ -383,7 +383,10 @@ static const char help[] =
 "  --json        one JSON array of records instead of the table\n"
 "  --threads N   up to N threads (default: all online CPUs)\n"
 "  --variant V   generic | avx2 | avx512 (default: best available)\n"
-"  --quick       smaller shapes and fewer repetitions\n";
+"  --quick       smaller shapes and fewer repetitions\n"
+"\n"
+"vnpu-bench runtime --help: peak host memory of loading and running a\n"
+"program with large weights (libvnpu).\n";
 
 int main(int argc, char **argv)
 {
@@ -405,12 +408,14 @@ int main(int argc, char **argv)
 		fputs(help, argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
+	if (!strcmp(argv[1], "runtime"))
+		return bench_runtime_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "llm"))
 		return bench_llm_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "model"))
 		return bench_model_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "engine")) {
-		fprintf(stderr, "vnpu-bench: unknown mode '%s' (engine, llm, model)\n", argv[1]);
+		fprintf(stderr, "vnpu-bench: unknown mode '%s' (engine, llm, model, runtime)\n", argv[1]);
 		return 2;
 	}
 	optind = 2;
