@@ -31,7 +31,7 @@ if [ ! -d "$node" ]; then
 	echo "1..0 # SKIP no ONNX node tests (libonnx-testdata)"
 	exit 0
 fi
-echo "1..14"
+echo "1..17"
 t 0 "--help" "$bin" --help
 has "$tmp/out" "Exit status: 0 success" "--help documents the exit codes"
 t 2 "no model" "$bin"
@@ -45,6 +45,13 @@ t 0 "compile Gemm to a program" "$bin" -f nvfp4 "$node/test_gemm_default_no_bias
 n=$((n + 1))
 if [ "$(head -c 7 "$tmp/g.vnpu" 2>/dev/null)" = "VNPUPRG" ]; then echo "ok $n the file is a program";
 else echo "not ok $n the file is a program"; fail=1; fi
+run=${VNPU_BIN:-build/host}/vnpu-run
+d=$node/test_gemm_default_no_bias/test_data_set_0
+t 0 "vnpu-run runs the program with the test's .pb inputs" "$run" "$tmp/g.vnpu" \
+	--backend cpu --input "$d/input_0.pb" --input "$d/input_1.pb"
+has "$tmp/out" "output 0 fp32[2,3]:" "vnpu-run prints the output"
+t 3 "vnpu-run: a .pb of the wrong size (exit 3)" "$run" "$tmp/g.vnpu" --backend cpu \
+	--input "$d/input_1.pb" --input "$d/input_1.pb"
 t 3 "unwritable output" "$bin" "$node/test_gemm_default_no_bias/model.onnx" -o "$tmp/no/dir/g.vnpu"
 t 0 "--compare" "$bin" --compare -d cpu "$node/test_gemm_default_no_bias/model.onnx"
 has "$tmp/out" "nvfp4  0" "--compare reports nvfp4 against fp32"

@@ -40,6 +40,56 @@ static void *read_file(const char *path, uint64_t want, int *err)
 	return buf;
 }
 
+/*
+ * An ONNX TensorProto file (an ONNX test's input_0.pb) as the bytes of an
+ * input of type DT: floats for FP32, integers for I32, WANT bytes.
+ */
+static void *read_pb(const char *path, vnpu_dtype dt, uint64_t want, int *err)
+{
+	vnpu_onnx_tensor t;
+	vnpu_status st;
+	void *raw, *buf = NULL;
+	FILE *f = fopen(path, "rb");
+	struct stat sb;
+
+	*err = RUN_INPUT;
+	if (!f || fstat(fileno(f), &sb)) {
+		fprintf(stderr, "vnpu-run: %s: %s\n", path, strerror(errno));
+		if (f)
+			fclose(f);
+		return NULL;
+	}
+	raw = malloc((size_t)sb.st_size + 1);
+	if (!raw || fread(raw, 1, (size_t)sb.st_size, f) != (size_t)sb.st_size) {
+		fprintf(stderr, "vnpu-run: %s: read failed\n", path);
+		free(raw);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	st = vnpu_onnx_tensor_decode(raw, (size_t)sb.st_size, &t);
+	free(raw);
+	if (st) {
+		fprintf(stderr, "vnpu-run: %s: %s\n", path, vnpu_last_error());
+		return NULL;
+	}
+	if (t.count * 4 != want || (dt == VNPU_DTYPE_FP32 && !t.f) ||
+	    (dt == VNPU_DTYPE_I32 && !t.i) || (dt != VNPU_DTYPE_FP32 && dt != VNPU_DTYPE_I32)) {
+		fprintf(stderr, "vnpu-run: %s: %llu %s values, the input is %s of %llu bytes\n",
+			path, (unsigned long long)t.count, t.f ? "float" : "integer",
+			vnpu_dtype_name(dt), (unsigned long long)want);
+	} else if ((buf = malloc(want ? want : 1))) {
+		for (uint64_t i = 0; i < t.count; i++) {
+			if (t.f)
+				((float *)buf)[i] = t.f[i];
+			else
+				((int32_t *)buf)[i] = (int32_t)t.i[i];
+		}
+	}
+	vnpu_onnx_tensor_free(&t);
+	return buf;
+}
+
 static void shape_str(char *s, size_t n, vnpu_dtype dt, uint32_t rank,
 		      const uint32_t *dims)
 {
@@ -119,9 +169,14 @@ int run_program(const char *path, vnpu_device *dev, char **inputs, int nin,
 		goto done;
 	for (i = 0; i < pi.inputs; i++) {
 		uint64_t bytes;
+		size_t len = strlen(inputs[i]);
+		vnpu_dtype dt;
 
-		vnpu_program_io(p, 0, i, NULL, NULL, NULL, &bytes);
-		in[i] = read_file(inputs[i], bytes, &err);
+		vnpu_program_io(p, 0, i, &dt, NULL, NULL, &bytes);
+		if (len > 3 && !strcmp(inputs[i] + len - 3, ".pb"))
+			in[i] = read_pb(inputs[i], dt, bytes, &err);
+		else
+			in[i] = read_file(inputs[i], bytes, &err);
 		if (!in[i]) {
 			ret = err;
 			goto done;
