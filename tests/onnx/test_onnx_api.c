@@ -77,6 +77,159 @@ TEST(malformed_and_truncated_models_fail_cleanly)
 	ASSERT_EQ(VNPU_STATUS_IO_ERROR, vnpu_graph_import_onnx("/nonexistent.onnx", NULL, &g));
 }
 
+/*
+ * A tiny protobuf writer for one-node models: graph inputs of the given
+ * shapes (float), one output Y [2, 3], opset 17, the node's attributes
+ * given encoded (ATTRS: NodeProto field 5 entries).
+ */
+struct pb {
+	unsigned char b[1024];
+	size_t n;
+};
+
+static void pb_varint(struct pb *p, unsigned long long v)
+{
+	do {
+		p->b[p->n++] = (unsigned char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+		v >>= 7;
+	} while (v);
+}
+
+static void pb_int(struct pb *p, unsigned int field, long long v)
+{
+	pb_varint(p, field << 3);
+	pb_varint(p, (unsigned long long)v);
+}
+
+static void pb_bytes(struct pb *p, unsigned int field, const void *d, size_t n)
+{
+	pb_varint(p, field << 3 | 2);
+	pb_varint(p, n);
+	memcpy(p->b + p->n, d, n);
+	p->n += n;
+}
+
+static void pb_str(struct pb *p, unsigned int field, const char *s)
+{
+	pb_bytes(p, field, s, strlen(s));
+}
+
+/* AttributeProto: name 1, i 3, type 20 (INT = 2); NAME NULL: no name */
+static void attr_int(struct pb *node, const char *name, long long v)
+{
+	struct pb a = { .n = 0 };
+
+	if (name)
+		pb_str(&a, 1, name);
+	pb_int(&a, 3, v);
+	pb_int(&a, 20, 2);
+	pb_bytes(node, 5, a.b, a.n);
+}
+
+/* ValueInfoProto of a float tensor: name, type.tensor_type {elem_type, shape} */
+static void value_info(struct pb *g, unsigned int field, const char *name,
+		       const long long *dims, int rank)
+{
+	struct pb shape = { .n = 0 }, tt = { .n = 0 }, ty = { .n = 0 }, vi = { .n = 0 };
+
+	for (int d = 0; d < rank; d++) {
+		struct pb dim = { .n = 0 };
+
+		pb_int(&dim, 1, dims[d]);
+		pb_bytes(&shape, 1, dim.b, dim.n);
+	}
+	pb_int(&tt, 1, 1);
+	pb_bytes(&tt, 2, shape.b, shape.n);
+	pb_bytes(&ty, 1, tt.b, tt.n);
+	pb_str(&vi, 1, name);
+	pb_bytes(&vi, 2, ty.b, ty.n);
+	pb_bytes(g, field, vi.b, vi.n);
+}
+
+/* Import the model of node NAME (OP) with inputs X [2, 3] (and S [3] when
+ * NIN is 2) and attributes ATTRS. */
+static vnpu_status import_one(const char *op, const char *name, int nin,
+			      const struct pb *attrs, vnpu_graph **g)
+{
+	static const long long xd[] = { 2, 3 }, sd[] = { 3 };
+	struct pb node = { .n = 0 }, graph = { .n = 0 }, opset = { .n = 0 };
+	struct pb model = { .n = 0 };
+
+	pb_str(&node, 1, "X");
+	if (nin == 2)
+		pb_str(&node, 1, "S");
+	pb_str(&node, 2, "Y");
+	pb_str(&node, 3, name);
+	pb_str(&node, 4, op);
+	memcpy(node.b + node.n, attrs->b, attrs->n);
+	node.n += attrs->n;
+	pb_bytes(&graph, 1, node.b, node.n);
+	pb_str(&graph, 2, "g");
+	value_info(&graph, 11, "X", xd, 2);
+	if (nin == 2)
+		value_info(&graph, 11, "S", sd, 1);
+	value_info(&graph, 12, "Y", xd, 2);
+	pb_int(&model, 1, 8);			/* ir_version */
+	pb_bytes(&model, 7, graph.b, graph.n);
+	pb_int(&opset, 2, 17);
+	pb_bytes(&model, 8, opset.b, opset.n);
+	return vnpu_graph_import_onnx_mem(model.b, model.n, NULL, g);
+}
+
+TEST(attributes_a_handler_does_not_know_are_refused)
+{
+	struct pb a = { .n = 0 };
+	vnpu_graph *g = (vnpu_graph *)1;
+
+	/* a known attribute */
+	attr_int(&a, "axis", -1);
+	ASSERT_EQ(VNPU_STATUS_OK, import_one("Softmax", "sm", 1, &a, &g));
+	ASSERT_NE(NULL, g);
+	vnpu_graph_destroy(g);
+	/* an unknown one next to it */
+	attr_int(&a, "foo", 0);
+	ASSERT_EQ(VNPU_STATUS_UNSUPPORTED, import_one("Softmax", "sm", 1, &a, &g));
+	ASSERT_EQ(NULL, g);
+	ASSERT_STREQ("node 0 'sm' (Softmax): attribute 'foo' is not supported",
+		     vnpu_last_error());
+	/* an attribute of another op */
+	a.n = 0;
+	attr_int(&a, "epsilon", 0);
+	ASSERT_EQ(VNPU_STATUS_UNSUPPORTED, import_one("Relu", "r", 1, &a, &g));
+	ASSERT_STREQ("node 0 'r' (Relu): attribute 'epsilon' is not supported",
+		     vnpu_last_error());
+	/* no name: malformed */
+	a.n = 0;
+	attr_int(&a, NULL, 1);
+	ASSERT_EQ(VNPU_STATUS_INVALID_ARGUMENT, import_one("Softmax", "sm", 1, &a, &g));
+	ASSERT_EQ(NULL, g);
+	ASSERT_STREQ("node 0 'sm' (Softmax): attribute 0 has no name", vnpu_last_error());
+}
+
+TEST(attributes_are_accepted_only_with_the_values_a_handler_implements)
+{
+	struct pb a = { .n = 0 };
+	vnpu_graph *g = (vnpu_graph *)1;
+
+	/* stash_type 1 (float statistics) is the ONNX default: accepted */
+	attr_int(&a, "stash_type", 1);
+	ASSERT_EQ(VNPU_STATUS_OK, import_one("LayerNormalization", "ln", 2, &a, &g));
+	ASSERT_NE(NULL, g);
+	vnpu_graph_destroy(g);
+	a.n = 0;
+	attr_int(&a, "stash_type", 11);	/* double statistics */
+	ASSERT_EQ(VNPU_STATUS_UNSUPPORTED, import_one("LayerNormalization", "ln", 2, &a, &g));
+	ASSERT_EQ(NULL, g);
+	ASSERT_STREQ("node 0 'ln' (LayerNormalization): attribute 'stash_type' is supported only as 1",
+		     vnpu_last_error());
+	/* checked before the handler looks at the inputs */
+	a.n = 0;
+	attr_int(&a, "block_size", 16);
+	ASSERT_EQ(VNPU_STATUS_UNSUPPORTED, import_one("DequantizeLinear", "dq", 1, &a, &g));
+	ASSERT_STREQ("node 0 'dq' (DequantizeLinear): attribute 'block_size' is supported only as 0",
+		     vnpu_last_error());
+}
+
 TEST(unsupported_input_is_one_message_naming_the_node)
 {
 	vnpu_graph *g;

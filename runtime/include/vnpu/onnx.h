@@ -14,6 +14,10 @@
  * What cannot be imported fails with VNPU_STATUS_UNSUPPORTED and one
  * message naming the node, its op type and what is missing:
  *   node 3 'sm' (Softmax): attribute axis = 0 of a rank-2 input: ...
+ * An attribute the operator's importer does not implement (one unknown
+ * to it, or a value other than the one it supports) is refused the same
+ * way rather than ignored:
+ *   node 3 'conv1' (Conv): attribute 'foo' is not supported
  * A malformed or truncated file fails with INVALID_ARGUMENT (never a
  * crash). Operators, types and limits: docs/onnx.md.
  */

@@ -19,6 +19,7 @@
 
 #include "../vnpu_internal.h"
 #include "onnx_internal.h"
+#include "onnx_ops.h"
 #include "onnx_util.h"
 
 /* The ONNX opsets of the default domain this importer reads. */
@@ -331,6 +332,62 @@ float vo_attr_float(const struct vo_ctx *x, const char *name, float def)
 	const Onnx__AttributeProto *a = vo_attr(x, name);
 
 	return a && a->has_f ? a->f : def;
+}
+
+/* Whether attribute A holds the value V ("1", "0.5", "NOTSET"; an ints
+ * attribute: every element). */
+static bool vo_attr_is(const Onnx__AttributeProto *a, const char *v, size_t len)
+{
+	char buf[32], *end;
+	long long i;
+
+	if (len >= sizeof(buf))
+		return false;
+	memcpy(buf, v, len);
+	buf[len] = 0;
+	i = strtoll(buf, &end, 10);
+	if (a->has_s)
+		return a->s.len == len && !memcmp(a->s.data, v, len);
+	if (a->has_f)
+		return a->f == strtof(buf, NULL);
+	if (*end)	/* not an integer */
+		return false;
+	if (a->has_i)
+		return a->i == i;
+	for (size_t k = 0; k < a->n_ints; k++)
+		if (a->ints[k] != i)
+			return false;
+	return a->n_ints > 0;
+}
+
+vnpu_status vo_check_attrs(struct vo_ctx *x, const char *attrs)
+{
+	for (size_t i = 0; i < x->node->n_attribute; i++) {
+		const Onnx__AttributeProto *a = x->node->attribute[i];
+		const char *p = attrs, *val = NULL;
+		size_t nlen, vlen = 0;
+
+		if (!a || !a->name)
+			return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT,
+					  "attribute %zu has no name", i);
+		nlen = strlen(a->name);
+		while (*p) {
+			size_t w = strcspn(p, " "), n = strcspn(p, "= ");
+
+			if (n == nlen && !memcmp(p, a->name, n)) {
+				val = p + n;
+				vlen = w - n;
+				break;
+			}
+			p += w + (p[w] == ' ');
+		}
+		if (!val)
+			return vo_fail(x, "attribute '%s' is not supported", a->name);
+		if (vlen && !vo_attr_is(a, val + 1, vlen - 1))
+			return vo_fail(x, "attribute '%s' is supported only as %.*s", a->name,
+				       (int)vlen - 1, val + 1);
+	}
+	return VNPU_STATUS_OK;
 }
 
 /* ------------------------------------------------------------ the model */
@@ -650,7 +707,8 @@ static vnpu_status vo_nodes(struct vo_ctx *x, const Onnx__GraphProto *g)
 {
 	for (size_t i = 0; i < g->n_node; i++) {
 		const Onnx__NodeProto *n = g->node[i];
-		vo_handler h;
+		static const struct vo_op_entry if_op = { "If", vo_if_op, "else_branch then_branch" };
+		const struct vo_op_entry *op;
 		vnpu_status st;
 
 		x->node = n;
@@ -665,10 +723,12 @@ static vnpu_status vo_nodes(struct vo_ctx *x, const Onnx__GraphProto *g)
 				return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT,
 						  "input '%s' is not defined before the node",
 						  n->input[k]);
-		h = !strcmp(n->op_type, "If") ? vo_if_op : vo_find_handler(n->op_type);
-		if (!h)
+		op = !strcmp(n->op_type, "If") ? &if_op : vo_find_op(n->op_type);
+		if (!op)
 			return vo_fail(x, "operator %s is not supported", n->op_type);
-		st = h(x);
+		st = vo_check_attrs(x, op->attrs);
+		if (!st)
+			st = op->fn(x);
 		if (st)
 			return st;
 	}

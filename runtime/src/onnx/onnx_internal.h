@@ -112,6 +112,5 @@ bool vo_gshape(uint32_t rank, const int64_t *dims, uint32_t *grank, uint32_t *gd
 
 /* ---- onnx_ops*.c: one handler per op type */
 typedef vnpu_status (*vo_handler)(struct vo_ctx *x);
-vo_handler vo_find_handler(const char *op_type);
 
 #endif /* VNPU_ONNX_INTERNAL_H */

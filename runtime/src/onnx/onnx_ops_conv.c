@@ -506,7 +506,10 @@ static vnpu_status vo_lstm_op(struct vo_ctx *x)
 	return st;
 }
 
+/* Conv's kernel_shape is W's; the LSTM handler refuses what it lacks. */
 const struct vo_op_entry vo_conv_ops[] = {
-	{ "Pad", vo_pad_op }, { "Conv", vo_conv_op }, { "LSTM", vo_lstm_op },
-	{ NULL, NULL },
+	{ "Pad", vo_pad_op, "mode pads value" },
+	{ "Conv", vo_conv_op, "auto_pad dilations group kernel_shape pads strides" },
+	{ "LSTM", vo_lstm_op, "activations clip direction hidden_size input_forget layout" },
+	{ NULL, NULL, NULL },
 };

@@ -383,13 +383,16 @@ static vnpu_status vo_gelu_op(struct vo_ctx *x)
 	return vo_unary(x, -1);
 }
 
+/* No attributes but Gelu's (the opset 6 and older broadcast/axis ones are
+ * below the opsets read). */
 const struct vo_op_entry vo_math_ops[] = {
-	{ "Add", vo_add_op }, { "Sub", vo_sub_op }, { "Mul", vo_mul_op },
-	{ "Div", vo_div_op }, { "Pow", vo_pow_op }, { "Max", vo_max_op },
-	{ "Min", vo_min_op }, { "Sum", vo_sum_op }, { "Relu", vo_relu_op },
-	{ "Sigmoid", vo_sigmoid_op }, { "Tanh", vo_tanh_op }, { "Sqrt", vo_sqrt_op },
-	{ "Erf", vo_erf_op }, { "Exp", vo_exp_op }, { "Neg", vo_neg_op },
-	{ "Gelu", vo_gelu_op }, { "Reciprocal", vo_reciprocal_op }, { "Log", vo_log_op },
-	{ "Equal", vo_equal_op },
-	{ NULL, NULL },
+	{ "Add", vo_add_op, "" }, { "Sub", vo_sub_op, "" }, { "Mul", vo_mul_op, "" },
+	{ "Div", vo_div_op, "" }, { "Pow", vo_pow_op, "" }, { "Max", vo_max_op, "" },
+	{ "Min", vo_min_op, "" }, { "Sum", vo_sum_op, "" }, { "Relu", vo_relu_op, "" },
+	{ "Sigmoid", vo_sigmoid_op, "" }, { "Tanh", vo_tanh_op, "" },
+	{ "Sqrt", vo_sqrt_op, "" }, { "Erf", vo_erf_op, "" }, { "Exp", vo_exp_op, "" },
+	{ "Neg", vo_neg_op, "" }, { "Gelu", vo_gelu_op, "approximate" },
+	{ "Reciprocal", vo_reciprocal_op, "" }, { "Log", vo_log_op, "" },
+	{ "Equal", vo_equal_op, "" },
+	{ NULL, NULL, NULL },
 };

@@ -583,10 +583,15 @@ static vnpu_status vo_reducemin_op(struct vo_ctx *x)
 	return vo_reduce(x, VNPU_REDUCTION_MIN, 18);
 }
 
+/* stash_type: the card computes the statistics in float (1) anyway. */
 const struct vo_op_entry vo_nn_ops[] = {
-	{ "MatMul", vo_matmul_op }, { "Gemm", vo_gemm_op },
-	{ "Softmax", vo_softmax_op }, { "LayerNormalization", vo_layernorm_op },
-	{ "ReduceMean", vo_reducemean_op }, { "ReduceSum", vo_reducesum_op },
-	{ "ReduceMax", vo_reducemax_op }, { "ReduceMin", vo_reducemin_op },
-	{ NULL, NULL },
+	{ "MatMul", vo_matmul_op, "" },
+	{ "Gemm", vo_gemm_op, "alpha beta transA transB" },
+	{ "Softmax", vo_softmax_op, "axis" },
+	{ "LayerNormalization", vo_layernorm_op, "axis epsilon stash_type=1" },
+	{ "ReduceMean", vo_reducemean_op, "axes keepdims noop_with_empty_axes" },
+	{ "ReduceSum", vo_reducesum_op, "axes keepdims noop_with_empty_axes" },
+	{ "ReduceMax", vo_reducemax_op, "axes keepdims noop_with_empty_axes" },
+	{ "ReduceMin", vo_reducemin_op, "axes keepdims noop_with_empty_axes" },
+	{ NULL, NULL, NULL },
 };

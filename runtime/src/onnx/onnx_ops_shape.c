@@ -962,20 +962,27 @@ out:
 	return st;
 }
 
+/*
+ * Cast's and QuantizeLinear's saturate only concerns float8 results, which
+ * are refused; block quantization and another output type are not done.
+ */
 const struct vo_op_entry vo_shape_ops[] = {
-	{ "Identity", vo_identity_op }, { "Constant", vo_constant_op },
-	{ "Reshape", vo_reshape_op }, { "Flatten", vo_flatten_op },
-	{ "Unsqueeze", vo_unsqueeze_op }, { "Squeeze", vo_squeeze_op },
-	{ "Transpose", vo_transpose_op }, { "Concat", vo_concat_op },
-	{ "Gather", vo_gather_op }, { "Slice", vo_slice_op }, { "Cast", vo_cast_op },
-	{ "Shape", vo_shape_op }, { "Size", vo_size_op }, { "Expand", vo_expand_op },
-	{ "ConstantOfShape", vo_constantofshape_op },
-	{ "DequantizeLinear", vo_dequantize_op }, { "QuantizeLinear", vo_quantize_op },
-	{ "Where", vo_where_op },
-	{ NULL, NULL },
+	{ "Identity", vo_identity_op, "" },
+	{ "Constant", vo_constant_op, "value value_float value_floats value_int value_ints" },
+	{ "Reshape", vo_reshape_op, "allowzero" }, { "Flatten", vo_flatten_op, "axis" },
+	{ "Unsqueeze", vo_unsqueeze_op, "axes" }, { "Squeeze", vo_squeeze_op, "axes" },
+	{ "Transpose", vo_transpose_op, "perm" }, { "Concat", vo_concat_op, "axis" },
+	{ "Gather", vo_gather_op, "axis" }, { "Slice", vo_slice_op, "starts ends axes" },
+	{ "Cast", vo_cast_op, "to saturate" }, { "Shape", vo_shape_op, "start end" },
+	{ "Size", vo_size_op, "" }, { "Expand", vo_expand_op, "" },
+	{ "ConstantOfShape", vo_constantofshape_op, "value" },
+	{ "DequantizeLinear", vo_dequantize_op, "axis block_size=0" },
+	{ "QuantizeLinear", vo_quantize_op, "axis saturate block_size=0 output_dtype=0" },
+	{ "Where", vo_where_op, "" },
+	{ NULL, NULL, NULL },
 };
 
-vo_handler vo_find_handler(const char *op_type)
+const struct vo_op_entry *vo_find_op(const char *op_type)
 {
 	const struct vo_op_entry *tabs[] = { vo_math_ops, vo_nn_ops, vo_shape_ops,
 					     vo_conv_ops };
@@ -983,6 +990,6 @@ vo_handler vo_find_handler(const char *op_type)
 	for (size_t t = 0; t < sizeof(tabs) / sizeof(tabs[0]); t++)
 		for (const struct vo_op_entry *e = tabs[t]; e->name; e++)
 			if (!strcmp(e->name, op_type))
-				return e->fn;
+				return e;
 	return NULL;
 }
