@@ -196,4 +196,35 @@ TEST_F(sh, mismatch_refused)
 	vnpu_program_destroy(c);
 }
 
+/* A sharer runs only on the shared buffer's device. */
+TEST_F(sh, other_device_refused)
+{
+	vnpu_program *a = NULL, *b = NULL;
+	vnpu_device *dev2 = NULL;
+	vnpu_stream *s2 = NULL;
+	float x[32], y0[8], y1[8];
+
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_device_open("cpu", NULL, &dev2));
+	ASSERT_NE(self->dev, dev2);
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_create(dev2, NULL, &s2));
+	ASSERT_EQ(VNPU_STATUS_OK, matmul(self->dev, 32, 4, &a));
+	ASSERT_EQ(VNPU_STATUS_OK, matmul(self->dev, 32, 4, &b));
+	gu_fill(x, 32, 3);
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_run(self->s, a, (const void *[]){ x },
+						   (void *[]){ y0 }));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_share_weights(b, a));
+	EXPECT_EQ(VNPU_STATUS_INVALID_ARGUMENT,
+		  vnpu_program_run(s2, b, (const void *[]){ x }, (void *[]){ y1 }));
+	EXPECT_STREQ("vnpu_program_run: the program shares weights that live on device 'CPU backend', not on the stream's device 'CPU backend'",
+		     vnpu_last_error());
+	/* Still fine on its own device afterwards. */
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_run(self->s, b, (const void *[]){ x },
+						   (void *[]){ y1 }));
+	EXPECT_EQ(0, memcmp(y0, y1, sizeof(y0)));
+	vnpu_program_destroy(a);
+	vnpu_program_destroy(b);
+	vnpu_stream_destroy(s2);
+	EXPECT_EQ(VNPU_STATUS_OK, vnpu_device_close(dev2));
+}
+
 TEST_HARNESS_MAIN

@@ -193,9 +193,11 @@ vnpu_status vnpu_model_prepare_prefill(vnpu_model *m, uint32_t n, int last_only)
 		return st;
 	/* Both graphs pack the same constants in the same order: the prefill
 	 * program uses the decode program's device weights (one copy). When
-	 * decode has not run yet (COMPILE_ONLY), or the sections were to
-	 * differ, prefill keeps its own copy: sharing is only a saving. */
-	m->weights_shared = !vnpu_program_share_weights(m->prefill, m->decode);
+	 * decode has not run (COMPILE_ONLY: not tried, as a refusal would
+	 * log an error), or the sections were to differ, prefill keeps its
+	 * own copy: sharing is only a saving. */
+	m->weights_shared = !(m->opts.flags & VNPU_MODEL_COMPILE_ONLY) &&
+			    !vnpu_program_share_weights(m->prefill, m->decode);
 	m->prefill_len = n;
 	m->prefill_last_only = !!last_only;
 	return VNPU_STATUS_OK;
