@@ -330,6 +330,8 @@ struct vnpu_prog_io {
  * @lock: serializes runs and binding
  * @dev: the device the buffers below belong to (NULL: unbound)
  * @wbuf, @abuf: weights and arena on @dev
+ * @wshared: @wbuf is another program's weight buffer (one reference held,
+ *	vnpu_program_share_weights()); it stays bound to its device
  * @cb: the bound command stream (position offset 0; NULL: to build,
  *	again after a state binding changed)
  * @patches: @info.pos_patches position-dependent fields
@@ -354,6 +356,7 @@ struct vnpu_program {
 	pthread_mutex_t lock;
 	vnpu_device *dev;
 	vnpu_buffer *wbuf, *abuf;
+	int wshared;
 	vnpu_cmdbuf *cb;
 	struct vnpu_prog_patch *patches;
 };
@@ -365,6 +368,12 @@ struct vnpu_program {
  * program's lock held.
  */
 vnpu_status vnpu_program_read_weights(vnpu_program *p, void *dst);
+
+/*
+ * Bind P, whose weights are shared, to DEV: a new arena only; the shared
+ * weight buffer must be on DEV. Call with the program's lock held.
+ */
+vnpu_status vnpu_program_bind_shared(vnpu_program *p, vnpu_device *dev);
 
 /* An empty program (lock initialized); NULL when out of memory. */
 vnpu_program *vnpu_program_alloc(void);

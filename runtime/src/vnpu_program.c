@@ -214,6 +214,8 @@ static vnpu_status vnpu_program_bind(vnpu_program *p, vnpu_device *dev)
 	vnpu_status st;
 	void *map;
 
+	if (p->wshared)
+		return vnpu_program_bind_shared(p, dev);
 	/* A buffer is never empty: an empty region still gets a page. */
 	st = vnpu_buffer_alloc(dev, p->info.weight_bytes ? p->info.weight_bytes : 1, &wbuf);
 	if (!st)

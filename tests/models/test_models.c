@@ -349,6 +349,7 @@ TEST_F(md, generate_greedy_follows_the_logits)
 	vnpu_model *m;
 	int32_t prompt[3] = { 4, 8, 15 }, out[6], tok;
 	float *lg = malloc(self->c.vocab * 4);
+	vnpu_program_info pi;
 	vnpu_model_stats st;
 
 	ASSERT_EQ(0, mu_write_model(self->dir, &self->c, 5, 1));	/* BF16 file */
@@ -358,6 +359,9 @@ TEST_F(md, generate_greedy_follows_the_logits)
 	EXPECT_EQ(5u, st.decode_tokens);
 	EXPECT_GT(st.ttft_s, 0);
 	EXPECT_GT(st.weight_bytes, 0);
+	/* The prefill program shares the decode program's weights: one copy. */
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_info_get(vnpu_model_decode_program(m), &pi));
+	EXPECT_EQ(pi.weight_bytes, st.weight_bytes);
 	EXPECT_EQ((uint64_t)2 * 16 * 2 * 16 * 4 * 2, st.kv_bytes);
 	ASSERT_EQ(VNPU_STATUS_OK, vnpu_model_prefill(m, prompt, 3, lg));
 	for (int i = 0; i < 6; i++) {

@@ -78,3 +78,8 @@ HOST_SCRIPTS += tests/runtime/fuzz_short.sh
 # check-host builds the host tests; the fuzzer comes with this one.
 $(B)/host/runtime_graph_file: $(B)/fuzz/fuzz_program_load $(B)/fuzz/fuzz_graph_build
 endif
+
+HOST_TESTS += runtime_program_share
+runtime_program_share_SRCS := tests/runtime/test_program_share.c $(GRAPH_UTIL)
+runtime_program_share_LIBS = $(RUNTIME_LIBS)
+$(eval $(call runtime_prog,runtime_program_share))

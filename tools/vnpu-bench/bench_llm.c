@@ -38,8 +38,9 @@ static const char help[] =
 "            table excluded: one row is read) plus the KV cache read at\n"
 "            the mean position, at the read bandwidth measured in this run\n"
 "  memory    peak resident memory while generating (the high-water mark\n"
-"            is reset after loading and compiling) next to packed weights\n"
-"            of both programs + KV cache + planned activations + 64 MiB;\n"
+"            is reset after loading and compiling) next to the packed\n"
+"            weights (one copy, the programs share it) + KV cache +\n"
+"            planned activations + 64 MiB;\n"
 "            and the peak of the load itself (FP32 weights are read)\n"
 "  overhead  with --backend both and a card present: device time over\n"
 "            CPU time for the same work\n"
@@ -199,7 +200,7 @@ static void llm_print(int json, const char *model, uint32_t np, uint32_t gen,
 	}
 	printf("\nbound: read bandwidth / bytes a decode step streams (packed weights\n"
 	       "without the gathered embedding table, KV cache at the mean position).\n"
-	       "budget: packed weights of the prefill and decode programs + KV cache +\n"
+	       "budget: packed weights (one copy: prefill shares decode's) + KV cache +\n"
 	       "planned activations + 64 MiB; run = peak RSS while generating.\n");
 }
 

@@ -221,7 +221,7 @@ static int run_model(const char *path, vnpu_device *dev, vnpu_model_options *mo,
 		if (st.decode_tokens)
 			printf("decode: %.2f tokens/s (%u tokens in %.3f s)\n",
 			       st.decode_tokens / st.decode_s, st.decode_tokens, st.decode_s);
-		printf("peak memory: %.1f MiB (packed weights %.1f MiB over 2 programs, "
+		printf("peak memory: %.1f MiB (packed weights %.1f MiB, "
 		       "KV cache %.1f MiB, planned activations %.1f MiB)\n",
 		       st.peak_rss_bytes / 1048576.0, st.weight_bytes / 1048576.0,
 		       st.kv_bytes / 1048576.0, st.arena_bytes / 1048576.0);

@@ -187,7 +187,9 @@ VNPU_API int32_t vnpu_sampler_next(vnpu_sampler *sampler, const float *logits,
  * @decode_tokens: tokens produced by decode steps (@decode_s covers them)
  * @compile_s: compiling programs during this call
  * @peak_rss_bytes: the process's peak resident memory so far
- * @weight_bytes: packed weights of the programs held (prefill + decode)
+ * @weight_bytes: packed weights of the programs held: one copy when the
+ *	prefill program shares the decode program's (the usual case),
+ *	else prefill + decode
  * @kv_bytes: the KV cache
  * @arena_bytes: the programs' planned activations (prefill + decode)
  */

@@ -192,6 +192,24 @@ VNPU_API vnpu_status vnpu_program_bind_state(vnpu_program *program,
 					     uint64_t offset);
 
 /*
+ * Make PROGRAM use SOURCE's device weight buffer instead of uploading its
+ * own (a prefill and a decode program compiled from the same weights keep
+ * one copy). SOURCE must have run once (its weights are on a device);
+ * the two packed weight sections must be byte-identical: compared in full,
+ * PROGRAM's from its host copy, its file or its device buffer, SOURCE's
+ * from its device buffer. Otherwise INVALID_ARGUMENT with "the weight
+ * sections' sizes differ (A and B bytes)" or "the weight sections'
+ * contents differ (first at byte N)". On success PROGRAM drops its own
+ * host copy and device weights; the shared buffer is reference counted,
+ * so either program may be destroyed first. PROGRAM's runs then need a
+ * stream on the shared buffer's device: on another one they fail with
+ * INVALID_ARGUMENT naming both devices (there is no host copy left to
+ * upload). Sharing again with the same source does nothing.
+ */
+VNPU_API vnpu_status vnpu_program_share_weights(vnpu_program *program,
+						vnpu_program *source);
+
+/*
  * Destroy PROGRAM and the device buffers it allocated on its last run's
  * device (do this before closing that device). NULL does nothing.
  */

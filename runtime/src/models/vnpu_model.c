@@ -191,6 +191,13 @@ vnpu_status vnpu_model_prepare_prefill(vnpu_model *m, uint32_t n, int last_only)
 	st = compile(m, n, !!last_only, "compile prefill", &m->prefill);
 	if (st)
 		return st;
+	/* Both graphs pack the same constants in the same order: the prefill
+	 * program uses the decode program's device weights (one copy). When
+	 * decode has not run (COMPILE_ONLY: not tried, as a refusal would
+	 * log an error), or the sections were to differ, prefill keeps its
+	 * own copy: sharing is only a saving. */
+	m->weights_shared = !(m->opts.flags & VNPU_MODEL_COMPILE_ONLY) &&
+			    !vnpu_program_share_weights(m->prefill, m->decode);
 	m->prefill_len = n;
 	m->prefill_last_only = !!last_only;
 	return VNPU_STATUS_OK;

@@ -37,6 +37,7 @@ struct vnpu_model {
 	vnpu_program *prefill;
 	uint32_t prefill_len;
 	int prefill_last_only;
+	int weights_shared;	/* prefill uses decode's device weights */
 	double compile_s;	/* spent compiling since the last stats */
 
 	float *logits;		/* vocab floats: decode's output row */

@@ -124,7 +124,9 @@ static void fill_stats(const struct vnpu_model *m, vnpu_model_stats *s)
 		s->arena_bytes += pi.arena_bytes;
 	}
 	if (m->prefill && !vnpu_program_info_get(m->prefill, &pi)) {
-		s->weight_bytes += pi.weight_bytes;
+		/* A prefill sharing decode's weights adds no copy. */
+		if (!m->weights_shared)
+			s->weight_bytes += pi.weight_bytes;
 		s->arena_bytes += pi.arena_bytes;
 	}
 	s->kv_bytes = vnpu_buffer_size(m->cache);
