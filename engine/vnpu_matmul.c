@@ -515,11 +515,12 @@ void vnpu_kint_generic(const struct vnpu_kern *k)
 }
 
 /*
- * fma with one rounding: the product is exact in double; the sum is made
- * round-to-odd in double (from its exact error), which then rounds to
- * FP32 exactly as a single rounding would.
+ * a * b + c rounded once to double precision with round-to-odd: the
+ * product is exact in double; the sum is made round-to-odd from its exact
+ * error. Rounding that to FP32 (or judging it against an FP32 threshold)
+ * is then exactly what a single rounding of the exact value would give.
  */
-float vnpu_fmaf_soft(float a, float b, float c)
+static double vnpu_fma_odd(float a, float b, float c)
 {
 	double p = (double)a * (double)b, s = p + (double)c;
 	double bv = s - p, err = (p - (s - bv)) + ((double)c - bv);
@@ -533,7 +534,38 @@ float vnpu_fmaf_soft(float a, float b, float c)
 			u--;
 		s = vnpu_f64(u);
 	}
+	return s;
+}
+
+float vnpu_fmaf_soft(float a, float b, float c)
+{
+	return (float)vnpu_fma_odd(a, b, c);
+}
+
+/* BF16 denormals read as zero (the sign kept). */
+static inline float vnpu_daz(float x)
+{
+	return (vnpu_u32(x) & 0x7f800000u) ? x : vnpu_f32(vnpu_u32(x) & 0x80000000u);
+}
+
+/*
+ * fma, then a tiny result flushed to zero: tiny when the exact value,
+ * rounded to 24 bits with an unbounded exponent, is below 2^-126, i.e.
+ * when |exact| < 2^-126 - 2^-151 (vdpbf16ps decides so, see matmul.h).
+ */
+static float vnpu_fma_ftz(float a, float b, float c)
+{
+	double s = vnpu_fma_odd(a, b, c);
+
+	if (s != 0.0 && (s < 0 ? -s : s) < 0x1p-126 - 0x1p-151)
+		return s < 0 ? -0.0f : 0.0f;
 	return (float)s;
+}
+
+float vnpu_bf16dot2(float acc, float w0, float a0, float w1, float a1)
+{
+	acc = vnpu_fma_ftz(vnpu_daz(w1), vnpu_daz(a1), vnpu_daz(acc));
+	return vnpu_fma_ftz(vnpu_daz(w0), vnpu_daz(a0), acc);
 }
 
 void vnpu_kfp_generic(const struct vnpu_kern *k)

@@ -185,5 +185,10 @@ size_t vnpu_mx_quant_vec512(uint32_t fmt, const float *x, size_t b, size_t nblk,
 
 /* fma(a, b, c) with one rounding, in portable C (generic variant). */
 float vnpu_fmaf_soft(float a, float b, float c);
+/*
+ * One step of the BF16-activation pair chain (matmul.h), in portable C:
+ * what one lane of vdpbf16ps computes from acc, the pair w0:w1 and a0:a1.
+ */
+float vnpu_bf16dot2(float acc, float w0, float a0, float w1, float a1);
 
 #endif /* VNPU_MM_H */

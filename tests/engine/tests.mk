@@ -20,3 +20,8 @@ engine_ops_SRCS := tests/engine/test_ops.c
 HOST_TESTS += engine_ops2
 engine_ops2_SRCS := tests/engine/test_ops2.c
 HOST_SCRIPTS += tests/engine/vnpu_quant_test.sh
+
+# What vdpbf16ps computes on this CPU, against exact candidate models; and
+# the engine's emulation of the model the BF16-activation matmul uses.
+HOST_TESTS += engine_bf16dot
+engine_bf16dot_SRCS := tests/engine/test_bf16dot.c
