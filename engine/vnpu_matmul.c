@@ -27,6 +27,19 @@ static bool vnpu_fp4_fmt(uint32_t f)
 	return f == VNPU_FMT_MXFP4 || f == VNPU_FMT_NVFP4;
 }
 
+/* FP4 weights x exact BF16 activations: the pair chain (matmul.h). */
+static bool vnpu_bf16_pairs(const struct vnpu_matmul *mm)
+{
+	return vnpu_fp4_fmt(mm->w_fmt) && mm->a_fmt == VNPU_FMT_BF16 &&
+	       mm->a_quant == VNPU_FMT_NONE;
+}
+
+/* Denormals read as zero (the sign kept). */
+static inline float vnpu_daz(float x)
+{
+	return (vnpu_u32(x) & 0x7f800000u) ? x : vnpu_f32(vnpu_u32(x) & 0x80000000u);
+}
+
 /*
  * Pieces of A per row in the integer path, 0 for the exact (FP32) path:
  * integer block sums wherever they fit in int32 (see matmul.h).
@@ -96,6 +109,10 @@ static void vnpu_prep_row(const struct vnpu_matmul *mm, uint32_t row,
 		for (uint32_t i = 0; i < k; i++)
 			af[i] = vnpu_f32(vnpu_bf16_to_fp32(src[i]));
 		x = af;
+		/* the pair chain reads BF16 denormals as zero */
+		if (vnpu_bf16_pairs(mm))
+			for (uint32_t i = 0; i < k; i++)
+				af[i] = vnpu_daz(af[i]);
 	}
 	if (mm->a_quant == VNPU_FMT_NONE)
 		return;
@@ -191,7 +208,7 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	uint8_t *scr;
 	float acc[VNPU_MT_WIDE * 16];
 	uint32_t np, mstep, npmax;
-	bool wide, direct, multi;
+	bool wide, direct, multi, bfp;
 
 	if (!mm || !ctx || !mm->w || !mm->a || !mm->c || mm->k % 32 || !mm->k)
 		return VNPU_EINVAL;
@@ -221,7 +238,10 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	direct = mm->a_fmt == VNPU_FMT_FP32 && mm->a_quant == VNPU_FMT_NONE;
 
 	np = vnpu_int_pieces(mm->w_fmt, mm->a_quant);
-	if (var == VNPU_VARIANT_AVX512)
+	bfp = vnpu_bf16_pairs(mm);
+	if (bfp && var == VNPU_VARIANT_AVX512 && (ctx->features & VNPU_CPU_AVX512_BF16))
+		kern = vnpu_kbf_avx512bf16;
+	else if (var == VNPU_VARIANT_AVX512)
 		kern = wide ? (np ? vnpu_kwint_avx512 : vnpu_kwfp_avx512) :
 			      (np ? vnpu_kint_avx512 : vnpu_kfp_avx512);
 	else if (var == VNPU_VARIANT_AVX2)
@@ -231,7 +251,7 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 		kern = wide ? (np ? vnpu_kwint_generic : vnpu_kwfp_generic) :
 			      (np ? vnpu_kint_generic : vnpu_kfp_generic);
 	/* kernels that take several panels of one row at once */
-	multi = np <= 1 && !wide && var == VNPU_VARIANT_AVX512;
+	multi = np <= 1 && !wide && var == VNPU_VARIANT_AVX512 && !bfp;
 	/*
 	 * Panels side by side for one row. Exact path: 8 independent fma
 	 * chains (a block's 32 dependent fmas made 4 chains latency-bound).
@@ -240,7 +260,8 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	 */
 	npmax = np && mm->w_fmt == VNPU_FMT_MXFP4 ? VNPU_MT : VNPU_MT_WIDE;
 	/* the pieces of an E4M3 row take the kernel's row slots */
-	mstep = np > 1 ? 1 : multi ? VNPU_MT_WIDE : VNPU_MT;
+	mstep = np > 1 ? 1 : multi || (bfp && var == VNPU_VARIANT_AVX512) ?
+		VNPU_MT_WIDE : VNPU_MT;
 
 	/* wide formats: blocks of 32 columns (BF16/FP32 have no scale) */
 	wb = wide ? 32 : vnpu_fmt_block(mm->w_fmt);
@@ -258,7 +279,7 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 			struct vnpu_kern k = {
 				.nblk = mm->k / wb, .wb = wb, .wfmt = mm->w_fmt,
 				.mt = mt, .np = np ? np : 1, .acc = acc,
-				.pstride = psize,
+				.pstride = psize, .bfp = bfp,
 			};
 			size_t ck = (size_t)mm->k / 16 * 4;
 
@@ -273,6 +294,7 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 				k.sa[i] = (const float *)sa;
 				k.af[i] = direct ? (const float *)mm->a + (size_t)(m + i) * mm->lda :
 					  (const float *)sa + mm->k / 32;
+				k.ab[i] = (const uint16_t *)mm->a + (size_t)(m + i) * mm->lda;
 			}
 			for (uint32_t j = 1; j < k.np; j++) {
 				k.aq[j] = k.aq[0] + (size_t)j * mm->k;
@@ -542,12 +564,6 @@ float vnpu_fmaf_soft(float a, float b, float c)
 	return (float)vnpu_fma_odd(a, b, c);
 }
 
-/* BF16 denormals read as zero (the sign kept). */
-static inline float vnpu_daz(float x)
-{
-	return (vnpu_u32(x) & 0x7f800000u) ? x : vnpu_f32(vnpu_u32(x) & 0x80000000u);
-}
-
 /*
  * fma, then a tiny result flushed to zero: tiny when the exact value,
  * rounded to 24 bits with an unbounded exponent, is below 2^-126, i.e.
@@ -580,9 +596,14 @@ void vnpu_kfp_generic(const struct vnpu_kern *k)
 				float sw = vnpu_wscale(k->wfmt, k->scales[b * 16 + r]);
 				float p = 0.0f;
 
-				for (uint32_t kk = 0; kk < k->wb; kk++)
+				for (uint32_t kk = 0; kk < k->wb && !k->bfp; kk++)
 					p = vnpu_fmaf_soft((float)vnpu_e2m1_x2(
 						vnpu_panel_nib(blk, r, kk)), a[kk], p);
+				for (uint32_t kk = 0; kk < k->wb && k->bfp; kk += 2)
+					p = vnpu_bf16dot2(p,
+						(float)vnpu_e2m1_x2(vnpu_panel_nib(blk, r, kk)), a[kk],
+						(float)vnpu_e2m1_x2(vnpu_panel_nib(blk, r, kk + 1)),
+						a[kk + 1]);
 				acc = acc + p * sw;
 			}
 			k->acc[i * 16 + r] = acc;

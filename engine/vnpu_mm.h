@@ -33,6 +33,9 @@
  *	  SIMD kernels add to k_w so it is unsigned).
  * @sa: int path: A scale factor per 32 columns.
  * @af: exact path: A rows as FP32.
+ * @bfp: exact path with FP4 weights and BF16 activations: the pair chain
+ *	 of matmul.h (vdpbf16ps) instead of one fma per element; @af then
+ *	 holds the rows with BF16 denormals flushed, @ab the BF16 rows as given.
  * @npan: panels in this call (more than 1 only with mt == 1, for the
  *	  kernels the driver allows it), @pstride bytes apart.
  * @mt: rows of A, at most VNPU_MT (VNPU_MT_WIDE for vnpu_kint_avx512() and
@@ -42,12 +45,13 @@
 struct vnpu_kern {
 	const uint8_t *codes;
 	const uint8_t *scales;
-	uint32_t nblk, wb, wfmt, mt, np, npan;
+	uint32_t nblk, wb, wfmt, mt, np, npan, bfp;
 	size_t pstride;
 	const int8_t *aq[VNPU_MT_WIDE];
 	const int32_t *corr[VNPU_MT_WIDE];
 	const float *sa[VNPU_MT_WIDE];
 	const float *af[VNPU_MT_WIDE];
+	const uint16_t *ab[VNPU_MT_WIDE];
 	float *acc;
 };
 
@@ -168,6 +172,8 @@ void vnpu_kint_avx2(const struct vnpu_kern *k);
 void vnpu_kfp_avx2(const struct vnpu_kern *k);
 void vnpu_kint_avx512(const struct vnpu_kern *k);
 void vnpu_kfp_avx512(const struct vnpu_kern *k);
+/* the BF16 pair chain with vdpbf16ps (CPUs with AVX512_BF16) */
+void vnpu_kbf_avx512bf16(const struct vnpu_kern *k);
 /* wide weights (MXFP8, BF16, FP32): column-major panels */
 void vnpu_kwint_generic(const struct vnpu_kern *k);
 void vnpu_kwfp_generic(const struct vnpu_kern *k);

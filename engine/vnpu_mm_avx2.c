@@ -135,8 +135,22 @@ T256 void vnpu_kint_avx2(const struct vnpu_kern *k)
 	}
 }
 
+/*
+ * The BF16 pair chain's flush: a denormal step result becomes a signed
+ * zero. With FP4 weights (integers) and BF16 activations (denormals
+ * already read as zero) every exact sum is a multiple of 2^-149, so it is
+ * tiny exactly when its rounded value is below 2^-126.
+ */
+static T256 VNPU_ALWAYS_INLINE v8sf vnpu_ftz8(v8sf p)
+{
+	v8si tiny = (v8sf)((v8si)p & 0x7fffffff) < 0x1p-126f;
+
+	return (v8sf)((v8si)p & ~(tiny & 0x7fffffff));
+}
+
+/* @bfp: the BF16 pair chain (columns 2m+1 then 2m, each step flushed). */
 static T256 VNPU_ALWAYS_INLINE void vnpu_kfp256_mt(const struct vnpu_kern *k,
-						   const uint32_t mt)
+						   const uint32_t mt, const bool bfp)
 {
 	const v8sf mag = { 0, 1, 2, 3, 4, 6, 8, 12 };
 	const uint32_t wb = k->wb, chunks = wb / 8;
@@ -164,7 +178,8 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kfp256_mt(const struct vnpu_kern *k,
 			};
 
 			#pragma GCC unroll 8
-			for (uint32_t j = 0; j < 8; j++) {
+			for (uint32_t jj = 0; jj < 8; jj++) {
+				uint32_t j = bfp ? jj ^ 1 : jj;
 				uint32_t sh = 8 * (j & 3) + 4 * (j >> 2);
 				v8sf w[2];
 
@@ -181,8 +196,11 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kfp256_mt(const struct vnpu_kern *k,
 					v8sf a = (v8sf){} + k->af[i][(size_t)b * wb + c * 8 + j];
 
 					#pragma GCC unroll 2
-					for (uint32_t h = 0; h < 2; h++)
+					for (uint32_t h = 0; h < 2; h++) {
 						p[i][h] = __builtin_ia32_vfmaddps256(w[h], a, p[i][h]);
+						if (bfp)
+							p[i][h] = vnpu_ftz8(p[i][h]);
+					}
 				}
 			}
 		}
@@ -201,10 +219,19 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kfp256_mt(const struct vnpu_kern *k,
 
 T256 void vnpu_kfp_avx2(const struct vnpu_kern *k)
 {
+	if (k->bfp) {
+		switch (k->mt) {
+		case 1: vnpu_kfp256_mt(k, 1, true); break;
+		case 2: vnpu_kfp256_mt(k, 2, true); break;
+		case 3: vnpu_kfp256_mt(k, 3, true); break;
+		default: vnpu_kfp256_mt(k, 4, true); break;
+		}
+		return;
+	}
 	switch (k->mt) {
-	case 1: vnpu_kfp256_mt(k, 1); break;
-	case 2: vnpu_kfp256_mt(k, 2); break;
-	case 3: vnpu_kfp256_mt(k, 3); break;
-	default: vnpu_kfp256_mt(k, 4); break;
+	case 1: vnpu_kfp256_mt(k, 1, false); break;
+	case 2: vnpu_kfp256_mt(k, 2, false); break;
+	case 3: vnpu_kfp256_mt(k, 3, false); break;
+	default: vnpu_kfp256_mt(k, 4, false); break;
 	}
 }

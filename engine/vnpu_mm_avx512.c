@@ -291,8 +291,17 @@ T512 void vnpu_kint_avx512(const struct vnpu_kern *k)
 	}
 }
 
+/* The BF16 pair chain's flush (see vnpu_ftz8() in the AVX2 kernels). */
+static T512 VNPU_ALWAYS_INLINE v16sf vnpu_ftz16(v16sf p)
+{
+	v16si tiny = (v16sf)((v16si)p & 0x7fffffff) < 0x1p-126f;
+
+	return (v16sf)((v16si)p & ~(tiny & 0x7fffffff));
+}
+
+/* @bfp: the BF16 pair chain emulated (CPUs without AVX512_BF16). */
 static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_mt(const struct vnpu_kern *k,
-						   const uint32_t mt)
+						   const uint32_t mt, const bool bfp)
 {
 	const v16sf lut = { 0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12 };
 	v16sf acc[VNPU_MT_WIDE];
@@ -314,8 +323,9 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_mt(const struct vnpu_kern *k,
 			v16si pk = *(const v16si *)(blk + c * 64);
 
 			#pragma GCC unroll 8
-			for (uint32_t j = 0; j < 8; j++) {
+			for (uint32_t jj = 0; jj < 8; jj++) {
 				/* columns 8c + j: low nibbles, then high nibbles */
+				uint32_t j = bfp ? jj ^ 1 : jj;
 				v16si idx = (v16si)((v16su)pk >> (8 * (j & 3) + 4 * (j >> 2)));
 				v16sf w = __builtin_ia32_permvarsf512_mask(lut, idx, lut, -1);
 
@@ -325,6 +335,8 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_mt(const struct vnpu_kern *k,
 
 					p[i] = __builtin_ia32_vfmaddps512_mask(w, (v16sf){} + a,
 									       p[i], -1, 4);
+					if (bfp)
+						p[i] = vnpu_ftz16(p[i]);
 				}
 			}
 		}
@@ -417,14 +429,140 @@ T512 void vnpu_kfp_avx512(const struct vnpu_kern *k)
 	case 7: vnpu_kfp512_pan(k, 7, 32); return;
 	default: vnpu_kfp512_pan(k, 8, 32); return;
 	}
-	switch (k->mt) {
-	case 1: vnpu_kfp512_mt(k, 1); break;
-	case 2: vnpu_kfp512_mt(k, 2); break;
-	case 3: vnpu_kfp512_mt(k, 3); break;
-	case 4: vnpu_kfp512_mt(k, 4); break;
-	case 5: vnpu_kfp512_mt(k, 5); break;
-	case 6: vnpu_kfp512_mt(k, 6); break;
-	case 7: vnpu_kfp512_mt(k, 7); break;
-	default: vnpu_kfp512_mt(k, 8); break;
+	if (k->bfp) {
+		switch (k->mt) {
+		case 1: vnpu_kfp512_mt(k, 1, true); break;
+		case 2: vnpu_kfp512_mt(k, 2, true); break;
+		case 3: vnpu_kfp512_mt(k, 3, true); break;
+		case 4: vnpu_kfp512_mt(k, 4, true); break;
+		case 5: vnpu_kfp512_mt(k, 5, true); break;
+		case 6: vnpu_kfp512_mt(k, 6, true); break;
+		case 7: vnpu_kfp512_mt(k, 7, true); break;
+		default: vnpu_kfp512_mt(k, 8, true); break;
+		}
+		return;
 	}
+	switch (k->mt) {
+	case 1: vnpu_kfp512_mt(k, 1, false); break;
+	case 2: vnpu_kfp512_mt(k, 2, false); break;
+	case 3: vnpu_kfp512_mt(k, 3, false); break;
+	case 4: vnpu_kfp512_mt(k, 4, false); break;
+	case 5: vnpu_kfp512_mt(k, 5, false); break;
+	case 6: vnpu_kfp512_mt(k, 6, false); break;
+	case 7: vnpu_kfp512_mt(k, 7, false); break;
+	default: vnpu_kfp512_mt(k, 8, false); break;
+	}
+}
+
+/*
+ * FP4 weights x BF16 activations with vdpbf16ps, which computes exactly
+ * the pair chain of matmul.h (tests/engine/test_bf16dot.c checks it): per
+ * 64-byte chunk the weights of column pairs (8c, 8c+1) .. (8c+6, 8c+7)
+ * become BF16 pairs (a byte shuffle puts the bytes of columns 2m and 2m+1
+ * in the two words of each dword, vpermw looks the nibbles up), then each
+ * row of A adds its four pairs in K order. Inline asm: the builtin's
+ * operand types differ between GCC versions.
+ */
+#define T512BF __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx512bf16")))
+typedef int16_t v32hi __attribute__((vector_size(64)));
+typedef uint16_t v32hu __attribute__((vector_size(64)));
+
+static T512BF VNPU_ALWAYS_INLINE v16sf vnpu_dpbf16(v16sf acc, v32hi w, uint32_t a)
+{
+	v16si av = (v16si){} + (int32_t)a;
+
+	__asm__("vdpbf16ps %2, %1, %0" : "+v"(acc) : "v"(w), "v"(av));
+	return acc;
+}
+
+static T512BF VNPU_ALWAYS_INLINE void vnpu_kbf512_mt(const struct vnpu_kern *k,
+						     const uint32_t mt, const uint32_t wb)
+{
+	/* BF16 of k_w for each nibble; vpermw reads 5 index bits: twice */
+	const v32hi lut = {
+		0, 0x3f80, 0x4000, 0x4040, 0x4080, 0x40c0, 0x4100, 0x4140,
+		(int16_t)0x8000, (int16_t)0xbf80, (int16_t)0xc000, (int16_t)0xc040,
+		(int16_t)0xc080, (int16_t)0xc0c0, (int16_t)0xc100, (int16_t)0xc140,
+		0, 0x3f80, 0x4000, 0x4040, 0x4080, 0x40c0, 0x4100, 0x4140,
+		(int16_t)0x8000, (int16_t)0xbf80, (int16_t)0xc000, (int16_t)0xc040,
+		(int16_t)0xc080, (int16_t)0xc0c0, (int16_t)0xc100, (int16_t)0xc140,
+	};
+	/* bytes 0, 1 (or 2, 3) of each dword to the low byte of its words */
+	const v64qi s01 = {
+		0, -1, 1, -1, 4, -1, 5, -1, 8, -1, 9, -1, 12, -1, 13, -1,
+		0, -1, 1, -1, 4, -1, 5, -1, 8, -1, 9, -1, 12, -1, 13, -1,
+		0, -1, 1, -1, 4, -1, 5, -1, 8, -1, 9, -1, 12, -1, 13, -1,
+		0, -1, 1, -1, 4, -1, 5, -1, 8, -1, 9, -1, 12, -1, 13, -1,
+	};
+	const v64qi s23 = s01 + ((s01 >= 0) & 2);
+	const uint32_t chunks = wb / 8;
+	v16sf acc[VNPU_MT_WIDE];
+
+	#pragma GCC unroll 8
+	for (uint32_t i = 0; i < mt; i++)
+		acc[i] = (v16sf){};
+	for (uint32_t b = 0; b < k->nblk; b++) {
+		const uint8_t *blk = k->codes + (size_t)b * wb * 8;
+		v16sf p[VNPU_MT_WIDE];
+
+		vnpu_prefetch_block(blk, wb, VNPU_PREFETCH_AHEAD);
+		#pragma GCC unroll 8
+		for (uint32_t i = 0; i < mt; i++)
+			p[i] = (v16sf){};
+		#pragma GCC unroll 4
+		for (uint32_t c = 0; c < chunks; c++) {
+			v64qi x = *(const v64qi *)(blk + c * 64);
+			v32hu d01 = (v32hu)__builtin_ia32_pshufb512_mask(x, s01, x, -1);
+			v32hu d23 = (v32hu)__builtin_ia32_pshufb512_mask(x, s23, x, -1);
+			v32hi w01 = __builtin_ia32_permvarhi512_mask(lut, (v32hi)d01, lut, -1);
+			v32hi w23 = __builtin_ia32_permvarhi512_mask(lut, (v32hi)d23, lut, -1);
+			v32hi w45 = __builtin_ia32_permvarhi512_mask(lut, (v32hi)(d01 >> 4), lut, -1);
+			v32hi w67 = __builtin_ia32_permvarhi512_mask(lut, (v32hi)(d23 >> 4), lut, -1);
+
+			#pragma GCC unroll 8
+			for (uint32_t i = 0; i < mt; i++) {
+				const uint16_t *a = k->ab[i] + (size_t)b * wb + c * 8;
+
+				p[i] = vnpu_dpbf16(p[i], w01, vnpu_ld32(a));
+				p[i] = vnpu_dpbf16(p[i], w23, vnpu_ld32(a + 2));
+				p[i] = vnpu_dpbf16(p[i], w45, vnpu_ld32(a + 4));
+				p[i] = vnpu_dpbf16(p[i], w67, vnpu_ld32(a + 6));
+			}
+		}
+		{
+			v16sf sw = vnpu_wscale16(k->wfmt, k->scales + b * 16);
+
+			#pragma GCC unroll 8
+			for (uint32_t i = 0; i < mt; i++)
+				acc[i] = acc[i] + p[i] * sw;
+		}
+	}
+	#pragma GCC unroll 8
+	for (uint32_t i = 0; i < mt; i++)
+		*(vnpu_v16sf_ua *)(k->acc + i * 16) = acc[i];
+}
+
+#define VNPU_KBF512(wb)							\
+	static T512BF void vnpu_kbf512_##wb(const struct vnpu_kern *k)	\
+	{								\
+		switch (k->mt) {					\
+		case 1: vnpu_kbf512_mt(k, 1, wb); break;		\
+		case 2: vnpu_kbf512_mt(k, 2, wb); break;		\
+		case 3: vnpu_kbf512_mt(k, 3, wb); break;		\
+		case 4: vnpu_kbf512_mt(k, 4, wb); break;		\
+		case 5: vnpu_kbf512_mt(k, 5, wb); break;		\
+		case 6: vnpu_kbf512_mt(k, 6, wb); break;		\
+		case 7: vnpu_kbf512_mt(k, 7, wb); break;		\
+		default: vnpu_kbf512_mt(k, 8, wb); break;		\
+		}							\
+	}
+VNPU_KBF512(16)
+VNPU_KBF512(32)
+
+T512BF void vnpu_kbf_avx512bf16(const struct vnpu_kern *k)
+{
+	if (k->wb == 16)
+		vnpu_kbf512_16(k);
+	else
+		vnpu_kbf512_32(k);
 }

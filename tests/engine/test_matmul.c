@@ -12,7 +12,14 @@
 
 static const uint32_t variants[] = {
 	0, VNPU_CPU_AVX2, VNPU_CPU_AVX2 | VNPU_CPU_AVX512,
+	VNPU_CPU_AVX2 | VNPU_CPU_AVX512 | VNPU_CPU_AVX512_BF16,
 };
+
+/* Variants to compare: the last (vdpbf16ps kernels) where the CPU has it. */
+static size_t nvar(void)
+{
+	return vnpu_engine_cpu_features() & VNPU_CPU_AVX512_BF16 ? 4 : 3;
+}
 
 struct mm_case {
 	uint32_t m, n, k, w_fmt, a_fmt, a_quant, c_fmt, act;
@@ -122,8 +129,8 @@ static const char *case_name(const struct mm_case *c, char *buf)
 }
 
 /*
- * All variants, then 2x2 and 1x3 thread splits of the AVX-512 variant,
- * must equal the generic variant bit for bit.
+ * All variants, then a 2x2 split of the widest and a 1x3 split of the AVX2
+ * variant, must equal the generic variant bit for bit.
  */
 static void check_case(struct __test_metadata *_metadata, const struct mm_case *c,
 		       uint64_t seed)
@@ -138,7 +145,7 @@ static void check_case(struct __test_metadata *_metadata, const struct mm_case *
 	out = calloc(1, o.csize);
 	o.mm.c = ref;
 	ASSERT_EQ(0, mm_run_split(&o.mm, 0, 1, 1)) TH_LOG("%s", case_name(c, name));
-	for (size_t v = 1; v < 3; v++) {
+	for (size_t v = 1; v < nvar(); v++) {
 		memset(out, 0x55, o.csize);
 		o.mm.c = out;
 		ASSERT_EQ(0, mm_run_split(&o.mm, variants[v], 1, 1));
@@ -149,7 +156,8 @@ static void check_case(struct __test_metadata *_metadata, const struct mm_case *
 	for (int s = 0; s < 2; s++) {
 		memset(out, 0x55, o.csize);
 		o.mm.c = out;
-		ASSERT_EQ(0, mm_run_split(&o.mm, variants[2 - s], s ? 1 : 2, s ? 3 : 2));
+		ASSERT_EQ(0, mm_run_split(&o.mm, s ? variants[1] : variants[nvar() - 1], s ? 1 : 2,
+					  s ? 3 : 2));
 		d = out_diff(&o, ref, out);
 		ASSERT_EQ(0, d) TH_LOG("%s: thread split %d differs at %d",
 				       case_name(c, name), s, d - 1);
@@ -316,6 +324,29 @@ static float ref_sw(const struct mm_w *w, uint32_t r, uint32_t b, bool ip)
 	}
 }
 
+/* FP4 weights x exact BF16 activations: the pair chain of matmul.h. */
+static bool ref_bf16_pairs(const struct mm_case *c)
+{
+	return (c->w_fmt == VNPU_FMT_MXFP4 || c->w_fmt == VNPU_FMT_NVFP4) &&
+	       c->a_fmt == VNPU_FMT_BF16 && c->a_quant == VNPU_FMT_NONE;
+}
+
+/* A BF16 element as FP32, a denormal read as zero. */
+static float ref_daz(uint16_t h)
+{
+	return f32_of((h & 0x7f80) ? (uint32_t)h << 16 : (uint32_t)(h & 0x8000) << 16);
+}
+
+/*
+ * A denormal step result flushed to a signed zero. (vdpbf16ps judges
+ * tininess after rounding; with integer weights every exact sum is a
+ * multiple of 2^-149, so the rounded value tells.)
+ */
+static float ref_ftz(float x)
+{
+	return fabsf(x) < 0x1p-126f ? copysignf(0.0f, x) : x;
+}
+
 /* Returns false if an integer block sum would not fit int32. */
 static bool ref_card(const struct mm_ops *o, float *out)
 {
@@ -374,6 +405,18 @@ static bool ref_card(const struct mm_ops *o, float *out)
 					t = ((float)s * sw) * sa[b * wb / 32];
 					if (nan)
 						t = NAN;
+				} else if (ref_bf16_pairs(c)) {
+					const uint16_t *a = o->a16 + (size_t)i * c->k;
+					float p = 0.0f;
+
+					/* pairs in K order, the odd column first */
+					for (uint32_t kk = b * wb; kk < (b + 1) * wb; kk += 2) {
+						p = ref_ftz(fmaf((float)ref_kw(&o->w, j, kk + 1, ip),
+								 ref_daz(a[kk + 1]), p));
+						p = ref_ftz(fmaf((float)ref_kw(&o->w, j, kk, ip),
+								 ref_daz(a[kk]), p));
+					}
+					t = p * sw;
 				} else {
 					float p = 0.0f;
 
@@ -415,13 +458,77 @@ TEST(every_format_pair_follows_the_documented_arithmetic_bit_for_bit)
 			ref = malloc(o.csize);
 			out = malloc(o.csize);
 			ASSERT_TRUE(ref_card(&o, ref));
-			for (size_t v = 0; v < 3; v++) {
+			for (size_t v = 0; v < nvar(); v++) {
 				memset(out, 0x55, o.csize);
 				o.mm.c = out;
 				ASSERT_EQ(0, mm_run_split(&o.mm, variants[v], 1, 1));
 				d = out_diff(&o, ref, out);
 				ASSERT_EQ(0, d) TH_LOG("%s: variant %zu: C[%d] = %a, want %a",
 						       case_name(&c, name), v, d - 1,
+						       out[d - 1], ref[d - 1]);
+			}
+			free(ref);
+			free(out);
+			ops_free(&o);
+		}
+	}
+}
+
+/* BF16 activations with a wide spread (every pair step rounds), denormals,
+ * tiny sums that flush, cancellation and overflow. */
+static uint16_t adv_bf16(uint64_t *rs, int kind)
+{
+	uint64_t r = mm_rng(rs);
+	uint32_t sg = (uint32_t)(r >> 63) << 15, mant = (uint32_t)(r >> 20) & 0x7f;
+	uint32_t e;
+
+	switch (kind) {
+	case 0:		/* 2^-27 .. 2^36 within a block: most steps round */
+		e = 100 + (uint32_t)(r % 64);
+		break;
+	case 1:		/* around 2^-126: denormal inputs and step results */
+		e = (uint32_t)(r % 6);
+		break;
+	case 2:		/* near the top: products overflow, sums cancel */
+		e = 250 + (uint32_t)(r % 5);
+		break;
+	default:	/* zeros, ones, and anything */
+		return (uint16_t)(r % 3 == 0 ? sg : r % 3 == 1 ? sg | 0x3f80 : r >> 40);
+	}
+	return (uint16_t)(sg | e << 7 | mant);
+}
+
+TEST(bf16_activations_follow_the_pair_chain_bit_for_bit)
+{
+	static const uint32_t wf[] = { VNPU_FMT_MXFP4, VNPU_FMT_NVFP4 };
+	uint64_t seed = 700, rs = 0x9e3779b97f4a7c15ull;
+
+	for (size_t w = 0; w < 2; w++) {
+		for (int kind = 0; kind < 5; kind++) {
+			/* 8 + 8 + 3 rows, or one row (the GEMV call) */
+			struct mm_case c = {
+				.m = kind == 4 ? 1 : 19, .n = 48, .k = 256, .w_fmt = wf[w],
+				.a_fmt = VNPU_FMT_BF16, .a_quant = VNPU_FMT_NONE,
+				.c_fmt = VNPU_FMT_FP32,
+			};
+			struct mm_ops o;
+			float *ref, *out;
+			char name[160];
+			int d;
+
+			ops_make(&o, &c, seed++);
+			for (size_t i = 0; i < (size_t)c.m * c.k; i++)
+				o.a16[i] = adv_bf16(&rs, kind == 4 ? (int)(i / 32 % 4) : kind);
+			ref = malloc(o.csize);
+			out = malloc(o.csize);
+			ref_card(&o, ref);
+			for (size_t v = 0; v < nvar(); v++) {
+				memset(out, 0x55, o.csize);
+				o.mm.c = out;
+				ASSERT_EQ(0, mm_run_split(&o.mm, variants[v], 1, 1));
+				d = out_diff(&o, ref, out);
+				ASSERT_EQ(0, d) TH_LOG("%s kind %d: variant %zu: C[%d] = %a, want %a",
+						       case_name(&c, name), kind, v, d - 1,
 						       out[d - 1], ref[d - 1]);
 			}
 			free(ref);
@@ -493,7 +600,7 @@ TEST(integer_path_is_exact_on_small_integers)
 	for (uint32_t i = 0; i < k; i++)
 		a[i] = (float)((int)(i % 7) - 3);	/* MXINT8 represents these */
 	ASSERT_EQ(0, vnpu_panel_pack(VNPU_FMT_MXFP4, codes, scales, n, k, panel));
-	for (size_t v = 0; v < 3; v++) {
+	for (size_t v = 0; v < nvar(); v++) {
 		ASSERT_EQ(0, mm_run_split(&mm, variants[v], 1, 1));
 		for (uint32_t r = 0; r < n; r++) {
 			double want = 0;
@@ -564,7 +671,7 @@ TEST(integer_path_is_exact_at_the_largest_block_sums)
 
 		memset(scales, one, sizeof(scales));
 		ASSERT_EQ(0, vnpu_panel_pack(fmt, codes, scales, n, k, panel));
-		for (size_t v = 0; v < 3; v++) {
+		for (size_t v = 0; v < nvar(); v++) {
 			ASSERT_EQ(0, mm_run_split(&mm, variants[v], 1, 1));
 			for (uint32_t r = 0; r < n; r++) {
 				double want = 0;
@@ -604,7 +711,7 @@ static void one_block(struct __test_metadata *_metadata, uint32_t w_fmt,
 	ASSERT_EQ(0, mm_w_make(&mw, w_fmt, 16, 32, w));
 	mm.w = mw.panel;
 	mm.w_tscale = mw.tscale;
-	for (size_t v = 0; v < 3; v++) {
+	for (size_t v = 0; v < nvar(); v++) {
 		ASSERT_EQ(0, mm_run_split(&mm, variants[v], 1, 1));
 		for (int r = 0; r < 16; r++) {
 			ASSERT_EQ(want, c[r]) TH_LOG("variant %zu: %a, want %a", v, c[r], want);
@@ -667,7 +774,7 @@ TEST(nan_weight_scale_gives_nan_rows_only)
 	o.w.scales[3 * 2 + 1] = 0xff;	/* row 3, block 1 */
 	vnpu_panel_pack(VNPU_FMT_MXFP4, o.w.codes, o.w.scales, 32, 64, o.w.panel);
 	o.mm.c = c;
-	for (size_t v = 0; v < 3; v++) {
+	for (size_t v = 0; v < nvar(); v++) {
 		ASSERT_EQ(0, mm_run_split(&o.mm, variants[v], 1, 1));
 		for (int i = 0; i < 64; i++) {
 			ASSERT_EQ(i % 32 == 3, !!isnan(c[i])) TH_LOG("v %zu i %d", v, i);
