@@ -26,6 +26,16 @@
  *    BF16 or FP32 value):
  *        p = 0; for k ascending in the block: p = fma(w, a_k, p)
  *        T_b = p * sw_b                     (one rounding per step, K order)
+ *    except W FP4 x A BF16 used as is (no quantization): the pair chain,
+ *    what one lane of vdpbf16ps computes (measured exactly, see
+ *    tests/engine/test_bf16dot.c):
+ *        p = 0; for k = kb, kb + 2, ... (pairs of columns k, k + 1):
+ *            p = F(fma(w_{k+1}, D(a_{k+1}), p))   the odd column first
+ *            p = F(fma(w_k, D(a_k), p))
+ *        T_b = p * sw_b
+ *      where D reads a BF16 denormal as a zero of its sign and F flushes a
+ *      tiny result (|exact| < 2^-126 after rounding to 24 bits with an
+ *      unbounded exponent) to a zero of its sign; fma rounds once (RNE).
  *    where sw_b = 2^(ew - 128) for MXFP4 (E8M0 ew; the 1/2 of k_w folded
  *    in), E4M3(s) / 2 for NVFP4, 2^(ew - 127) for MXFP8 (2^(ew - 136) in
  *    the integer path), 1 for BF16 and FP32; sa_b = 2^(ea - 127 - 6) for
