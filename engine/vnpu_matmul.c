@@ -161,6 +161,28 @@ static void vnpu_prep_row(const struct vnpu_matmul *mm, uint32_t row,
 	}
 }
 
+/*
+ * BF16 rows [m0, m1) of A as vnpu_kbf_avx512bf16() reads them: groups of
+ * VNPU_MT_BF rows (one kernel call each), in a group block by block, row
+ * by row. Fits in the prepared rows' room, which this kernel does not use.
+ */
+static void vnpu_pack_bf16(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
+			   uint32_t wb, uint16_t *dst)
+{
+	for (uint32_t g = m0; g < m1; g += VNPU_MT_BF) {
+		uint32_t gm = m1 - g < VNPU_MT_BF ? m1 - g : VNPU_MT_BF;
+
+		for (uint32_t i = 0; i < gm; i++) {
+			const uint16_t *src = (const uint16_t *)mm->a + (size_t)(g + i) * mm->lda;
+
+			for (uint32_t b = 0; b < mm->k / wb; b++)
+				for (uint32_t kk = 0; kk < wb; kk++)
+					dst[((size_t)b * gm + i) * wb + kk] = src[b * wb + kk];
+		}
+		dst += (size_t)gm * mm->k;
+	}
+}
+
 static float vnpu_act(uint32_t act, float v)
 {
 	switch (act) {
@@ -206,7 +228,7 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	size_t psize, arow, need;
 	uint32_t wb, pend, group;
 	uint8_t *scr;
-	float acc[VNPU_MT_WIDE * 16];
+	float acc[VNPU_MT_BF * 16];
 	uint32_t np, mstep, npmax;
 	bool wide, direct, multi, bfp;
 
@@ -233,8 +255,6 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 		return VNPU_ENOSPC;
 	scr = (uint8_t *)(((uintptr_t)ctx->scratch + 63) & ~(uintptr_t)63);
 	var = vnpu_engine_variant(ctx->features);
-	for (uint32_t i = m0; i < m1; i++)
-		vnpu_prep_row(mm, i, scr + (size_t)(i - m0) * arow, var);
 	direct = mm->a_fmt == VNPU_FMT_FP32 && mm->a_quant == VNPU_FMT_NONE;
 
 	np = vnpu_int_pieces(mm->w_fmt, mm->a_quant);
@@ -260,11 +280,16 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	 */
 	npmax = np && mm->w_fmt == VNPU_FMT_MXFP4 ? VNPU_MT : VNPU_MT_WIDE;
 	/* the pieces of an E4M3 row take the kernel's row slots */
-	mstep = np > 1 ? 1 : multi || (bfp && var == VNPU_VARIANT_AVX512) ?
-		VNPU_MT_WIDE : VNPU_MT;
+	mstep = np > 1 ? 1 : kern == vnpu_kbf_avx512bf16 ? VNPU_MT_BF :
+		multi || (bfp && var == VNPU_VARIANT_AVX512) ? VNPU_MT_WIDE : VNPU_MT;
 
 	/* wide formats: blocks of 32 columns (BF16/FP32 have no scale) */
 	wb = wide ? 32 : vnpu_fmt_block(mm->w_fmt);
+	if (kern == vnpu_kbf_avx512bf16)
+		vnpu_pack_bf16(mm, m0, m1, wb, (uint16_t *)scr);
+	else
+		for (uint32_t i = m0; i < m1; i++)
+			vnpu_prep_row(mm, i, scr + (size_t)(i - m0) * arow, var);
 	psize = vnpu_panel_size(mm->w_fmt, VNPU_PANEL_ROWS, mm->k);
 	pend = (n1 + 15) / 16;
 	/* keep a group of panels in L2 while all rows of A pass over it */
@@ -288,14 +313,16 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 				uint8_t *sa = row + (size_t)mm->k * VNPU_NPIECE +
 					      ck * VNPU_NPIECE;
 
+				if (i >= VNPU_MT_WIDE)
+					continue;	/* the BF16 kernel reads ab only */
 				k.aq[i] = (const int8_t *)row;
 				k.corr[i] = (const int32_t *)(row + (size_t)mm->k *
 							      VNPU_NPIECE);
 				k.sa[i] = (const float *)sa;
 				k.af[i] = direct ? (const float *)mm->a + (size_t)(m + i) * mm->lda :
 					  (const float *)sa + mm->k / 32;
-				k.ab[i] = (const uint16_t *)mm->a + (size_t)(m + i) * mm->lda;
 			}
+			k.ab = (const uint16_t *)scr + (size_t)(m - m0) * mm->k;
 			for (uint32_t j = 1; j < k.np; j++) {
 				k.aq[j] = k.aq[0] + (size_t)j * mm->k;
 				k.corr[j] = k.corr[0] + (size_t)j * mm->k / 16;

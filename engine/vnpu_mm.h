@@ -16,6 +16,12 @@
  */
 #define VNPU_MT_WIDE 8
 /*
+ * vdpbf16ps has a latency of 6 cycles at 2 per cycle (Zen 5): 12 chains
+ * fill it, and the pair chain of a row is one dependent chain per block,
+ * so the BF16 kernel takes up to 16 rows of A per call.
+ */
+#define VNPU_MT_BF 16
+/*
  * MXFP8 E4M3 activations in the integer path: q = E4M3 * 2^9 has 18 bits,
  * split into three int8 pieces (7 bits of magnitude each, with the sign)
  * so the byte dot-product instructions can form the exact block sum
@@ -35,10 +41,14 @@
  * @af: exact path: A rows as FP32.
  * @bfp: exact path with FP4 weights and BF16 activations: the pair chain
  *	 of matmul.h (vdpbf16ps) instead of one fma per element; @af then
- *	 holds the rows with BF16 denormals flushed, @ab the BF16 rows as given.
+ *	 holds the rows with BF16 denormals flushed.
+ * @ab: vnpu_kbf_avx512bf16(): the mt BF16 rows of A as given, packed by
+ *	block: row i's columns of W block b at ab + (b * mt + i) * wb, so
+ *	one pointer reaches every row.
  * @npan: panels in this call (more than 1 only with mt == 1, for the
  *	  kernels the driver allows it), @pstride bytes apart.
- * @mt: rows of A, at most VNPU_MT (VNPU_MT_WIDE for vnpu_kint_avx512() and
+ * @mt: rows of A, at most VNPU_MT (VNPU_MT_BF for vnpu_kbf_avx512bf16(),
+ *	 VNPU_MT_WIDE for vnpu_kint_avx512() and
  *	 vnpu_kfp_avx512()).
  * @acc: out, [mt][16] raw accumulators (or [npan][16]).
  */
@@ -51,7 +61,7 @@ struct vnpu_kern {
 	const int32_t *corr[VNPU_MT_WIDE];
 	const float *sa[VNPU_MT_WIDE];
 	const float *af[VNPU_MT_WIDE];
-	const uint16_t *ab[VNPU_MT_WIDE];
+	const uint16_t *ab;
 	float *acc;
 };
 

@@ -467,11 +467,11 @@ T512 void vnpu_kfp_avx512(const struct vnpu_kern *k)
 typedef int16_t v32hi __attribute__((vector_size(64)));
 typedef uint16_t v32hu __attribute__((vector_size(64)));
 
-static T512BF VNPU_ALWAYS_INLINE v16sf vnpu_dpbf16(v16sf acc, v32hi w, uint32_t a)
+/* acc += the pair at @a (broadcast to every lane) times the pairs in @w */
+static T512BF VNPU_ALWAYS_INLINE v16sf vnpu_dpbf16(v16sf acc, v32hi w, const uint16_t *a)
 {
-	v16si av = (v16si){} + (int32_t)a;
-
-	__asm__("vdpbf16ps %2, %1, %0" : "+v"(acc) : "v"(w), "v"(av));
+	__asm__("vdpbf16ps %2%{1to16%}, %1, %0"
+		: "+v"(acc) : "v"(w), "m"(*(const vnpu_u32_ua *)a));
 	return acc;
 }
 
@@ -496,17 +496,19 @@ static T512BF VNPU_ALWAYS_INLINE void vnpu_kbf512_mt(const struct vnpu_kern *k,
 	};
 	const v64qi s23 = s01 + ((s01 >= 0) & 2);
 	const uint32_t chunks = wb / 8;
-	v16sf acc[VNPU_MT_WIDE];
+	/* the block sums live in k->acc: 16 chains + 16 sums exceed 32 registers */
+	vnpu_v16sf_ua *acc = (vnpu_v16sf_ua *)k->acc;
 
-	#pragma GCC unroll 8
+	#pragma GCC unroll 16
 	for (uint32_t i = 0; i < mt; i++)
 		acc[i] = (v16sf){};
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const uint8_t *blk = k->codes + (size_t)b * wb * 8;
-		v16sf p[VNPU_MT_WIDE];
+		const uint16_t *ab = k->ab + (size_t)b * mt * wb;
+		v16sf p[VNPU_MT_BF], sw;
 
 		vnpu_prefetch_block(blk, wb, VNPU_PREFETCH_AHEAD);
-		#pragma GCC unroll 8
+		#pragma GCC unroll 16
 		for (uint32_t i = 0; i < mt; i++)
 			p[i] = (v16sf){};
 		#pragma GCC unroll 4
@@ -519,27 +521,20 @@ static T512BF VNPU_ALWAYS_INLINE void vnpu_kbf512_mt(const struct vnpu_kern *k,
 			v32hi w45 = __builtin_ia32_permvarhi512_mask(lut, (v32hi)(d01 >> 4), lut, -1);
 			v32hi w67 = __builtin_ia32_permvarhi512_mask(lut, (v32hi)(d23 >> 4), lut, -1);
 
-			#pragma GCC unroll 8
-			for (uint32_t i = 0; i < mt; i++) {
-				const uint16_t *a = k->ab[i] + (size_t)b * wb + c * 8;
+			const v32hi wq[4] = { w01, w23, w45, w67 };
 
-				p[i] = vnpu_dpbf16(p[i], w01, vnpu_ld32(a));
-				p[i] = vnpu_dpbf16(p[i], w23, vnpu_ld32(a + 2));
-				p[i] = vnpu_dpbf16(p[i], w45, vnpu_ld32(a + 4));
-				p[i] = vnpu_dpbf16(p[i], w67, vnpu_ld32(a + 6));
-			}
+			/* rows inner: neighbouring instructions are independent */
+			#pragma GCC unroll 4
+			for (uint32_t q = 0; q < 4; q++)
+				#pragma GCC unroll 16
+				for (uint32_t i = 0; i < mt; i++)
+					p[i] = vnpu_dpbf16(p[i], wq[q], ab + i * wb + c * 8 + 2 * q);
 		}
-		{
-			v16sf sw = vnpu_wscale16(k->wfmt, k->scales + b * 16);
-
-			#pragma GCC unroll 8
-			for (uint32_t i = 0; i < mt; i++)
-				acc[i] = acc[i] + p[i] * sw;
-		}
+		sw = vnpu_wscale16(k->wfmt, k->scales + b * 16);
+		#pragma GCC unroll 16
+		for (uint32_t i = 0; i < mt; i++)
+			acc[i] = acc[i] + p[i] * sw;
 	}
-	#pragma GCC unroll 8
-	for (uint32_t i = 0; i < mt; i++)
-		*(vnpu_v16sf_ua *)(k->acc + i * 16) = acc[i];
 }
 
 #define VNPU_KBF512(wb)							\
@@ -553,7 +548,15 @@ static T512BF VNPU_ALWAYS_INLINE void vnpu_kbf512_mt(const struct vnpu_kern *k,
 		case 5: vnpu_kbf512_mt(k, 5, wb); break;		\
 		case 6: vnpu_kbf512_mt(k, 6, wb); break;		\
 		case 7: vnpu_kbf512_mt(k, 7, wb); break;		\
-		default: vnpu_kbf512_mt(k, 8, wb); break;		\
+		case 8: vnpu_kbf512_mt(k, 8, wb); break;		\
+		case 9: vnpu_kbf512_mt(k, 9, wb); break;		\
+		case 10: vnpu_kbf512_mt(k, 10, wb); break;		\
+		case 11: vnpu_kbf512_mt(k, 11, wb); break;		\
+		case 12: vnpu_kbf512_mt(k, 12, wb); break;		\
+		case 13: vnpu_kbf512_mt(k, 13, wb); break;		\
+		case 14: vnpu_kbf512_mt(k, 14, wb); break;		\
+		case 15: vnpu_kbf512_mt(k, 15, wb); break;		\
+		default: vnpu_kbf512_mt(k, 16, wb); break;		\
 		}							\
 	}
 VNPU_KBF512(16)
