@@ -16,10 +16,16 @@ static size_t vnpu_arow_bytes(uint32_t k)
 	return (b + 63) & ~(size_t)63;
 }
 
+/* Bytes per row of the packed int8 A (vnpu_pack_int()): q_a, apc, aps. */
+static size_t vnpu_apk_bytes(uint32_t k)
+{
+	return (size_t)k + (size_t)(k / 16) * 8;
+}
+
 size_t vnpu_matmul_scratch(const struct vnpu_matmul *mm, uint32_t rows)
 {
-	/* prepared rows of A, plus alignment slack */
-	return (size_t)rows * vnpu_arow_bytes(mm->k) + 64;
+	/* prepared rows of A, their packed copy, plus alignment slack */
+	return (size_t)rows * (vnpu_arow_bytes(mm->k) + vnpu_apk_bytes(mm->k)) + 64;
 }
 
 static bool vnpu_fp4_fmt(uint32_t f)
@@ -163,14 +169,14 @@ static void vnpu_prep_row(const struct vnpu_matmul *mm, uint32_t row,
 
 /*
  * BF16 rows [m0, m1) of A as vnpu_kbf_avx512bf16() reads them: groups of
- * VNPU_MT_BF rows (one kernel call each), in a group block by block, row
+ * VNPU_MT_PACK rows (one kernel call each), in a group block by block, row
  * by row. Fits in the prepared rows' room, which this kernel does not use.
  */
 static void vnpu_pack_bf16(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 			   uint32_t wb, uint16_t *dst)
 {
-	for (uint32_t g = m0; g < m1; g += VNPU_MT_BF) {
-		uint32_t gm = m1 - g < VNPU_MT_BF ? m1 - g : VNPU_MT_BF;
+	for (uint32_t g = m0; g < m1; g += VNPU_MT_PACK) {
+		uint32_t gm = m1 - g < VNPU_MT_PACK ? m1 - g : VNPU_MT_PACK;
 
 		for (uint32_t i = 0; i < gm; i++) {
 			const uint16_t *src = (const uint16_t *)mm->a + (size_t)(g + i) * mm->lda;
@@ -180,6 +186,40 @@ static void vnpu_pack_bf16(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m
 					dst[((size_t)b * gm + i) * wb + kk] = src[b * wb + kk];
 		}
 		dst += (size_t)gm * mm->k;
+	}
+}
+
+/*
+ * The prepared int8 rows [m0, m1) (one piece each) as the packed AVX-512
+ * kernel reads them (see struct vnpu_kern): groups of VNPU_MT_PACK rows,
+ * each q_a block by block and row by row, then apc, then aps.
+ */
+static void vnpu_pack_int(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
+			  uint32_t wb, const uint8_t *scr, size_t arow, int8_t *dst)
+{
+	uint32_t k = mm->k, nblk = k / wb;
+
+	for (uint32_t g = m0; g < m1; g += VNPU_MT_PACK) {
+		uint32_t gm = m1 - g < VNPU_MT_PACK ? m1 - g : VNPU_MT_PACK;
+		int32_t *apc = (int32_t *)(dst + (size_t)gm * k);
+		float *aps = (float *)(apc + (size_t)nblk * gm);
+
+		for (uint32_t i = 0; i < gm; i++) {
+			const uint8_t *row = scr + (size_t)(g + i - m0) * arow;
+			const int8_t *aq = (const int8_t *)row;
+			const int32_t *corr = (const int32_t *)(row + (size_t)k * VNPU_NPIECE);
+			const float *sa = (const float *)(row + (size_t)k * VNPU_NPIECE +
+							  (size_t)k / 16 * 4 * VNPU_NPIECE);
+
+			for (uint32_t b = 0; b < nblk; b++) {
+				for (uint32_t kk = 0; kk < wb; kk++)
+					dst[((size_t)b * gm + i) * wb + kk] = aq[b * wb + kk];
+				apc[b * gm + i] = wb == 32 ? -(corr[2 * b] + corr[2 * b + 1]) :
+					-corr[b];
+				aps[b * gm + i] = sa[b * wb / 32];
+			}
+		}
+		dst += (size_t)gm * vnpu_apk_bytes(k);
 	}
 }
 
@@ -228,9 +268,10 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	size_t psize, arow, need;
 	uint32_t wb, pend, group;
 	uint8_t *scr;
-	float acc[VNPU_MT_BF * 16];
+	float acc[VNPU_MT_PACK * 16];
 	uint32_t np, mstep, npmax;
 	bool wide, direct, multi, bfp;
+	int8_t *apk;
 
 	if (!mm || !ctx || !mm->w || !mm->a || !mm->c || mm->k % 32 || !mm->k)
 		return VNPU_EINVAL;
@@ -280,7 +321,7 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	 */
 	npmax = np && mm->w_fmt == VNPU_FMT_MXFP4 ? VNPU_MT : VNPU_MT_WIDE;
 	/* the pieces of an E4M3 row take the kernel's row slots */
-	mstep = np > 1 ? 1 : kern == vnpu_kbf_avx512bf16 ? VNPU_MT_BF :
+	mstep = np > 1 ? 1 : kern == vnpu_kbf_avx512bf16 ? VNPU_MT_PACK :
 		multi || (bfp && var == VNPU_VARIANT_AVX512) ? VNPU_MT_WIDE : VNPU_MT;
 
 	/* wide formats: blocks of 32 columns (BF16/FP32 have no scale) */
@@ -290,6 +331,13 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	else
 		for (uint32_t i = m0; i < m1; i++)
 			vnpu_prep_row(mm, i, scr + (size_t)(i - m0) * arow, var);
+	/* several rows, FP4 weights, int8 A: the packed AVX-512 kernel */
+	apk = kern == vnpu_kint_avx512 && np == 1 && m1 - m0 > 1 ?
+	      (int8_t *)scr + (size_t)(m1 - m0) * arow : NULL;
+	if (apk) {
+		vnpu_pack_int(mm, m0, m1, wb, scr, arow, apk);
+		mstep = VNPU_MT_PACK;
+	}
 	psize = vnpu_panel_size(mm->w_fmt, VNPU_PANEL_ROWS, mm->k);
 	pend = (n1 + 15) / 16;
 	/* keep a group of panels in L2 while all rows of A pass over it */
@@ -323,6 +371,11 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 					  (const float *)sa + mm->k / 32;
 			}
 			k.ab = (const uint16_t *)scr + (size_t)(m - m0) * mm->k;
+			if (apk) {
+				k.apk = apk + (size_t)(m - m0) * vnpu_apk_bytes(mm->k);
+				k.apc = (const int32_t *)(k.apk + (size_t)mt * mm->k);
+				k.aps = (const float *)(k.apc + (size_t)mt * k.nblk);
+			}
 			for (uint32_t j = 1; j < k.np; j++) {
 				k.aq[j] = k.aq[0] + (size_t)j * mm->k;
 				k.corr[j] = k.corr[0] + (size_t)j * mm->k / 16;

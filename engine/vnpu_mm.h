@@ -16,11 +16,13 @@
  */
 #define VNPU_MT_WIDE 8
 /*
- * vdpbf16ps has a latency of 6 cycles at 2 per cycle (Zen 5): 12 chains
- * fill it, and the pair chain of a row is one dependent chain per block,
- * so the BF16 kernel takes up to 16 rows of A per call.
+ * The AVX-512 GEMM kernels on packed A (vnpu_kbf_avx512bf16(), and
+ * vnpu_kint_avx512() when @apk is set) take up to 16 rows per call: a
+ * row's block is one dependent chain (vdpbf16ps: 6 cycles at 2 per cycle
+ * on Zen 5, so 12 chains fill it), and with every row behind one pointer
+ * the rows cost no registers.
  */
-#define VNPU_MT_BF 16
+#define VNPU_MT_PACK 16
 /*
  * MXFP8 E4M3 activations in the integer path: q = E4M3 * 2^9 has 18 bits,
  * split into three int8 pieces (7 bits of magnitude each, with the sign)
@@ -45,9 +47,13 @@
  * @ab: vnpu_kbf_avx512bf16(): the mt BF16 rows of A as given, packed by
  *	block: row i's columns of W block b at ab + (b * mt + i) * wb, so
  *	one pointer reaches every row.
+ * @apk, @apc, @aps: int path, mt > 1 on AVX-512 (else NULL): the int8 rows
+ *	packed the same way; apc[b * mt + i] = -(12 * sum of row i's q_a
+ *	over W block b), the accumulator's start; aps[b * mt + i] = sa of
+ *	row i for W block b.
  * @npan: panels in this call (more than 1 only with mt == 1, for the
  *	  kernels the driver allows it), @pstride bytes apart.
- * @mt: rows of A, at most VNPU_MT (VNPU_MT_BF for vnpu_kbf_avx512bf16(),
+ * @mt: rows of A, at most VNPU_MT (VNPU_MT_PACK for vnpu_kbf_avx512bf16(),
  *	 VNPU_MT_WIDE for vnpu_kint_avx512() and
  *	 vnpu_kfp_avx512()).
  * @acc: out, [mt][16] raw accumulators (or [npan][16]).
@@ -62,6 +68,9 @@ struct vnpu_kern {
 	const float *sa[VNPU_MT_WIDE];
 	const float *af[VNPU_MT_WIDE];
 	const uint16_t *ab;
+	const int8_t *apk;
+	const int32_t *apc;
+	const float *aps;
 	float *acc;
 };
 

@@ -239,8 +239,103 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pan(const struct vnpu_kern *k,
 		*(vnpu_v16sf_ua *)(k->acc + q * 16) = acc[q];
 }
 
+/* acc += the dword at @a (broadcast to every lane) . the bytes of @w */
+static T512 VNPU_ALWAYS_INLINE v16si vnpu_dpbusd(v16si acc, v64qi w, const int8_t *a)
+{
+	__asm__("vpdpbusd %2%{1to16%}, %1, %0"
+		: "+v"(acc) : "v"(w), "m"(*(const vnpu_u32_ua *)a));
+	return acc;
+}
+
+/*
+ * @mt rows of packed int8 A (up to VNPU_MT_PACK, see struct vnpu_kern):
+ * one pointer for every row, one accumulator per row starting at -12 *
+ * sum(q_a) (the offset of the unsigned weights), the FP32 sums in k->acc.
+ * Per block and row: the dot products, then cvt, two multiplies, an add.
+ */
+static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pk(const struct vnpu_kern *k,
+						    const uint32_t mt, const uint32_t wb)
+{
+	const v64qi lut = {
+		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
+		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
+		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
+		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
+	};
+	const uint32_t chunks = wb / 8;
+	vnpu_v16sf_ua *acc = (vnpu_v16sf_ua *)k->acc;
+
+	#pragma GCC unroll 16
+	for (uint32_t i = 0; i < mt; i++)
+		acc[i] = (v16sf){};
+	for (uint32_t b = 0; b < k->nblk; b++) {
+		const uint8_t *blk = k->codes + (size_t)b * wb * 8;
+		const int8_t *a = k->apk + (size_t)b * mt * wb;
+		const int32_t *apc = k->apc + (size_t)b * mt;
+		const float *aps = k->aps + (size_t)b * mt;
+		v16si ia[VNPU_MT_PACK];
+		v16sf sw;
+
+		vnpu_prefetch_block(blk, wb, VNPU_PREFETCH_AHEAD);
+		#pragma GCC unroll 16
+		for (uint32_t i = 0; i < mt; i++)
+			ia[i] = (v16si){} + apc[i];
+		#pragma GCC unroll 4
+		for (uint32_t c = 0; c < chunks; c++) {
+			v16su p = *(const v16su *)(blk + c * 64);
+			v64qi l = (v64qi)(p & 0x0f0f0f0fu);
+			v64qi h = (v64qi)((p >> 4) & 0x0f0f0f0fu);
+
+			l = __builtin_ia32_pshufb512_mask(lut, l, l, -1);
+			h = __builtin_ia32_pshufb512_mask(lut, h, h, -1);
+			/* rows inner: neighbouring instructions are independent */
+			#pragma GCC unroll 16
+			for (uint32_t i = 0; i < mt; i++)
+				ia[i] = vnpu_dpbusd(ia[i], l, a + i * wb + c * 8);
+			#pragma GCC unroll 16
+			for (uint32_t i = 0; i < mt; i++)
+				ia[i] = vnpu_dpbusd(ia[i], h, a + i * wb + c * 8 + 4);
+		}
+		sw = vnpu_wscale16(k->wfmt, k->scales + b * 16);
+		#pragma GCC unroll 16
+		for (uint32_t i = 0; i < mt; i++)
+			acc[i] = acc[i] + (__builtin_convertvector(ia[i], v16sf) * sw) * aps[i];
+	}
+}
+
+#define VNPU_KINT512_PK(wb)							\
+	static T512 void vnpu_kint512_pk_##wb(const struct vnpu_kern *k)		\
+	{									\
+		switch (k->mt) {						\
+		case 2: vnpu_kint512_pk(k, 2, wb); break;			\
+		case 3: vnpu_kint512_pk(k, 3, wb); break;			\
+		case 4: vnpu_kint512_pk(k, 4, wb); break;			\
+		case 5: vnpu_kint512_pk(k, 5, wb); break;			\
+		case 6: vnpu_kint512_pk(k, 6, wb); break;			\
+		case 7: vnpu_kint512_pk(k, 7, wb); break;			\
+		case 8: vnpu_kint512_pk(k, 8, wb); break;			\
+		case 9: vnpu_kint512_pk(k, 9, wb); break;			\
+		case 10: vnpu_kint512_pk(k, 10, wb); break;			\
+		case 11: vnpu_kint512_pk(k, 11, wb); break;			\
+		case 12: vnpu_kint512_pk(k, 12, wb); break;			\
+		case 13: vnpu_kint512_pk(k, 13, wb); break;			\
+		case 14: vnpu_kint512_pk(k, 14, wb); break;			\
+		case 15: vnpu_kint512_pk(k, 15, wb); break;			\
+		default: vnpu_kint512_pk(k, 16, wb); break;			\
+		}								\
+	}
+VNPU_KINT512_PK(16)
+VNPU_KINT512_PK(32)
+
 T512 void vnpu_kint_avx512(const struct vnpu_kern *k)
 {
+	if (k->apk && k->npan <= 1) {	/* several rows, packed */
+		if (k->wb == 16)
+			vnpu_kint512_pk_16(k);
+		else
+			vnpu_kint512_pk_32(k);
+		return;
+	}
 	if (k->npan > 1 && k->wb == 16) {	/* NVFP4 */
 		switch (k->npan) {
 		case 2: vnpu_kint512_pan(k, 2, 16); return;
@@ -505,7 +600,7 @@ static T512BF VNPU_ALWAYS_INLINE void vnpu_kbf512_mt(const struct vnpu_kern *k,
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const uint8_t *blk = k->codes + (size_t)b * wb * 8;
 		const uint16_t *ab = k->ab + (size_t)b * mt * wb;
-		v16sf p[VNPU_MT_BF], sw;
+		v16sf p[VNPU_MT_PACK], sw;
 
 		vnpu_prefetch_block(blk, wb, VNPU_PREFETCH_AHEAD);
 		#pragma GCC unroll 16
