@@ -296,7 +296,9 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pk(const struct vnpu_kern *k,
 			for (uint32_t i = 0; i < mt; i++)
 				ia[i] = vnpu_dpbusd(ia[i], h, a + i * wb + c * 8 + 4);
 		}
-		sw = vnpu_wscale16(k->wfmt, k->scales + b * 16);
+		/* FP4 weights: blocks of 16 are NVFP4, of 32 MXFP4 */
+		sw = vnpu_wscale16(wb == 16 ? VNPU_FMT_NVFP4 : VNPU_FMT_MXFP4,
+				   k->scales + b * 16);
 		#pragma GCC unroll 16
 		for (uint32_t i = 0; i < mt; i++)
 			acc[i] = acc[i] + (__builtin_convertvector(ia[i], v16sf) * sw) * aps[i];
