@@ -204,8 +204,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pan(const struct vnpu_kern *k,
 
 		#pragma GCC unroll 8
 		for (uint32_t q = 0; q < npan; q++) {
-			vnpu_prefetch_block(k->codes + q * k->pstride + (size_t)b * wb * 8, wb,
-					    VNPU_PREFETCH_AHEAD_PAN);
+			vnpu_prefetch_pan(k, q, npan, b, wb);
 			ia[q] = ib[q] = (v16si){};
 		}
 		for (uint32_t c = 0; c < chunks; c++) {
@@ -471,8 +470,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_pan(const struct vnpu_kern *k,
 
 		#pragma GCC unroll 8
 		for (uint32_t q = 0; q < npan; q++) {
-			vnpu_prefetch_block(codes[q] + (size_t)b * wb * 8, wb,
-					    VNPU_PREFETCH_AHEAD_PAN);
+			vnpu_prefetch_pan(k, q, npan, b, wb);
 			p[q] = (v16sf){};
 		}
 		for (uint32_t c = 0; c < chunks; c++) {
