@@ -191,7 +191,7 @@ static void vnpu_pack_bf16(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m
 
 /*
  * The prepared int8 rows [m0, m1) (one piece each) as the packed AVX-512
- * kernel reads them (see struct vnpu_kern): groups of VNPU_MT_PACK rows,
+ * kernel reads them (see struct vnpu_kern): groups of VNPU_MT_PACK_INT rows,
  * each q_a block by block and row by row, then apc, then aps.
  */
 static void vnpu_pack_int(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
@@ -199,8 +199,8 @@ static void vnpu_pack_int(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1
 {
 	uint32_t k = mm->k, nblk = k / wb;
 
-	for (uint32_t g = m0; g < m1; g += VNPU_MT_PACK) {
-		uint32_t gm = m1 - g < VNPU_MT_PACK ? m1 - g : VNPU_MT_PACK;
+	for (uint32_t g = m0; g < m1; g += VNPU_MT_PACK_INT) {
+		uint32_t gm = m1 - g < VNPU_MT_PACK_INT ? m1 - g : VNPU_MT_PACK_INT;
 		int32_t *apc = (int32_t *)(dst + (size_t)gm * k);
 		float *aps = (float *)(apc + (size_t)nblk * gm);
 
@@ -336,7 +336,7 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	      (int8_t *)scr + (size_t)(m1 - m0) * arow : NULL;
 	if (apk) {
 		vnpu_pack_int(mm, m0, m1, wb, scr, arow, apk);
-		mstep = VNPU_MT_PACK;
+		mstep = VNPU_MT_PACK_INT;
 	}
 	psize = vnpu_panel_size(mm->w_fmt, VNPU_PANEL_ROWS, mm->k);
 	pend = (n1 + 15) / 16;

@@ -247,7 +247,7 @@ static T512 VNPU_ALWAYS_INLINE v16si vnpu_dpbusd(v16si acc, v64qi w, const int8_
 }
 
 /*
- * @mt rows of packed int8 A (up to VNPU_MT_PACK, see struct vnpu_kern):
+ * @mt rows of packed int8 A (up to VNPU_MT_PACK_INT, see struct vnpu_kern):
  * one pointer for every row, one accumulator per row starting at -12 *
  * sum(q_a) (the offset of the unsigned weights), the FP32 sums in k->acc.
  * Per block and row: the dot products, then cvt, two multiplies, an add.
@@ -272,7 +272,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pk(const struct vnpu_kern *k,
 		const int8_t *a = k->apk + (size_t)b * mt * wb;
 		const int32_t *apc = k->apc + (size_t)b * mt;
 		const float *aps = k->aps + (size_t)b * mt;
-		v16si ia[VNPU_MT_PACK];
+		v16si ia[VNPU_MT_PACK_INT];
 		v16sf sw;
 
 		vnpu_prefetch_block(blk, wb, VNPU_PREFETCH_AHEAD);
@@ -318,11 +318,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pk(const struct vnpu_kern *k,
 		case 9: vnpu_kint512_pk(k, 9, wb); break;			\
 		case 10: vnpu_kint512_pk(k, 10, wb); break;			\
 		case 11: vnpu_kint512_pk(k, 11, wb); break;			\
-		case 12: vnpu_kint512_pk(k, 12, wb); break;			\
-		case 13: vnpu_kint512_pk(k, 13, wb); break;			\
-		case 14: vnpu_kint512_pk(k, 14, wb); break;			\
-		case 15: vnpu_kint512_pk(k, 15, wb); break;			\
-		default: vnpu_kint512_pk(k, 16, wb); break;			\
+		default: vnpu_kint512_pk(k, 12, wb); break;			\
 		}								\
 	}
 VNPU_KINT512_PK(16)
@@ -330,7 +326,7 @@ VNPU_KINT512_PK(32)
 
 T512 void vnpu_kint_avx512(const struct vnpu_kern *k)
 {
-	if (k->apk && k->npan <= 1) {	/* several rows, packed */
+	if (k->apk && k->npan <= 1 && k->mt > 1) {	/* several rows, packed */
 		if (k->wb == 16)
 			vnpu_kint512_pk_16(k);
 		else

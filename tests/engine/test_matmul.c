@@ -234,6 +234,16 @@ TEST(mxfp4_and_nvfp4_all_activation_paths_agree_across_variants_and_threads)
 			c.m = 19;
 			c.n = 32;
 			check_case(_metadata, &c, seed++);
+			/*
+			 * 12 + 1 (packed int8 kernel, then one row) and 16 + 9
+			 * rows (BF16 kernel), 9 panels: the lone row's last call
+			 * has one panel
+			 */
+			c.m = q == 0 ? 25 : 13;
+			c.n = 144;
+			c.k = 64;
+			check_case(_metadata, &c, seed++);
+			c.k = 160;
 		}
 	}
 }
