@@ -276,6 +276,120 @@ TEST_F(pq, prequantized_equals_quantized_at_load_bit_for_bit)
 	free(lb);
 }
 
+/* Copy model SRC to DST with every BF16 tensor widened to F32 (exact). */
+static int widen_bf16(const char *src, const char *dst)
+{
+	struct vnpu_st_file *f;
+	char path[128], *hdr = malloc(1 << 20);
+	size_t hl, size;
+	uint64_t off = 0;
+	uint8_t *b = NULL, *data;
+	int ret = -1;
+
+	snprintf(path, sizeof(path), "%s/model.safetensors", src);
+	if (!hdr || vnpu_st_open(path, &f)) {
+		free(hdr);
+		return -1;
+	}
+	hl = (size_t)snprintf(hdr, 1 << 20, "{");
+	for (uint32_t i = 0; i < f->count; i++) {
+		const struct vnpu_st_tensor *t = &f->tensors[i];
+		int w = t->dtype == VNPU_ST_BF16;
+		uint64_t bytes = (t->end - t->begin) * (w ? 2 : 1);
+		char shape[64];
+		size_t sl = (size_t)snprintf(shape, sizeof(shape), "[");
+
+		for (uint32_t k = 0; k < t->rank; k++)
+			sl += (size_t)snprintf(shape + sl, sizeof(shape) - sl, "%s%llu", k ? "," : "",
+					       (unsigned long long)t->dims[k]);
+		snprintf(shape + sl, sizeof(shape) - sl, "]");
+		hl += (size_t)snprintf(hdr + hl, (1 << 20) - hl,
+				       "%s\"%s\":{\"dtype\":\"%s\",\"shape\":%s,\"data_offsets\":[%llu,%llu]}",
+				       i ? "," : "", t->name, w ? "F32" : vnpu_st_dtype_name(t->dtype),
+				       shape, (unsigned long long)off, (unsigned long long)(off + bytes));
+		off += bytes;
+	}
+	hl += (size_t)snprintf(hdr + hl, (1 << 20) - hl, "}");
+	b = mu_st_bytes(hdr, off, &size);
+	if (!b)
+		goto out;
+	data = b + 8 + hl;
+	for (uint32_t i = 0; i < f->count; i++) {
+		const struct vnpu_st_tensor *t = &f->tensors[i];
+
+		if (t->dtype != VNPU_ST_BF16) {
+			memcpy(data, t->data, t->end - t->begin);
+			data += t->end - t->begin;
+			continue;
+		}
+		for (uint64_t j = 0; j < t->count; j++, data += 4) {
+			uint16_t h;
+			uint32_t u;
+
+			memcpy(&h, t->data + 2 * j, 2);
+			u = (uint32_t)h << 16;
+			memcpy(data, &u, 4);
+		}
+	}
+	mkdir(dst, 0755);
+	snprintf(path, sizeof(path), "%s/model.safetensors", dst);
+	ret = mu_write_file(path, b, size);
+	if (!ret) {
+		vnpu_model_config c;
+
+		snprintf(path, sizeof(path), "%s/config.json", src);
+		ret = vnpu_model_config_load(path, &c) ? -1 : 0;
+		snprintf(path, sizeof(path), "%s/config.json", dst);
+		if (!ret)
+			ret = vnpu_model_config_save(path, &c) ? -1 : 0;
+	}
+out:
+	vnpu_st_close(f);
+	free(b);
+	free(hdr);
+	return ret;
+}
+
+/*
+ * A BF16 file's embedding table and head are declared BF16 (no FP32
+ * copy) when the program stores them as BF16 anyway: the logits equal
+ * those of the same values in an F32 file, bit for bit, with the default
+ * policy, without it, and with FP32 weights; and the run's peak memory
+ * holds no FP32 copy of them.
+ */
+TEST_F(pq, bf16_tables_are_not_widened_and_give_the_f32_file_bits)
+{
+	static const uint32_t keeps[] = { VNPU_KEEP_DEFAULT, 0, VNPU_KEEP_DEFAULT };
+	static const uint32_t fmts[] = { VNPU_DTYPE_NVFP4, VNPU_DTYPE_MXFP4, VNPU_DTYPE_FP32 };
+	const uint32_t n = 6, v = tiny()->c.vocab;
+	float *la = malloc((size_t)n * v * 4), *lb = malloc((size_t)n * v * 4);
+	int32_t tok[6] = { 1, 50, 7, 300, 9, 44 };
+
+	ASSERT_EQ(0, gen_write_model_q(self->a, tiny(), 9, 1, VNPU_DTYPE_NVFP4, 0));
+	ASSERT_EQ(0, widen_bf16(self->a, self->b));
+	for (int k = 0; k < 3; k++) {
+		vnpu_model_options o;
+		vnpu_model *ma = NULL, *mb = NULL;
+
+		vnpu_model_options_init(&o);
+		o.compile.keep = keeps[k];
+		o.compile.weight_format = fmts[k];
+		o.flags = VNPU_MODEL_FILE_FORMAT;
+		o.max_context = 16;
+		ASSERT_EQ(VNPU_STATUS_OK, vnpu_model_load(self->a, self->dev, &o, &ma))
+			TH_LOG("%s", vnpu_last_error());
+		ASSERT_EQ(VNPU_STATUS_OK, vnpu_model_load(self->b, self->dev, &o, &mb))
+			TH_LOG("%s", vnpu_last_error());
+		ASSERT_EQ(VNPU_STATUS_OK, vnpu_model_forward(ma, tok, n, la));
+		ASSERT_EQ(VNPU_STATUS_OK, vnpu_model_forward(mb, tok, n, lb));
+		EXPECT_EQ(0, memcmp(la, lb, (size_t)n * v * 4)) TH_LOG("case %d", k);
+		vnpu_model_destroy(ma);
+		vnpu_model_destroy(mb);
+	}
+	free(la);
+	free(lb);
+}
+
 TEST_F(pq, another_weight_format_is_refused_naming_both)
 {
 	vnpu_model_options o;

@@ -10,12 +10,13 @@
 
 /*
  * One weight as the graph declares it: FP32 values (a view into the file
- * or a converted copy), or a pre-quantized block type's planes (views
- * into the file, never converted: vnpu_graph_constant_blocks()).
+ * or a converted copy), BF16 values (a view: a table or head the policy
+ * keeps BF16), or a pre-quantized block type's planes (views into the
+ * file, never converted: vnpu_graph_constant_blocks()).
  */
 struct vnpu_model_w {
-	uint32_t dtype;		/* VNPU_DTYPE_FP32 or a block type */
-	const void *data;	/* FP32 values, or the codes */
+	uint32_t dtype;		/* VNPU_DTYPE_FP32, BF16 or a block type */
+	const void *data;	/* FP32 / BF16 values, or the codes */
 	const void *scales;	/* block types: one byte per block */
 	uint64_t codes_bytes, scale_bytes;
 	float tscale;		/* NVFP4 tensor scale */

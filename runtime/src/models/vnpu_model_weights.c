@@ -4,7 +4,8 @@
  * name, type and shape checked against the config.
  *
  * Unquantized tensors (F32, BF16, F16) become FP32: a view into the
- * mapped file when F32 and aligned, else a converted copy. Pre-quantized
+ * mapped file when F32 and aligned, else a converted copy (BF16 tables
+ * and heads the program stores as BF16 anyway stay BF16 views). Pre-quantized
  * linear layers (config weight_quant) are views into the file, never
  * converted, in the layouts real checkpoints use (docs/models.md):
  *   NVFP4 (ModelOpt)  X.weight U8 [out, in/2], X.weight_scale F8_E4M3
@@ -108,9 +109,13 @@ static struct vnpu_model_w *slot(struct vnpu_model *m)
 	return w;
 }
 
-/* Plain tensor NAME of shape [D0] or [D0, D1] as FP32 into a new slot. */
+/*
+ * Plain tensor NAME of shape [D0] or [D0, D1] into a new slot: as FP32,
+ * or, when BF16_OK (the program would store it as BF16 anyway: the
+ * policy's kept head and embeddings), a BF16 tensor as a view.
+ */
 static vnpu_status get_plain(struct vnpu_model *m, const char *file, const char *name,
-			     uint32_t rank, uint32_t d0, uint32_t d1,
+			     uint32_t rank, uint32_t d0, uint32_t d1, int bf16_ok,
 			     const struct vnpu_model_w **out)
 {
 	uint64_t want[2] = { d0, d1 }, n = rank == 1 ? d0 : (uint64_t)d0 * d1;
@@ -126,6 +131,11 @@ static vnpu_status get_plain(struct vnpu_model *m, const char *file, const char 
 	w = slot(m);
 	*out = w;
 	if (t->dtype == VNPU_ST_F32 && !((uintptr_t)t->data & 3)) {
+		w->data = t->data;
+		return VNPU_STATUS_OK;
+	}
+	if (t->dtype == VNPU_ST_BF16 && bf16_ok && !((uintptr_t)t->data & 1)) {
+		w->dtype = VNPU_DTYPE_BF16;
 		w->data = t->data;
 		return VNPU_STATUS_OK;
 	}
@@ -206,7 +216,8 @@ static vnpu_status get_nvfp4(struct vnpu_model *m, const char *file, const char 
  * pre-quantized in the config's format, or unquantized.
  */
 static vnpu_status get_linear(struct vnpu_model *m, const char *file, const char *base,
-			      uint32_t n, uint32_t k, const struct vnpu_model_w **out)
+			      uint32_t n, uint32_t k, int bf16_ok,
+			      const struct vnpu_model_w **out)
 {
 	static const int u8[] = { VNPU_ST_U8, 0 }, e4m3[] = { VNPU_ST_F8_E4M3, 0 };
 	uint32_t q = m->cfg.weight_quant;
@@ -236,7 +247,7 @@ static vnpu_status get_linear(struct vnpu_model *m, const char *file, const char
 	}
 	if (!t || !q || t->dtype == VNPU_ST_F32 || t->dtype == VNPU_ST_BF16 ||
 	    t->dtype == VNPU_ST_F16 || q == VNPU_DTYPE_MXFP4)
-		return get_plain(m, file, name, 2, n, k, out);
+		return get_plain(m, file, name, 2, n, k, bf16_ok, out);
 	/* ModelOpt: X.weight holds the codes, X.weight_scale the scales */
 	if (q == VNPU_DTYPE_NVFP4)
 		want[1] = k / 2;
@@ -259,6 +270,7 @@ vnpu_status vnpu_model_load_weights(struct vnpu_model *m, const char *file)
 {
 	const vnpu_model_config *c = &m->cfg;
 	uint32_t qd = c->n_heads * c->head_dim, kvd = c->n_kv_heads * c->head_dim;
+	uint32_t keep = m->opts.compile.keep;
 	char n[128];
 	vnpu_status st;
 
@@ -266,27 +278,36 @@ vnpu_status vnpu_model_load_weights(struct vnpu_model *m, const char *file)
 	if (!m->w)
 		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY, "model: out of memory");
 #define TRY(x) do { st = (x); if (st) return st; } while (0)
-	/* the card gathers FP32 or BF16 rows: embeddings stay unquantized */
-	TRY(get_plain(m, file, "model.embed_tokens.weight", 2, c->vocab, c->dim, &m->embed));
-	TRY(get_plain(m, file, "model.norm.weight", 1, c->dim, 0, &m->final_norm));
+	/* The card gathers FP32 or BF16 rows: embeddings stay unquantized.
+	 * BF16 tables and heads stay BF16 (no FP32 copy) where the program
+	 * gets the same bits: a table only gathered (rows read exactly), a
+	 * head or tied table the policy packs as BF16 (kept, and FP32
+	 * weights not asked for). */
+	if (m->opts.compile.weight_format == VNPU_DTYPE_FP32)
+		keep = 0;
+	TRY(get_plain(m, file, "model.embed_tokens.weight", 2, c->vocab, c->dim,
+		      !c->tied || (keep & (VNPU_KEEP_HEAD_BF16 | VNPU_KEEP_EMBEDDINGS_BF16)),
+		      &m->embed));
+	TRY(get_plain(m, file, "model.norm.weight", 1, c->dim, 0, 0, &m->final_norm));
 	if (c->tied)
 		m->head = m->embed;
 	else
-		TRY(get_linear(m, file, "lm_head", c->vocab, c->dim, &m->head));
+		TRY(get_linear(m, file, "lm_head", c->vocab, c->dim,
+			       !!(keep & VNPU_KEEP_HEAD_BF16), &m->head));
 	for (uint32_t l = 0; l < c->n_layers; l++) {
 		struct vnpu_model_layer *w = &m->layers[l];
 
 #define L(what) (snprintf(n, sizeof(n), "model.layers.%u.%s", l, what), n)
-		TRY(get_plain(m, file, L("input_layernorm.weight"), 1, c->dim, 0, &w->attn_norm));
-		TRY(get_linear(m, file, L("self_attn.q_proj"), qd, c->dim, &w->wq));
-		TRY(get_linear(m, file, L("self_attn.k_proj"), kvd, c->dim, &w->wk));
-		TRY(get_linear(m, file, L("self_attn.v_proj"), kvd, c->dim, &w->wv));
-		TRY(get_linear(m, file, L("self_attn.o_proj"), c->dim, qd, &w->wo));
-		TRY(get_plain(m, file, L("post_attention_layernorm.weight"), 1, c->dim, 0,
+		TRY(get_plain(m, file, L("input_layernorm.weight"), 1, c->dim, 0, 0, &w->attn_norm));
+		TRY(get_linear(m, file, L("self_attn.q_proj"), qd, c->dim, 0, &w->wq));
+		TRY(get_linear(m, file, L("self_attn.k_proj"), kvd, c->dim, 0, &w->wk));
+		TRY(get_linear(m, file, L("self_attn.v_proj"), kvd, c->dim, 0, &w->wv));
+		TRY(get_linear(m, file, L("self_attn.o_proj"), c->dim, qd, 0, &w->wo));
+		TRY(get_plain(m, file, L("post_attention_layernorm.weight"), 1, c->dim, 0, 0,
 			      &w->mlp_norm));
-		TRY(get_linear(m, file, L("mlp.gate_proj"), c->ffn_dim, c->dim, &w->wg));
-		TRY(get_linear(m, file, L("mlp.up_proj"), c->ffn_dim, c->dim, &w->wu));
-		TRY(get_linear(m, file, L("mlp.down_proj"), c->dim, c->ffn_dim, &w->wd));
+		TRY(get_linear(m, file, L("mlp.gate_proj"), c->ffn_dim, c->dim, 0, &w->wg));
+		TRY(get_linear(m, file, L("mlp.up_proj"), c->ffn_dim, c->dim, 0, &w->wu));
+		TRY(get_linear(m, file, L("mlp.down_proj"), c->dim, c->ffn_dim, 0, &w->wd));
 		if (m->opts.progress)
 			m->opts.progress(m->opts.progress_user, "read", l + 1, c->n_layers);
 #undef L
