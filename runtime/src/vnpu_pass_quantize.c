@@ -105,6 +105,11 @@ static vnpu_status vnpu_quant_pack(struct vnpu_gc *c, vnpu_tensor id)
 	if (st)
 		return st;
 	ct->tscale = 1.0f;
+	if (t->dtype == VNPU_DTYPE_BF16 && fmt == VNPU_CMD_FMT_BF16) {
+		/* BF16 kept BF16: the values are the codes (no FP32 copy) */
+		vnpu_panel_pack(fmt, t->data, NULL, n, k, c->weights + ct->poff);
+		return VNPU_STATUS_OK;
+	}
 	if (t->dtype == VNPU_DTYPE_FP32 || t->dtype == VNPU_DTYPE_BF16) {
 		codes = malloc(cnt * 4);
 		scales = malloc(cnt / 16 + 1);
