@@ -23,15 +23,6 @@
 #include "model_util.h"
 #include "kselftest_harness.h"
 
-static vnpu_status init_noenv(void)
-{
-	vnpu_init_options o;
-
-	vnpu_init_options_init(&o);
-	o.flags = VNPU_INIT_NO_ENV;
-	return vnpu_init(&o);
-}
-
 FIXTURE(pq) {
 	vnpu_device *dev;
 	char dir[64];
@@ -42,7 +33,7 @@ FIXTURE_SETUP(pq)
 {
 	vnpu_device_options o;
 
-	ASSERT_EQ(VNPU_STATUS_OK, init_noenv());
+	ASSERT_EQ(VNPU_STATUS_OK, mu_init_noenv());
 	vnpu_device_options_init(&o);
 	o.cpu_threads = 2;
 	ASSERT_EQ(VNPU_STATUS_OK, vnpu_device_open("cpu", &o, &self->dev));
@@ -129,7 +120,7 @@ TEST(blocks_constant_compiles_to_the_quantized_fp32_program)
 	static const uint32_t types[] = { VNPU_DTYPE_NVFP4, VNPU_DTYPE_MXFP4, VNPU_DTYPE_MXFP8 };
 	float w[32 * 64];
 
-	ASSERT_EQ(VNPU_STATUS_OK, init_noenv());
+	ASSERT_EQ(VNPU_STATUS_OK, mu_init_noenv());
 	for (int i = 0; i < 32 * 64; i++)
 		w[i] = sinf(0.37f * i) * (i % 64 == 17 ? 8.0f : 1.0f);
 	for (int k = 0; k < 3; k++) {
@@ -169,7 +160,7 @@ TEST(blocks_constant_checks_its_arguments)
 	vnpu_graph *g;
 	vnpu_tensor t = 0;
 
-	ASSERT_EQ(VNPU_STATUS_OK, init_noenv());
+	ASSERT_EQ(VNPU_STATUS_OK, mu_init_noenv());
 	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_create(&g));
 	EXPECT_EQ(VNPU_STATUS_INVALID_ARGUMENT,
 		  vnpu_graph_constant_blocks(g, "w", VNPU_DTYPE_NVFP4, 2, dw, codes, 1024,
