@@ -219,8 +219,9 @@ static vnpu_model *load_fmt(struct __test_metadata *_metadata, FIXTURE_DATA(pq) 
 
 /*
  * The pre-quantized file and the unquantized one quantized at load give
- * the same logits of every position and the same generated tokens, bit
- * for bit (F32 files for the three formats, BF16 files for NVFP4).
+ * the same decode program (file bytes), the same logits of every
+ * position and the same generated tokens, bit for bit (F32 files for the
+ * three formats, BF16 files for NVFP4).
  */
 TEST_F(pq, prequantized_equals_quantized_at_load_bit_for_bit)
 {
@@ -250,6 +251,19 @@ TEST_F(pq, prequantized_equals_quantized_at_load_bit_for_bit)
 		ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_info_get(vnpu_model_decode_program(ma), &ia));
 		ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_info_get(vnpu_model_decode_program(mb), &ib));
 		EXPECT_EQ(ia.weight_bytes, ib.weight_bytes);
+		{	/* the same decode program, packed weights included */
+			void *pa = NULL, *pb = NULL;
+			size_t sa = 0, sb = 0;
+
+			ASSERT_EQ(VNPU_STATUS_OK,
+				  vnpu_program_save_mem(vnpu_model_decode_program(ma), &pa, &sa));
+			ASSERT_EQ(VNPU_STATUS_OK,
+				  vnpu_program_save_mem(vnpu_model_decode_program(mb), &pb, &sb));
+			EXPECT_EQ(sa, sb);
+			EXPECT_EQ(0, memcmp(pa, pb, sa < sb ? sa : sb));
+			free(pa);
+			free(pb);
+		}
 		ASSERT_EQ(VNPU_STATUS_OK, vnpu_model_forward(ma, tok, n, la));
 		ASSERT_EQ(VNPU_STATUS_OK, vnpu_model_forward(mb, tok, n, lb));
 		EXPECT_EQ(0, memcmp(la, lb, (size_t)n * v * 4));
