@@ -195,6 +195,198 @@ TEST(blocks_constant_checks_its_arguments)
 	EXPECT_EQ(VNPU_STATUS_OK, vnpu_shutdown());
 }
 
+/* ---- writing test files ---------------------------------------------------- */
+
+/* One tensor to write: DATA (BYTES) as DTYPE of shape DIMS[RANK]. */
+struct st_entry {
+	char name[VNPU_ST_MAX_NAME];
+	const char *dtype;
+	uint32_t rank;
+	uint64_t dims[3];
+	const void *data;
+	uint64_t bytes;
+};
+
+/* Write the N tensors E in order as DIR/model.safetensors. */
+static int st_write(const char *dir, const struct st_entry *e, uint32_t n)
+{
+	size_t cap = 1 << 20, hl, size;
+	char path[128], *hdr = malloc(cap);
+	uint64_t off = 0;
+	uint8_t *b;
+	int ret;
+
+	if (!hdr)
+		return -1;
+	hl = (size_t)snprintf(hdr, cap, "{");
+	for (uint32_t i = 0; i < n; i++) {
+		hl += (size_t)snprintf(hdr + hl, cap - hl, "%s\"%s\":{\"dtype\":\"%s\",\"shape\":[",
+				       i ? "," : "", e[i].name, e[i].dtype);
+		for (uint32_t k = 0; k < e[i].rank; k++)
+			hl += (size_t)snprintf(hdr + hl, cap - hl, "%s%llu", k ? "," : "",
+					       (unsigned long long)e[i].dims[k]);
+		hl += (size_t)snprintf(hdr + hl, cap - hl, "],\"data_offsets\":[%llu,%llu]}",
+				       (unsigned long long)off,
+				       (unsigned long long)(off + e[i].bytes));
+		off += e[i].bytes;
+	}
+	snprintf(hdr + hl, cap - hl, "}");
+	b = mu_st_bytes(hdr, off, &size);
+	free(hdr);
+	if (!b)
+		return -1;
+	off = size - off;
+	for (uint32_t i = 0; i < n; i++, off += e[i - 1].bytes)
+		memcpy(b + off, e[i].data, e[i].bytes);
+	snprintf(path, sizeof(path), "%s/model.safetensors", dir);
+	mkdir(dir, 0755);
+	ret = mu_write_file(path, b, size);
+	free(b);
+	return ret;
+}
+
+/* The entries of file F as they are (E has room for F->count + 3). */
+static uint32_t st_entries(const struct vnpu_st_file *f, struct st_entry *e)
+{
+	for (uint32_t i = 0; i < f->count; i++) {
+		const struct vnpu_st_tensor *t = &f->tensors[i];
+
+		memset(&e[i], 0, sizeof(e[i]));
+		snprintf(e[i].name, sizeof(e[i].name), "%s", t->name);
+		e[i].dtype = vnpu_st_dtype_name(t->dtype);
+		e[i].rank = t->rank;
+		memcpy(e[i].dims, t->dims, sizeof(e[i].dims));
+		e[i].data = t->data;
+		e[i].bytes = t->end - t->begin;
+	}
+	return f->count;
+}
+
+/* Open DIR/model.safetensors. */
+static struct vnpu_st_file *st_open(const char *dir)
+{
+	struct vnpu_st_file *f;
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/model.safetensors", dir);
+	return vnpu_st_open(path, &f) ? NULL : f;
+}
+
+/* Copy DIR's config.json to DST. */
+static int copy_config(const char *dir, const char *dst)
+{
+	vnpu_model_config c;
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/config.json", dir);
+	if (vnpu_model_config_load(path, &c))
+		return -1;
+	snprintf(path, sizeof(path), "%s/config.json", dst);
+	return vnpu_model_config_save(path, &c) ? -1 : 0;
+}
+
+/* Copy model SRC to DST with every BF16 tensor widened to F32 (exact). */
+static int widen_bf16(const char *src, const char *dst)
+{
+	struct vnpu_st_file *f = st_open(src);
+	struct st_entry *e;
+	void **wide;
+	uint32_t n;
+	int ret = -1;
+
+	if (!f)
+		return -1;
+	e = calloc(f->count, sizeof(*e));
+	wide = calloc(f->count, sizeof(*wide));
+	if (!e || !wide)
+		goto out;
+	n = st_entries(f, e);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct vnpu_st_tensor *t = &f->tensors[i];
+		uint32_t *w;
+
+		if (t->dtype != VNPU_ST_BF16)
+			continue;
+		w = wide[i] = malloc(t->count * 4);
+		if (!w)
+			goto out;
+		for (uint64_t j = 0; j < t->count; j++) {
+			uint16_t h;
+
+			memcpy(&h, t->data + 2 * j, 2);
+			w[j] = (uint32_t)h << 16;
+		}
+		e[i].dtype = "F32";
+		e[i].data = w;
+		e[i].bytes = t->count * 4;
+	}
+	ret = st_write(dst, e, n);
+	if (!ret)
+		ret = copy_config(src, dst);
+out:
+	for (uint32_t i = 0; wide && i < f->count; i++)
+		free(wide[i]);
+	free(wide);
+	free(e);
+	vnpu_st_close(f);
+	return ret;
+}
+
+/*
+ * Rewrite DIR/model.safetensors with tensor NAME changed: dropped (DROP),
+ * or given DTYPE (NULL: same) and shape DIMS[RANK] (RANK ~0u: same), its
+ * bytes zero, or the first 4 bytes F32 value VAL when VAL is not NaN.
+ */
+static int rewrite(const char *dir, const char *name, int drop, const char *dtype,
+		   uint32_t rank, const uint64_t *dims, float val)
+{
+	struct vnpu_st_file *f = st_open(dir);
+	struct st_entry *e;
+	uint8_t *zero = NULL;
+	uint32_t n, k = 0;
+	int ret = -1;
+
+	if (!f)
+		return -1;
+	e = calloc(f->count, sizeof(*e));
+	if (!e)
+		goto out;
+	n = st_entries(f, e);
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t cnt = 1;
+
+		if (strcmp(e[i].name, name)) {
+			e[k++] = e[i];
+			continue;
+		}
+		if (drop)
+			continue;
+		if (dtype)
+			e[i].dtype = dtype;
+		if (rank != ~0u) {
+			e[i].rank = rank;
+			memcpy(e[i].dims, dims, rank * sizeof(*dims));
+		}
+		for (uint32_t d = 0; d < e[i].rank; d++)
+			cnt *= e[i].dims[d];
+		e[i].bytes = cnt * (strstr(e[i].dtype, "32") ? 4 : strstr(e[i].dtype, "16") ? 2 : 1);
+		zero = calloc(1, e[i].bytes + 4);
+		if (!zero)
+			goto out;
+		if (!isnan(val))
+			memcpy(zero, &val, 4);
+		e[i].data = zero;
+		e[k++] = e[i];
+	}
+	/* st_write() copies every tensor before it truncates the file */
+	ret = st_write(dir, e, k);
+out:
+	vnpu_st_close(f);
+	free(zero);
+	free(e);
+	return ret;
+}
+
 /* ---- models ----------------------------------------------------------------- */
 
 static const struct gen_preset *tiny(void)
@@ -281,80 +473,6 @@ TEST_F(pq, prequantized_equals_quantized_at_load_bit_for_bit)
 	free(lb);
 }
 
-/* Copy model SRC to DST with every BF16 tensor widened to F32 (exact). */
-static int widen_bf16(const char *src, const char *dst)
-{
-	struct vnpu_st_file *f;
-	char path[128], *hdr = malloc(1 << 20);
-	size_t hl, size;
-	uint64_t off = 0;
-	uint8_t *b = NULL, *data;
-	int ret = -1;
-
-	snprintf(path, sizeof(path), "%s/model.safetensors", src);
-	if (!hdr || vnpu_st_open(path, &f)) {
-		free(hdr);
-		return -1;
-	}
-	hl = (size_t)snprintf(hdr, 1 << 20, "{");
-	for (uint32_t i = 0; i < f->count; i++) {
-		const struct vnpu_st_tensor *t = &f->tensors[i];
-		int w = t->dtype == VNPU_ST_BF16;
-		uint64_t bytes = (t->end - t->begin) * (w ? 2 : 1);
-		char shape[64];
-		size_t sl = (size_t)snprintf(shape, sizeof(shape), "[");
-
-		for (uint32_t k = 0; k < t->rank; k++)
-			sl += (size_t)snprintf(shape + sl, sizeof(shape) - sl, "%s%llu", k ? "," : "",
-					       (unsigned long long)t->dims[k]);
-		snprintf(shape + sl, sizeof(shape) - sl, "]");
-		hl += (size_t)snprintf(hdr + hl, (1 << 20) - hl,
-				       "%s\"%s\":{\"dtype\":\"%s\",\"shape\":%s,\"data_offsets\":[%llu,%llu]}",
-				       i ? "," : "", t->name, w ? "F32" : vnpu_st_dtype_name(t->dtype),
-				       shape, (unsigned long long)off, (unsigned long long)(off + bytes));
-		off += bytes;
-	}
-	hl += (size_t)snprintf(hdr + hl, (1 << 20) - hl, "}");
-	b = mu_st_bytes(hdr, off, &size);
-	if (!b)
-		goto out;
-	data = b + 8 + hl;
-	for (uint32_t i = 0; i < f->count; i++) {
-		const struct vnpu_st_tensor *t = &f->tensors[i];
-
-		if (t->dtype != VNPU_ST_BF16) {
-			memcpy(data, t->data, t->end - t->begin);
-			data += t->end - t->begin;
-			continue;
-		}
-		for (uint64_t j = 0; j < t->count; j++, data += 4) {
-			uint16_t h;
-			uint32_t u;
-
-			memcpy(&h, t->data + 2 * j, 2);
-			u = (uint32_t)h << 16;
-			memcpy(data, &u, 4);
-		}
-	}
-	mkdir(dst, 0755);
-	snprintf(path, sizeof(path), "%s/model.safetensors", dst);
-	ret = mu_write_file(path, b, size);
-	if (!ret) {
-		vnpu_model_config c;
-
-		snprintf(path, sizeof(path), "%s/config.json", src);
-		ret = vnpu_model_config_load(path, &c) ? -1 : 0;
-		snprintf(path, sizeof(path), "%s/config.json", dst);
-		if (!ret)
-			ret = vnpu_model_config_save(path, &c) ? -1 : 0;
-	}
-out:
-	vnpu_st_close(f);
-	free(b);
-	free(hdr);
-	return ret;
-}
-
 /*
  * A BF16 file's embedding table and head are declared BF16 (no FP32
  * copy) when the program stores them as BF16 anyway: the logits equal
@@ -395,6 +513,98 @@ TEST_F(pq, bf16_tables_are_not_widened_and_give_the_f32_file_bits)
 	free(lb);
 }
 
+/*
+ * A checkpoint that quantized its head too (ModelOpt without lm_head in
+ * exclude_modules; gpt-oss-style blocks): the head is read pre-quantized
+ * and kept in its format, giving the logits of the unquantized file with
+ * the head quantized at load (keep flags without VNPU_KEEP_HEAD_BF16).
+ */
+TEST_F(pq, prequantized_head_equals_head_quantized_at_load)
+{
+	static const uint32_t qs[] = { VNPU_DTYPE_NVFP4, VNPU_DTYPE_MXFP4 };
+	const struct gen_preset *p = tiny();
+	const uint32_t n = 6, v = p->c.vocab, d = p->c.dim;
+	float *la = malloc((size_t)n * v * 4), *lb = malloc((size_t)n * v * 4);
+	uint8_t *codes = malloc((size_t)v * d), *scales = malloc((size_t)v * d / 16);
+	int32_t tok[6] = { 3, 1, 4, 1, 5, 9 };
+	char c_dir[128];
+
+	snprintf(c_dir, sizeof(c_dir), "%s/c", self->dir);
+	for (int q = 0; q < 2; q++) {
+		uint32_t fmt = qs[q] == VNPU_DTYPE_NVFP4 ? VNPU_FMT_NVFP4 : VNPU_FMT_MXFP4;
+		struct vnpu_st_file *fa, *fb;
+		const struct vnpu_st_tensor *h;
+		struct st_entry *e;
+		vnpu_model_options o;
+		vnpu_model *ma = NULL, *mb = NULL;
+		uint32_t ne;
+		float ts = 1.0f;
+
+		ASSERT_EQ(0, gen_write_model_q(self->a, p, 2, 0, 0, 0));
+		ASSERT_EQ(0, gen_write_model_q(self->b, p, 2, 0, qs[q], 0));
+		fa = st_open(self->a);
+		fb = st_open(self->b);
+		ASSERT_NE(NULL, fa);
+		ASSERT_NE(NULL, fb);
+		h = vnpu_st_find(fa, "lm_head.weight");
+		ASSERT_NE(NULL, h);
+		if (qs[q] == VNPU_DTYPE_NVFP4)
+			vnpu_nvfp4_tensor_scale((const float *)h->data, (size_t)v * d, &ts);
+		ASSERT_EQ(0, vnpu_quantize(fmt, (const float *)h->data, (size_t)v * d, codes,
+					   scales, &ts, NULL));
+		e = calloc(fb->count + 3, sizeof(*e));
+		ASSERT_NE(NULL, e);
+		ne = st_entries(fb, e);
+		for (uint32_t i = 0; i < ne; i++) {
+			if (strcmp(e[i].name, "lm_head.weight"))
+				continue;
+			e[i].data = codes;
+			e[i].bytes = (uint64_t)v * d / 2;
+			e[i].dtype = "U8";
+			e[i].dims[1] = d / 2;
+			if (qs[q] == VNPU_DTYPE_MXFP4) {
+				strcpy(e[i].name, "lm_head.weight_blocks");
+				e[i].rank = 3;
+				e[i].dims[1] = d / 32;
+				e[i].dims[2] = 16;
+			}
+		}
+		e[ne] = (struct st_entry){ .dtype = qs[q] == VNPU_DTYPE_NVFP4 ? "F8_E4M3" : "U8",
+					   .rank = 2, .dims = { v, d / vnpu_fmt_block(fmt) },
+					   .data = scales, .bytes = (uint64_t)v * d / vnpu_fmt_block(fmt) };
+		strcpy(e[ne++].name, qs[q] == VNPU_DTYPE_NVFP4 ? "lm_head.weight_scale" :
+		       "lm_head.weight_scales");
+		if (qs[q] == VNPU_DTYPE_NVFP4) {
+			e[ne] = (struct st_entry){ .dtype = "F32", .data = &ts, .bytes = 4 };
+			strcpy(e[ne++].name, "lm_head.weight_scale_2");
+		}
+		ASSERT_EQ(0, st_write(c_dir, e, ne));
+		ASSERT_EQ(0, copy_config(self->b, c_dir));
+		free(e);
+		vnpu_st_close(fa);
+		vnpu_st_close(fb);
+
+		vnpu_model_options_init(&o);
+		o.compile.weight_format = qs[q];
+		o.compile.keep = VNPU_KEEP_EMBEDDINGS_BF16;	/* the head quantized */
+		o.max_context = 16;
+		ASSERT_EQ(VNPU_STATUS_OK, vnpu_model_load(self->a, self->dev, &o, &ma))
+			TH_LOG("%s", vnpu_last_error());
+		o.compile.keep = VNPU_KEEP_DEFAULT;	/* kept: a block head stays */
+		ASSERT_EQ(VNPU_STATUS_OK, vnpu_model_load(c_dir, self->dev, &o, &mb))
+			TH_LOG("%s", vnpu_last_error());
+		ASSERT_EQ(VNPU_STATUS_OK, vnpu_model_forward(ma, tok, n, la));
+		ASSERT_EQ(VNPU_STATUS_OK, vnpu_model_forward(mb, tok, n, lb));
+		EXPECT_EQ(0, memcmp(la, lb, (size_t)n * v * 4)) TH_LOG("%s", vnpu_dtype_name(qs[q]));
+		vnpu_model_destroy(ma);
+		vnpu_model_destroy(mb);
+	}
+	free(codes);
+	free(scales);
+	free(la);
+	free(lb);
+}
+
 TEST_F(pq, another_weight_format_is_refused_naming_both)
 {
 	vnpu_model_options o;
@@ -417,86 +627,6 @@ TEST_F(pq, another_weight_format_is_refused_naming_both)
 }
 
 /* ---- malformed files -------------------------------------------------------- */
-
-/*
- * Rewrite DIR/model.safetensors with tensor NAME changed: dropped (DROP),
- * or given DTYPE (NULL: same) and shape DIMS[RANK] (RANK ~0u: same), its
- * bytes zero, or the first 4 bytes F32 value VAL when VAL is not NaN.
- */
-static int rewrite(const char *dir, const char *name, int drop, const char *dtype,
-		   uint32_t rank, const uint64_t *dims, float val)
-{
-	struct vnpu_st_file *f;
-	char path[128], *hdr = malloc(1 << 20);
-	size_t hl = 0, cap = 1 << 20;
-	uint64_t off = 0, total = 0;
-	uint8_t *data = NULL;
-	int ret = -1;
-
-	snprintf(path, sizeof(path), "%s/model.safetensors", dir);
-	if (!hdr || vnpu_st_open(path, &f))
-		return -1;
-	for (uint32_t pass = 0; pass < 2; pass++) {
-		hl = (size_t)snprintf(hdr, cap, "{");
-		off = 0;
-		for (uint32_t i = 0; i < f->count; i++) {
-			const struct vnpu_st_tensor *t = &f->tensors[i];
-			int ed = !strcmp(t->name, name);
-			const char *dt = ed && dtype ? dtype : vnpu_st_dtype_name(t->dtype);
-			uint32_t r = ed && rank != ~0u ? rank : t->rank;
-			const uint64_t *d = ed && rank != ~0u ? dims : t->dims;
-			uint64_t cnt = 1, bytes;
-
-			if (ed && drop)
-				continue;
-			for (uint32_t k = 0; k < r; k++)
-				cnt *= d[k];
-			bytes = ed ? cnt * (strstr(dt, "32") ? 4 : strstr(dt, "16") ? 2 : 1) :
-				t->end - t->begin;
-			hl += (size_t)snprintf(hdr + hl, cap - hl, "%s\"%s\":{\"dtype\":\"%s\",\"shape\":[",
-					       hl > 1 ? "," : "", t->name, dt);
-			for (uint32_t k = 0; k < r; k++)
-				hl += (size_t)snprintf(hdr + hl, cap - hl, "%s%llu", k ? "," : "",
-						       (unsigned long long)d[k]);
-			hl += (size_t)snprintf(hdr + hl, cap - hl, "],\"data_offsets\":[%llu,%llu]}",
-					       (unsigned long long)off,
-					       (unsigned long long)(off + bytes));
-			if (pass) {
-				if (ed)
-					memset(data + off, 0, bytes);
-				else
-					memcpy(data + off, t->data, bytes);
-				if (ed && !isnan(val) && bytes >= 4)
-					memcpy(data + off, &val, 4);
-			}
-			off += bytes;
-		}
-		hl += (size_t)snprintf(hdr + hl, cap - hl, "}");
-		if (!pass) {
-			total = off;
-			data = malloc(total + 1);
-			if (!data)
-				goto out;
-		}
-	}
-	{
-		size_t size;
-		uint8_t *b = mu_st_bytes(hdr, total, &size);
-
-		vnpu_st_close(f);
-		f = NULL;
-		if (b) {
-			memcpy(b + 8 + hl, data, total);
-			ret = mu_write_file(path, b, size);
-			free(b);
-		}
-	}
-out:
-	vnpu_st_close(f);
-	free(data);
-	free(hdr);
-	return ret;
-}
 
 struct bad_case {
 	uint32_t quant;
