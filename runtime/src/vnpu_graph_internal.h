@@ -399,6 +399,8 @@ vnpu_status vnpu_program_alloc_states(vnpu_program *p);
  * naming the state otherwise. Call with the program's lock held.
  */
 vnpu_status vnpu_program_check_states(vnpu_program *p, vnpu_device *dev);
+/* Drop the bound buffers' references and the binding table. */
+void vnpu_program_states_free(vnpu_program *p);
 
 /*
  * Check a position-independent stream: header, every packet as the
