@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/* Attention internals: the variant kernels vnpu_attention_rows() picks. */
+#ifndef VNPU_ATTENTION_H
+#define VNPU_ATTENTION_H
+
+#include "vnpu_internal.h"
+#include <vnpu_engine/ops.h>
+
+/*
+ * Query rows r0 .. r0 + nrows - 1 (row r = query r / n_heads, head
+ * r % n_heads) of a validated @at; @scratch holds
+ * vnpu_attention_scratch(@at) bytes. The three give the same bits.
+ */
+void vnpu_attn_rows_generic(const struct vnpu_attn *at, uint32_t r0,
+			    uint32_t nrows, float *scratch);
+void vnpu_attn_rows_avx2(const struct vnpu_attn *at, uint32_t r0,
+			 uint32_t nrows, float *scratch);
+void vnpu_attn_rows_avx512(const struct vnpu_attn *at, uint32_t r0,
+			   uint32_t nrows, float *scratch);
+
+/* Row r's query, zero-padded to a multiple of 16, into qp. */
+static inline void vnpu_attn_pad_q(const struct vnpu_attn *at, uint32_t r,
+				   float *qp)
+{
+	const float *q = at->q + (size_t)r * at->dim;
+
+	for (uint32_t i = 0; i < (at->dim + 15) / 16 * 16; i++)
+		qp[i] = i < at->dim ? q[i] : 0.0f;
+}
+
+#endif /* VNPU_ATTENTION_H */
