@@ -106,15 +106,18 @@ static VNPU_ALWAYS_INLINE void vnpu_attn_scores8(const struct vnpu_attn *at,
 						 const float *qp, size_t len,
 						 float *ks, float *sc)
 {
-	v8sf scale = (v8sf){ 0 } + *at->scale;
+	v8sf scale = vnpu_splat8(*at->scale);
 
 	for (size_t jb = 0; jb < len; jb += 8) {
 		v8sf s;
 
-		for (uint32_t kk = 0; kk < 8; kk++)
+		for (uint32_t kk = 0; kk < 8; kk++) {
+			if (jb + kk + 32 < len)
+				vnpu_attn_prefetch(at, at->k, jb + kk + 32, kh);
 			vnpu_attn_key8(at, bf16, kh, qp,
 				       jb + kk < len ? jb + kk : len - 1,
 				       ks + 16 * kk);
+		}
 		s = vnpu_attn_fold8x16(ks) * scale;
 		if (jb + 8 <= len) {
 			*(vnpu_v8sf_ua *)(sc + jb) = s;
@@ -137,8 +140,11 @@ static VNPU_ALWAYS_INLINE void vnpu_attn_pv8(const struct vnpu_attn *at,
 	for (uint32_t c = 0; c < g; c++)
 		acc[c] = (v8sf){ 0 };
 	for (size_t j = 0; j < len; j++) {
-		v8sf pj = (v8sf){ 0 } + p[j];
+		v8sf pj = vnpu_splat8(p[j]);
 		size_t vb = (j * at->n_kv_heads + kh) * d;
+
+		if (c0 == 0 && j + 16 < len)
+			vnpu_attn_prefetch(at, at->v, j + 16, kh);
 
 		#pragma GCC unroll 8
 		for (uint32_t c = 0; c < g; c++) {

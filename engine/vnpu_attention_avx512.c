@@ -66,12 +66,17 @@ static VNPU_ALWAYS_INLINE v16sf vnpu_attn_f1(v16sf a, v16sf b)
 	return __builtin_shuffle(a, b, lo) + __builtin_shuffle(a, b, lo + 1);
 }
 
-/* Lane l of key j: sum of q[i] k_j[i] over i = l mod 16, ascending i. */
+/*
+ * Lane l of key j: sum of q[i] k_j[i] over i = l mod 16, ascending i. DC:
+ * dim / 16 when the caller specialized on a dim multiple of 16 (no partial
+ * chunk, the loop unrolled), else 0.
+ */
 static VNPU_ALWAYS_INLINE v16sf vnpu_attn_key(const struct vnpu_attn *at,
-					      uint32_t bf16, uint32_t kh,
-					      const float *qp, size_t j)
+					      uint32_t bf16, uint32_t dc,
+					      uint32_t kh, const float *qp,
+					      size_t j)
 {
-	uint32_t d = at->dim, full = d / 16, rem = d % 16, c;
+	uint32_t d = dc ? 16 * dc : at->dim, full = d / 16, rem = d % 16, c;
 	size_t kb = (j * at->n_kv_heads + kh) * d;
 	v16sf acc = { 0 };
 
@@ -86,56 +91,66 @@ static VNPU_ALWAYS_INLINE v16sf vnpu_attn_key(const struct vnpu_attn *at,
 
 /*
  * sc[j] = dot(q, k_j) * scale for j < len; qp is q padded with zeros, ks
- * room for 16 keys' lane sums.
+ * room for 16 keys' lane sums (the general dims pass them through memory,
+ * which keeps the kernel build's stack frame small; the specialized ones
+ * stay in registers).
  */
 static VNPU_ALWAYS_INLINE void vnpu_attn_scores(const struct vnpu_attn *at,
-						uint32_t bf16, uint32_t kh,
-						const float *qp, size_t len,
-						float *ks, float *sc)
+						uint32_t bf16, uint32_t dc,
+						uint32_t kh, const float *qp,
+						size_t len, float *ks, float *sc)
 {
-	v16sf scale = (v16sf){ 0 } + *at->scale;
+	v16sf scale = vnpu_splat16(*at->scale);
 
-#define KEY(kk) vnpu_vld16(ks + 16 * (kk))
 	for (size_t jb = 0; jb < len; jb += 16) {
-		/* lane sums of 16 keys (past len: the last key, dropped later),
-		 * through ks so the kernel build keeps a small stack frame
-		 */
-		for (uint32_t kk = 0; kk < 16; kk++)
-			vnpu_vst16(ks + 16 * kk,
-				   vnpu_attn_key(at, bf16, kh, qp,
-						 jb + kk < len ? jb + kk : len - 1));
-		/* depth first, so few sums are live at a time */
-		v16sf c0 = vnpu_attn_f4(vnpu_attn_f8(KEY(0), KEY(1)),
-					vnpu_attn_f8(KEY(2), KEY(3)));
-		v16sf c1 = vnpu_attn_f4(vnpu_attn_f8(KEY(4), KEY(5)),
-					vnpu_attn_f8(KEY(6), KEY(7)));
-		v16sf d0 = vnpu_attn_f2(c0, c1), s;
+		v16sf c0, c1, d0, s;
 
+		/* keys past len repeat the last one; their scores are dropped */
+#define J(kk) (jb + (kk) < len ? jb + (kk) : len - 1)
+#define KEY(kk) (dc ? vnpu_attn_key(at, bf16, dc, kh, qp, J(kk)) : vnpu_vld16(ks + 16 * (kk)))
+		for (uint32_t kk = 0; kk < 16; kk++) {
+			if (jb + kk + 32 < len)
+				vnpu_attn_prefetch(at, at->k, jb + kk + 32, kh);
+			if (!dc)
+				vnpu_vst16(ks + 16 * kk,
+					   vnpu_attn_key(at, bf16, 0, kh, qp, J(kk)));
+		}
+		/* depth first, so few sums are live at a time */
+		c0 = vnpu_attn_f4(vnpu_attn_f8(KEY(0), KEY(1)),
+				  vnpu_attn_f8(KEY(2), KEY(3)));
+		c1 = vnpu_attn_f4(vnpu_attn_f8(KEY(4), KEY(5)),
+				  vnpu_attn_f8(KEY(6), KEY(7)));
+		d0 = vnpu_attn_f2(c0, c1);
 		c0 = vnpu_attn_f4(vnpu_attn_f8(KEY(8), KEY(9)),
 				  vnpu_attn_f8(KEY(10), KEY(11)));
 		c1 = vnpu_attn_f4(vnpu_attn_f8(KEY(12), KEY(13)),
 				  vnpu_attn_f8(KEY(14), KEY(15)));
 		s = vnpu_attn_f1(d0, vnpu_attn_f2(c0, c1)) * scale;
+#undef KEY
+#undef J
 		if (jb + 16 <= len)
 			vnpu_vst16(sc + jb, s);
 		else
 			vnpu_vst16_part(sc + jb, s, len - jb);
 	}
-#undef KEY
 }
 
 /* G chunks of 16 output dims from chunk c0: o = sum_j p_j v_j[c]. */
 static VNPU_ALWAYS_INLINE void vnpu_attn_pv(const struct vnpu_attn *at,
-					    uint32_t bf16, uint32_t kh,
-					    const float *p, size_t len,
-					    uint32_t c0, uint32_t g, float *o)
+					    uint32_t bf16, uint32_t dc,
+					    uint32_t kh, const float *p,
+					    size_t len, uint32_t c0, uint32_t g,
+					    float *o)
 {
-	uint32_t d = at->dim;
+	uint32_t d = dc ? 16 * dc : at->dim;
 	v16sf acc[4] = { { 0 }, { 0 }, { 0 }, { 0 } };
 
 	for (size_t j = 0; j < len; j++) {
-		v16sf pj = (v16sf){ 0 } + p[j];
+		v16sf pj = vnpu_splat16(p[j]);
 		size_t vb = (j * at->n_kv_heads + kh) * d;
+
+		if (c0 == 0 && j + 16 < len)
+			vnpu_attn_prefetch(at, at->v, j + 16, kh);
 
 		#pragma GCC unroll 4
 		for (uint32_t c = 0; c < g; c++) {
@@ -155,10 +170,11 @@ static VNPU_ALWAYS_INLINE void vnpu_attn_pv(const struct vnpu_attn *at,
 }
 
 static VNPU_ALWAYS_INLINE void vnpu_attn_rows_body(const struct vnpu_attn *at,
-						   uint32_t bf16, uint32_t r0,
-						   uint32_t nrows, float *scratch)
+						   uint32_t bf16, uint32_t dc,
+						   uint32_t r0, uint32_t nrows,
+						   float *scratch)
 {
-	uint32_t d = at->dim, nc = (d + 15) / 16;
+	uint32_t d = dc ? 16 * dc : at->dim, nc = (d + 15) / 16;
 	uint32_t group = at->n_heads / at->n_kv_heads;
 	float *qp = scratch, *ks = qp + 16 * nc, *sc = ks + 256;
 
@@ -169,26 +185,46 @@ static VNPU_ALWAYS_INLINE void vnpu_attn_rows_body(const struct vnpu_attn *at,
 		uint32_t c;
 
 		vnpu_attn_pad_q(at, r, qp);
-		vnpu_attn_scores(at, bf16, kh, qp, len, ks, sc);
+		vnpu_attn_scores(at, bf16, dc, kh, qp, len, ks, sc);
 		vnpu_vsoftmax16(sc, sc, len);
 		/* 4 chunks a pass keep the sums in registers */
 		for (c = 0; c + 4 <= nc; c += 4)
-			vnpu_attn_pv(at, bf16, kh, sc, len, c, 4, o);
+			vnpu_attn_pv(at, bf16, dc, kh, sc, len, c, 4, o);
 		if (nc - c >= 2) {
-			vnpu_attn_pv(at, bf16, kh, sc, len, c, 2, o);
+			vnpu_attn_pv(at, bf16, dc, kh, sc, len, c, 2, o);
 			c += 2;
 		}
 		if (c < nc)
-			vnpu_attn_pv(at, bf16, kh, sc, len, c, 1, o);
+			vnpu_attn_pv(at, bf16, dc, kh, sc, len, c, 1, o);
+	}
+}
+
+/* Specialized on the common head dims, for each cache type. */
+static VNPU_ALWAYS_INLINE void vnpu_attn_rows_kv(const struct vnpu_attn *at,
+						 uint32_t bf16, uint32_t r0,
+						 uint32_t nrows, float *scratch)
+{
+	switch (at->dim) {
+	case 32:
+		vnpu_attn_rows_body(at, bf16, 2, r0, nrows, scratch);
+		break;
+	case 64:
+		vnpu_attn_rows_body(at, bf16, 4, r0, nrows, scratch);
+		break;
+	case 128:
+		vnpu_attn_rows_body(at, bf16, 8, r0, nrows, scratch);
+		break;
+	default:
+		vnpu_attn_rows_body(at, bf16, 0, r0, nrows, scratch);
+		break;
 	}
 }
 
 T512 void vnpu_attn_rows_avx512(const struct vnpu_attn *at, uint32_t r0,
 			   uint32_t nrows, float *scratch)
 {
-	/* both cache types, the constant propagated */
 	if (at->kv_bf16)
-		vnpu_attn_rows_body(at, 1, r0, nrows, scratch);
+		vnpu_attn_rows_kv(at, 1, r0, nrows, scratch);
 	else
-		vnpu_attn_rows_body(at, 0, r0, nrows, scratch);
+		vnpu_attn_rows_kv(at, 0, r0, nrows, scratch);
 }

@@ -178,6 +178,15 @@ uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch)
 	}
 	task->per_tile = item >= VNPU_ISA_TILE_ELEMS ? 1 :
 			 VNPU_ISA_TILE_ELEMS / item;
+	if (task->pkt->op == VNPU_OP_ATTENTION) {
+		const struct vnpu_cmd_attention *a = p;
+		uint32_t group = a->n_heads / a->n_kv_heads;
+
+		/* the query heads of one KV head in one tile, one after the
+		 * other: the second finds the rows the first read in cache
+		 */
+		task->per_tile = (task->per_tile + group - 1) / group * group;
+	}
 	task->ntiles = (task->items + task->per_tile - 1) / task->per_tile;
 	return task->ntiles;
 }

@@ -40,6 +40,15 @@ static VNPU_ALWAYS_INLINE VF vnpu_vsel##W(VI m, VF a, VF b)			\
 	return (VF)(((VI)a & m) | ((VI)b & ~m));				\
 }										\
 										\
+/*										\
+ * x in every lane, by its bits: adding x to float zeros would turn -0 to	\
+ * +0, and GCC builds a float initializer lane by lane in some loops.		\
+ */										\
+static VNPU_ALWAYS_INLINE VF vnpu_splat##W(float x)				\
+{										\
+	return (VF)((VI){ 0 } + (int32_t)vnpu_u32(x));				\
+}										\
+										\
 static VNPU_ALWAYS_INLINE VF vnpu_vexp##W(VF x)					\
 {										\
 	const float magic = 12582912.0f;	/* 1.5 * 2^23: round to int */	\
@@ -106,7 +115,7 @@ static VNPU_ALWAYS_INLINE void vnpu_vsoftmax##W(float *y, const float *x,	\
 	for (i = full; i < len; i++)						\
 		if (x[i] > m)							\
 			m = x[i];						\
-	vm = (VF){ 0 } + m;							\
+	vm = vnpu_splat##W(m);							\
 	for (i = 0; i < full; i += 16)						\
 		for (h = 0; h < 16 / W; h++) {					\
 			VF e = vnpu_vexp##W(*(const vnpu_v##W##sf_ua *)(x + i + h * W) - vm); \
@@ -121,7 +130,7 @@ static VNPU_ALWAYS_INLINE void vnpu_vsoftmax##W(float *y, const float *x,	\
 		sl[i % 16] = sl[i % 16] + y[i];					\
 	}									\
 	sum = vnpu_fold16(sl);							\
-	vm = (VF){ 0 } + sum;							\
+	vm = vnpu_splat##W(sum);						\
 	for (i = 0; i < full; i += W)						\
 		*(vnpu_v##W##sf_ua *)(y + i) = *(const vnpu_v##W##sf_ua *)(y + i) / vm; \
 	for (i = full; i < len; i++)						\
