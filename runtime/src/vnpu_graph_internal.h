@@ -372,6 +372,7 @@ struct vnpu_program {
 	vnpu_buffer *wbuf, *abuf;
 	int wshared;
 	vnpu_cmdbuf *cb;
+	uint32_t cb_pos;	/* the position offset cb is patched for */
 	struct vnpu_prog_patch *patches;
 };
 

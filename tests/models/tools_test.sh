@@ -8,12 +8,16 @@ run=$bin/vnpu-run
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0
-check() {	# check NAME CMD...: ok when CMD succeeds
+check() {	# check NAME CMD...: ok when CMD succeeds, SKIP when it exits 77
 	name=$1
 	shift
 	n=$((n + 1))
-	if "$@" >"$tmp/out" 2>&1; then
+	"$@" >"$tmp/out" 2>&1
+	rc=$?
+	if [ $rc = 0 ]; then
 		echo "ok $n $name"
+	elif [ $rc = 77 ]; then
+		echo "ok $n $name # SKIP $(tail -1 "$tmp/out")"
 	else
 		sed 's/^/# /' "$tmp/out" | tail -20
 		echo "not ok $n $name"
@@ -90,12 +94,13 @@ bench_model_compiled() {
 }
 bench_llm() {
 	if ! grep -q avx512_bf16 /proc/cpuinfo; then
-		echo "# SKIP: the limit probes need AVX-512 BF16"
-		return 0
+		echo "the limit probes need AVX-512 BF16"
+		return 77
 	fi
 	TMPDIR=$tmp $bin/vnpu-bench llm --preset tiny --prompt 8 --gen 4 --reps 1 \
 		--formats mxfp4,bf16 --backend cpu --json >"$tmp/bl" &&
 	[ "$(grep -c '"ok": true' "$tmp/bl")" = 2 ] &&
+	grep -q '"act_quant": "none"' "$tmp/bl" &&
 	grep -q '"read_bw_gbs": [1-9]' "$tmp/bl"
 }
 prequant_same_tokens() {
@@ -119,8 +124,18 @@ prequant_other_format_refused() {
 	status_is 1 $run "$tmp/qnvfp4" --backend cpu --format mxfp4 -n 2 &&
 	grep -q 'pre-quantized to nvfp4, the requested weight format is mxfp4' "$tmp/err"
 }
+bench_llm_act_quant() {
+	if ! grep -q avx512_bf16 /proc/cpuinfo; then
+		echo "the limit probes need AVX-512 BF16"
+		return 77
+	fi
+	TMPDIR=$tmp $bin/vnpu-bench llm --preset tiny --prompt 8 --gen 4 --reps 1 \
+		--formats mxfp4 --backend cpu --act-quant mxint8 --json >"$tmp/bq" &&
+	[ "$(grep -c '"ok": true' "$tmp/bq")" = 1 ] &&
+	grep -q '"act_quant": "mxint8"' "$tmp/bq"
+}
 echo "TAP version 13"
-echo "1..20"
+echo "1..22"
 check "gen-model: same preset and seed give the same bytes" same_model
 check "gen-model: another seed gives other weights of the same size" other_seed_differs
 check "gen-model: --dtype bf16 halves the data" bf16_is_half
@@ -136,6 +151,8 @@ check "vnpu-run: missing model exits 1" status_is 1 $run "$tmp/none" --backend c
 check "vnpu-run: token outside the vocabulary exits 1" status_is 1 $run "$tmp/a" --backend cpu --prompt-tokens 512
 check "vnpu-bench model: the roofline's ratios and bounds" bench_model
 check "vnpu-bench llm: a tiny run per format, JSON" bench_llm
+check "vnpu-bench llm: --act-quant mxint8 runs and is reported" bench_llm_act_quant
+check "vnpu-bench llm: bad --act-quant exits 2" status_is 2 $bin/vnpu-bench llm --act-quant int3
 check "vnpu-bench model --model: compiled bytes within 3% of the shapes'" bench_model_compiled
 check "gen-model --quantize: same bytes; vnpu-run: the unquantized model's tokens" prequant_same_tokens
 check "vnpu-run: another --format than a pre-quantized file's exits 1" prequant_other_format_refused

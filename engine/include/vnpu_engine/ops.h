@@ -43,7 +43,8 @@ void vnpu_layernorm(float *y, const float *x, const float *g, const float *b,
 /*
  * Softmax over each of @rows rows of @n values (row stride @ld). With
  * @causal, row i only sees columns j <= i + @offset (others get 0).
- * m = max; e = exp(x - m); s = sum(e); y = e / s.
+ * m = max (NaN never wins); e = vnpu_fexpf(x - m); s = sum(e) in
+ * vnpu_sum()'s 16-lane order; y = e / s.
  */
 void vnpu_softmax(float *y, const float *x, size_t rows, size_t n, size_t ld,
 		  int causal, size_t offset);
@@ -80,8 +81,11 @@ void vnpu_rope(float *x, uint32_t heads, uint32_t dim, uint32_t pos,
  * @scale: score scale (usually 1/sqrt(dim)).
  * Query head h uses KV head h / (n_heads / n_kv_heads) (grouped-query).
  * Query t sees keys 0 .. pos0 + t (causal). Scores s_j = dot(q, k_j) *
- * scale; softmax as vnpu_softmax(); out = sum_j p_j * v_j accumulated in
- * ascending j (each product rounded, then added).
+ * scale with vnpu_dot()'s 16-lane order; softmax as vnpu_softmax() (its
+ * exp is vnpu_fexpf()); out = sum_j p_j * v_j accumulated in ascending j
+ * from +0 (each product rounded, then added). Every query row (query t,
+ * head h) is computed alone in this fixed order: the SIMD variants, and
+ * any split of the rows over threads or AI cores, give the same bits.
  */
 struct vnpu_attn {
 	const float *q;
@@ -91,8 +95,19 @@ struct vnpu_attn {
 	uint32_t nq, pos0, n_heads, n_kv_heads, dim, kv_bf16;
 };
 
-/* Scratch: (pos0 + nq) floats. Returns 0 or VNPU_EINVAL / VNPU_ENOSPC. */
+/*
+ * Scratch: vnpu_attention_scratch() bytes (dim and pos0 + nq, each rounded
+ * up to 16, plus 256 floats). Returns 0 or VNPU_EINVAL / VNPU_ENOSPC.
+ */
 int vnpu_attention(const struct vnpu_attn *at, const struct vnpu_ctx *ctx);
+size_t vnpu_attention_scratch(const struct vnpu_attn *at);
+/*
+ * Rows r0 .. r0 + nrows - 1 only (row r = query r / n_heads, head
+ * r % n_heads): the unit the ISA executor tiles attention by. VNPU_EINVAL
+ * also for rows past nq * n_heads.
+ */
+int vnpu_attention_rows(const struct vnpu_attn *at, uint32_t r0,
+			uint32_t nrows, const struct vnpu_ctx *ctx);
 
 /* y[i][:] = table[idx[i]][:] (rows of @cols FP32 or BF16 values). */
 int vnpu_gather(float *y, const void *table, uint32_t table_bf16, size_t rows,
