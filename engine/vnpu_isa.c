@@ -30,6 +30,7 @@ static const struct vnpu_isa_opinfo vnpu_isa_ops[] = {
 	[VNPU_OP_HADAMARD] = { "HADAMARD", sizeof(struct vnpu_cmd_hadamard) },
 	[VNPU_OP_STRIDED] = { "STRIDED", sizeof(struct vnpu_cmd_strided) },
 	[VNPU_OP_REDUCE] = { "REDUCE", sizeof(struct vnpu_cmd_reduce) },
+	[VNPU_OP_QLINEAR] = { "QLINEAR", sizeof(struct vnpu_cmd_qlinear) },
 };
 
 #define VNPU_ISA_NOPS (sizeof(vnpu_isa_ops) / sizeof(vnpu_isa_ops[0]))
@@ -392,6 +393,25 @@ static const char *vnpu_isa_reduce(const struct vnpu_cmd_reduce *p,
 	return NULL;
 }
 
+static const char *vnpu_isa_qlinear(const struct vnpu_cmd_qlinear *p,
+				   struct vnpu_isa_operands *ops)
+{
+	uint64_t n = vnpu_isa_mul3(p->rows, p->inner, 1);
+	bool deq = p->flags & VNPU_QLINEAR_DEQUANTIZE;
+
+	if (p->flags & ~(uint32_t)(VNPU_QLINEAR_DEQUANTIZE | VNPU_QLINEAR_UNSIGNED))
+		return "unknown qlinear flags";
+	if (!p->axis || p->rows % p->axis)
+		return "rows must be a multiple of axis (>= 1)";
+	if (!n || n > VNPU_CMD_MAX_ELEMS)
+		return "rows * inner must be 1..VNPU_CMD_MAX_ELEMS";
+	vnpu_isa_add(ops, p->x, n * 4, 4, deq, false);
+	vnpu_isa_add(ops, p->q, n, 1, !deq, false);
+	vnpu_isa_add(ops, p->scale, (uint64_t)p->axis * 4, 4, false, false);
+	vnpu_isa_add(ops, p->zero, p->axis, 1, false, true);
+	return NULL;
+}
+
 const char *vnpu_isa_operands(const struct vnpu_cmd_header *hdr,
 				    struct vnpu_isa_operands *ops)
 {
@@ -450,6 +470,8 @@ const char *vnpu_isa_operands(const struct vnpu_cmd_header *hdr,
 		return vnpu_isa_strided(p, ops);
 	case VNPU_OP_REDUCE:
 		return vnpu_isa_reduce(p, ops);
+	case VNPU_OP_QLINEAR:
+		return vnpu_isa_qlinear(p, ops);
 	default:
 		return "unknown opcode";
 	}

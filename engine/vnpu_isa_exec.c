@@ -86,7 +86,7 @@ bool vnpu_isa_is_compute(uint32_t op)
 {
 	return (op >= VNPU_OP_MATMUL && op <= VNPU_OP_DEQUANTIZE) ||
 	       op == VNPU_OP_HADAMARD || op == VNPU_OP_STRIDED ||
-	       op == VNPU_OP_REDUCE;
+	       op == VNPU_OP_REDUCE || op == VNPU_OP_QLINEAR;
 }
 
 uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch)
@@ -143,6 +143,10 @@ uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch)
 	case VNPU_OP_REDUCE:
 		task->items = ((const struct vnpu_cmd_reduce *)p)->rows;
 		item = ((const struct vnpu_cmd_reduce *)p)->n;
+		break;
+	case VNPU_OP_QLINEAR:
+		task->items = ((const struct vnpu_cmd_qlinear *)p)->rows;
+		item = ((const struct vnpu_cmd_qlinear *)p)->inner;
 		break;
 	default:	/* QUANTIZE, DEQUANTIZE: tiles of whole 32-blocks */
 		task->items = ((const struct vnpu_cmd_quant *)p)->n;
@@ -350,6 +354,13 @@ int vnpu_isa_tile(const struct vnpu_isa_task *task, uint32_t t, void *scratch,
 		return vnpu_reduce((float *)ptr[1] + i0,
 				   (const float *)ptr[0] + (size_t)i0 * r->n, cnt,
 				   r->n, r->kind) ? VNPU_EINVAL : VNPU_OK;
+	}
+	case VNPU_OP_QLINEAR: {
+		const struct vnpu_cmd_qlinear *q = p;
+
+		return vnpu_qlinear(q->flags, ptr[0], ptr[1], ptr[2], ptr[3],
+				    q->axis, q->inner, i0, cnt) ?
+			       VNPU_EINVAL : VNPU_OK;
 	}
 	default:
 		return vnpu_isa_quant(p, ptr, i0, cnt);

@@ -892,3 +892,86 @@ vnpu_status vnpu_graph_matmul_dyn(vnpu_graph *graph, const char *name,
 	*out = o;
 	return VNPU_STATUS_OK;
 }
+
+/* ---- linear 8-bit quantization (QLINEAR packets) */
+
+static bool vnpu_dtype_is_int8(uint32_t dtype)
+{
+	return dtype == VNPU_DTYPE_I8 || dtype == VNPU_DTYPE_U8;
+}
+
+/*
+ * The operands shared by qlinear and dqlinear: X's shape against SCALE
+ * and ZERO (of type DTYPE), the axis extent and inner count into N.
+ */
+static vnpu_status vnpu_gb_qparams(struct vnpu_gb *b, const struct vnpu_gtensor *tx,
+				   vnpu_tensor x, vnpu_tensor scale,
+				   vnpu_tensor zero, uint32_t axis,
+				   uint32_t dtype, struct vnpu_gnode *n)
+{
+	const struct vnpu_gtensor *ts, *tz;
+	uint64_t cnt;
+	vnpu_status st;
+
+	if ((st = vnpu_gb_fp32(b, "scale", scale, &ts)))
+		return st;
+	cnt = vnpu_shape_count(ts->rank, ts->dims);
+	if (cnt > 1 && (axis >= tx->rank || cnt != tx->dims[axis]))
+		return vnpu_gb_err(b, "scale %s: per axis %u of x %s it needs that dimension's %u values",
+				   vnpu_gb_shape(b, scale), axis, vnpu_gb_shape(b, x),
+				   axis < tx->rank ? tx->dims[axis] : 0);
+	if (zero) {
+		if ((st = vnpu_gb_get(b, "zero", zero, &tz)))
+			return st;
+		if (tz->dtype != dtype || vnpu_shape_count(tz->rank, tz->dims) != cnt)
+			return vnpu_gb_err(b, "zero %s must be %s with scale's %llu values",
+					   vnpu_gb_shape(b, zero), vnpu_dtype_name(dtype),
+					   (unsigned long long)cnt);
+	}
+	n->in[0] = x;
+	n->in[1] = scale;
+	n->in[2] = zero;
+	n->nin = 3;
+	n->u[0] = (uint32_t)cnt;
+	n->u[1] = (uint32_t)(cnt > 1 ? vnpu_shape_count(tx->rank - axis - 1,
+							tx->dims + axis + 1) :
+			     vnpu_shape_count(tx->rank, tx->dims));
+	return VNPU_STATUS_OK;
+}
+
+vnpu_status vnpu_graph_qlinear(vnpu_graph *graph, const char *name,
+			       vnpu_tensor x, vnpu_tensor scale,
+			       vnpu_tensor zero, uint32_t axis,
+			       vnpu_dtype dtype, vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *tx;
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_QLINEAR, out);
+
+	if ((st = vnpu_gb_fp32(&b, "x", x, &tx)))
+		return st;
+	if (!vnpu_dtype_is_int8(dtype))
+		return vnpu_gb_err(&b, "the result must be i8 or u8, not %s",
+				   vnpu_dtype_name(dtype));
+	if ((st = vnpu_gb_qparams(&b, tx, x, scale, zero, axis, dtype, &n)))
+		return st;
+	return vnpu_gb_commit1(&b, &n, dtype, tx->rank, tx->dims, out);
+}
+
+vnpu_status vnpu_graph_dqlinear(vnpu_graph *graph, const char *name,
+				vnpu_tensor q, vnpu_tensor scale,
+				vnpu_tensor zero, uint32_t axis,
+				vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *tq;
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_DQLINEAR, out);
+
+	if ((st = vnpu_gb_get(&b, "q", q, &tq)))
+		return st;
+	if (!vnpu_dtype_is_int8(tq->dtype))
+		return vnpu_gb_err(&b, "q %s must be i8 or u8", vnpu_gb_shape(&b, q));
+	if ((st = vnpu_gb_qparams(&b, tq, q, scale, zero, axis, tq->dtype, &n)))
+		return st;
+	return vnpu_gb_commit1(&b, &n, VNPU_DTYPE_FP32, tq->rank, tq->dims, out);
+}

@@ -80,6 +80,12 @@ uint32_t vnpu_prog_addr_fields(uint32_t op, uint32_t *o)
 		o[0] = OFF(vnpu_cmd_reduce, x);
 		o[1] = OFF(vnpu_cmd_reduce, out);
 		return 2;
+	case VNPU_OP_QLINEAR:
+		o[0] = OFF(vnpu_cmd_qlinear, x);
+		o[1] = OFF(vnpu_cmd_qlinear, q);
+		o[2] = OFF(vnpu_cmd_qlinear, scale);
+		o[3] = OFF(vnpu_cmd_qlinear, zero);
+		return 4;
 	}
 	return 0;	/* NOP, BARRIER; TIMESTAMP is refused by the checker */
 }

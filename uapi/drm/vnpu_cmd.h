@@ -34,7 +34,14 @@ extern "C" {
 
 /** VNPU_CMD_MAGIC - first word of every stream: "VNPU" */
 #define VNPU_CMD_MAGIC 0x55504e56
-/** VNPU_CMD_VERSION - the stream format this header describes */
+/**
+ * VNPU_CMD_VERSION - the stream format this header describes
+ *
+ * It changes when the layout or meaning of existing packets changes. New
+ * opcodes are added without a change: streams using only the older ones
+ * stay valid, and a card that predates an opcode refuses it at submit
+ * ("unknown opcode", -EINVAL).
+ */
 #define VNPU_CMD_VERSION 1
 
 /**
@@ -68,6 +75,8 @@ struct vnpu_cmd_stream_header {
  * @VNPU_OP_HADAMARD: &struct vnpu_cmd_hadamard, rotate FP32 rows
  * @VNPU_OP_STRIDED: &struct vnpu_cmd_strided, a strided 4-D copy
  * @VNPU_OP_REDUCE: &struct vnpu_cmd_reduce, a reduction of each row
+ * @VNPU_OP_QLINEAR: &struct vnpu_cmd_qlinear, FP32 to or from 8-bit
+ *	integers with a scale and a zero point (ONNX QuantizeLinear)
  *
  * The vector operations work on FP32 tensors and follow the compute
  * engine's definitions (engine/include/vnpu_engine/ops.h), including its
@@ -91,6 +100,7 @@ enum vnpu_cmd_op {
 	VNPU_OP_HADAMARD = 14,
 	VNPU_OP_STRIDED = 15,
 	VNPU_OP_REDUCE = 16,
+	VNPU_OP_QLINEAR = 17,
 };
 
 /**
@@ -589,6 +599,45 @@ struct vnpu_cmd_reduce {
 	__u32 reserved;
 	__u64 x;
 	__u64 out;
+};
+
+/** VNPU_QLINEAR_DEQUANTIZE - convert q to x (else x to q) */
+#define VNPU_QLINEAR_DEQUANTIZE 0x1
+/** VNPU_QLINEAR_UNSIGNED - q and zero are uint8 (else int8) */
+#define VNPU_QLINEAR_UNSIGNED 0x2
+
+/**
+ * struct vnpu_cmd_qlinear - linear 8-bit (de)quantization, per tensor or
+ *	per axis
+ * @hdr: %VNPU_OP_QLINEAR
+ * @flags: %VNPU_QLINEAR_DEQUANTIZE, %VNPU_QLINEAR_UNSIGNED
+ * @rows: rows of @inner values, a multiple of @axis; row r uses scale and
+ *	zero point r % @axis (a tensor [outer, @axis, @inner] quantized
+ *	along its middle axis; per tensor: @axis 1)
+ * @axis: scales (and zero points), at least 1
+ * @inner: values per row, at least 1 (@rows * @inner up to
+ *	%VNPU_CMD_MAX_ELEMS)
+ * @x: FP32 values
+ * @q: the 8-bit integers, one byte each
+ * @scale: @axis FP32 scales
+ * @zero: @axis zero points of @q's type; 0: every zero point is 0
+ *
+ * Quantize (ONNX QuantizeLinear): q = saturate(rint(x / scale) + zero),
+ * x / scale one FP32 division, rint rounding half to even, saturation to
+ * -128..127 (int8) or 0..255 (uint8); infinities saturate, NaN gives the
+ * zero point. Dequantize: x = (float)(q - zero) * scale, one FP32
+ * multiplication. The output must not overlap an input.
+ */
+struct vnpu_cmd_qlinear {
+	struct vnpu_cmd_header hdr;
+	__u32 flags;
+	__u32 rows;
+	__u32 axis;
+	__u32 inner;
+	__u64 x;
+	__u64 q;
+	__u64 scale;
+	__u64 zero;
 };
 
 /**

@@ -129,4 +129,15 @@ int vnpu_strided_copy(void *dst, const void *src_lo, uint32_t esize,
  */
 int vnpu_reduce(float *y, const float *x, size_t rows, size_t n, uint32_t kind);
 
+/*
+ * Rows ROW0 .. ROW0 + NROWS - 1 of a QLINEAR packet (struct
+ * vnpu_cmd_qlinear: FLAGS VNPU_QLINEAR_*, AXIS scales, INNER values per
+ * row; row r uses SCALE[r % AXIS] and ZERO[r % AXIS], ZERO NULL: 0).
+ * Quantize reads X and writes Q; dequantize the reverse. X and Q point at
+ * row 0. VNPU_EINVAL for unknown flags or a zero AXIS or INNER.
+ */
+int vnpu_qlinear(uint32_t flags, float *x, uint8_t *q, const float *scale,
+		 const uint8_t *zero, size_t axis, size_t inner, size_t row0,
+		 size_t nrows);
+
 #endif /* VNPU_ENGINE_OPS_H */
