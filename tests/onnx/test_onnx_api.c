@@ -5,6 +5,7 @@
  * the new builders' checks, matmul of two computed tensors exactly, and an
  * imported program through save and load.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,15 +241,15 @@ TEST(unsupported_input_is_one_message_naming_the_node)
 	ASSERT_STREQ("node 0 '' (MaxPool): operator MaxPool is not supported", vnpu_last_error());
 	ASSERT_EQ(VNPU_STATUS_UNSUPPORTED,
 		  vnpu_graph_import_onnx(NODE "test_max_int32/model.onnx", NULL, &g));
-	ASSERT_STREQ("ONNX model: input 'data_0' is int32: only float inputs run on the card (bind other inputs as constants)",
+	ASSERT_STREQ("ONNX model: input 'data_0' is int32: only float, int8 and uint8 inputs run on the card (bind other inputs as constants)",
 		     vnpu_last_error());
 	ASSERT_EQ(VNPU_STATUS_UNSUPPORTED,
 		  vnpu_graph_import_onnx(NODE "test_reshape_extended_dims/model.onnx", NULL, &g));
-	ASSERT_STREQ("ONNX model: input 'shape' is int64: only float inputs run on the card (bind other inputs as constants)",
+	ASSERT_STREQ("ONNX model: input 'shape' is int64: only float, int8 and uint8 inputs run on the card (bind other inputs as constants)",
 		     vnpu_last_error());
 	ASSERT_EQ(VNPU_STATUS_UNSUPPORTED,
 		  vnpu_graph_import_onnx(NODE "test_slice_start_out_of_bounds/model.onnx", NULL, &g));
-	ASSERT_STREQ("ONNX model: input 'starts' is int64: only float inputs run on the card (bind other inputs as constants)",
+	ASSERT_STREQ("ONNX model: input 'starts' is int64: only float, int8 and uint8 inputs run on the card (bind other inputs as constants)",
 		     vnpu_last_error());
 }
 
@@ -382,6 +383,84 @@ TEST(matmul_of_two_computed_tensors_is_exact)
 					want += a[(bt * 3 + i) * 40 + k] * b[(bt * 40 + k) * 21 + j];
 				ASSERT_EQ(want, c[(bt * 3 + i) * 21 + j]);
 			}
+	vnpu_program_destroy(p);
+	vnpu_graph_destroy(g);
+	vnpu_stream_destroy(s);
+	vnpu_device_close(dev);
+	vnpu_shutdown();
+}
+
+/* ONNX's definition with libm: x / scale, rint (half to even), + zero, saturate */
+static int ref_q(float x, float s, int zp, int lo, int hi)
+{
+	double r = nearbyint((double)(x / s)) + zp;
+
+	return r < lo ? lo : r > hi ? hi : (int)r;
+}
+
+/*
+ * qlinear per axis (axis 1 of [2, 3, 4], computed scales, constant zero
+ * points) to I8, dqlinear back, both I8 and FP32 as outputs, through a
+ * program file on the CPU backend: bit-exact.
+ */
+TEST(qlinear_per_axis_round_trip)
+{
+	uint32_t dx[3] = { 2, 3, 4 }, d1[1] = { 3 };
+	static const int8_t zp[3] = { -3, 0, 100 };
+	float x[24], sc[3] = { 0.5f, 2.0f, 0.25f }, back[24];
+	int8_t q[24];
+	vnpu_tensor tx, ts, tz, tq, tb, tq2;
+	vnpu_device *dev;
+	vnpu_stream *s;
+	vnpu_program *p;
+	vnpu_graph *g;
+	void *file;
+	size_t fsize;
+
+	for (int i = 0; i < 24; i++)	/* ties, saturation both ways */
+		x[i] = (float)(i - 12) * 1.25f + (i == 5 ? 1000.0f : i == 7 ? -1000.0f : 0);
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_init(NULL));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_device_open("cpu", NULL, &dev));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_create(dev, NULL, &s));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_create(&g));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_input(g, "x", VNPU_DTYPE_FP32, 3, dx, &tx));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_input(g, "s", VNPU_DTYPE_FP32, 1, d1, &ts));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_constant(g, "z", VNPU_DTYPE_I8, 1, d1, zp, 3,
+						      VNPU_CONST_COPY, &tz));
+	ASSERT_EQ(VNPU_STATUS_INVALID_ARGUMENT,
+		  vnpu_graph_qlinear(g, "q", tx, ts, tz, 2, VNPU_DTYPE_I8, &tq));
+	ASSERT_STREQ("node 0 'q' (qlinear): scale fp32[3]: per axis 2 of x fp32[2,3,4] it needs that dimension's 4 values",
+		     vnpu_last_error());
+	ASSERT_EQ(VNPU_STATUS_INVALID_ARGUMENT,
+		  vnpu_graph_qlinear(g, "q", tx, ts, tz, 1, VNPU_DTYPE_U8, &tq));
+	ASSERT_STREQ("node 0 'q' (qlinear): zero i8[3] must be u8 with scale's 3 values",
+		     vnpu_last_error());
+	ASSERT_EQ(VNPU_STATUS_INVALID_ARGUMENT,
+		  vnpu_graph_qlinear(g, "q", tx, ts, tz, 1, VNPU_DTYPE_I32, &tq));
+	ASSERT_STREQ("node 0 'q' (qlinear): the result must be i8 or u8, not i32",
+		     vnpu_last_error());
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_qlinear(g, "q", tx, ts, tz, 1, VNPU_DTYPE_I8, &tq));
+	ASSERT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_graph_dqlinear(g, "dq", tx, ts, tz, 1, &tb));
+	ASSERT_STREQ("node 1 'dq' (dqlinear): q fp32[2,3,4] must be i8 or u8", vnpu_last_error());
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_dqlinear(g, "dq", tq, ts, tz, 1, &tb));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_copy(g, "q_out", tq, &tq2));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_output(g, tq2));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_output(g, tb));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_compile(g, dev, NULL, &p));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_save_mem(p, &file, &fsize));
+	vnpu_program_destroy(p);
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_load_mem(file, fsize, &p));
+	free(file);
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_run(s, p, (const void *[]){ x, sc },
+						   (void *[]){ q, back }));
+	for (int i = 0; i < 24; i++) {
+		int a = i / 4 % 3;
+
+		ASSERT_EQ(ref_q(x[i], sc[a], zp[a], -128, 127), q[i]);
+		ASSERT_EQ((float)(q[i] - zp[a]) * sc[a], back[i]);
+	}
+	ASSERT_EQ(127, q[5]);
+	ASSERT_EQ(-128, q[7]);
 	vnpu_program_destroy(p);
 	vnpu_graph_destroy(g);
 	vnpu_stream_destroy(s);

@@ -44,6 +44,11 @@ vnpu_status vo_add_vals(struct vo_ctx *x, struct vo_val *a, struct vo_val *b,
  */
 vnpu_status vo_matmul_rows(struct vo_ctx *x, vnpu_tensor t, int64_t rows, int64_t k,
 			   const float *w, int64_t n, const float *bias, vnpu_tensor *y);
+/*
+ * (De)QuantizeLinear of the current node on the card (onnx_ops_quant.c):
+ * a QLINEAR packet on int8/uint8 graph tensors.
+ */
+vnpu_status vo_qlinear_card(struct vo_ctx *x, bool deq);
 /* Define output K as R (a constant's data is taken over). */
 vnpu_status vo_set(struct vo_ctx *x, uint32_t k, struct vo_val *r);
 void vo_val_free(struct vo_val *v);
