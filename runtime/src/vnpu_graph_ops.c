@@ -975,3 +975,61 @@ vnpu_status vnpu_graph_dqlinear(vnpu_graph *graph, const char *name,
 		return st;
 	return vnpu_gb_commit1(&b, &n, VNPU_DTYPE_FP32, tq->rank, tq->dims, out);
 }
+
+/* ---- comparisons and select (COMPARE, SELECT packets) */
+
+static bool vnpu_gb_same_shape(const struct vnpu_gtensor *a, const struct vnpu_gtensor *b)
+{
+	return a->rank == b->rank && !memcmp(a->dims, b->dims, a->rank * sizeof(*a->dims));
+}
+
+vnpu_status vnpu_graph_compare(vnpu_graph *graph, const char *name,
+			       vnpu_comparison kind, vnpu_tensor a,
+			       vnpu_tensor b_, vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *ta, *tb;
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_COMPARE, out);
+
+	if ((unsigned int)kind > VNPU_COMPARE_GE)
+		return vnpu_gb_err(&b, "unknown comparison %d", (int)kind);
+	if ((st = vnpu_gb_fp32(&b, "a", a, &ta)) || (st = vnpu_gb_fp32(&b, "b", b_, &tb)))
+		return st;
+	if (!vnpu_gb_same_shape(ta, tb))
+		return vnpu_gb_err(&b, "shapes %s and %s differ", vnpu_gb_shape(&b, a),
+				   vnpu_gb_shape(&b, b_));
+	n.in[0] = a;
+	n.in[1] = b_;
+	n.nin = 2;
+	n.u[0] = (uint32_t)kind;
+	return vnpu_gb_commit1(&b, &n, VNPU_DTYPE_U8, ta->rank, ta->dims, out);
+}
+
+vnpu_status vnpu_graph_select(vnpu_graph *graph, const char *name,
+			      vnpu_tensor cond, vnpu_tensor x, vnpu_tensor y,
+			      vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *tc, *tx, *ty;
+	uint64_t es;
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_SELECT, out);
+
+	if ((st = vnpu_gb_get(&b, "cond", cond, &tc)) || (st = vnpu_gb_get(&b, "x", x, &tx)) ||
+	    (st = vnpu_gb_get(&b, "y", y, &ty)))
+		return st;
+	es = vnpu_gt_bytes(tx) / vnpu_shape_count(tx->rank, tx->dims);
+	if (tc->dtype != VNPU_DTYPE_U8 ||
+	    vnpu_shape_count(tc->rank, tc->dims) != vnpu_shape_count(tx->rank, tx->dims))
+		return vnpu_gb_err(&b, "cond %s must be u8 with the elements of x %s",
+				   vnpu_gb_shape(&b, cond), vnpu_gb_shape(&b, x));
+	if (tx->dtype != ty->dtype || !vnpu_gb_same_shape(tx, ty))
+		return vnpu_gb_err(&b, "x %s and y %s differ", vnpu_gb_shape(&b, x),
+				   vnpu_gb_shape(&b, y));
+	if (vnpu_dtype_is_block(tx->dtype) || (es != 1 && es != 2 && es != 4))
+		return vnpu_gb_err(&b, "x %s: elements of 1, 2 or 4 bytes", vnpu_gb_shape(&b, x));
+	n.in[0] = cond;
+	n.in[1] = x;
+	n.in[2] = y;
+	n.nin = 3;
+	return vnpu_gb_commit1(&b, &n, tx->dtype, tx->rank, tx->dims, out);
+}

@@ -592,6 +592,31 @@ static vnpu_status vnpu_emit_qlinear(struct vnpu_gc *c, uint32_t i)
 	return vnpu_emit(c, i, &p, sizeof(p));
 }
 
+static vnpu_status vnpu_emit_compare(struct vnpu_gc *c, uint32_t i)
+{
+	const struct vnpu_gnode *n = &c->g->n[i];
+	struct vnpu_cmd_compare p = {
+		.hdr = HDR(VNPU_OP_COMPARE, p), .kind = n->u[0],
+		.n = (uint32_t)COUNT(n->in[0]), .x = A(n->in[0]), .y = A(n->in[1]),
+		.out = A(c->n[i].out),
+	};
+
+	return vnpu_emit(c, i, &p, sizeof(p));
+}
+
+static vnpu_status vnpu_emit_select(struct vnpu_gc *c, uint32_t i)
+{
+	const struct vnpu_gnode *n = &c->g->n[i];
+	vnpu_tensor out = c->n[i].out;
+	struct vnpu_cmd_select p = {
+		.hdr = HDR(VNPU_OP_SELECT, p), .esize = ESIZE(out),
+		.n = (uint32_t)COUNT(out), .cond = A(n->in[0]), .x = A(n->in[1]),
+		.y = A(n->in[2]), .out = A(out),
+	};
+
+	return vnpu_emit(c, i, &p, sizeof(p));
+}
+
 static vnpu_status vnpu_emit_node(struct vnpu_gc *c, uint32_t i)
 {
 	const struct vnpu_gnode *n = &c->g->n[i];
@@ -636,6 +661,10 @@ static vnpu_status vnpu_emit_node(struct vnpu_gc *c, uint32_t i)
 		return vnpu_emit_hadamard(c, i);
 	case VNPU_GOP_QLINEAR: case VNPU_GOP_DQLINEAR:
 		return vnpu_emit_qlinear(c, i);
+	case VNPU_GOP_COMPARE:
+		return vnpu_emit_compare(c, i);
+	case VNPU_GOP_SELECT:
+		return vnpu_emit_select(c, i);
 	}
 	return VNPU_STATUS_OK;	/* reshape, view: no data moves */
 }

@@ -86,6 +86,17 @@ uint32_t vnpu_prog_addr_fields(uint32_t op, uint32_t *o)
 		o[2] = OFF(vnpu_cmd_qlinear, scale);
 		o[3] = OFF(vnpu_cmd_qlinear, zero);
 		return 4;
+	case VNPU_OP_COMPARE:
+		o[0] = OFF(vnpu_cmd_compare, x);
+		o[1] = OFF(vnpu_cmd_compare, y);
+		o[2] = OFF(vnpu_cmd_compare, out);
+		return 3;
+	case VNPU_OP_SELECT:
+		o[0] = OFF(vnpu_cmd_select, cond);
+		o[1] = OFF(vnpu_cmd_select, x);
+		o[2] = OFF(vnpu_cmd_select, y);
+		o[3] = OFF(vnpu_cmd_select, out);
+		return 4;
 	}
 	return 0;	/* NOP, BARRIER; TIMESTAMP is refused by the checker */
 }

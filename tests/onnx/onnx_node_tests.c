@@ -50,6 +50,9 @@ static const struct op {
 	{ "ConstantOfShape", "constantofshape" }, { "Where", "where" },
 	{ "QuantizeLinear", "quantizelinear" },
 	{ "DequantizeLinear", "dequantizelinear" },
+	{ "Equal", "equal" }, { "Less", "less" }, { "Greater", "greater" },
+	{ "LessOrEqual", "less_equal" }, { "GreaterOrEqual", "greater_equal" },
+	{ "And", "and" }, { "Or", "or" }, { "Xor", "xor" }, { "Not", "not" },
 };
 #define NOPS (sizeof(ops) / sizeof(ops[0]))
 
@@ -130,10 +133,10 @@ static int close_enough(float got, float want)
 
 enum result { R_PASS, R_SKIP, R_FAIL };
 
-/* ONNX's INT8 (3) and UINT8 (2): tensors of bytes on the card */
+/* ONNX's INT8 (3), UINT8 (2) and BOOL (9): tensors of bytes on the card */
 static int is_int8(int32_t onnx_type)
 {
-	return onnx_type == 2 || onnx_type == 3;
+	return onnx_type == 2 || onnx_type == 3 || onnx_type == 9;
 }
 
 /* One data set: RES and a reason in WHY. */
@@ -178,7 +181,7 @@ static enum result run_set(vnpu_stream *stream, const char *model, size_t msize,
 			vnpu_graph_destroy(g);
 			goto out_in;
 		}
-		/* int8 and uint8 inputs (quantized values) as the card's bytes */
+		/* int8, uint8 (quantized values) and bool inputs as the card's bytes */
 		if (is_int8(in[nin].onnx_type)) {
 			in8[nin] = malloc(in[nin].count ? in[nin].count : 1);
 			for (uint64_t i = 0; in8[nin] && i < in[nin].count; i++)
@@ -203,8 +206,9 @@ static enum result run_set(vnpu_stream *stream, const char *model, size_t msize,
 	}
 	/*
 	 * Integer inputs feed shapes, axes, indices: known when compiling.
-	 * int8 and uint8 ones run on the card; where the importer refuses
-	 * that (an Add of uint8), they are bound like the others.
+	 * int8, uint8 and bool ones run on the card; where the importer
+	 * refuses that (an Add of uint8, an If's condition), they are bound
+	 * like the others.
 	 */
 	for (int bind8 = 0; bind8 < 2; bind8++) {
 		int has8 = 0;
@@ -283,7 +287,7 @@ static enum result run_set(vnpu_stream *stream, const char *model, size_t msize,
 	for (k = 0; k < nout; k++) {
 		const float *got = outputs[k];
 
-		/* int8 and uint8 outputs are bytes, exact */
+		/* int8, uint8 and bool outputs are bytes, exact */
 		for (uint64_t i = 0; obyte[k] && i < want[k].count; i++) {
 			const uint8_t *b = outputs[k];
 			int v = want[k].onnx_type == 3 ? (int8_t)b[i] : b[i];	/* INT8 */

@@ -127,10 +127,14 @@ static void attr_int(struct pb *node, const char *name, long long v)
 	pb_bytes(node, 5, a.b, a.n);
 }
 
-/* ValueInfoProto of a float tensor: name, type.tensor_type {elem_type, shape} */
+/* ONNX element types of import_one()'s X and Y (default FLOAT) */
+static int one_x_type = 1, one_y_type = 1;
+
+/* ValueInfoProto of a tensor: name, type.tensor_type {elem_type, shape} */
 static void value_info(struct pb *g, unsigned int field, const char *name,
 		       const long long *dims, int rank)
 {
+	int elem = !strcmp(name, "X") ? one_x_type : !strcmp(name, "Y") ? one_y_type : 1;
 	struct pb shape = { .n = 0 }, tt = { .n = 0 }, ty = { .n = 0 }, vi = { .n = 0 };
 
 	for (int d = 0; d < rank; d++) {
@@ -139,7 +143,7 @@ static void value_info(struct pb *g, unsigned int field, const char *name,
 		pb_int(&dim, 1, dims[d]);
 		pb_bytes(&shape, 1, dim.b, dim.n);
 	}
-	pb_int(&tt, 1, 1);
+	pb_int(&tt, 1, elem);
 	pb_bytes(&tt, 2, shape.b, shape.n);
 	pb_bytes(&ty, 1, tt.b, tt.n);
 	pb_str(&vi, 1, name);
@@ -241,15 +245,15 @@ TEST(unsupported_input_is_one_message_naming_the_node)
 	ASSERT_STREQ("node 0 '' (MaxPool): operator MaxPool is not supported", vnpu_last_error());
 	ASSERT_EQ(VNPU_STATUS_UNSUPPORTED,
 		  vnpu_graph_import_onnx(NODE "test_max_int32/model.onnx", NULL, &g));
-	ASSERT_STREQ("ONNX model: input 'data_0' is int32: only float, int8 and uint8 inputs run on the card (bind other inputs as constants)",
+	ASSERT_STREQ("ONNX model: input 'data_0' is int32: only float, int8, uint8 and bool inputs run on the card (bind other inputs as constants)",
 		     vnpu_last_error());
 	ASSERT_EQ(VNPU_STATUS_UNSUPPORTED,
 		  vnpu_graph_import_onnx(NODE "test_reshape_extended_dims/model.onnx", NULL, &g));
-	ASSERT_STREQ("ONNX model: input 'shape' is int64: only float, int8 and uint8 inputs run on the card (bind other inputs as constants)",
+	ASSERT_STREQ("ONNX model: input 'shape' is int64: only float, int8, uint8 and bool inputs run on the card (bind other inputs as constants)",
 		     vnpu_last_error());
 	ASSERT_EQ(VNPU_STATUS_UNSUPPORTED,
 		  vnpu_graph_import_onnx(NODE "test_slice_start_out_of_bounds/model.onnx", NULL, &g));
-	ASSERT_STREQ("ONNX model: input 'starts' is int64: only float, int8 and uint8 inputs run on the card (bind other inputs as constants)",
+	ASSERT_STREQ("ONNX model: input 'starts' is int64: only float, int8, uint8 and bool inputs run on the card (bind other inputs as constants)",
 		     vnpu_last_error());
 }
 
@@ -463,6 +467,94 @@ TEST(qlinear_per_axis_round_trip)
 	ASSERT_EQ(-128, q[7]);
 	vnpu_program_destroy(p);
 	vnpu_graph_destroy(g);
+	vnpu_stream_destroy(s);
+	vnpu_device_close(dev);
+	vnpu_shutdown();
+}
+
+/* compare then select on the CPU backend: NaN compares false */
+TEST(compare_and_select)
+{
+	uint32_t d[1] = { 4 }, d3[1] = { 3 };
+	float a[4] = { 1, 5, NAN, -2 }, b[4] = { 2, 5, 0, -3 }, o[4];
+	uint8_t lt[4];
+	vnpu_tensor ta, tb, tc, ts, tw, tl;
+	vnpu_device *dev;
+	vnpu_stream *s;
+	vnpu_program *p;
+	vnpu_graph *g;
+
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_init(NULL));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_device_open("cpu", NULL, &dev));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_create(dev, NULL, &s));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_create(&g));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_input(g, "a", VNPU_DTYPE_FP32, 1, d, &ta));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_input(g, "b", VNPU_DTYPE_FP32, 1, d, &tb));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_input(g, "w", VNPU_DTYPE_FP32, 1, d3, &tw));
+	ASSERT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_graph_compare(g, "c", 9, ta, tb, &tc));
+	ASSERT_STREQ("node 0 'c' (compare): unknown comparison 9", vnpu_last_error());
+	ASSERT_EQ(VNPU_STATUS_INVALID_ARGUMENT,
+		  vnpu_graph_compare(g, "c", VNPU_COMPARE_LT, ta, tw, &tc));
+	ASSERT_STREQ("node 0 'c' (compare): shapes fp32[4] and fp32[3] differ", vnpu_last_error());
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_compare(g, "c", VNPU_COMPARE_LT, ta, tb, &tc));
+	ASSERT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_graph_select(g, "s", ta, ta, tb, &ts));
+	ASSERT_STREQ("node 1 's' (select): cond fp32[4] must be u8 with the elements of x fp32[4]",
+		     vnpu_last_error());
+	ASSERT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_graph_select(g, "s", tc, ta, tw, &ts));
+	ASSERT_STREQ("node 1 's' (select): x fp32[4] and y fp32[3] differ", vnpu_last_error());
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_select(g, "s", tc, ta, tb, &ts));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_copy(g, "lt", tc, &tl));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_output(g, tl));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_output(g, ts));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_compile(g, dev, NULL, &p));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_run(s, p, (const void *[]){ a, b, a },
+						   (void *[]){ lt, o }));
+	ASSERT_EQ(1, lt[0]);
+	ASSERT_EQ(0, lt[1]);
+	ASSERT_EQ(0, lt[2]);
+	ASSERT_EQ(0, lt[3]);
+	ASSERT_EQ(1.0f, o[0]);	/* a < b: a */
+	ASSERT_EQ(5.0f, o[1]);
+	ASSERT_EQ(0.0f, o[2]);	/* NaN < 0 is false: b */
+	ASSERT_EQ(-3.0f, o[3]);
+	vnpu_program_destroy(p);
+	vnpu_graph_destroy(g);
+	vnpu_stream_destroy(s);
+	vnpu_device_close(dev);
+	vnpu_shutdown();
+}
+
+/* Cast of a computed uint8 / bool tensor to float: exact on the card */
+TEST(cast_of_computed_bytes)
+{
+	const uint8_t x[6] = { 0, 1, 2, 127, 128, 255 };
+	struct pb a = { .n = 0 };
+	vnpu_device *dev;
+	vnpu_stream *s;
+	vnpu_program *p;
+	vnpu_graph *g;
+	float y[6];
+
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_init(NULL));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_device_open("cpu", NULL, &dev));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_create(dev, NULL, &s));
+	attr_int(&a, "to", 1);
+	one_x_type = 2;	/* UINT8 */
+	ASSERT_EQ(VNPU_STATUS_OK, import_one("Cast", "c", 1, &a, &g));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_compile(g, dev, NULL, &p));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_run(s, p, (const void *[]){ x }, (void *[]){ y }));
+	for (int i = 0; i < 6; i++)
+		ASSERT_EQ((float)x[i], y[i]);
+	vnpu_program_destroy(p);
+	vnpu_graph_destroy(g);
+	a.n = 0;
+	attr_int(&a, "to", 6);	/* INT32 */
+	one_y_type = 6;
+	ASSERT_EQ(VNPU_STATUS_UNSUPPORTED, import_one("Cast", "c", 1, &a, &g));
+	ASSERT_STREQ("node 0 'c' (Cast): uint8 to int32: the card converts int8, uint8 and bool to float",
+		     vnpu_last_error());
+	one_x_type = 1;
+	one_y_type = 1;
 	vnpu_stream_destroy(s);
 	vnpu_device_close(dev);
 	vnpu_shutdown();

@@ -77,6 +77,8 @@ struct vnpu_cmd_stream_header {
  * @VNPU_OP_REDUCE: &struct vnpu_cmd_reduce, a reduction of each row
  * @VNPU_OP_QLINEAR: &struct vnpu_cmd_qlinear, FP32 to or from 8-bit
  *	integers with a scale and a zero point (ONNX QuantizeLinear)
+ * @VNPU_OP_COMPARE: &struct vnpu_cmd_compare, FP32 comparisons to bytes
+ * @VNPU_OP_SELECT: &struct vnpu_cmd_select, cond ? x : y per element
  *
  * The vector operations work on FP32 tensors and follow the compute
  * engine's definitions (engine/include/vnpu_engine/ops.h), including its
@@ -101,6 +103,8 @@ enum vnpu_cmd_op {
 	VNPU_OP_STRIDED = 15,
 	VNPU_OP_REDUCE = 16,
 	VNPU_OP_QLINEAR = 17,
+	VNPU_OP_COMPARE = 18,
+	VNPU_OP_SELECT = 19,
 };
 
 /**
@@ -638,6 +642,64 @@ struct vnpu_cmd_qlinear {
 	__u64 q;
 	__u64 scale;
 	__u64 zero;
+};
+
+/**
+ * enum vnpu_cmd_compare_kind - comparisons of &struct vnpu_cmd_compare
+ * @VNPU_CMP_EQ: x == y
+ * @VNPU_CMP_LT: x < y
+ * @VNPU_CMP_GT: x > y
+ * @VNPU_CMP_LE: x <= y
+ * @VNPU_CMP_GE: x >= y
+ *
+ * IEEE comparisons: false when either value is NaN; -0 equals +0.
+ */
+enum vnpu_cmd_compare_kind {
+	VNPU_CMP_EQ = 0,
+	VNPU_CMP_LT = 1,
+	VNPU_CMP_GT = 2,
+	VNPU_CMP_LE = 3,
+	VNPU_CMP_GE = 4,
+};
+
+/**
+ * struct vnpu_cmd_compare - out[i] = x[i] kind y[i] as a byte, 1 or 0
+ * @hdr: %VNPU_OP_COMPARE
+ * @kind: one of &enum vnpu_cmd_compare_kind
+ * @n: elements, 1..%VNPU_CMD_MAX_ELEMS
+ * @x: @n FP32 values
+ * @y: @n FP32 values
+ * @out: @n bytes; must not overlap @x or @y
+ */
+struct vnpu_cmd_compare {
+	struct vnpu_cmd_header hdr;
+	__u32 kind;
+	__u32 n;
+	__u64 x;
+	__u64 y;
+	__u64 out;
+};
+
+/**
+ * struct vnpu_cmd_select - out[i] = cond[i] ? x[i] : y[i] (ONNX Where)
+ * @hdr: %VNPU_OP_SELECT
+ * @esize: bytes per element of @x, @y and @out: 1, 2 or 4 (copied as
+ *	they are)
+ * @n: elements, 1..%VNPU_CMD_MAX_ELEMS
+ * @cond: @n bytes, any non-zero byte is true
+ * @x: @n elements
+ * @y: @n elements
+ * @out: @n elements; may be @x, @y or @cond exactly (the same
+ *	bytes), else must not overlap them
+ */
+struct vnpu_cmd_select {
+	struct vnpu_cmd_header hdr;
+	__u32 esize;
+	__u32 n;
+	__u64 cond;
+	__u64 x;
+	__u64 y;
+	__u64 out;
 };
 
 /**

@@ -478,6 +478,41 @@ VNPU_API vnpu_status vnpu_graph_dqlinear(vnpu_graph *graph, const char *name,
 					 vnpu_tensor zero, uint32_t axis,
 					 vnpu_tensor *out);
 
+/**
+ * enum vnpu_comparison - comparisons of vnpu_graph_compare()
+ * @VNPU_COMPARE_EQ: a == b
+ * @VNPU_COMPARE_LT: a < b
+ * @VNPU_COMPARE_GT: a > b
+ * @VNPU_COMPARE_LE: a <= b
+ * @VNPU_COMPARE_GE: a >= b
+ */
+typedef enum vnpu_comparison {
+	VNPU_COMPARE_EQ = 0,
+	VNPU_COMPARE_LT = 1,
+	VNPU_COMPARE_GT = 2,
+	VNPU_COMPARE_LE = 3,
+	VNPU_COMPARE_GE = 4,
+} vnpu_comparison;
+
+/*
+ * OUT = A KIND B element by element as U8 1 or 0 (a bool tensor), one
+ * COMPARE packet: A and B FP32 of one shape; IEEE comparisons (false
+ * when either is NaN, -0 == +0).
+ */
+VNPU_API vnpu_status vnpu_graph_compare(vnpu_graph *graph, const char *name,
+					vnpu_comparison kind, vnpu_tensor a,
+					vnpu_tensor b, vnpu_tensor *out);
+
+/*
+ * OUT = COND ? X : Y element by element (ONNX Where), one SELECT packet:
+ * COND a U8 tensor (non-zero is true) with X's element count, X and Y of
+ * one type of 1, 2 or 4 bytes per element and one shape (copied as
+ * they are); OUT has X's type and shape.
+ */
+VNPU_API vnpu_status vnpu_graph_select(vnpu_graph *graph, const char *name,
+				       vnpu_tensor cond, vnpu_tensor x,
+				       vnpu_tensor y, vnpu_tensor *out);
+
 /* vnpu_graph_dump() / vnpu_program_dump() formats */
 #define VNPU_DUMP_TEXT 0
 #define VNPU_DUMP_DOT 1

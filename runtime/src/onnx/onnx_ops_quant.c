@@ -4,7 +4,8 @@
  * (vnpu_graph_qlinear() / vnpu_graph_dqlinear()) on int8 and uint8 graph
  * tensors, per tensor or per axis, with scales and zero points that are
  * constants or computed. The constant cases fold on the host
- * (onnx_ops_shape.c).
+ * (onnx_ops_shape.c). The same packet with scale 1 is Cast of computed
+ * int8, uint8 and bool tensors to float.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -127,4 +128,25 @@ vnpu_status vo_qlinear_card(struct vo_ctx *x, bool deq)
 	if ((st = vo_builder(x, st)) || (st = vo_reshape(x, t, rank, dims, &t)))
 		return st;
 	return vo_set_tensor_typed(x, 0, t, rank, dims, deq ? VO_FLOAT : type);
+}
+
+vnpu_status vo_cast_bytes_card(struct vo_ctx *x, struct vo_val *v)
+{
+	static const float one = 1.0f;
+	uint32_t rank, d1[1] = { 1 };
+	int64_t dims[VNPU_ONNX_MAX_RANK];
+	vnpu_tensor s, t;
+	vnpu_status st;
+
+	if (!vo_is_int8(v->type) && v->type != VO_BOOL)
+		return vo_fail(x, "%s to float: the card converts int8, uint8 and bool",
+			       vo_type_name(v->type));
+	vo_shape(v, &rank, dims);
+	st = vnpu_graph_constant(x->g, vo_name(x, "one"), VNPU_DTYPE_FP32, 1, d1, &one,
+				 sizeof(one), VNPU_CONST_COPY, &s);
+	if (!st)
+		st = vnpu_graph_dqlinear(x->g, vo_name(x, "to_float"), v->t, s, 0, 0, &t);
+	if ((st = vo_builder(x, st)))
+		return st;
+	return vo_set_tensor(x, 0, t, rank, dims);
 }

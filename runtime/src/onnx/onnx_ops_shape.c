@@ -606,9 +606,15 @@ static vnpu_status vo_cast_op(struct vo_ctx *x)
 		return vo_missing(x);
 	vo_shape(v, &rank, dims);
 	if (!v->is_const) {
-		if (to == VO_FLOAT)
+		if (to == vo_type(v))
 			return vo_view(x, v, rank, dims);
-		return vo_fail(x, "to %s: the card's tensors here are float", vo_type_name((int32_t)to));
+		if (to == VO_FLOAT)
+			return vo_cast_bytes_card(x, v);
+		if (vo_type(v) == VO_FLOAT)
+			return vo_fail(x, "to %s: the card's tensors here are float",
+				       vo_type_name((int32_t)to));
+		return vo_fail(x, "%s to %s: the card converts int8, uint8 and bool to float",
+			       vo_type_name(vo_type(v)), vo_type_name((int32_t)to));
 	}
 	if (!vo_is_float((int32_t)to) && !vo_is_int((int32_t)to))
 		return vo_fail(x, "to %s", vo_type_name((int32_t)to));
@@ -935,7 +941,7 @@ static vnpu_status vo_where_op(struct vo_ctx *x)
 	if (!c || !a || !b)
 		return vo_missing(x);
 	if (!c->is_const)
-		return vo_fail(x, "a condition computed at run time (the card has no select op)");
+		return vo_where_select(x, c, a, b);
 	if (!a->is_const || !b->is_const)
 		return vo_where_card(x, c, a, b);
 	vo_shape(c, &r0, d0);
@@ -989,7 +995,7 @@ const struct vo_op_entry vo_shape_ops[] = {
 const struct vo_op_entry *vo_find_op(const char *op_type)
 {
 	const struct vo_op_entry *tabs[] = { vo_math_ops, vo_nn_ops, vo_shape_ops,
-					     vo_conv_ops };
+					     vo_conv_ops, vo_logic_ops };
 
 	for (size_t t = 0; t < sizeof(tabs) / sizeof(tabs[0]); t++)
 		for (const struct vo_op_entry *e = tabs[t]; e->name; e++)

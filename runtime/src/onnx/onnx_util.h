@@ -49,6 +49,13 @@ vnpu_status vo_matmul_rows(struct vo_ctx *x, vnpu_tensor t, int64_t rows, int64_
  * a QLINEAR packet on int8/uint8 graph tensors.
  */
 vnpu_status vo_qlinear_card(struct vo_ctx *x, bool deq);
+/* Cast of a computed int8, uint8 or bool V to float: a QLINEAR
+ * dequantization with scale 1 (exact). */
+vnpu_status vo_cast_bytes_card(struct vo_ctx *x, struct vo_val *v);
+/* Where with a condition computed at run time: one SELECT packet
+ * (onnx_ops_logic.c). */
+vnpu_status vo_where_select(struct vo_ctx *x, struct vo_val *c, struct vo_val *a,
+			    struct vo_val *b);
 /* Define output K as R (a constant's data is taken over). */
 vnpu_status vo_set(struct vo_ctx *x, uint32_t k, struct vo_val *r);
 void vo_val_free(struct vo_val *v);
