@@ -53,6 +53,7 @@ static const struct op {
 	{ "Equal", "equal" }, { "Less", "less" }, { "Greater", "greater" },
 	{ "LessOrEqual", "less_equal" }, { "GreaterOrEqual", "greater_equal" },
 	{ "And", "and" }, { "Or", "or" }, { "Xor", "xor" }, { "Not", "not" },
+	{ "Conv", "conv" },
 };
 #define NOPS (sizeof(ops) / sizeof(ops[0]))
 
@@ -89,17 +90,21 @@ static void *read_file(const char *path, size_t *size)
 	return buf;
 }
 
-/* The operator a test exercises: the longest matching prefix. */
+/* The operator a test exercises: the longest matching prefix (after
+ * "test_" and an optional "basic_", as in test_basic_conv_*). */
 static int test_op(const char *name, int *expanded)
 {
+	const char *base = name + 5;
 	size_t best = 0;
 	int op = -1;
 
+	if (!strncmp(base, "basic_", 6))
+		base += 6;
 	for (size_t i = 0; i < NOPS; i++) {
 		size_t n = strlen(ops[i].prefix);
 
-		if (strncmp(name + 5, ops[i].prefix, n) ||
-		    (name[5 + n] && name[5 + n] != '_') || n <= best)
+		if (strncmp(base, ops[i].prefix, n) ||
+		    (base[n] && base[n] != '_') || n <= best)
 			continue;
 		best = n;
 		op = (int)i;

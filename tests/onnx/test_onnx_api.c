@@ -560,4 +560,67 @@ TEST(cast_of_computed_bytes)
 	vnpu_shutdown();
 }
 
+static void decode_pb(struct __test_metadata *_metadata, const char *path,
+		      vnpu_onnx_tensor *t)
+{
+	size_t n;
+	void *b = slurp(path, &n);
+
+	ASSERT_NE(NULL, b);
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_onnx_tensor_decode(b, n, t));
+	free(b);
+}
+
+/*
+ * 2-D Conv with a kernel known when compiling (W bound): the MATMUL path
+ * with the kernel permuted to im2col's column order, FP32 weights,
+ * strides and asymmetric pads; the node tests run the other path (W an
+ * input: packed on the card).
+ */
+TEST(conv2d_with_constant_kernel)
+{
+	const char *dir = NODE "test_conv_with_strides_and_asymmetric_padding/";
+	vnpu_onnx_tensor in, w, want;
+	vnpu_onnx_options o = { .nbind = 1, .bind = &w };
+	vnpu_compile_options co;
+	char path[256];
+	vnpu_device *dev;
+	vnpu_stream *s;
+	vnpu_program *p;
+	vnpu_graph *g;
+	float y[64];
+
+	snprintf(path, sizeof(path), "%smodel.onnx", dir);
+	NEED(path);
+	snprintf(path, sizeof(path), "%stest_data_set_0/input_0.pb", dir);
+	decode_pb(_metadata, path, &in);
+	snprintf(path, sizeof(path), "%stest_data_set_0/input_1.pb", dir);
+	decode_pb(_metadata, path, &w);
+	snprintf(path, sizeof(path), "%stest_data_set_0/output_0.pb", dir);
+	decode_pb(_metadata, path, &want);
+	snprintf(w.name, sizeof(w.name), "W");
+	ASSERT_GE(64, want.count);
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_init(NULL));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_device_open("cpu", NULL, &dev));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_create(dev, NULL, &s));
+	snprintf(path, sizeof(path), "%smodel.onnx", dir);
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_import_onnx(path, &o, &g));
+	vnpu_compile_options_init(&co);
+	co.weight_format = VNPU_DTYPE_FP32;
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_compile(g, dev, &co, &p));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_program_run(s, p, (const void *[]){ in.f },
+						   (void *[]){ y }));
+	/* small integers: every product and sum is exact */
+	for (uint64_t i = 0; i < want.count; i++)
+		ASSERT_EQ(want.f[i], y[i]);
+	vnpu_program_destroy(p);
+	vnpu_graph_destroy(g);
+	vnpu_onnx_tensor_free(&in);
+	vnpu_onnx_tensor_free(&w);
+	vnpu_onnx_tensor_free(&want);
+	vnpu_stream_destroy(s);
+	vnpu_device_close(dev);
+	vnpu_shutdown();
+}
+
 TEST_HARNESS_MAIN

@@ -20,8 +20,7 @@ static vnpu_status vo_oom2(void)
 	return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY, "ONNX import: out of memory");
 }
 
-/* A graph-tensor value R of shape (RANK, DIMS) for tensor T. */
-static void vo_gval(struct vo_val *r, vnpu_tensor t, uint32_t rank, const int64_t *dims)
+void vo_gval(struct vo_val *r, vnpu_tensor t, uint32_t rank, const int64_t *dims)
 {
 	memset(r, 0, sizeof(*r));
 	r->type = VO_FLOAT;
@@ -30,8 +29,7 @@ static void vo_gval(struct vo_val *r, vnpu_tensor t, uint32_t rank, const int64_
 	memcpy(r->dims, dims, rank * sizeof(*dims));
 }
 
-/* Join graph tensors TS[0..N-1] along AXIS (chains of the card's 5). */
-static vnpu_status vo_join(struct vo_ctx *x, vnpu_tensor *ts, uint32_t n, uint32_t axis,
+vnpu_status vo_join(struct vo_ctx *x, vnpu_tensor *ts, uint32_t n, uint32_t axis,
 			   vnpu_tensor *out)
 {
 	vnpu_tensor acc = 0, part[5];
@@ -55,11 +53,7 @@ static vnpu_status vo_join(struct vo_ctx *x, vnpu_tensor *ts, uint32_t n, uint32
 	return st;
 }
 
-/*
- * V padded along AXIS by B before and E after (MODE 0 constant VAL,
- * 1 reflect, 2 edge) into R.
- */
-static vnpu_status vo_pad_axis(struct vo_ctx *x, struct vo_val *v, uint32_t axis,
+vnpu_status vo_pad_axis(struct vo_ctx *x, struct vo_val *v, uint32_t axis,
 			       int64_t b, int64_t e, int mode, float val, struct vo_val *r)
 {
 	uint32_t rank;
@@ -230,26 +224,31 @@ static vnpu_status vo_conv_op(struct vo_ctx *x)
 	uint32_t xr, wr, n;
 	bool present;
 	int64_t group = vo_attr_int(x, "group", 1), nb, c, l, oc, k, lp, lout;
-	const Onnx__AttributeProto *ap = vo_attr(x, "auto_pad");
 	vnpu_tensor t, y;
 	vnpu_status st;
 
 	if (!xv || !wv)
 		return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT, "X and W are needed");
+	vo_shape(xv, &xr, xd);
+	vo_shape(wv, &wr, wd);
+	if (xr == 4 && wr == 4)
+		return vo_conv2d(x);
 	if (vo_type(xv) != VO_FLOAT || !wv->is_const || !wv->c.f ||
 	    (bv && (!bv->is_const || !bv->c.f)))
 		return vo_fail(x, "X must be float, W and B float constants (the card's MATMUL packs its weights)");
-	vo_shape(xv, &xr, xd);
-	vo_shape(wv, &wr, wd);
 	if (xr != 3 || wr != 3)
-		return vo_fail(x, "a %u-D convolution (1-D ones, X [N, C, L], are supported)",
+		return vo_fail(x, "a %u-D convolution (1-D ones, X [N, C, L], and 2-D ones, X [N, C, H, W], are supported)",
 			       xr ? xr - 2 : 0);
-	if (ap && ap->has_s && !(ap->s.len == 6 && !memcmp(ap->s.data, "NOTSET", 6)))
-		return vo_fail(x, "auto_pad %.*s (explicit pads only)", (int)ap->s.len,
-			       ap->s.data);
+	if (bv && bv->c.count != (uint64_t)wd[0])
+		return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT, "B has %llu values for %lld outputs",
+				  (unsigned long long)bv->c.count, (long long)wd[0]);
 	if ((st = vo_attr_ints(x, "pads", pads, 4, &n, &present)) ||
 	    (st = vo_attr_ints(x, "strides", strides, 2, &n, &present)) ||
 	    (st = vo_attr_ints(x, "dilations", dil, 2, &n, &present)))
+		return st;
+	if (strides[0] < 1 || dil[0] < 1)
+		return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT, "bad strides or dilations");
+	if ((st = vo_auto_pad(x, xd[2], wd[2], strides[0], dil[0], &pads[0], &pads[1])))
 		return st;
 	nb = xd[0];
 	c = xd[1];
