@@ -53,7 +53,7 @@ static const struct op {
 	{ "Equal", "equal" }, { "Less", "less" }, { "Greater", "greater" },
 	{ "LessOrEqual", "less_equal" }, { "GreaterOrEqual", "greater_equal" },
 	{ "And", "and" }, { "Or", "or" }, { "Xor", "xor" }, { "Not", "not" },
-	{ "Conv", "conv" },
+	{ "Conv", "conv" }, { "LSTM", "lstm" },
 };
 #define NOPS (sizeof(ops) / sizeof(ops[0]))
 

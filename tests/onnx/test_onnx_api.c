@@ -623,4 +623,172 @@ TEST(conv2d_with_constant_kernel)
 	vnpu_shutdown();
 }
 
+/* ---- LSTM in both directions against a reference in double */
+
+#define LS 3	/* sequence */
+#define LB 2	/* batch */
+#define LI 5	/* input size */
+#define LH 4	/* hidden size */
+
+static double sigm(double v)
+{
+	return 1 / (1 + exp(-v));
+}
+
+/* ONNX's LSTM (default activations), direction D of ND: Y, Y_h, Y_c. */
+static void lstm_ref(const float *xs, const float *w, const float *r, const float *b,
+		     int nd, int d, int rev, double *y, double *yh, double *yc)
+{
+	double h[LB][LH] = { { 0 } }, c[LB][LH] = { { 0 } };
+
+	for (int i = 0; i < LS; i++) {
+		int t = rev ? LS - 1 - i : i;
+
+		for (int n = 0; n < LB; n++) {
+			double g[4 * LH], hn[LH];
+
+			for (int j = 0; j < 4 * LH; j++) {
+				double a = b[d * 8 * LH + j] + b[d * 8 * LH + 4 * LH + j];
+
+				for (int k = 0; k < LI; k++)
+					a += xs[(t * LB + n) * LI + k] * w[(d * 4 * LH + j) * LI + k];
+				for (int k = 0; k < LH; k++)
+					a += h[n][k] * r[(d * 4 * LH + j) * LH + k];
+				g[j] = a;
+			}
+			for (int k = 0; k < LH; k++) {
+				double ig = sigm(g[k]), og = sigm(g[LH + k]);
+				double fg = sigm(g[2 * LH + k]), cg = tanh(g[3 * LH + k]);
+
+				c[n][k] = fg * c[n][k] + ig * cg;
+				hn[k] = og * tanh(c[n][k]);
+			}
+			for (int k = 0; k < LH; k++) {
+				h[n][k] = hn[k];
+				y[((t * nd + d) * LB + n) * LH + k] = hn[k];
+			}
+		}
+	}
+	for (int n = 0; n < LB; n++)
+		for (int k = 0; k < LH; k++) {
+			yh[(d * LB + n) * LH + k] = h[n][k];
+			yc[(d * LB + n) * LH + k] = c[n][k];
+		}
+}
+
+/* A model of one LSTM node: X, W, R, B inputs, Y, Y_h, Y_c outputs. */
+static size_t lstm_model(unsigned char *buf, const char *dir, int nd)
+{
+	const long long xd[] = { LS, LB, LI }, wd[] = { nd, 4 * LH, LI };
+	const long long rd[] = { nd, 4 * LH, LH }, bd[] = { nd, 8 * LH };
+	const long long yd[] = { LS, nd, LB, LH }, hd[] = { nd, LB, LH };
+	struct pb node = { .n = 0 }, graph = { .n = 0 }, opset = { .n = 0 };
+	struct pb model = { .n = 0 }, a = { .n = 0 };
+
+	for (const char **in = (const char *[]){ "X", "W", "R", "B", NULL }; *in; in++)
+		pb_str(&node, 1, *in);
+	for (const char **o = (const char *[]){ "Y", "Y_h", "Y_c", NULL }; *o; o++)
+		pb_str(&node, 2, *o);
+	pb_str(&node, 3, "lstm");
+	pb_str(&node, 4, "LSTM");
+	attr_int(&node, "hidden_size", LH);
+	pb_str(&a, 1, "direction");	/* AttributeProto: s 4, type 20 (STRING = 3) */
+	pb_str(&a, 4, dir);
+	pb_int(&a, 20, 3);
+	pb_bytes(&node, 5, a.b, a.n);
+	pb_bytes(&graph, 1, node.b, node.n);
+	pb_str(&graph, 2, "g");
+	value_info(&graph, 11, "X", xd, 3);
+	value_info(&graph, 11, "W", wd, 3);
+	value_info(&graph, 11, "R", rd, 3);
+	value_info(&graph, 11, "B", bd, 2);
+	value_info(&graph, 12, "Y", yd, 4);
+	value_info(&graph, 12, "Y_h", hd, 3);
+	value_info(&graph, 12, "Y_c", hd, 3);
+	pb_int(&model, 1, 8);
+	pb_bytes(&model, 7, graph.b, graph.n);
+	pb_int(&opset, 2, 17);
+	pb_bytes(&model, 8, opset.b, opset.n);
+	memcpy(buf, model.b, model.n);
+	return model.n;
+}
+
+static int close_to(float got, double want)
+{
+	return fabs(got - want) <= 1e-5 + 1e-4 * fabs(want);
+}
+
+/*
+ * Bidirectional and reverse LSTMs: weights as run-time inputs (packed on
+ * the card, matmul_dyn) and bound as constants (MATMUL weights, FP32),
+ * both against the double reference.
+ */
+TEST(lstm_bidirectional_and_reverse)
+{
+	static float xs[LS * LB * LI], w[2 * 4 * LH * LI], r[2 * 4 * LH * LH], b[2 * 8 * LH];
+	static double y[LS * 2 * LB * LH], yh[2 * LB * LH], yc[2 * LB * LH];
+	static float gy[LS * 2 * LB * LH], gh[2 * LB * LH], gc[2 * LB * LH];
+	unsigned char m[1024];
+	vnpu_compile_options co;
+	vnpu_device *dev;
+	vnpu_stream *s;
+
+	for (int i = 0; i < LS * LB * LI; i++)
+		xs[i] = (float)((i * 7) % 11 - 5) / 8;
+	for (int i = 0; i < 2 * 4 * LH * LI; i++)
+		w[i] = (float)((i * 5) % 13 - 6) / 16;
+	for (int i = 0; i < 2 * 4 * LH * LH; i++)
+		r[i] = (float)((i * 3) % 7 - 3) / 16;
+	for (int i = 0; i < 2 * 8 * LH; i++)
+		b[i] = (float)(i % 5 - 2) / 10;
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_init(NULL));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_device_open("cpu", NULL, &dev));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_create(dev, NULL, &s));
+	vnpu_compile_options_init(&co);
+	co.weight_format = VNPU_DTYPE_FP32;
+	for (int nd = 1; nd <= 2; nd++) {
+		size_t n = lstm_model(m, nd == 2 ? "bidirectional" : "reverse", nd);
+
+		for (int d = 0; d < nd; d++)
+			lstm_ref(xs, w, r, b, nd, d, nd == 1 || d == 1, y, yh, yc);
+		for (int bound = 0; bound < 2; bound++) {
+			int64_t wdim[3] = { nd, 4 * LH, LI }, rdim[3] = { nd, 4 * LH, LH };
+			int64_t bdim[2] = { nd, 8 * LH };
+			vnpu_onnx_tensor bt[3] = {
+				{ .name = "W", .onnx_type = 1, .rank = 3, .count = (uint64_t)nd * 4 * LH * LI, .f = w },
+				{ .name = "R", .onnx_type = 1, .rank = 3, .count = (uint64_t)nd * 4 * LH * LH, .f = r },
+				{ .name = "B", .onnx_type = 1, .rank = 2, .count = (uint64_t)nd * 8 * LH, .f = b },
+			};
+			vnpu_onnx_options o = { .nbind = bound ? 3 : 0, .bind = bt };
+			vnpu_program *p;
+			vnpu_graph *g;
+
+			memcpy(bt[0].dims, wdim, sizeof(wdim));
+			memcpy(bt[1].dims, rdim, sizeof(rdim));
+			memcpy(bt[2].dims, bdim, sizeof(bdim));
+			ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_import_onnx_mem(m, n, &o, &g));
+			ASSERT_EQ(VNPU_STATUS_OK, vnpu_graph_compile(g, dev, &co, &p));
+			ASSERT_EQ(VNPU_STATUS_OK,
+				  vnpu_program_run(s, p, bound ? (const void *[]){ xs } :
+							 (const void *[]){ xs, w, r, b },
+						   (void *[]){ gy, gh, gc }));
+			for (int i = 0; i < LS * nd * LB * LH; i++) {
+				ASSERT_TRUE(close_to(gy[i], y[i])) {
+					TH_LOG("nd %d bound %d Y[%d] %g want %g", nd, bound, i,
+					       gy[i], y[i]);
+				}
+			}
+			for (int i = 0; i < nd * LB * LH; i++) {
+				ASSERT_TRUE(close_to(gh[i], yh[i]));
+				ASSERT_TRUE(close_to(gc[i], yc[i]));
+			}
+			vnpu_program_destroy(p);
+			vnpu_graph_destroy(g);
+		}
+	}
+	vnpu_stream_destroy(s);
+	vnpu_device_close(dev);
+	vnpu_shutdown();
+}
+
 TEST_HARNESS_MAIN

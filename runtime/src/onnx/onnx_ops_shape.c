@@ -995,7 +995,7 @@ const struct vo_op_entry vo_shape_ops[] = {
 const struct vo_op_entry *vo_find_op(const char *op_type)
 {
 	const struct vo_op_entry *tabs[] = { vo_math_ops, vo_nn_ops, vo_shape_ops,
-					     vo_conv_ops, vo_logic_ops };
+					     vo_conv_ops, vo_logic_ops, vo_lstm_ops };
 
 	for (size_t t = 0; t < sizeof(tabs) / sizeof(tabs[0]); t++)
 		for (const struct vo_op_entry *e = tabs[t]; e->name; e++)
