@@ -825,7 +825,7 @@ vnpu_status vnpu_graph_matmul_dyn(vnpu_graph *graph, const char *name,
 				  vnpu_tensor a, vnpu_tensor bt, vnpu_tensor *out)
 {
 	const struct vnpu_gtensor *ta, *tb;
-	uint32_t m, k, nn, kp, dims[VNPU_MAX_RANK], pdims[2];
+	uint32_t m, k, nn, kp, dims[VNPU_MAX_RANK], pdims[2], adims[VNPU_MAX_RANK], arank;
 	uint64_t ab, bb, panels;
 	vnpu_tensor ap = a, w, o;
 	uint32_t nn0 = graph ? graph->nn : 0, nt0 = graph ? graph->nt : 0;
@@ -857,9 +857,13 @@ vnpu_status vnpu_graph_matmul_dyn(vnpu_graph *graph, const char *name,
 		return vnpu_gb_err(&b, "a %s, b %s exceed the card's matmul limits",
 				   vnpu_gb_shape(&b, a), vnpu_gb_shape(&b, bt));
 	/* The card's MATMUL reads B as FP32 weight panels of K a multiple
-	 * of 32: pad A's K with zeros (exact: x + 0 * 0 = x), pack B. */
-	memcpy(dims, ta->dims, sizeof(dims));
-	dims[ta->rank - 1] = kp;
+	 * of 32: pad A's K with zeros (exact: x + 0 * 0 = x), pack B. The
+	 * nodes added below may move the tensor array: keep A's shape. */
+	memcpy(adims, ta->dims, sizeof(adims));
+	arank = ta->rank;
+	ta = NULL;
+	memcpy(dims, adims, sizeof(dims));
+	dims[arank - 1] = kp;
 	if (kp != k)
 		st = vnpu_graph_pad(graph, name, a, dims, &ap);
 	pdims[0] = (uint32_t)bb;
@@ -871,8 +875,8 @@ vnpu_status vnpu_graph_matmul_dyn(vnpu_graph *graph, const char *name,
 	b.op = VNPU_GOP_PANEL;
 	if (!st)
 		st = vnpu_gb_commit1(&b, &n, VNPU_DTYPE_FP32, 2, pdims, &w);
-	memcpy(dims, ta->dims, sizeof(dims));
-	dims[ta->rank - 1] = nn;
+	memcpy(dims, adims, sizeof(dims));
+	dims[arank - 1] = nn;
 	memset(&n, 0, sizeof(n));
 	n.in[0] = ap;
 	n.in[1] = w;
@@ -882,7 +886,7 @@ vnpu_status vnpu_graph_matmul_dyn(vnpu_graph *graph, const char *name,
 	n.u[2] = (uint32_t)bb;
 	b.op = VNPU_GOP_MATMUL2;
 	if (!st)
-		st = vnpu_gb_commit1(&b, &n, VNPU_DTYPE_FP32, ta->rank, dims, &o);
+		st = vnpu_gb_commit1(&b, &n, VNPU_DTYPE_FP32, arank, dims, &o);
 	if (st) {
 		/* a failed call adds nothing */
 		graph->nn = nn0;
