@@ -395,7 +395,9 @@ static float vnpu_emit_tscale(const struct vnpu_gc *c, vnpu_tensor t)
 			continue;
 		}
 		if (gt->kind == VNPU_GT_CONST) {
-			memcpy(&ts, (const uint8_t *)gt->data + gt->data_bytes - 4, 4);
+			const uint8_t *codes, *scales;
+
+			vnpu_gt_planes(gt, &codes, &scales, &ts);
 			return ts;
 		}
 		if (gt->kind != VNPU_GT_NODE)

@@ -46,7 +46,7 @@ void vnpu_program_destroy(vnpu_program *program)
 	pthread_mutex_destroy(&program->lock);
 	free(program->io);
 	free(program->states);
-	free(program->sbind);
+	vnpu_program_states_free(program);
 	free(program->patches);
 	free(program->weights);
 	if (program->wfd >= 0)

@@ -152,6 +152,36 @@ VNPU_API vnpu_status vnpu_graph_constant(vnpu_graph *graph, const char *name,
 					 vnpu_tensor *out);
 
 /*
+ * Declare a constant already quantized to the block type DTYPE (MXFP4,
+ * NVFP4, MXFP8, MXFP8_E5M2) from its planes held apart, as pre-quantized
+ * checkpoints store them: CODES (CODES_SIZE = elements x bits / 8 bytes;
+ * FP4: element 2i in the low nibble of byte i), SCALES (SCALES_SIZE = one
+ * byte per block of 32, 16 for NVFP4, in row-major block order: E8M0 for
+ * MX, E4M3 for NVFP4) and, for NVFP4 only, TSCALE, the FP32 tensor scale
+ * (> 0, finite; ignored otherwise). The value of element i is that of
+ * the engine's vnpu_dequantize(). FLAGS as vnpu_graph_constant(): with
+ * VNPU_CONST_BORROW both planes are kept by pointer (a loader passes its
+ * mapped file: nothing is copied before compiling).
+ *
+ * The compiler never re-quantizes such a constant: used as matmul
+ * weights it is repacked into the card's panel layout bit for bit,
+ * whatever vnpu_compile_options.weight_format, scale_method and keep
+ * flags say (the mixed-precision policy keeps block constants as they
+ * are), and vnpu_compile_options.hadamard leaves its matmul unrotated.
+ * Refusing a weight format other than the file's is the loader's job
+ * (vnpu_model_load() does it).
+ */
+VNPU_API vnpu_status vnpu_graph_constant_blocks(vnpu_graph *graph,
+						const char *name,
+						vnpu_dtype dtype, uint32_t rank,
+						const uint32_t *dims,
+						const void *codes,
+						size_t codes_size,
+						const void *scales,
+						size_t scales_size, float tscale,
+						uint32_t flags, vnpu_tensor *out);
+
+/*
  * Mark T as an output. Outputs are numbered in the order of this call:
  * vnpu_program_run() writes them in that order. A tensor is an output at
  * most once; inputs, constants, states and views of states cannot be
