@@ -183,10 +183,24 @@ static vnpu_status vo_lstm_init(struct vo_ctx *x, struct vo_val *v, int64_t nd, 
 	return st;
 }
 
+/* Output K as V (default layout), or batch first for LAYOUT 1: Y [S, D,
+ * B, H] to [B, S, D, H], Y_h and Y_c [D, B, H] to [B, D, H]. */
+static vnpu_status vo_lstm_out(struct vo_ctx *x, uint32_t k, struct vo_val *v, int64_t layout)
+{
+	struct vo_val r;
+	vnpu_status st;
+
+	if (!layout)
+		return vo_set(x, k, v);
+	st = vo_transpose(x, v, k ? (uint32_t[]){ 1, 0, 2 } : (uint32_t[]){ 2, 0, 1, 3 }, &r);
+	return st ? st : vo_set(x, k, &r);
+}
+
 static vnpu_status vo_lstm_op(struct vo_ctx *x)
 {
 	struct vo_val *xv = vo_in(x, 0), *wv = vo_in(x, 1), *rv = vo_in(x, 2), *bv = vo_in(x, 3);
-	struct vo_val *h0 = vo_in(x, 5), *c0 = vo_in(x, 6), out;
+	struct vo_val *h0 = vo_in(x, 5), *c0 = vo_in(x, 6), out, lv[3] = { { 0 } };
+	int64_t layout = vo_attr_int(x, "layout", 0);
 	const Onnx__AttributeProto *dir = vo_attr(x, "direction"), *acts = vo_attr(x, "activations");
 	int64_t xd[VNPU_ONNX_MAX_RANK], wd[VNPU_ONNX_MAX_RANK], rd[VNPU_ONNX_MAX_RANK];
 	int64_t hd[3], yd[4], hs = vo_attr_int(x, "hidden_size", 0), seq, bsz, in, hh, nd = 1;
@@ -207,26 +221,59 @@ static vnpu_status vo_lstm_op(struct vo_ctx *x)
 					  (int)dir->s.len, dir->s.data);
 	}
 	if (acts || vo_attr(x, "clip") || vo_attr_int(x, "input_forget", 0) ||
-	    vo_attr_int(x, "layout", 0) || vo_in(x, 4) || vo_in(x, 7))
-		return vo_fail(x, "activations, clip, input_forget, layout 1, sequence_lens or peepholes (the default LSTM is supported)");
+	    vo_in(x, 4) || vo_in(x, 7))
+		return vo_fail(x, "activations, clip, input_forget, sequence_lens or peepholes (the default LSTM is supported)");
+	if (layout != 0 && layout != 1)
+		return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT, "layout %lld", (long long)layout);
 	if (vo_type(xv) != VO_FLOAT || vo_type(wv) != VO_FLOAT || vo_type(rv) != VO_FLOAT ||
 	    (bv && vo_type(bv) != VO_FLOAT))
 		return vo_fail(x, "X, W, R and B must be float");
 	vo_shape(xv, &xr, xd);
+	if (layout == 1) {
+		/* batch first: X [B, S, I] and the states [B, D, H] moved to
+		 * the default layout by STRIDED copies (and the outputs back) */
+		if (xr != 3)
+			return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT, "X has %u dimensions", xr);
+		st = vo_transpose(x, xv, (uint32_t[]){ 1, 0, 2 }, &lv[0]);
+		for (int k = 0; k < 2 && !st; k++) {
+			struct vo_val **sv = k ? &c0 : &h0;
+			uint32_t r;
+			int64_t d[VNPU_ONNX_MAX_RANK];
+
+			if (!*sv)
+				continue;
+			vo_shape(*sv, &r, d);
+			if (r != 3) {
+				st = vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT,
+						"initial_h and initial_c must have 3 dimensions");
+				break;
+			}
+			st = vo_transpose(x, *sv, (uint32_t[]){ 1, 0, 2 }, &lv[1 + k]);
+			*sv = &lv[1 + k];
+		}
+		if (st)
+			goto out;
+		xv = &lv[0];
+		vo_shape(xv, &xr, xd);
+	}
 	vo_shape(wv, &wr, wd);
 	vo_shape(rv, &rr, rd);
 	if (xr != 3 || wr != 3 || rr != 3 || wd[0] != nd || rd[0] != nd || !hs ||
-	    wd[1] != 4 * hs || wd[2] != xd[2] || rd[1] != 4 * hs || rd[2] != hs)
-		return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT,
-				  "shapes of X, W, R, direction and hidden_size disagree");
+	    wd[1] != 4 * hs || wd[2] != xd[2] || rd[1] != 4 * hs || rd[2] != hs) {
+		st = vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT,
+				"shapes of X, W, R, direction and hidden_size disagree");
+		goto out;
+	}
 	if (bv) {
 		uint32_t br;
 		int64_t bd[VNPU_ONNX_MAX_RANK];
 
 		vo_shape(bv, &br, bd);
-		if (vo_count(br, bd) != (uint64_t)(nd * 8 * hs))
-			return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT, "B is not [%lld, %lld]",
-					  (long long)nd, (long long)(8 * hs));
+		if (vo_count(br, bd) != (uint64_t)(nd * 8 * hs)) {
+			st = vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT, "B is not [%lld, %lld]",
+					(long long)nd, (long long)(8 * hs));
+			goto out;
+		}
 	}
 	seq = xd[0];
 	bsz = xd[1];
@@ -239,14 +286,18 @@ static vnpu_status vo_lstm_op(struct vo_ctx *x)
 		if (!*sv)
 			continue;
 		vo_shape(*sv, &r, d);
-		if (vo_type(*sv) != VO_FLOAT || vo_count(r, d) != (uint64_t)(nd * bsz * hh))
-			return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT,
-					  "initial_h and initial_c must be float [%lld, %lld, %lld]",
-					  (long long)nd, (long long)bsz, (long long)hh);
+		if (vo_type(*sv) != VO_FLOAT || vo_count(r, d) != (uint64_t)(nd * bsz * hh)) {
+			st = vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT,
+					"initial_h and initial_c must be float [%lld, %lld, %lld]",
+					(long long)nd, (long long)bsz, (long long)hh);
+			goto out;
+		}
 	}
 	ys = calloc((size_t)(seq > 0 ? seq * nd : 1), sizeof(*ys));
-	if (!ys)
-		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY, "ONNX import: out of memory");
+	if (!ys) {
+		st = vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY, "ONNX import: out of memory");
+		goto out;
+	}
 	st = vo_as(x, xv, 2, (int64_t[]){ seq * bsz, in }, &xt);
 	for (int64_t d = 0; d < nd && !st; d++) {
 		bool rev = reverse || d == 1;
@@ -294,7 +345,7 @@ static vnpu_status vo_lstm_op(struct vo_ctx *x)
 			st = vo_reshape(x, y, 4, yd, &out.t);
 		}
 		if (!st)
-			st = vo_set(x, 0, &out);
+			st = vo_lstm_out(x, 0, &out, layout);
 	}
 	hd[0] = nd;
 	hd[1] = bsz;
@@ -309,9 +360,12 @@ static vnpu_status vo_lstm_op(struct vo_ctx *x)
 		if (!st)
 			st = vo_reshape(x, s, 3, hd, &out.t);
 		if (!st)
-			st = vo_set(x, k, &out);
+			st = vo_lstm_out(x, k, &out, layout);
 	}
+out:
 	free(ys);
+	for (int k = 0; k < 3; k++)
+		vo_val_free(&lv[k]);
 	return st;
 }
 
