@@ -101,7 +101,8 @@ bool vnpu_isa_is_compute(uint32_t op)
 {
 	return (op >= VNPU_OP_MATMUL && op <= VNPU_OP_DEQUANTIZE) ||
 	       op == VNPU_OP_HADAMARD || op == VNPU_OP_STRIDED ||
-	       op == VNPU_OP_REDUCE;
+	       op == VNPU_OP_REDUCE || op == VNPU_OP_QLINEAR ||
+	       op == VNPU_OP_COMPARE || op == VNPU_OP_SELECT;
 }
 
 uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch)
@@ -171,6 +172,16 @@ uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch)
 	case VNPU_OP_REDUCE:
 		task->items = ((const struct vnpu_cmd_reduce *)p)->rows;
 		item = ((const struct vnpu_cmd_reduce *)p)->n;
+		break;
+	case VNPU_OP_QLINEAR:
+		task->items = ((const struct vnpu_cmd_qlinear *)p)->rows;
+		item = ((const struct vnpu_cmd_qlinear *)p)->inner;
+		break;
+	case VNPU_OP_COMPARE:
+		task->items = ((const struct vnpu_cmd_compare *)p)->n;
+		break;
+	case VNPU_OP_SELECT:
+		task->items = ((const struct vnpu_cmd_select *)p)->n;
 		break;
 	default:	/* QUANTIZE, DEQUANTIZE: tiles of whole 32-blocks */
 		task->items = ((const struct vnpu_cmd_quant *)p)->n;
@@ -384,6 +395,27 @@ int vnpu_isa_tile(const struct vnpu_isa_task *task, uint32_t t, void *scratch,
 		return vnpu_reduce((float *)ptr[1] + i0,
 				   (const float *)ptr[0] + (size_t)i0 * r->n, cnt,
 				   r->n, r->kind) ? VNPU_EINVAL : VNPU_OK;
+	}
+	case VNPU_OP_QLINEAR: {
+		const struct vnpu_cmd_qlinear *q = p;
+
+		return vnpu_qlinear(q->flags, ptr[0], ptr[1], ptr[2], ptr[3],
+				    q->axis, q->inner, i0, cnt) ?
+			       VNPU_EINVAL : VNPU_OK;
+	}
+	case VNPU_OP_COMPARE:
+		return vnpu_compare(((const struct vnpu_cmd_compare *)p)->kind,
+				    (uint8_t *)ptr[2] + i0, (const float *)ptr[0] + i0,
+				    (const float *)ptr[1] + i0, cnt) ?
+			       VNPU_EINVAL : VNPU_OK;
+	case VNPU_OP_SELECT: {
+		size_t es = ((const struct vnpu_cmd_select *)p)->esize;
+
+		return vnpu_select((uint32_t)es, (uint8_t *)ptr[3] + i0 * es,
+				   (const uint8_t *)ptr[0] + i0,
+				   (const uint8_t *)ptr[1] + i0 * es,
+				   (const uint8_t *)ptr[2] + i0 * es, cnt) ?
+			       VNPU_EINVAL : VNPU_OK;
 	}
 	default:
 		return vnpu_isa_quant(p, ptr, i0, cnt);

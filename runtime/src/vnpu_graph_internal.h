@@ -53,6 +53,10 @@ enum vnpu_gop {
 	VNPU_GOP_PAD,		/* zeros around x at the origin */
 	VNPU_GOP_PANEL,		/* B [.., K, N] as FP32 matmul panels of Kp */
 	VNPU_GOP_MATMUL2,	/* a [.., M, Kp] x panels: u[0] N, u[1] Kp, u[2] B batches */
+	VNPU_GOP_QLINEAR,	/* x, scale, zero: u[0] axis extent, u[1] inner */
+	VNPU_GOP_DQLINEAR,	/* q, scale, zero: as QLINEAR */
+	VNPU_GOP_COMPARE,	/* a, b: u[0] VNPU_CMP_* */
+	VNPU_GOP_SELECT,	/* cond, x, y */
 	VNPU_GOP_COUNT
 };
 

@@ -144,4 +144,30 @@ int vnpu_strided_copy(void *dst, const void *src_lo, uint32_t esize,
  */
 int vnpu_reduce(float *y, const float *x, size_t rows, size_t n, uint32_t kind);
 
+/*
+ * Rows ROW0 .. ROW0 + NROWS - 1 of a QLINEAR packet (struct
+ * vnpu_cmd_qlinear: FLAGS VNPU_QLINEAR_*, AXIS scales, INNER values per
+ * row; row r uses SCALE[r % AXIS] and ZERO[r % AXIS], ZERO NULL: 0).
+ * Quantize reads X and writes Q; dequantize the reverse. X and Q point at
+ * row 0. VNPU_EINVAL for unknown flags or a zero AXIS or INNER.
+ */
+int vnpu_qlinear(uint32_t flags, float *x, uint8_t *q, const float *scale,
+		 const uint8_t *zero, size_t axis, size_t inner, size_t row0,
+		 size_t nrows);
+
+/*
+ * OUT[i] = X[i] KIND Y[i] (VNPU_CMP_*, IEEE: false with a NaN) as a byte
+ * 1 or 0; VNPU_EINVAL for an unknown KIND.
+ */
+int vnpu_compare(uint32_t kind, uint8_t *out, const float *x, const float *y,
+		 size_t n);
+
+/*
+ * OUT[i] = COND[i] ? X[i] : Y[i] for N elements of ESIZE (1, 2 or 4)
+ * bytes, copied as they are (COND: any non-zero byte is true); OUT may be
+ * X or Y. VNPU_EINVAL for another ESIZE.
+ */
+int vnpu_select(uint32_t esize, void *out, const uint8_t *cond, const void *x,
+		const void *y, size_t n);
+
 #endif /* VNPU_ENGINE_OPS_H */
