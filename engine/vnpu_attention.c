@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * Attention over a KV cache (decode: one query; prefill: many), with
- * grouped-query heads and a causal mask. One fixed order per output.
+ * grouped-query heads and a causal mask: validation, scratch and the
+ * run-time choice of variant. Each query row is computed by one fixed
+ * order (ops.h), whichever variant and however the rows are split.
  */
-#include "vnpu_internal.h"
+#include "vnpu_attention.h"
+#include "vnpu_vexp.h"
 #include <vnpu_engine/formats.h>
-#include <vnpu_engine/ops.h>
 
 static inline float vnpu_kv(const void *base, uint32_t bf16, size_t i)
 {
@@ -14,52 +16,80 @@ static inline float vnpu_kv(const void *base, uint32_t bf16, size_t i)
 	return ((const float *)base)[i];
 }
 
-int vnpu_attention(const struct vnpu_attn *at, const struct vnpu_ctx *ctx)
+/* The portable variant: the documented order written out element-wise. */
+void vnpu_attn_rows_generic(const struct vnpu_attn *at, uint32_t r0,
+			    uint32_t nrows, float *scratch)
 {
-	uint32_t group, d;
-	size_t nctx;
-	float *sc;
+	uint32_t d = at->dim, group = at->n_heads / at->n_kv_heads;
 
-	if (!at || !ctx || !at->q || !at->k || !at->v || !at->out || !at->scale ||
-	    !at->n_heads || !at->n_kv_heads || at->n_heads % at->n_kv_heads ||
-	    !at->dim || !at->nq)
-		return VNPU_EINVAL;
-	nctx = (size_t)at->pos0 + at->nq;
-	if (!ctx->scratch || ctx->scratch_size < nctx * sizeof(float))
-		return VNPU_ENOSPC;
-	sc = ctx->scratch;
-	group = at->n_heads / at->n_kv_heads;
-	d = at->dim;
-	for (uint32_t t = 0; t < at->nq; t++) {
-		size_t len = (size_t)at->pos0 + t + 1;
+	for (uint32_t r = r0; r < r0 + nrows; r++) {
+		uint32_t kh = r % at->n_heads / group;
+		size_t len = (size_t)at->pos0 + r / at->n_heads + 1;
+		const float *q = at->q + (size_t)r * d;
+		float *o = at->out + (size_t)r * d;
 
-		for (uint32_t h = 0; h < at->n_heads; h++) {
-			const float *q = at->q + ((size_t)t * at->n_heads + h) * d;
-			float *o = at->out + ((size_t)t * at->n_heads + h) * d;
-			uint32_t kh = h / group;
+		for (size_t j = 0; j < len; j++) {
+			size_t kb = (j * at->n_kv_heads + kh) * d;
+			float s[16] = { 0 };
 
-			for (size_t j = 0; j < len; j++) {
-				size_t kb = (j * at->n_kv_heads + kh) * d;
-				float s[16] = { 0 };
-
-				/* vnpu_dot() order, reading K in place */
-				for (uint32_t i = 0; i < d; i++)
-					s[i % 16] = s[i % 16] + q[i] * vnpu_kv(at->k, at->kv_bf16, kb + i);
-				for (int w = 8; w >= 1; w /= 2)
-					for (int l = 0; l < w; l++)
-						s[l] = s[l] + s[l + w];
-				sc[j] = s[0] * *at->scale;
-			}
-			vnpu_softmax(sc, sc, 1, len, len, 0, 0);
 			for (uint32_t i = 0; i < d; i++)
-				o[i] = 0.0f;
-			for (size_t j = 0; j < len; j++) {
-				size_t vb = (j * at->n_kv_heads + kh) * d;
+				s[i % 16] = s[i % 16] + q[i] * vnpu_kv(at->k, at->kv_bf16, kb + i);
+			scratch[j] = vnpu_fold16(s) * *at->scale;
+		}
+		vnpu_vsoftmax4(scratch, scratch, len);
+		for (uint32_t i = 0; i < d; i++)
+			o[i] = 0.0f;
+		for (size_t j = 0; j < len; j++) {
+			size_t vb = (j * at->n_kv_heads + kh) * d;
 
-				for (uint32_t i = 0; i < d; i++)
-					o[i] = o[i] + sc[j] * vnpu_kv(at->v, at->kv_bf16, vb + i);
-			}
+			for (uint32_t i = 0; i < d; i++)
+				o[i] = o[i] + scratch[j] * vnpu_kv(at->v, at->kv_bf16, vb + i);
 		}
 	}
+}
+
+static bool vnpu_attn_valid(const struct vnpu_attn *at)
+{
+	return at && at->q && at->k && at->v && at->out && at->scale &&
+	       at->n_heads && at->n_kv_heads && !(at->n_heads % at->n_kv_heads) &&
+	       at->dim && at->nq &&
+	       (uint64_t)at->nq * at->n_heads <= 0xffffffffu;
+}
+
+size_t vnpu_attention_scratch(const struct vnpu_attn *at)
+{
+	size_t nctx = (size_t)at->pos0 + at->nq;
+
+	/* the padded query, 16 keys' lane sums, the scores (padded too) */
+	return ((size_t)(at->dim + 15) / 16 * 16 + 256 + (nctx + 15) / 16 * 16) *
+	       sizeof(float);
+}
+
+int vnpu_attention_rows(const struct vnpu_attn *at, uint32_t r0,
+			uint32_t nrows, const struct vnpu_ctx *ctx)
+{
+	if (!vnpu_attn_valid(at) || !ctx ||
+	    (uint64_t)r0 + nrows > (uint64_t)at->nq * at->n_heads)
+		return VNPU_EINVAL;
+	if (!ctx->scratch || ctx->scratch_size < vnpu_attention_scratch(at))
+		return VNPU_ENOSPC;
+	switch (vnpu_engine_variant(ctx->features)) {
+	case VNPU_VARIANT_AVX512:
+		vnpu_attn_rows_avx512(at, r0, nrows, ctx->scratch);
+		break;
+	case VNPU_VARIANT_AVX2:
+		vnpu_attn_rows_avx2(at, r0, nrows, ctx->scratch);
+		break;
+	default:
+		vnpu_attn_rows_generic(at, r0, nrows, ctx->scratch);
+		break;
+	}
 	return VNPU_OK;
+}
+
+int vnpu_attention(const struct vnpu_attn *at, const struct vnpu_ctx *ctx)
+{
+	if (!vnpu_attn_valid(at))
+		return VNPU_EINVAL;
+	return vnpu_attention_rows(at, 0, at->nq * at->n_heads, ctx);
 }

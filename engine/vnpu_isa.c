@@ -30,6 +30,9 @@ static const struct vnpu_isa_opinfo vnpu_isa_ops[] = {
 	[VNPU_OP_HADAMARD] = { "HADAMARD", sizeof(struct vnpu_cmd_hadamard) },
 	[VNPU_OP_STRIDED] = { "STRIDED", sizeof(struct vnpu_cmd_strided) },
 	[VNPU_OP_REDUCE] = { "REDUCE", sizeof(struct vnpu_cmd_reduce) },
+	[VNPU_OP_QLINEAR] = { "QLINEAR", sizeof(struct vnpu_cmd_qlinear) },
+	[VNPU_OP_COMPARE] = { "COMPARE", sizeof(struct vnpu_cmd_compare) },
+	[VNPU_OP_SELECT] = { "SELECT", sizeof(struct vnpu_cmd_select) },
 };
 
 #define VNPU_ISA_NOPS (sizeof(vnpu_isa_ops) / sizeof(vnpu_isa_ops[0]))
@@ -392,6 +395,55 @@ static const char *vnpu_isa_reduce(const struct vnpu_cmd_reduce *p,
 	return NULL;
 }
 
+static const char *vnpu_isa_qlinear(const struct vnpu_cmd_qlinear *p,
+				   struct vnpu_isa_operands *ops)
+{
+	uint64_t n = vnpu_isa_mul3(p->rows, p->inner, 1);
+	bool deq = p->flags & VNPU_QLINEAR_DEQUANTIZE;
+
+	if (p->flags & ~(uint32_t)(VNPU_QLINEAR_DEQUANTIZE | VNPU_QLINEAR_UNSIGNED))
+		return "unknown qlinear flags";
+	if (!p->axis || p->rows % p->axis)
+		return "rows must be a multiple of axis (>= 1)";
+	if (!n || n > VNPU_CMD_MAX_ELEMS)
+		return "rows * inner must be 1..VNPU_CMD_MAX_ELEMS";
+	vnpu_isa_add(ops, p->x, n * 4, 4, deq, false);
+	vnpu_isa_add(ops, p->q, n, 1, !deq, false);
+	vnpu_isa_add(ops, p->scale, (uint64_t)p->axis * 4, 4, false, false);
+	vnpu_isa_add(ops, p->zero, p->axis, 1, false, true);
+	return NULL;
+}
+
+static const char *vnpu_isa_compare(const struct vnpu_cmd_compare *p,
+				   struct vnpu_isa_operands *ops)
+{
+	if (p->kind > VNPU_CMP_GE)
+		return "unknown comparison";
+	if (!p->n || p->n > VNPU_CMD_MAX_ELEMS)
+		return "n must be 1..VNPU_CMD_MAX_ELEMS";
+	vnpu_isa_add(ops, p->x, (uint64_t)p->n * 4, 4, false, false);
+	vnpu_isa_add(ops, p->y, (uint64_t)p->n * 4, 4, false, false);
+	vnpu_isa_add(ops, p->out, p->n, 1, true, false);
+	return NULL;
+}
+
+static const char *vnpu_isa_select(const struct vnpu_cmd_select *p,
+				  struct vnpu_isa_operands *ops)
+{
+	uint64_t len = (uint64_t)p->n * p->esize;
+
+	if (p->esize != 1 && p->esize != 2 && p->esize != 4)
+		return "esize must be 1, 2 or 4";
+	if (!p->n || p->n > VNPU_CMD_MAX_ELEMS)
+		return "n must be 1..VNPU_CMD_MAX_ELEMS";
+	ops->inplace = true;
+	vnpu_isa_add(ops, p->cond, p->n, 1, false, false);
+	vnpu_isa_add(ops, p->x, len, p->esize, false, false);
+	vnpu_isa_add(ops, p->y, len, p->esize, false, false);
+	vnpu_isa_add(ops, p->out, len, p->esize, true, false);
+	return NULL;
+}
+
 const char *vnpu_isa_operands(const struct vnpu_cmd_header *hdr,
 				    struct vnpu_isa_operands *ops)
 {
@@ -450,6 +502,12 @@ const char *vnpu_isa_operands(const struct vnpu_cmd_header *hdr,
 		return vnpu_isa_strided(p, ops);
 	case VNPU_OP_REDUCE:
 		return vnpu_isa_reduce(p, ops);
+	case VNPU_OP_QLINEAR:
+		return vnpu_isa_qlinear(p, ops);
+	case VNPU_OP_COMPARE:
+		return vnpu_isa_compare(p, ops);
+	case VNPU_OP_SELECT:
+		return vnpu_isa_select(p, ops);
 	default:
 		return "unknown opcode";
 	}

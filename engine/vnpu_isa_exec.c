@@ -21,6 +21,21 @@ static uint32_t vnpu_isa_min(uint32_t a, uint32_t b)
 	return a < b ? a : b;
 }
 
+/* The engine's view of an attention packet (@scale holds its scale). */
+static void vnpu_isa_attn_desc(const struct vnpu_cmd_attention *p,
+			       void *const *ptr, struct vnpu_attn *at,
+			       float *scale)
+{
+	if (scale)
+		*scale = vnpu_f32(p->scale);
+	*at = (struct vnpu_attn){
+		.q = ptr[0], .k = ptr[1], .v = ptr[2], .out = ptr[3],
+		.scale = scale, .nq = p->nq, .pos0 = p->pos0,
+		.n_heads = p->n_heads, .n_kv_heads = p->n_kv_heads,
+		.dim = p->dim, .kv_bf16 = p->kv_bf16,
+	};
+}
+
 static void vnpu_isa_mm_desc(const struct vnpu_isa_task *task,
 			     struct vnpu_matmul *d)
 {
@@ -86,7 +101,8 @@ bool vnpu_isa_is_compute(uint32_t op)
 {
 	return (op >= VNPU_OP_MATMUL && op <= VNPU_OP_DEQUANTIZE) ||
 	       op == VNPU_OP_HADAMARD || op == VNPU_OP_STRIDED ||
-	       op == VNPU_OP_REDUCE;
+	       op == VNPU_OP_REDUCE || op == VNPU_OP_QLINEAR ||
+	       op == VNPU_OP_COMPARE || op == VNPU_OP_SELECT;
 }
 
 uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch)
@@ -115,11 +131,24 @@ uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch)
 		if (scratch < ((const struct vnpu_cmd_rope *)p)->dim / 2 * 4)
 			return 0;
 		break;
-	case VNPU_OP_ATTENTION:
-		/* One engine call covers every head and query. */
-		task->items = 1;
-		item = VNPU_ISA_TILE_ELEMS;
+	case VNPU_OP_ATTENTION: {
+		/* Tiles of query rows (query x head): each row alone is one
+		 * fixed order, so the split does not change a bit.
+		 */
+		const struct vnpu_cmd_attention *a = p;
+		struct vnpu_attn at;
+		uint64_t work;
+
+		vnpu_isa_attn_desc(a, task->ptr, &at, NULL);
+		if (vnpu_attention_scratch(&at) > scratch)
+			return 0;
+		task->items = a->nq * a->n_heads;
+		/* a row reads up to pos0 + nq keys and values of dim each */
+		work = ((uint64_t)a->pos0 + a->nq) * a->dim / 2;
+		item = work < 1 ? 1 : work > VNPU_ISA_TILE_ELEMS ?
+		       VNPU_ISA_TILE_ELEMS : (uint32_t)work;
 		break;
+	}
 	case VNPU_OP_GATHER:
 		task->items = ((const struct vnpu_cmd_gather *)p)->n;
 		item = ((const struct vnpu_cmd_gather *)p)->cols;
@@ -144,12 +173,31 @@ uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch)
 		task->items = ((const struct vnpu_cmd_reduce *)p)->rows;
 		item = ((const struct vnpu_cmd_reduce *)p)->n;
 		break;
+	case VNPU_OP_QLINEAR:
+		task->items = ((const struct vnpu_cmd_qlinear *)p)->rows;
+		item = ((const struct vnpu_cmd_qlinear *)p)->inner;
+		break;
+	case VNPU_OP_COMPARE:
+		task->items = ((const struct vnpu_cmd_compare *)p)->n;
+		break;
+	case VNPU_OP_SELECT:
+		task->items = ((const struct vnpu_cmd_select *)p)->n;
+		break;
 	default:	/* QUANTIZE, DEQUANTIZE: tiles of whole 32-blocks */
 		task->items = ((const struct vnpu_cmd_quant *)p)->n;
 		break;
 	}
 	task->per_tile = item >= VNPU_ISA_TILE_ELEMS ? 1 :
 			 VNPU_ISA_TILE_ELEMS / item;
+	if (task->pkt->op == VNPU_OP_ATTENTION) {
+		const struct vnpu_cmd_attention *a = p;
+		uint32_t group = a->n_heads / a->n_kv_heads;
+
+		/* the query heads of one KV head in one tile, one after the
+		 * other: the second finds the rows the first read in cache
+		 */
+		task->per_tile = (task->per_tile + group - 1) / group * group;
+	}
 	task->ntiles = (task->items + task->per_tile - 1) / task->per_tile;
 	return task->ntiles;
 }
@@ -208,23 +256,20 @@ static void vnpu_isa_norm(const struct vnpu_cmd_norm *p, void *const *ptr,
 }
 
 static int vnpu_isa_attention(const struct vnpu_cmd_attention *p,
-			      void *const *ptr, void *scratch,
-			      size_t scratch_size, uint32_t features)
+			      void *const *ptr, uint32_t r0, uint32_t cnt,
+			      void *scratch, size_t scratch_size,
+			      uint32_t features)
 {
-	float scale = vnpu_f32(p->scale);
+	float scale;
 	struct vnpu_ctx ctx = {
 		.features = features,
 		.scratch = scratch,
 		.scratch_size = scratch_size,
 	};
-	struct vnpu_attn at = {
-		.q = ptr[0], .k = ptr[1], .v = ptr[2], .out = ptr[3],
-		.scale = &scale, .nq = p->nq, .pos0 = p->pos0,
-		.n_heads = p->n_heads, .n_kv_heads = p->n_kv_heads,
-		.dim = p->dim, .kv_bf16 = p->kv_bf16,
-	};
+	struct vnpu_attn at;
 
-	return vnpu_attention(&at, &ctx) ? VNPU_EINVAL : VNPU_OK;
+	vnpu_isa_attn_desc(p, ptr, &at, &scale);
+	return vnpu_attention_rows(&at, r0, cnt, &ctx) ? VNPU_EINVAL : VNPU_OK;
 }
 
 static int vnpu_isa_hadamard(const struct vnpu_cmd_hadamard *p,
@@ -324,8 +369,8 @@ int vnpu_isa_tile(const struct vnpu_isa_task *task, uint32_t t, void *scratch,
 		return VNPU_OK;
 	}
 	case VNPU_OP_ATTENTION:
-		return vnpu_isa_attention(p, ptr, scratch, scratch_size,
-					  features);
+		return vnpu_isa_attention(p, ptr, i0, cnt, scratch,
+					  scratch_size, features);
 	case VNPU_OP_GATHER: {
 		const struct vnpu_cmd_gather *g = p;
 
@@ -350,6 +395,27 @@ int vnpu_isa_tile(const struct vnpu_isa_task *task, uint32_t t, void *scratch,
 		return vnpu_reduce((float *)ptr[1] + i0,
 				   (const float *)ptr[0] + (size_t)i0 * r->n, cnt,
 				   r->n, r->kind) ? VNPU_EINVAL : VNPU_OK;
+	}
+	case VNPU_OP_QLINEAR: {
+		const struct vnpu_cmd_qlinear *q = p;
+
+		return vnpu_qlinear(q->flags, ptr[0], ptr[1], ptr[2], ptr[3],
+				    q->axis, q->inner, i0, cnt) ?
+			       VNPU_EINVAL : VNPU_OK;
+	}
+	case VNPU_OP_COMPARE:
+		return vnpu_compare(((const struct vnpu_cmd_compare *)p)->kind,
+				    (uint8_t *)ptr[2] + i0, (const float *)ptr[0] + i0,
+				    (const float *)ptr[1] + i0, cnt) ?
+			       VNPU_EINVAL : VNPU_OK;
+	case VNPU_OP_SELECT: {
+		size_t es = ((const struct vnpu_cmd_select *)p)->esize;
+
+		return vnpu_select((uint32_t)es, (uint8_t *)ptr[3] + i0 * es,
+				   (const uint8_t *)ptr[0] + i0,
+				   (const uint8_t *)ptr[1] + i0 * es,
+				   (const uint8_t *)ptr[2] + i0 * es, cnt) ?
+			       VNPU_EINVAL : VNPU_OK;
 	}
 	default:
 		return vnpu_isa_quant(p, ptr, i0, cnt);

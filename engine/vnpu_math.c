@@ -6,6 +6,7 @@
  * scalar IEEE arithmetic, identical on every build and variant.
  */
 #include "vnpu_internal.h"
+#include "vnpu_vexp.h"
 #include <vnpu_engine/vmath.h>
 
 #define VNPU_LN2_HI	6.93147180369123816490e-01	/* 32 bits: k * hi exact */
@@ -90,6 +91,12 @@ static double vnpu_expm1_d(double x)
 		return p * x * x + x;
 	}
 	return vnpu_exp_d(x) - 1.0;
+}
+
+/* Lane 0 of the vector exp: the same bits as the SIMD softmax rows. */
+float vnpu_fexpf(float x)
+{
+	return vnpu_sexp4(x);
 }
 
 float vnpu_expf(float x)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Element-wise ops, fixed-order reductions, norms, softmax, rope, gather. */
 #include "vnpu_internal.h"
+#include "vnpu_vexp.h"
 #include <vnpu_engine/formats.h>
 #include <vnpu_engine/ops.h>
 #include <vnpu_engine/vmath.h>
@@ -104,18 +105,7 @@ void vnpu_layernorm(float *y, const float *x, const float *g, const float *b,
 /* Softmax of one row whose first @len values are live (rest set to 0). */
 static void vnpu_softmax_row(float *y, const float *x, size_t len, size_t n)
 {
-	float m = vnpu_f32(0xff800000u), s[VNPU_LANES] = { 0 }, sum;
-
-	for (size_t i = 0; i < len; i++)
-		if (x[i] > m)
-			m = x[i];
-	for (size_t i = 0; i < len; i++) {
-		y[i] = vnpu_expf(x[i] - m);
-		s[i % VNPU_LANES] = s[i % VNPU_LANES] + y[i];
-	}
-	sum = vnpu_lanes_fold(s);
-	for (size_t i = 0; i < len; i++)
-		y[i] = y[i] / sum;
+	vnpu_vsoftmax4(y, x, len);	/* attention's softmax too */
 	for (size_t i = len; i < n; i++)
 		y[i] = 0.0f;
 }

@@ -66,6 +66,13 @@ void vnpu_cmdbuf_destroy(vnpu_cmdbuf *cb)
 	free(cb);
 }
 
+void vnpu_rt_cmdbuf_overwrite(vnpu_cmdbuf *cb, size_t off, const void *data,
+			      size_t size)
+{
+	if (off <= cb->size && size <= cb->size - off)
+		memcpy(cb->data + off, data, size);
+}
+
 void vnpu_cmdbuf_reset(vnpu_cmdbuf *cb)
 {
 	if (cb)

@@ -27,6 +27,8 @@ static const char *const vnpu_gop_names[VNPU_GOP_COUNT] = {
 	[VNPU_GOP_CONCAT] = "concat", [VNPU_GOP_REDUCE] = "reduce",
 	[VNPU_GOP_PAD] = "pad", [VNPU_GOP_PANEL] = "panel",
 	[VNPU_GOP_MATMUL2] = "matmul2",
+	[VNPU_GOP_QLINEAR] = "qlinear", [VNPU_GOP_DQLINEAR] = "dqlinear",
+	[VNPU_GOP_COMPARE] = "compare", [VNPU_GOP_SELECT] = "select",
 };
 
 const char *vnpu_gop_name(uint32_t op)

@@ -26,6 +26,8 @@ static const char *const vnpu_dtype_names[] = {
 	[VNPU_DTYPE_FP16] = "fp16",
 	[VNPU_DTYPE_FP8_E4M3] = "fp8_e4m3",
 	[VNPU_DTYPE_FP8_E5M2] = "fp8_e5m2",
+	[VNPU_DTYPE_I8] = "i8",
+	[VNPU_DTYPE_U8] = "u8",
 };
 
 const char *vnpu_dtype_name(vnpu_dtype dtype)
@@ -74,6 +76,8 @@ uint64_t vnpu_dtype_bytes(vnpu_dtype dtype, uint64_t count, int constant)
 
 	if (dtype == VNPU_DTYPE_I32)
 		return count * 4;
+	if (dtype == VNPU_DTYPE_I8 || dtype == VNPU_DTYPE_U8)
+		return count;
 	if (!fmt || count > (1ull << 40))
 		return 0;
 	if (!vnpu_dtype_is_block(dtype))

@@ -53,6 +53,10 @@ enum vnpu_gop {
 	VNPU_GOP_PAD,		/* zeros around x at the origin */
 	VNPU_GOP_PANEL,		/* B [.., K, N] as FP32 matmul panels of Kp */
 	VNPU_GOP_MATMUL2,	/* a [.., M, Kp] x panels: u[0] N, u[1] Kp, u[2] B batches */
+	VNPU_GOP_QLINEAR,	/* x, scale, zero: u[0] axis extent, u[1] inner */
+	VNPU_GOP_DQLINEAR,	/* q, scale, zero: as QLINEAR */
+	VNPU_GOP_COMPARE,	/* a, b: u[0] VNPU_CMP_* */
+	VNPU_GOP_SELECT,	/* cond, x, y */
 	VNPU_GOP_COUNT
 };
 
@@ -72,6 +76,11 @@ enum vnpu_gkind { VNPU_GT_INPUT = 1, VNPU_GT_CONST, VNPU_GT_NODE, VNPU_GT_STATE 
  * @output: output number + 1, 0 if not an output
  * @value: a state: the tensor vnpu_graph_assign() gave it (0: none)
  * @assigned: how many states take this tensor as their value
+ * @scales, @tscale: a block constant declared with its planes apart
+ *	(vnpu_graph_constant_blocks(), borrowed): @data holds the codes
+ *	only, @scales the block scales, @tscale the NVFP4 tensor scale;
+ *	@scales is NULL for every other tensor. Read constants through
+ *	vnpu_gt_planes() / vnpu_gt_const_copy().
  */
 struct vnpu_gtensor {
 	char name[VNPU_NAME_MAX];
@@ -89,6 +98,8 @@ struct vnpu_gtensor {
 	uint32_t output;
 	vnpu_tensor value;
 	uint32_t assigned;
+	const void *scales;
+	float tscale;
 };
 
 #define VNPU_GNODE_MAX_IN 5
@@ -145,6 +156,13 @@ bool vnpu_dtype_is_elem(uint32_t dtype);
 uint64_t vnpu_dtype_codes_bytes(uint32_t dtype, uint64_t count);
 /* The ISA's format (enum vnpu_cmd_fmt) of a dtype, 0 if none. */
 uint32_t vnpu_dtype_cmd_fmt(uint32_t dtype);
+/* The codes, scales and NVFP4 tensor scale (1.0 for the other types) of
+ * block constant T, wherever they are kept (vnpu_graph_blocks.c). */
+void vnpu_gt_planes(const struct vnpu_gtensor *t, const uint8_t **codes,
+		    const uint8_t **scales, float *tscale);
+/* Constant T in the graph's layout (planes, NVFP4 tensor scale last;
+ * @data_bytes bytes) into DST. */
+void vnpu_gt_const_copy(const struct vnpu_gtensor *t, void *dst);
 
 /* ------------------------------------------------------------ compiler */
 
@@ -358,6 +376,7 @@ struct vnpu_program {
 	vnpu_buffer *wbuf, *abuf;
 	int wshared;
 	vnpu_cmdbuf *cb;
+	uint32_t cb_pos;	/* the position offset cb is patched for */
 	struct vnpu_prog_patch *patches;
 };
 
@@ -385,6 +404,8 @@ vnpu_status vnpu_program_alloc_states(vnpu_program *p);
  * naming the state otherwise. Call with the program's lock held.
  */
 vnpu_status vnpu_program_check_states(vnpu_program *p, vnpu_device *dev);
+/* Drop the bound buffers' references and the binding table. */
+void vnpu_program_states_free(vnpu_program *p);
 
 /*
  * Check a position-independent stream: header, every packet as the

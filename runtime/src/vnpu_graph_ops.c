@@ -825,7 +825,7 @@ vnpu_status vnpu_graph_matmul_dyn(vnpu_graph *graph, const char *name,
 				  vnpu_tensor a, vnpu_tensor bt, vnpu_tensor *out)
 {
 	const struct vnpu_gtensor *ta, *tb;
-	uint32_t m, k, nn, kp, dims[VNPU_MAX_RANK], pdims[2];
+	uint32_t m, k, nn, kp, dims[VNPU_MAX_RANK], pdims[2], adims[VNPU_MAX_RANK], arank;
 	uint64_t ab, bb, panels;
 	vnpu_tensor ap = a, w, o;
 	uint32_t nn0 = graph ? graph->nn : 0, nt0 = graph ? graph->nt : 0;
@@ -857,9 +857,13 @@ vnpu_status vnpu_graph_matmul_dyn(vnpu_graph *graph, const char *name,
 		return vnpu_gb_err(&b, "a %s, b %s exceed the card's matmul limits",
 				   vnpu_gb_shape(&b, a), vnpu_gb_shape(&b, bt));
 	/* The card's MATMUL reads B as FP32 weight panels of K a multiple
-	 * of 32: pad A's K with zeros (exact: x + 0 * 0 = x), pack B. */
-	memcpy(dims, ta->dims, sizeof(dims));
-	dims[ta->rank - 1] = kp;
+	 * of 32: pad A's K with zeros (exact: x + 0 * 0 = x), pack B. The
+	 * nodes added below may move the tensor array: keep A's shape. */
+	memcpy(adims, ta->dims, sizeof(adims));
+	arank = ta->rank;
+	ta = NULL;
+	memcpy(dims, adims, sizeof(dims));
+	dims[arank - 1] = kp;
 	if (kp != k)
 		st = vnpu_graph_pad(graph, name, a, dims, &ap);
 	pdims[0] = (uint32_t)bb;
@@ -871,8 +875,8 @@ vnpu_status vnpu_graph_matmul_dyn(vnpu_graph *graph, const char *name,
 	b.op = VNPU_GOP_PANEL;
 	if (!st)
 		st = vnpu_gb_commit1(&b, &n, VNPU_DTYPE_FP32, 2, pdims, &w);
-	memcpy(dims, ta->dims, sizeof(dims));
-	dims[ta->rank - 1] = nn;
+	memcpy(dims, adims, sizeof(dims));
+	dims[arank - 1] = nn;
 	memset(&n, 0, sizeof(n));
 	n.in[0] = ap;
 	n.in[1] = w;
@@ -882,7 +886,7 @@ vnpu_status vnpu_graph_matmul_dyn(vnpu_graph *graph, const char *name,
 	n.u[2] = (uint32_t)bb;
 	b.op = VNPU_GOP_MATMUL2;
 	if (!st)
-		st = vnpu_gb_commit1(&b, &n, VNPU_DTYPE_FP32, ta->rank, dims, &o);
+		st = vnpu_gb_commit1(&b, &n, VNPU_DTYPE_FP32, arank, dims, &o);
 	if (st) {
 		/* a failed call adds nothing */
 		graph->nn = nn0;
@@ -891,4 +895,145 @@ vnpu_status vnpu_graph_matmul_dyn(vnpu_graph *graph, const char *name,
 	}
 	*out = o;
 	return VNPU_STATUS_OK;
+}
+
+/* ---- linear 8-bit quantization (QLINEAR packets) */
+
+static bool vnpu_dtype_is_int8(uint32_t dtype)
+{
+	return dtype == VNPU_DTYPE_I8 || dtype == VNPU_DTYPE_U8;
+}
+
+/*
+ * The operands shared by qlinear and dqlinear: X's shape against SCALE
+ * and ZERO (of type DTYPE), the axis extent and inner count into N.
+ */
+static vnpu_status vnpu_gb_qparams(struct vnpu_gb *b, const struct vnpu_gtensor *tx,
+				   vnpu_tensor x, vnpu_tensor scale,
+				   vnpu_tensor zero, uint32_t axis,
+				   uint32_t dtype, struct vnpu_gnode *n)
+{
+	const struct vnpu_gtensor *ts, *tz;
+	uint64_t cnt;
+	vnpu_status st;
+
+	if ((st = vnpu_gb_fp32(b, "scale", scale, &ts)))
+		return st;
+	cnt = vnpu_shape_count(ts->rank, ts->dims);
+	if (cnt > 1 && (axis >= tx->rank || cnt != tx->dims[axis]))
+		return vnpu_gb_err(b, "scale %s: per axis %u of x %s it needs that dimension's %u values",
+				   vnpu_gb_shape(b, scale), axis, vnpu_gb_shape(b, x),
+				   axis < tx->rank ? tx->dims[axis] : 0);
+	if (zero) {
+		if ((st = vnpu_gb_get(b, "zero", zero, &tz)))
+			return st;
+		if (tz->dtype != dtype || vnpu_shape_count(tz->rank, tz->dims) != cnt)
+			return vnpu_gb_err(b, "zero %s must be %s with scale's %llu values",
+					   vnpu_gb_shape(b, zero), vnpu_dtype_name(dtype),
+					   (unsigned long long)cnt);
+	}
+	n->in[0] = x;
+	n->in[1] = scale;
+	n->in[2] = zero;
+	n->nin = 3;
+	n->u[0] = (uint32_t)cnt;
+	n->u[1] = (uint32_t)(cnt > 1 ? vnpu_shape_count(tx->rank - axis - 1,
+							tx->dims + axis + 1) :
+			     vnpu_shape_count(tx->rank, tx->dims));
+	return VNPU_STATUS_OK;
+}
+
+vnpu_status vnpu_graph_qlinear(vnpu_graph *graph, const char *name,
+			       vnpu_tensor x, vnpu_tensor scale,
+			       vnpu_tensor zero, uint32_t axis,
+			       vnpu_dtype dtype, vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *tx;
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_QLINEAR, out);
+
+	if ((st = vnpu_gb_fp32(&b, "x", x, &tx)))
+		return st;
+	if (!vnpu_dtype_is_int8(dtype))
+		return vnpu_gb_err(&b, "the result must be i8 or u8, not %s",
+				   vnpu_dtype_name(dtype));
+	if ((st = vnpu_gb_qparams(&b, tx, x, scale, zero, axis, dtype, &n)))
+		return st;
+	return vnpu_gb_commit1(&b, &n, dtype, tx->rank, tx->dims, out);
+}
+
+vnpu_status vnpu_graph_dqlinear(vnpu_graph *graph, const char *name,
+				vnpu_tensor q, vnpu_tensor scale,
+				vnpu_tensor zero, uint32_t axis,
+				vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *tq;
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_DQLINEAR, out);
+
+	if ((st = vnpu_gb_get(&b, "q", q, &tq)))
+		return st;
+	if (!vnpu_dtype_is_int8(tq->dtype))
+		return vnpu_gb_err(&b, "q %s must be i8 or u8", vnpu_gb_shape(&b, q));
+	if ((st = vnpu_gb_qparams(&b, tq, q, scale, zero, axis, tq->dtype, &n)))
+		return st;
+	return vnpu_gb_commit1(&b, &n, VNPU_DTYPE_FP32, tq->rank, tq->dims, out);
+}
+
+/* ---- comparisons and select (COMPARE, SELECT packets) */
+
+static bool vnpu_gb_same_shape(const struct vnpu_gtensor *a, const struct vnpu_gtensor *b)
+{
+	return a->rank == b->rank && !memcmp(a->dims, b->dims, a->rank * sizeof(*a->dims));
+}
+
+vnpu_status vnpu_graph_compare(vnpu_graph *graph, const char *name,
+			       vnpu_comparison kind, vnpu_tensor a,
+			       vnpu_tensor b_, vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *ta, *tb;
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_COMPARE, out);
+
+	if ((unsigned int)kind > VNPU_COMPARE_GE)
+		return vnpu_gb_err(&b, "unknown comparison %d", (int)kind);
+	if ((st = vnpu_gb_fp32(&b, "a", a, &ta)) || (st = vnpu_gb_fp32(&b, "b", b_, &tb)))
+		return st;
+	if (!vnpu_gb_same_shape(ta, tb))
+		return vnpu_gb_err(&b, "shapes %s and %s differ", vnpu_gb_shape(&b, a),
+				   vnpu_gb_shape(&b, b_));
+	n.in[0] = a;
+	n.in[1] = b_;
+	n.nin = 2;
+	n.u[0] = (uint32_t)kind;
+	return vnpu_gb_commit1(&b, &n, VNPU_DTYPE_U8, ta->rank, ta->dims, out);
+}
+
+vnpu_status vnpu_graph_select(vnpu_graph *graph, const char *name,
+			      vnpu_tensor cond, vnpu_tensor x, vnpu_tensor y,
+			      vnpu_tensor *out)
+{
+	const struct vnpu_gtensor *tc, *tx, *ty;
+	uint64_t es;
+	vnpu_status st;
+	VNPU_GB_START(VNPU_GOP_SELECT, out);
+
+	if ((st = vnpu_gb_get(&b, "cond", cond, &tc)) || (st = vnpu_gb_get(&b, "x", x, &tx)) ||
+	    (st = vnpu_gb_get(&b, "y", y, &ty)))
+		return st;
+	es = vnpu_gt_bytes(tx) / vnpu_shape_count(tx->rank, tx->dims);
+	if (tc->dtype != VNPU_DTYPE_U8 ||
+	    vnpu_shape_count(tc->rank, tc->dims) != vnpu_shape_count(tx->rank, tx->dims))
+		return vnpu_gb_err(&b, "cond %s must be u8 with the elements of x %s",
+				   vnpu_gb_shape(&b, cond), vnpu_gb_shape(&b, x));
+	if (tx->dtype != ty->dtype || !vnpu_gb_same_shape(tx, ty))
+		return vnpu_gb_err(&b, "x %s and y %s differ", vnpu_gb_shape(&b, x),
+				   vnpu_gb_shape(&b, y));
+	if (vnpu_dtype_is_block(tx->dtype) || (es != 1 && es != 2 && es != 4))
+		return vnpu_gb_err(&b, "x %s: elements of 1, 2 or 4 bytes", vnpu_gb_shape(&b, x));
+	n.in[0] = cond;
+	n.in[1] = x;
+	n.in[2] = y;
+	n.nin = 3;
+	return vnpu_gb_commit1(&b, &n, tx->dtype, tx->rank, tx->dims, out);
 }

@@ -226,6 +226,14 @@ void vnpu_rt_event_unref(vnpu_event *e);
  * whether vnpu.ko is missing, installed but not loaded, or loaded. */
 vnpu_status vnpu_rt_no_card_error(const char *what);
 
+/*
+ * Write SIZE bytes of packet data over CB's stream at byte OFF (an offset
+ * in the stream as appended, header included). The caller keeps the
+ * packet valid and naming the buffers CB already lists.
+ */
+void vnpu_rt_cmdbuf_overwrite(vnpu_cmdbuf *cb, size_t off, const void *data,
+			      size_t size);
+
 /* Submit with the merged list (common path of submit and cmdbuf). */
 vnpu_status vnpu_rt_submit(vnpu_stream *s, const void *cmd, size_t size,
 			   struct vnpu_rt_use *uses, size_t n, uint64_t *seqno);

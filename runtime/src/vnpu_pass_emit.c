@@ -395,7 +395,9 @@ static float vnpu_emit_tscale(const struct vnpu_gc *c, vnpu_tensor t)
 			continue;
 		}
 		if (gt->kind == VNPU_GT_CONST) {
-			memcpy(&ts, (const uint8_t *)gt->data + gt->data_bytes - 4, 4);
+			const uint8_t *codes, *scales;
+
+			vnpu_gt_planes(gt, &codes, &scales, &ts);
 			return ts;
 		}
 		if (gt->kind != VNPU_GT_NODE)
@@ -573,6 +575,50 @@ static vnpu_status vnpu_emit_matmul2(struct vnpu_gc *c, uint32_t i)
 	return st;
 }
 
+/* QLINEAR: rows of u[1] values, u[0] scales (vnpu_graph_qlinear()). */
+static vnpu_status vnpu_emit_qlinear(struct vnpu_gc *c, uint32_t i)
+{
+	const struct vnpu_gnode *n = &c->g->n[i];
+	bool deq = n->op == VNPU_GOP_DQLINEAR;
+	vnpu_tensor x = deq ? c->n[i].out : n->in[0];
+	vnpu_tensor q = deq ? n->in[0] : c->n[i].out;
+	struct vnpu_cmd_qlinear p = {
+		.hdr = HDR(VNPU_OP_QLINEAR, p),
+		.flags = (deq ? VNPU_QLINEAR_DEQUANTIZE : 0) |
+			 (T(q)->dtype == VNPU_DTYPE_U8 ? VNPU_QLINEAR_UNSIGNED : 0),
+		.rows = (uint32_t)(COUNT(x) / n->u[1]), .axis = n->u[0],
+		.inner = n->u[1], .x = A(x), .q = A(q), .scale = A(n->in[1]),
+		.zero = A(n->in[2]),
+	};
+
+	return vnpu_emit(c, i, &p, sizeof(p));
+}
+
+static vnpu_status vnpu_emit_compare(struct vnpu_gc *c, uint32_t i)
+{
+	const struct vnpu_gnode *n = &c->g->n[i];
+	struct vnpu_cmd_compare p = {
+		.hdr = HDR(VNPU_OP_COMPARE, p), .kind = n->u[0],
+		.n = (uint32_t)COUNT(n->in[0]), .x = A(n->in[0]), .y = A(n->in[1]),
+		.out = A(c->n[i].out),
+	};
+
+	return vnpu_emit(c, i, &p, sizeof(p));
+}
+
+static vnpu_status vnpu_emit_select(struct vnpu_gc *c, uint32_t i)
+{
+	const struct vnpu_gnode *n = &c->g->n[i];
+	vnpu_tensor out = c->n[i].out;
+	struct vnpu_cmd_select p = {
+		.hdr = HDR(VNPU_OP_SELECT, p), .esize = ESIZE(out),
+		.n = (uint32_t)COUNT(out), .cond = A(n->in[0]), .x = A(n->in[1]),
+		.y = A(n->in[2]), .out = A(out),
+	};
+
+	return vnpu_emit(c, i, &p, sizeof(p));
+}
+
 static vnpu_status vnpu_emit_node(struct vnpu_gc *c, uint32_t i)
 {
 	const struct vnpu_gnode *n = &c->g->n[i];
@@ -615,6 +661,12 @@ static vnpu_status vnpu_emit_node(struct vnpu_gc *c, uint32_t i)
 				      vnpu_gt_bytes(T(c->n[i].out)));
 	case VNPU_GOP_HADAMARD:
 		return vnpu_emit_hadamard(c, i);
+	case VNPU_GOP_QLINEAR: case VNPU_GOP_DQLINEAR:
+		return vnpu_emit_qlinear(c, i);
+	case VNPU_GOP_COMPARE:
+		return vnpu_emit_compare(c, i);
+	case VNPU_GOP_SELECT:
+		return vnpu_emit_select(c, i);
 	}
 	return VNPU_STATUS_OK;	/* reshape, view: no data moves */
 }

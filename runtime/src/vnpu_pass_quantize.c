@@ -98,12 +98,18 @@ static vnpu_status vnpu_quant_pack(struct vnpu_gc *c, vnpu_tensor id)
 	uint32_t n = t->dims[0], k = t->dims[1], fmt = ct->wfmt;
 	uint64_t bytes = vnpu_panel_size(fmt, n, k), cnt = (uint64_t)n * k;
 	uint8_t *codes = NULL, *scales = NULL;
+	const uint8_t *pc, *ps;
 	vnpu_status st;
 
 	st = vnpu_quant_reserve(c, bytes, &ct->poff);
 	if (st)
 		return st;
 	ct->tscale = 1.0f;
+	if (t->dtype == VNPU_DTYPE_BF16 && fmt == VNPU_CMD_FMT_BF16) {
+		/* BF16 kept BF16: the values are the codes (no FP32 copy) */
+		vnpu_panel_pack(fmt, t->data, NULL, n, k, c->weights + ct->poff);
+		return VNPU_STATUS_OK;
+	}
 	if (t->dtype == VNPU_DTYPE_FP32 || t->dtype == VNPU_DTYPE_BF16) {
 		codes = malloc(cnt * 4);
 		scales = malloc(cnt / 16 + 1);
@@ -115,12 +121,9 @@ static vnpu_status vnpu_quant_pack(struct vnpu_gc *c, vnpu_tensor id)
 		free(scales);
 		return st;
 	}
-	/* Already quantized: planes as declared (NVFP4: tensor scale last). */
-	codes = (uint8_t *)t->data;
-	scales = codes + vnpu_dtype_codes_bytes(t->dtype, cnt);
-	if (t->dtype == VNPU_DTYPE_NVFP4)
-		memcpy(&ct->tscale, codes + t->data_bytes - 4, 4);
-	vnpu_panel_pack(fmt, codes, scales, n, k, c->weights + ct->poff);
+	/* Already quantized: the planes as declared, repacked bit for bit. */
+	vnpu_gt_planes(t, &pc, &ps, &ct->tscale);
+	vnpu_panel_pack(fmt, pc, ps, n, k, c->weights + ct->poff);
 	return VNPU_STATUS_OK;
 }
 
@@ -140,7 +143,7 @@ static vnpu_status vnpu_quant_raw(struct vnpu_gc *c, vnpu_tensor id)
 		vnpu_convert(VNPU_FMT_BF16, c->weights + ct->offset, VNPU_FMT_FP32,
 			     t->data, cnt);
 	else
-		memcpy(c->weights + ct->offset, t->data, t->data_bytes);
+		vnpu_gt_const_copy(t, c->weights + ct->offset);
 	return VNPU_STATUS_OK;
 }
 

@@ -46,7 +46,7 @@ void vnpu_program_destroy(vnpu_program *program)
 	pthread_mutex_destroy(&program->lock);
 	free(program->io);
 	free(program->states);
-	free(program->sbind);
+	vnpu_program_states_free(program);
 	free(program->patches);
 	free(program->weights);
 	if (program->wfd >= 0)
@@ -138,6 +138,38 @@ vnpu_status vnpu_program_read_weights(vnpu_program *p, void *dst)
 	return st;
 }
 
+/* The device address of each region of P (index: the region). */
+static void vnpu_program_bases(const vnpu_program *p, uint64_t *base)
+{
+	uint32_t i;
+
+	memset(base, 0, VNPU_PROG_MAX_REGIONS * sizeof(*base));
+	base[VNPU_PROG_WEIGHTS] = vnpu_buffer_va(p->wbuf);
+	base[VNPU_PROG_ARENA] = vnpu_buffer_va(p->abuf);
+	for (i = 0; i < p->info.states; i++)
+		base[VNPU_PROG_STATE0 + i] = vnpu_buffer_va(p->sbind[i].buf) +
+					     p->sbind[i].offset;
+}
+
+/* Rebase the addresses of packet PKT (region, offset) on BASE. */
+static void vnpu_program_rebase(const uint64_t *base, uint8_t *pkt)
+{
+	struct vnpu_cmd_header h;
+	uint32_t fields[4], nf, i;
+
+	memcpy(&h, pkt, sizeof(h));
+	nf = vnpu_prog_addr_fields(h.op, fields);
+	for (i = 0; i < nf; i++) {
+		uint64_t a;
+
+		memcpy(&a, pkt + fields[i], 8);
+		if (a)
+			a = base[a >> VNPU_PROG_REGION_SHIFT] +
+			    (a & ((1ull << VNPU_PROG_REGION_SHIFT) - 1));
+		memcpy(pkt + fields[i], &a, 8);
+	}
+}
+
 /*
  * Append the position-independent stream CMD of SIZE bytes to CB with its
  * addresses rebased on P's buffers and bound states, and list them.
@@ -145,33 +177,19 @@ vnpu_status vnpu_program_read_weights(vnpu_program *p, void *dst)
 static vnpu_status vnpu_program_cmdbuf(vnpu_program *p, const uint8_t *cmd,
 				       uint64_t size, vnpu_cmdbuf *cb)
 {
-	uint64_t base[VNPU_PROG_MAX_REGIONS] = { 0 };
+	uint64_t base[VNPU_PROG_MAX_REGIONS];
 	uint64_t off = sizeof(struct vnpu_cmd_stream_header);
 	vnpu_status st = VNPU_STATUS_OK;
 	uint32_t i;
 
-	base[VNPU_PROG_WEIGHTS] = vnpu_buffer_va(p->wbuf);
-	base[VNPU_PROG_ARENA] = vnpu_buffer_va(p->abuf);
-	for (i = 0; i < p->info.states; i++)
-		base[VNPU_PROG_STATE0 + i] = vnpu_buffer_va(p->sbind[i].buf) +
-					     p->sbind[i].offset;
+	vnpu_program_bases(p, base);
 	while (!st && off < size) {
 		_Alignas(8) uint8_t pkt[256];
 		struct vnpu_cmd_header h;
-		uint32_t fields[4], nf;
 
 		memcpy(&h, cmd + off, sizeof(h));
 		memcpy(pkt, cmd + off, h.size);
-		nf = vnpu_prog_addr_fields(h.op, fields);
-		for (i = 0; i < nf; i++) {
-			uint64_t a;
-
-			memcpy(&a, pkt + fields[i], 8);
-			if (a)
-				a = base[a >> VNPU_PROG_REGION_SHIFT] +
-				    (a & ((1ull << VNPU_PROG_REGION_SHIFT) - 1));
-			memcpy(pkt + fields[i], &a, 8);
-		}
+		vnpu_program_rebase(base, pkt);
 		st = vnpu_cmdbuf_append(cb, pkt, h.size, NULL);
 		off += h.size;
 	}
@@ -194,6 +212,7 @@ static vnpu_status vnpu_program_build_cb(vnpu_program *p)
 	if (p->cb)
 		return VNPU_STATUS_OK;
 	st = vnpu_cmdbuf_create(p->dev, &p->cb);
+	p->cb_pos = 0;	/* the stream as compiled: position offset 0 */
 	if (!st)
 		st = vnpu_program_cmdbuf(p, p->cmd, p->info.cmd_bytes, p->cb);
 	if (st) {
@@ -245,48 +264,76 @@ static vnpu_status vnpu_program_bind(vnpu_program *p, vnpu_device *dev)
 }
 
 /*
- * The command buffer of a run at POS_OFFSET: the bound one, or (when the
- * program has position-dependent fields) a patched, re-checked copy in
- * *TMP that the caller destroys.
+ * The packet of position patch PP moved to position offset POS, checked
+ * like a loaded stream (the patch fits the packet and does not overflow,
+ * every operand inside its region) and rebased on BASE, into PKT; its
+ * size, or 0 with *WHY set.
  */
-static vnpu_status vnpu_program_cmdbuf_at(vnpu_program *p, uint32_t pos,
-					  vnpu_cmdbuf **cb, vnpu_cmdbuf **tmp)
+static uint32_t vnpu_program_patched(const vnpu_program *p,
+				     const struct vnpu_prog_patch *pp, uint32_t pos,
+				     const uint64_t *regions, uint32_t nreg,
+				     const uint64_t *base, uint8_t *pkt,
+				     const char **why)
 {
-	uint64_t bad, regions[VNPU_PROG_MAX_REGIONS];
-	const char *why;
-	vnpu_status st;
-	uint32_t nreg;
-	uint8_t *cmd;
+	enum { HDR = sizeof(struct vnpu_cmd_stream_header) };
+	_Alignas(8) uint8_t one[HDR + 256];
+	struct vnpu_prog_patch at = *pp;
+	struct vnpu_cmd_header h;
+	uint64_t bad;
 
-	*tmp = NULL;
-	*cb = p->cb;
-	if (!pos || !p->info.pos_patches)
+	*why = "a position patch lies outside the stream";
+	if (pp->off < HDR || pp->off > p->info.cmd_bytes - sizeof(h))
+		return 0;
+	memcpy(&h, p->cmd + pp->off, sizeof(h));
+	if (h.size < sizeof(h) || h.size > 256 || h.size > p->info.cmd_bytes - pp->off)
+		return 0;
+	/* a stream of this one packet, as compiled (position offset 0) */
+	memcpy(one, p->cmd, HDR);
+	memcpy(one + HDR, p->cmd + pp->off, h.size);
+	at.off = HDR;
+	*why = vnpu_prog_apply_patches(one, HDR + h.size, &at, 1, pos);
+	if (!*why)
+		*why = vnpu_prog_check_stream(one, HDR + h.size, regions, nreg, &bad);
+	if (*why)
+		return 0;
+	vnpu_program_rebase(base, one + HDR);
+	memcpy(pkt, one + HDR, h.size);
+	return h.size;
+}
+
+/*
+ * Point the bound command buffer at position offset POS: the packets the
+ * position patches name are re-derived from the compiled stream, checked
+ * and written over their bound copies (nothing else depends on the
+ * position, and the buffers it names stay the same). All are checked
+ * before any is written, so a refused offset leaves the buffer as it was.
+ * Per decode step this touches a few packets per layer instead of
+ * rebuilding and re-checking the whole stream.
+ */
+static vnpu_status vnpu_program_cmdbuf_at(vnpu_program *p, uint32_t pos)
+{
+	uint64_t base[VNPU_PROG_MAX_REGIONS], regions[VNPU_PROG_MAX_REGIONS];
+	_Alignas(8) uint8_t pkt[256];
+	const char *why = NULL;
+	uint32_t nreg, i, size;
+
+	if (pos == p->cb_pos || !p->info.pos_patches)
 		return VNPU_STATUS_OK;
-	cmd = malloc(p->info.cmd_bytes);
-	if (!cmd)
-		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
-				     "vnpu_program_run_at: out of memory");
-	memcpy(cmd, p->cmd, p->info.cmd_bytes);
-	why = vnpu_prog_apply_patches(cmd, p->info.cmd_bytes, p->patches,
-				      p->info.pos_patches, pos);
 	nreg = vnpu_program_regions(p, regions);
-	if (!why)
-		why = vnpu_prog_check_stream(cmd, p->info.cmd_bytes, regions, nreg, &bad);
-	if (why) {
-		free(cmd);
-		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
-				     "vnpu_program_run_at: position offset %u: %s", pos, why);
+	vnpu_program_bases(p, base);
+	for (i = 0; i < p->info.pos_patches; i++)
+		if (!vnpu_program_patched(p, &p->patches[i], pos, regions, nreg,
+					  base, pkt, &why))
+			return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+					     "vnpu_program_run_at: position offset %u: %s",
+					     pos, why);
+	for (i = 0; i < p->info.pos_patches; i++) {
+		size = vnpu_program_patched(p, &p->patches[i], pos, regions, nreg,
+					    base, pkt, &why);
+		vnpu_rt_cmdbuf_overwrite(p->cb, p->patches[i].off, pkt, size);
 	}
-	st = vnpu_cmdbuf_create(p->dev, tmp);
-	if (!st)
-		st = vnpu_program_cmdbuf(p, cmd, p->info.cmd_bytes, *tmp);
-	free(cmd);
-	if (st) {
-		vnpu_cmdbuf_destroy(*tmp);
-		*tmp = NULL;
-	}
-	*cb = *tmp;
-	return st;
+	p->cb_pos = pos;
+	return VNPU_STATUS_OK;
 }
 
 vnpu_status vnpu_program_run_at(vnpu_stream *stream, vnpu_program *program,
@@ -295,7 +342,6 @@ vnpu_status vnpu_program_run_at(vnpu_stream *stream, vnpu_program *program,
 {
 	const vnpu_program_info *pi;
 	vnpu_status st = VNPU_STATUS_OK;
-	vnpu_cmdbuf *cb = NULL, *tmp = NULL;
 	uint32_t i;
 
 	if (!stream || !program || (program->info.inputs && !inputs) ||
@@ -324,13 +370,12 @@ vnpu_status vnpu_program_run_at(vnpu_stream *stream, vnpu_program *program,
 	if (!st)
 		st = vnpu_program_build_cb(program);
 	if (!st)
-		st = vnpu_program_cmdbuf_at(program, pos_offset, &cb, &tmp);
+		st = vnpu_program_cmdbuf_at(program, pos_offset);
 	for (i = 0; i < pi->inputs && !st; i++)
 		st = vnpu_buffer_write(program->abuf, program->io[i].offset, inputs[i],
 				       program->io[i].bytes);
 	if (!st)
-		st = vnpu_stream_submit_cmdbuf(stream, cb, NULL);
-	vnpu_cmdbuf_destroy(tmp);
+		st = vnpu_stream_submit_cmdbuf(stream, program->cb, NULL);
 	if (!st)
 		st = vnpu_stream_sync(stream);
 	for (i = 0; i < pi->outputs && !st; i++) {

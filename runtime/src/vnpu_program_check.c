@@ -80,6 +80,23 @@ uint32_t vnpu_prog_addr_fields(uint32_t op, uint32_t *o)
 		o[0] = OFF(vnpu_cmd_reduce, x);
 		o[1] = OFF(vnpu_cmd_reduce, out);
 		return 2;
+	case VNPU_OP_QLINEAR:
+		o[0] = OFF(vnpu_cmd_qlinear, x);
+		o[1] = OFF(vnpu_cmd_qlinear, q);
+		o[2] = OFF(vnpu_cmd_qlinear, scale);
+		o[3] = OFF(vnpu_cmd_qlinear, zero);
+		return 4;
+	case VNPU_OP_COMPARE:
+		o[0] = OFF(vnpu_cmd_compare, x);
+		o[1] = OFF(vnpu_cmd_compare, y);
+		o[2] = OFF(vnpu_cmd_compare, out);
+		return 3;
+	case VNPU_OP_SELECT:
+		o[0] = OFF(vnpu_cmd_select, cond);
+		o[1] = OFF(vnpu_cmd_select, x);
+		o[2] = OFF(vnpu_cmd_select, y);
+		o[3] = OFF(vnpu_cmd_select, out);
+		return 4;
 	}
 	return 0;	/* NOP, BARRIER; TIMESTAMP is refused by the checker */
 }

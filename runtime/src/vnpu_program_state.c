@@ -73,6 +73,7 @@ vnpu_status vnpu_program_bind_state(vnpu_program *program, uint32_t index,
 				    vnpu_buffer *buf, uint64_t offset)
 {
 	const struct vnpu_prog_io *s;
+	vnpu_buffer *old;
 	const char *why;
 
 	if (!program)
@@ -90,14 +91,35 @@ vnpu_status vnpu_program_bind_state(vnpu_program *program, uint32_t index,
 				     index, s->name, (unsigned long long)s->bytes,
 				     (unsigned long long)offset,
 				     (unsigned long long)buf->size, why);
+	/*
+	 * The program holds a reference on the bound buffer, as a queued job
+	 * does on the buffers it uses: freeing the application's handle while
+	 * bound cannot pull the state's memory from under a later run.
+	 */
+	if (buf)
+		vnpu_rt_buffer_ref(buf);
 	pthread_mutex_lock(&program->lock);
+	old = program->sbind[index].buf;
 	program->sbind[index].buf = buf;
 	program->sbind[index].offset = buf ? offset : 0;
 	/* The bound stream holds the old address: build it again. */
 	vnpu_cmdbuf_destroy(program->cb);
 	program->cb = NULL;
 	pthread_mutex_unlock(&program->lock);
+	if (old)
+		vnpu_rt_buffer_unref(old);
 	return VNPU_STATUS_OK;
+}
+
+void vnpu_program_states_free(vnpu_program *p)
+{
+	uint32_t i;
+
+	for (i = 0; p->sbind && i < p->info.states; i++)
+		if (p->sbind[i].buf)
+			vnpu_rt_buffer_unref(p->sbind[i].buf);
+	free(p->sbind);
+	p->sbind = NULL;
 }
 
 vnpu_status vnpu_program_check_states(vnpu_program *p, vnpu_device *dev)

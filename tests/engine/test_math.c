@@ -62,6 +62,23 @@ TEST(expf_within_1_ulp)
 	ASSERT_TRUE(isnan(vnpu_expf(NAN)));
 }
 
+/* The float-only exp of the softmax rows (vnpu_vexp.h). */
+TEST(fexpf_within_2_ulp_flushing_below_flt_min)
+{
+	CHECK_FN(vnpu_fexpf, exp, -87.3365, 88.7228, 4000000, 2.0);
+	CHECK_FN(vnpu_fexpf, exp, -1.0, 1.0, 1000000, 2.0);
+	CHECK_FN(vnpu_fexpf, exp, -30.0, 0.0, 1000000, 2.0);
+	ASSERT_EQ(1.0f, vnpu_fexpf(0.0f));
+	ASSERT_EQ(1.0f, vnpu_fexpf(-0.0f));
+	ASSERT_EQ(INFINITY, vnpu_fexpf(88.75f));
+	ASSERT_EQ(INFINITY, vnpu_fexpf(INFINITY));
+	ASSERT_TRUE(isfinite(vnpu_fexpf(88.7228317f)));
+	ASSERT_EQ(0.0f, vnpu_fexpf(-87.34f));
+	ASSERT_EQ(0.0f, vnpu_fexpf(-INFINITY));
+	ASSERT_GE(vnpu_fexpf(-87.3365f), FLT_MIN);
+	ASSERT_TRUE(isnan(vnpu_fexpf(NAN)));
+}
+
 TEST(expm1f_within_2_ulp)
 {
 	CHECK_FN(vnpu_expm1f, expm1, -20.0, 20.0, 1000000, 2.0);

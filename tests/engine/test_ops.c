@@ -11,6 +11,7 @@
 #include <vnpu_engine/ops.h>
 #include <vnpu_engine/vmath.h>
 #include <vnpu_engine/formats.h>
+#include <vnpu_engine/engine.h>
 
 static uint64_t rs = 88172645463325252ull;
 static float frand(void)
@@ -180,11 +181,30 @@ TEST(rope_rotates_pairs_by_position_angle)
 	}
 }
 
-/* FP64 attention reference. */
+static uint32_t fbits(float f)
+{
+	uint32_t u;
+
+	memcpy(&u, &f, 4);
+	return u;
+}
+
+static float kv_at(const void *base, uint32_t bf16, size_t i)
+{
+	uint32_t u;
+	float f;
+
+	if (!bf16)
+		return ((const float *)base)[i];
+	u = (uint32_t)((const uint16_t *)base)[i] << 16;
+	memcpy(&f, &u, 4);
+	return f;
+}
+
+/* FP64 attention reference (from the cache values as stored). */
 static void ref_attn(const struct vnpu_attn *at, double *out)
 {
 	uint32_t d = at->dim, group = at->n_heads / at->n_kv_heads;
-	const float *k = at->k, *v = at->v;
 
 	for (uint32_t t = 0; t < at->nq; t++) {
 		size_t len = at->pos0 + t + 1;
@@ -193,10 +213,12 @@ static void ref_attn(const struct vnpu_attn *at, double *out)
 			const float *q = at->q + ((size_t)t * at->n_heads + h) * d;
 			double *o = out + ((size_t)t * at->n_heads + h) * d;
 			double *s = calloc(len, sizeof(double)), m = -INFINITY, sum = 0;
+			size_t kb;
 
 			for (size_t j = 0; j < len; j++) {
+				kb = (j * at->n_kv_heads + h / group) * d;
 				for (uint32_t i = 0; i < d; i++)
-					s[j] += (double)q[i] * k[(j * at->n_kv_heads + h / group) * d + i];
+					s[j] += (double)q[i] * kv_at(at->k, at->kv_bf16, kb + i);
 				s[j] *= *at->scale;
 				m = fmax(m, s[j]);
 			}
@@ -205,11 +227,53 @@ static void ref_attn(const struct vnpu_attn *at, double *out)
 			for (uint32_t i = 0; i < d; i++) {
 				o[i] = 0;
 				for (size_t j = 0; j < len; j++)
-					o[i] += s[j] / sum * v[(j * at->n_kv_heads + h / group) * d + i];
+					o[i] += s[j] / sum *
+						kv_at(at->v, at->kv_bf16,
+						      (j * at->n_kv_heads + h / group) * d + i);
 			}
 			free(s);
 		}
 	}
+}
+
+/*
+ * The documented order written out scalar: 16-lane dot folded 8, 4, 2, 1,
+ * times scale; vnpu_softmax(); PV in ascending j from +0.
+ */
+static void order_attn(const struct vnpu_attn *at, float *out)
+{
+	uint32_t d = at->dim, group = at->n_heads / at->n_kv_heads;
+	float *sc = malloc((at->pos0 + at->nq) * sizeof(float));
+
+	for (uint32_t t = 0; t < at->nq; t++) {
+		size_t len = (size_t)at->pos0 + t + 1;
+
+		for (uint32_t h = 0; h < at->n_heads; h++) {
+			const float *q = at->q + ((size_t)t * at->n_heads + h) * d;
+			float *o = out + ((size_t)t * at->n_heads + h) * d;
+			size_t kh = h / group;
+
+			for (size_t j = 0; j < len; j++) {
+				float l[16] = { 0 };
+
+				for (uint32_t i = 0; i < d; i++)
+					l[i % 16] += q[i] * kv_at(at->k, at->kv_bf16,
+								(j * at->n_kv_heads + kh) * d + i);
+				for (int w = 8; w; w /= 2)
+					for (int x = 0; x < w; x++)
+						l[x] += l[x + w];
+				sc[j] = l[0] * *at->scale;
+			}
+			vnpu_softmax(sc, sc, 1, len, len, 0, 0);
+			for (uint32_t i = 0; i < d; i++) {
+				o[i] = 0.0f;
+				for (size_t j = 0; j < len; j++)
+					o[i] += sc[j] * kv_at(at->v, at->kv_bf16,
+							      (j * at->n_kv_heads + kh) * d + i);
+			}
+		}
+	}
+	free(sc);
 }
 
 TEST(attention_decode_and_prefill_with_grouped_heads)
@@ -218,7 +282,7 @@ TEST(attention_decode_and_prefill_with_grouped_heads)
 	static float q[8 * NH * D], k[CTX * NKV * D], v[CTX * NKV * D];
 	static float out[8 * NH * D], out1[NH * D];
 	static double ref[8 * NH * D];
-	float scale = 1.0f / sqrtf(D), scr[CTX];
+	float scale = 1.0f / sqrtf(D), scr[CTX + D + 8 + 256];
 	struct vnpu_ctx ctx = { .scratch = scr, .scratch_size = sizeof(scr) };
 	struct vnpu_attn at = {
 		.q = q, .k = k, .v = v, .out = out, .scale = &scale,
@@ -231,6 +295,8 @@ TEST(attention_decode_and_prefill_with_grouped_heads)
 		k[i] = frand() * 2;
 		v[i] = frand();
 	}
+	/* dim 32 and a context of 38, each rounded up to 16, + 256 */
+	ASSERT_EQ((32 + 256 + 48) * 4, vnpu_attention_scratch(&at));
 	ASSERT_EQ(0, vnpu_attention(&at, &ctx));
 	ref_attn(&at, ref);
 	for (size_t i = 0; i < 8 * NH * D; i++)
@@ -242,10 +308,96 @@ TEST(attention_decode_and_prefill_with_grouped_heads)
 	at.out = out1;
 	ASSERT_EQ(0, vnpu_attention(&at, &ctx));
 	ASSERT_EQ(0, memcmp(out1, out + 7 * NH * D, sizeof(out1)));
-	ctx.scratch_size = 4;
+	ctx.scratch_size = vnpu_attention_scratch(&at) - 4;
 	ASSERT_EQ(VNPU_ENOSPC, vnpu_attention(&at, &ctx));
+	ctx.scratch_size = sizeof(scr);
+	ASSERT_EQ(VNPU_EINVAL, vnpu_attention_rows(&at, 7, 2, &ctx));
 	at.n_kv_heads = 3;
 	ASSERT_EQ(VNPU_EINVAL, vnpu_attention(&at, &ctx));
+}
+
+static const uint32_t attn_variants[] = {
+	0, VNPU_CPU_AVX2, VNPU_CPU_AVX2 | VNPU_CPU_AVX512,
+};
+
+/*
+ * Every variant and every split of the rows gives the documented order's
+ * bits, for FP32 and BF16 caches and head dims that are not a multiple of
+ * 16; and the result is within 4e-6 of FP64 (|v| <= 1, the softmax's and
+ * the sums' rounding).
+ */
+TEST(attention_variants_and_row_splits_give_the_documented_bits)
+{
+	static const struct { uint32_t d, bf16, nkv, pos0, nq; } cs[] = {
+		{ 32, 0, 4, 37, 21 }, { 64, 1, 2, 5, 40 }, { 40, 0, 8, 16, 17 },
+		{ 8, 1, 1, 0, 33 }, { 80, 0, 2, 100, 3 }, { 48, 1, 4, 15, 1 },
+		{ 128, 0, 2, 300, 2 },
+	};
+	uint32_t have = vnpu_engine_cpu_features();
+
+	for (size_t c = 0; c < sizeof(cs) / sizeof(cs[0]); c++) {
+		uint32_t d = cs[c].d, nh = 8, ctxn = cs[c].pos0 + cs[c].nq;
+		size_t nqe = (size_t)cs[c].nq * nh * d, nkve = (size_t)ctxn * cs[c].nkv * d;
+		float *q = malloc(nqe * 4), *want = malloc(nqe * 4), *got = malloc(nqe * 4);
+		void *k = malloc(nkve * 4), *v = malloc(nkve * 4);
+		double *ref = malloc(nqe * 8);
+		float scale = 1.0f / sqrtf((float)d);
+		struct vnpu_attn at = {
+			.q = q, .k = k, .v = v, .out = want, .scale = &scale,
+			.nq = cs[c].nq, .pos0 = cs[c].pos0, .n_heads = nh,
+			.n_kv_heads = cs[c].nkv, .dim = d, .kv_bf16 = cs[c].bf16,
+		};
+		size_t nscr = vnpu_attention_scratch(&at);
+		float *scr = malloc(nscr);
+		uint32_t rows = at.nq * nh;
+
+		for (size_t i = 0; i < nqe; i++)
+			q[i] = frand() * 3;
+		for (size_t i = 0; i < nkve; i++) {
+			float a = frand() * 3, b = frand();
+
+			if (at.kv_bf16) {
+				((uint16_t *)k)[i] = vnpu_fp32_to_bf16(fbits(a));
+				((uint16_t *)v)[i] = vnpu_fp32_to_bf16(fbits(b));
+			} else {
+				((float *)k)[i] = a;
+				((float *)v)[i] = b;
+			}
+		}
+		order_attn(&at, want);
+		ref_attn(&at, ref);
+		for (size_t i = 0; i < nqe; i++) {
+			ASSERT_LE(fabs(want[i] - ref[i]), 4e-6)
+				TH_LOG("case %zu: element %zu", c, i);
+		}
+		at.out = got;
+		for (size_t vi = 0; vi < 3; vi++) {
+			struct vnpu_ctx ctx = {
+				.features = attn_variants[vi], .scratch = scr,
+				.scratch_size = nscr,
+			};
+
+			if ((have & attn_variants[vi]) != attn_variants[vi]) {
+				ksft_print_msg("variant %zu: not on this CPU\n", vi);
+				continue;
+			}
+			/* whole, then rows in uneven pieces, last piece first */
+			memset(got, 0x55, nqe * 4);
+			ASSERT_EQ(0, vnpu_attention(&at, &ctx));
+			ASSERT_EQ(0, memcmp(got, want, nqe * 4))
+				TH_LOG("case %zu variant %zu", c, vi);
+			memset(got, 0x55, nqe * 4);
+			for (uint32_t r1 = rows; r1 > 0;) {
+				uint32_t n = 1 + (r1 * 7 + vi) % 5, r0 = r1 > n ? r1 - n : 0;
+
+				ASSERT_EQ(0, vnpu_attention_rows(&at, r0, r1 - r0, &ctx));
+				r1 = r0;
+			}
+			ASSERT_EQ(0, memcmp(got, want, nqe * 4))
+				TH_LOG("case %zu variant %zu split", c, vi);
+		}
+		free(q); free(want); free(got); free(k); free(v); free(ref); free(scr);
+	}
 }
 
 TEST(gather_transpose_copy)

@@ -19,6 +19,14 @@ engine_ops_SRCS := tests/engine/test_ops.c
 # The vector ops added for imported (ONNX) graphs.
 HOST_TESTS += engine_ops2
 engine_ops2_SRCS := tests/engine/test_ops2.c
+
+# The QLINEAR packet: ONNX's 8-bit linear quantization, bit-exact.
+HOST_TESTS += engine_qlinear
+engine_qlinear_SRCS := tests/engine/test_qlinear.c
+
+# COMPARE and SELECT: ONNX's comparisons, logic ops and Where.
+HOST_TESTS += engine_select
+engine_select_SRCS := tests/engine/test_select.c
 HOST_SCRIPTS += tests/engine/vnpu_quant_test.sh
 
 # What vdpbf16ps computes on this CPU, against exact candidate models; and

@@ -10,6 +10,15 @@
 
 #include "model_util.h"
 
+vnpu_status mu_init_noenv(void)
+{
+	vnpu_init_options o;
+
+	vnpu_init_options_init(&o);
+	o.flags = VNPU_INIT_NO_ENV;
+	return vnpu_init(&o);
+}
+
 void mu_config(vnpu_model_config *c)
 {
 	memset(c, 0, sizeof(*c));

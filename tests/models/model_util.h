@@ -8,6 +8,8 @@
 
 #include <vnpu/vnpu.h>
 
+/* vnpu_init() ignoring the environment (the tests choose devices). */
+vnpu_status mu_init_noenv(void);
 /* The shapes of the tests' model (64 wide, 2 layers, GQA 4/2, vocab 96). */
 void mu_config(vnpu_model_config *c);
 /* Write DIR/config.json and DIR/model.safetensors for C (F32 or BF16

@@ -16,15 +16,6 @@
 #include "model_util.h"
 #include "kselftest_harness.h"
 
-static vnpu_status init_noenv(void)
-{
-	vnpu_init_options o;
-
-	vnpu_init_options_init(&o);
-	o.flags = VNPU_INIT_NO_ENV;
-	return vnpu_init(&o);
-}
-
 FIXTURE(md) {
 	vnpu_device *dev;
 	char dir[64];
@@ -35,7 +26,7 @@ FIXTURE_SETUP(md)
 {
 	vnpu_device_options o;
 
-	ASSERT_EQ(VNPU_STATUS_OK, init_noenv());
+	ASSERT_EQ(VNPU_STATUS_OK, mu_init_noenv());
 	vnpu_device_options_init(&o);
 	o.cpu_threads = 2;
 	ASSERT_EQ(VNPU_STATUS_OK, vnpu_device_open("cpu", &o, &self->dev));
@@ -67,8 +58,8 @@ static const struct st_case st_bad[] = {
 	{ "{\"a\":", 0, "not valid JSON" },
 	{ "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}} x", 4,
 	  "not valid JSON" },
-	{ "{\"a\":{\"dtype\":\"F8_E4M3\",\"shape\":[1],\"data_offsets\":[0,1]}}", 1,
-	  "tensor 'a': unsupported dtype 'F8_E4M3'" },
+	{ "{\"a\":{\"dtype\":\"F8_E4M3FNUZ\",\"shape\":[1],\"data_offsets\":[0,1]}}", 1,
+	  "tensor 'a': unsupported dtype 'F8_E4M3FNUZ'" },
 	{ "{\"a\":{\"shape\":[1],\"data_offsets\":[0,4]}}", 4, "tensor 'a': no \"dtype\" string" },
 	{ "{\"a\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}", 4, "no \"shape\" array" },
 	{ "{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", 4,

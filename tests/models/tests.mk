@@ -28,3 +28,12 @@ HOST_SCRIPTS += tests/models/tools_test.sh
 $(B)/host/models_test $(B)/host-san/models_test: | $(B)/host/vnpu-run
 # In the VM: the card's tokens equal the CPU backend's.
 VM_SCRIPTS += tests/models/vm_models_test.sh
+
+# Pre-quantized weights: the graph's block constants, files written by
+# vnpu-gen-model --quantize against the unquantized model, malformed files.
+HOST_TESTS += prequant_test
+prequant_test_SRCS := tests/models/test_prequant.c tests/models/model_util.c \
+	tools/vnpu-gen-model/gen_model.c
+prequant_test_CFLAGS := -Iruntime/src/models -Itools/vnpu-gen-model
+prequant_test_LIBS = $(RUNTIME_LIBS)
+$(eval $(call runtime_prog,prequant_test))

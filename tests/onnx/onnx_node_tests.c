@@ -50,6 +50,10 @@ static const struct op {
 	{ "ConstantOfShape", "constantofshape" }, { "Where", "where" },
 	{ "QuantizeLinear", "quantizelinear" },
 	{ "DequantizeLinear", "dequantizelinear" },
+	{ "Equal", "equal" }, { "Less", "less" }, { "Greater", "greater" },
+	{ "LessOrEqual", "less_equal" }, { "GreaterOrEqual", "greater_equal" },
+	{ "And", "and" }, { "Or", "or" }, { "Xor", "xor" }, { "Not", "not" },
+	{ "Conv", "conv" }, { "LSTM", "lstm" },
 };
 #define NOPS (sizeof(ops) / sizeof(ops[0]))
 
@@ -86,17 +90,21 @@ static void *read_file(const char *path, size_t *size)
 	return buf;
 }
 
-/* The operator a test exercises: the longest matching prefix. */
+/* The operator a test exercises: the longest matching prefix (after
+ * "test_" and an optional "basic_", as in test_basic_conv_*). */
 static int test_op(const char *name, int *expanded)
 {
+	const char *base = name + 5;
 	size_t best = 0;
 	int op = -1;
 
+	if (!strncmp(base, "basic_", 6))
+		base += 6;
 	for (size_t i = 0; i < NOPS; i++) {
 		size_t n = strlen(ops[i].prefix);
 
-		if (strncmp(name + 5, ops[i].prefix, n) ||
-		    (name[5 + n] && name[5 + n] != '_') || n <= best)
+		if (strncmp(base, ops[i].prefix, n) ||
+		    (base[n] && base[n] != '_') || n <= best)
 			continue;
 		best = n;
 		op = (int)i;
@@ -130,12 +138,21 @@ static int close_enough(float got, float want)
 
 enum result { R_PASS, R_SKIP, R_FAIL };
 
+/* ONNX's INT8 (3), UINT8 (2) and BOOL (9): tensors of bytes on the card */
+static int is_int8(int32_t onnx_type)
+{
+	return onnx_type == 2 || onnx_type == 3 || onnx_type == 9;
+}
+
 /* One data set: RES and a reason in WHY. */
 static enum result run_set(vnpu_stream *stream, const char *model, size_t msize,
 			   const char *dir, char *why, size_t wsize)
 {
 	vnpu_onnx_tensor in[MAX_IO], want[MAX_IO], bind[MAX_IO];
+	uint8_t *in8[MAX_IO] = { 0 };
 	const void *inputs[MAX_IO];
+	uint64_t obytes[MAX_IO] = { 0 };
+	int obyte[MAX_IO] = { 0 };	/* an int8/uint8 output: bytes */
 	void *outputs[MAX_IO] = { 0 };
 	unsigned nin = 0, nout = 0, nbind = 0, nrun = 0, k;
 	vnpu_onnx_options opts = { 0 };
@@ -169,11 +186,12 @@ static enum result run_set(vnpu_stream *stream, const char *model, size_t msize,
 			vnpu_graph_destroy(g);
 			goto out_in;
 		}
-		/* integer inputs feed shapes, axes, indices: known when compiling */
-		if (in[nin].onnx_type != 1)
-			bind[nbind++] = in[nin];
-		else
-			inputs[nrun++] = in[nin].f;
+		/* int8, uint8 (quantized values) and bool inputs as the card's bytes */
+		if (is_int8(in[nin].onnx_type)) {
+			in8[nin] = malloc(in[nin].count ? in[nin].count : 1);
+			for (uint64_t i = 0; in8[nin] && i < in[nin].count; i++)
+				in8[nin][i] = (uint8_t)in[nin].i[i];
+		}
 	}
 	for (nout = 0; nout < MAX_IO; nout++) {
 		size_t sz;
@@ -191,9 +209,31 @@ static enum result run_set(vnpu_stream *stream, const char *model, size_t msize,
 			goto out;
 		}
 	}
-	opts.nbind = nbind;
-	opts.bind = bind;
-	st = vnpu_graph_import_onnx_mem(model, msize, &opts, &g);
+	/*
+	 * Integer inputs feed shapes, axes, indices: known when compiling.
+	 * int8, uint8 and bool ones run on the card; where the importer
+	 * refuses that (an Add of uint8, an If's condition), they are bound
+	 * like the others.
+	 */
+	for (int bind8 = 0; bind8 < 2; bind8++) {
+		int has8 = 0;
+
+		nbind = nrun = 0;
+		for (k = 0; k < nin; k++) {
+			has8 |= is_int8(in[k].onnx_type);
+			if (is_int8(in[k].onnx_type) && !bind8)
+				inputs[nrun++] = in8[k];
+			else if (in[k].onnx_type != 1)
+				bind[nbind++] = in[k];
+			else
+				inputs[nrun++] = in[k].f;
+		}
+		opts.nbind = nbind;
+		opts.bind = bind;
+		st = vnpu_graph_import_onnx_mem(model, msize, &opts, &g);
+		if (st != VNPU_STATUS_UNSUPPORTED || !has8)
+			break;
+	}
 	if (st) {
 		snprintf(why, wsize, "%s", vnpu_last_error());
 		r = st == VNPU_STATUS_UNSUPPORTED ? R_SKIP : R_FAIL;
@@ -209,8 +249,11 @@ static enum result run_set(vnpu_stream *stream, const char *model, size_t msize,
 	for (k = 0; k < nout; k++) {
 		uint64_t bytes = 0;
 
-		if (vnpu_program_io(prog, 1, k, NULL, NULL, NULL, &bytes) ||
-		    bytes != want[k].count * 4) {
+		vnpu_dtype dt = VNPU_DTYPE_FP32;
+
+		if (vnpu_program_io(prog, 1, k, &dt, NULL, NULL, &bytes) ||
+		    (obyte[k] = dt == VNPU_DTYPE_I8 || dt == VNPU_DTYPE_U8,
+		     bytes != want[k].count * (obyte[k] ? 1 : 4))) {
 			snprintf(why, wsize, "output %u: %llu bytes, the reference has %llu %s values",
 				 k, (unsigned long long)bytes,
 				 (unsigned long long)want[k].count,
@@ -218,6 +261,7 @@ static enum result run_set(vnpu_stream *stream, const char *model, size_t msize,
 			goto out;
 		}
 		outputs[k] = calloc(1, bytes ? bytes : 4);
+		obytes[k] = bytes;
 	}
 	st = vnpu_program_run(stream, prog, inputs, outputs);
 	if (st) {
@@ -229,14 +273,14 @@ static enum result run_set(vnpu_stream *stream, const char *model, size_t msize,
 		int same = 1;
 
 		for (k = 0; k < nout; k++)
-			cpu_out[k] = calloc(1, want[k].count * 4 + 4);
+			cpu_out[k] = calloc(1, obytes[k] + 4);
 		vnpu_program_destroy(prog);	/* bound to the first device */
 		prog = NULL;
 		st = vnpu_graph_compile(g, g_cpu, &co, &prog);
 		if (!st)
 			st = vnpu_program_run(g_cpu_stream, prog, inputs, cpu_out);
 		for (k = 0; k < nout; k++) {
-			same &= !st && !memcmp(cpu_out[k], outputs[k], want[k].count * 4);
+			same &= !st && !memcmp(cpu_out[k], outputs[k], obytes[k]);
 			free(cpu_out[k]);
 		}
 		if (!same) {
@@ -248,8 +292,19 @@ static enum result run_set(vnpu_stream *stream, const char *model, size_t msize,
 	for (k = 0; k < nout; k++) {
 		const float *got = outputs[k];
 
-		/* integer outputs (constants of the model) come as int32 */
-		for (uint64_t i = 0; !want[k].f && i < want[k].count; i++) {
+		/* int8, uint8 and bool outputs are bytes, exact */
+		for (uint64_t i = 0; obyte[k] && i < want[k].count; i++) {
+			const uint8_t *b = outputs[k];
+			int v = want[k].onnx_type == 3 ? (int8_t)b[i] : b[i];	/* INT8 */
+
+			if (v != want[k].i[i]) {
+				snprintf(why, wsize, "output %u element %llu: %d, want %lld",
+					 k, (unsigned long long)i, v, (long long)want[k].i[i]);
+				goto out;
+			}
+		}
+		/* other integer outputs (constants of the model) come as int32 */
+		for (uint64_t i = 0; !want[k].f && !obyte[k] && i < want[k].count; i++) {
 			if (((const int32_t *)outputs[k])[i] != want[k].i[i]) {
 				snprintf(why, wsize, "output %u element %llu: %d, want %lld",
 					 k, (unsigned long long)i,
@@ -277,6 +332,8 @@ out:
 out_in:
 	for (k = 0; k < nin; k++)
 		vnpu_onnx_tensor_free(&in[k]);
+	for (k = 0; k < nin; k++)
+		free(in8[k]);
 	return r;
 }
 

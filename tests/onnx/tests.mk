@@ -41,7 +41,9 @@ ONNX_VM_TESTS := test_add_bcast test_sub_bcast test_mul_bcast test_div test_pow 
 	test_gemm_transposeB test_softmax_axis_0 test_layer_normalization_3d_axis1_epsilon \
 	test_reduce_mean_keepdims_random test_reduce_sum_keepdims_random \
 	test_transpose_all_permutations_4 test_concat_3d_axis_1 test_slice_neg_steps \
-	test_gather_1 test_where_example test_expand_dim_changed test_unsqueeze_two_axes
+	test_gather_1 test_where_example test_expand_dim_changed test_unsqueeze_two_axes \
+	test_quantizelinear_axis test_dequantizelinear_axis test_less_bcast test_or_bcast4v3d \
+	test_conv_with_strides_and_asymmetric_padding
 VM_TESTS += onnx_node_tests_vm
 onnx_node_tests_vm_SRCS := tests/onnx/onnx_node_tests.c
 onnx_node_tests_vm_LIBS = $(RUNTIME_LIBS)

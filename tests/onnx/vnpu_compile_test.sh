@@ -31,7 +31,7 @@ if [ ! -d "$node" ]; then
 	echo "1..0 # SKIP no ONNX node tests (libonnx-testdata)"
 	exit 0
 fi
-echo "1..17"
+echo "1..22"
 t 0 "--help" "$bin" --help
 has "$tmp/out" "Exit status: 0 success" "--help documents the exit codes"
 t 2 "no model" "$bin"
@@ -52,6 +52,18 @@ t 0 "vnpu-run runs the program with the test's .pb inputs" "$run" "$tmp/g.vnpu" 
 has "$tmp/out" "output 0 fp32[2,3]:" "vnpu-run prints the output"
 t 3 "vnpu-run: a .pb of the wrong size (exit 3)" "$run" "$tmp/g.vnpu" --backend cpu \
 	--input "$d/input_1.pb" --input "$d/input_1.pb"
+# int8/uint8 graph inputs and outputs through a program file
+q=$node/test_quantizelinear_axis
+t 0 "compile a run-time QuantizeLinear (uint8 output)" "$bin" "$q/model.onnx" -o "$tmp/q.vnpu"
+t 0 "vnpu-run feeds a uint8 .pb input" "$run" "$tmp/q.vnpu" --backend cpu \
+	--input "$q/test_data_set_0/input_0.pb" --input "$q/test_data_set_0/input_1.pb" \
+	--input "$q/test_data_set_0/input_2.pb"
+has "$tmp/out" "output 0 u8[1,3,3,2]: 3 89 34 200 74 59 5 24 24 87 32 13 245 99 4 142 121 102" \
+	"vnpu-run prints uint8 outputs as numbers (ONNX's expected values)"
+t 3 "vnpu-run: float values for the uint8 input (exit 3)" "$run" "$tmp/q.vnpu" --backend cpu \
+	--input "$q/test_data_set_0/input_0.pb" --input "$q/test_data_set_0/input_1.pb" \
+	--input "$q/test_data_set_0/input_1.pb"
+has "$tmp/err" "3 float values, the input is u8 of 3 bytes" "the message names the type"
 t 3 "unwritable output" "$bin" "$node/test_gemm_default_no_bias/model.onnx" -o "$tmp/no/dir/g.vnpu"
 t 0 "--compare" "$bin" --compare -d cpu "$node/test_gemm_default_no_bias/model.onnx"
 has "$tmp/out" "nvfp4  0" "--compare reports nvfp4 against fp32"

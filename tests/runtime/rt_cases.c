@@ -363,7 +363,8 @@ static int vec_attention(vnpu_device *dev, vnpu_cmdbuf *cb, struct rt_run *run,
 			return -1;
 	}
 	if (want) {
-		float scratch[CTX];
+		/* vnpu_attention_scratch(): dim, 256, CTX rounded up */
+		float scratch[D + 256 + (CTX + 15) / 16 * 16];
 		struct vnpu_ctx ctx = {
 			.features = vnpu_engine_cpu_features(),
 			.scratch = scratch, .scratch_size = sizeof(scratch),

@@ -1116,12 +1116,14 @@ TEST_F(gr, a_constant_as_matmul_input_and_weights)
 /*
  * One compiled step serves every position: the block built at pos0 = 2
  * and run at offset 3 gives the bits of the block built at pos0 = 5
- * (RoPE positions, attention's first query, cache rows written). An
- * offset past the cache is refused.
+ * (RoPE positions, attention's first query, cache rows written), also
+ * when the bound command buffer was last patched for another offset. An
+ * offset past the cache is refused and changes nothing; offset 0 is the
+ * program as built again.
  */
 TEST_F(gr, run_at_a_position_offset_equals_compiling_at_that_position)
 {
-	static struct gu_block_io a, b;
+	static struct gu_block_io a, b, c, z;
 	vnpu_program *p5 = NULL;
 	vnpu_program_info info;
 	vnpu_graph *g5 = NULL;
@@ -1136,21 +1138,33 @@ TEST_F(gr, run_at_a_position_offset_equals_compiling_at_that_position)
 	ASSERT_EQ(0, gu_build_block_at(g5, GU_POS0 + 3));
 	ASSERT_EQ(0, vnpu_graph_compile(g5, self->dev, NULL, &p5));
 	vnpu_graph_destroy(g5);
+	gu_block_inputs(&z);
+	ASSERT_EQ(0, gu_block_run(self->s, self->p, &z));
 	gu_block_inputs(&a);
 	gu_block_inputs(&b);
+	gu_block_inputs(&c);
 	{
 		const void *in[3] = { a.tokens, a.kc, a.vc };
 		void *out[3] = { a.logits, a.kc_out, a.vc_out };
+		const void *cin[3] = { c.tokens, c.kc, c.vc };
+		void *cout[3] = { c.logits, c.kc_out, c.vc_out };
 
+		ASSERT_EQ(0, vnpu_program_run_at(self->s, self->p, 1, cin, cout));
 		ASSERT_EQ(0, vnpu_program_run_at(self->s, self->p, 3, in, out));
 		EXPECT_EQ(VNPU_STATUS_INVALID_ARGUMENT,
 			  vnpu_program_run_at(self->s, self->p, info.max_pos_offset + 1, in, out));
 		EXPECT_NE(NULL, strstr(vnpu_last_error(), "exceeds"));
+		/* the refused offset left the offset-3 stream in place */
+		gu_block_inputs(&c);
+		ASSERT_EQ(0, vnpu_program_run_at(self->s, self->p, 3, cin, cout));
+		EXPECT_EQ(0, memcmp(&a, &c, sizeof(a)));
 	}
 	ASSERT_EQ(0, gu_block_run(self->s, p5, &b));
 	EXPECT_EQ(0, memcmp(&a, &b, sizeof(a)));
-	/* And offset 0 is still the program as built. */
+	/* And offset 0 is the program as built again, bit for bit. */
+	gu_block_inputs(&a);
 	ASSERT_EQ(0, gu_block_run(self->s, self->p, &a));
+	EXPECT_EQ(0, memcmp(&a, &z, sizeof(a)));
 	EXPECT_NE(0, memcmp(&a, &b, sizeof(a)));
 	vnpu_program_destroy(p5);
 }

@@ -295,6 +295,53 @@ TEST_F(st, a_state_only_graph_runs)
 		ASSERT_EQ(x[i] * 0.5f, got[i]);
 }
 
+/*
+ * The program keeps its own reference on a bound buffer: with the
+ * application's handle freed, the state still accumulates across runs
+ * (ASan would report the use after free otherwise), and rebinding or
+ * destroying the program releases it (LeakSanitizer checks that).
+ */
+TEST_F(st, a_bound_buffer_outlives_its_freed_handle)
+{
+	uint32_t d[1] = { 64 }, i, r;
+	static float x[64], got[64];
+	vnpu_tensor tx, ts, y, o;
+	vnpu_buffer *b;
+
+	gu_fill(x, 64, 5);
+	ASSERT_EQ(0, vnpu_graph_input(self->g, "x", VNPU_DTYPE_FP32, 1, d, &tx));
+	ASSERT_EQ(0, vnpu_graph_state(self->g, "acc", VNPU_DTYPE_FP32, 1, d, &ts));
+	ASSERT_EQ(0, vnpu_graph_add(self->g, "sum", ts, tx, &y));
+	ASSERT_EQ(0, vnpu_graph_copy(self->g, "out", y, &o));
+	ASSERT_EQ(0, vnpu_graph_output(self->g, o));
+	ASSERT_EQ(0, vnpu_graph_assign(self->g, "keep", ts, y));
+	ASSERT_EQ(0, vnpu_graph_compile(self->g, self->dev, NULL, &self->p));
+	ASSERT_EQ(0, vnpu_buffer_alloc(self->dev, 4096, &b));
+	{
+		static const float zero[64];
+
+		ASSERT_EQ(0, vnpu_buffer_write(b, 64, zero, sizeof(zero)));
+	}
+	ASSERT_EQ(0, vnpu_program_bind_state(self->p, 0, b, 64));
+	vnpu_buffer_free(b);
+	for (r = 1; r <= 3; r++) {
+		const void *in[1] = { x };
+		void *out[1] = { got };
+
+		ASSERT_EQ(0, vnpu_program_run(self->s, self->p, in, out));
+		for (i = 0; i < 64; i++) {
+			float want = 0.0f;
+
+			for (uint32_t k = 0; k < r; k++)
+				want = want + x[i];
+			ASSERT_EQ(want, got[i]);
+		}
+	}
+	/* Binding another buffer drops the last reference on the first. */
+	ASSERT_EQ(0, vnpu_buffer_alloc(self->dev, 4096, &self->buf));
+	ASSERT_EQ(0, vnpu_program_bind_state(self->p, 0, self->buf, 0));
+}
+
 #define EXPECT_ERR(call, msg) do {						\
 	EXPECT_EQ(VNPU_STATUS_INVALID_ARGUMENT, (call));			\
 	EXPECT_STREQ(msg, vnpu_last_error());					\

@@ -22,7 +22,8 @@
 static const char help[] =
 "Usage: vnpu-bench llm [--preset P | --model DIR] [--prompt N] [--gen N]\n"
 "                      [--formats LIST] [--backend cpu|device|both]\n"
-"                      [--reps N] [--threads N] [--json]\n"
+"                      [--act-quant none|mxint8|mxfp8] [--reps N]\n"
+"                      [--threads N] [--json]\n"
 "\n"
 "Generates GEN tokens after a PROMPT-token prompt with a synthetic model\n"
 "(vnpu-gen-model's preset P, written once to $TMPDIR/vnpu-bench-P) or the\n"
@@ -57,6 +58,10 @@ static const char help[] =
 "                 (default mxfp4,nvfp4,mxfp8,bf16)\n"
 "  --backend B    cpu (default when there is no card), device, or both\n"
 "                 (default when there is a card)\n"
+"  --act-quant A  how the matmuls take their activations: none (exact\n"
+"                 FP32, the default; the FP32 FMA kernels, whose peak is\n"
+"                 about a quarter of the int8 one), mxint8 (quantized on the\n"
+"                 fly to MXINT8: the int8 dot-product kernels) or mxfp8\n"
 "  --reps N       runs per configuration (default 3)\n"
 "  --threads N    CPU backend threads and limit probes (default: all CPUs)\n"
 "  --json         one JSON object instead of the table\n";
@@ -141,16 +146,17 @@ double llm_decode_bytes(const vnpu_model_config *c, uint64_t weight_bytes,
 	return (double)weight_bytes - emb + kv;
 }
 
-static void llm_print(int json, const char *model, uint32_t np, uint32_t gen,
-		      int reps, int threads, double bw, double i8,
-		      const struct result *r, int n)
+static void llm_print(int json, const char *model, const char *act,
+		      uint32_t np, uint32_t gen, int reps, int threads, double bw,
+		      double i8, const struct result *r, int n)
 {
 	double cpu_t = 0;
 
 	if (json) {
-		printf("{\"model\": \"%s\", \"prompt\": %u, \"gen\": %u, \"reps\": %d, "
+		printf("{\"model\": \"%s\", \"act_quant\": \"%s\", \"prompt\": %u, "
+		       "\"gen\": %u, \"reps\": %d, "
 		       "\"threads\": %d, \"read_bw_gbs\": %.3f, \"int8_peak_gops\": %.1f, "
-		       "\"runs\": [", model, np, gen, reps, threads, bw / 1e9, i8 / 1e9);
+		       "\"runs\": [", model, act, np, gen, reps, threads, bw / 1e9, i8 / 1e9);
 		for (int i = 0; i < n; i++)
 			printf("%s\n  {\"format\": \"%s\", \"backend\": \"%s\", \"ok\": %s, "
 			       "\"ttft_ms\": %.3f, \"prefill_gops\": %.2f, \"prefill_vs_int8_peak\": %.4f, "
@@ -168,8 +174,8 @@ static void llm_print(int json, const char *model, uint32_t np, uint32_t gen,
 		printf("\n]}\n");
 		return;
 	}
-	printf("model %s, prompt %u, gen %u, median of %d, %d threads\n", model, np,
-	       gen, reps, threads);
+	printf("model %s, activations %s, prompt %u, gen %u, median of %d, %d threads\n",
+	       model, act, np, gen, reps, threads);
 	if (bw > 0)
 		printf("limits (this run): read bandwidth %.2f GB/s, int8 dot peak %.1f GOP/s\n\n",
 		       bw / 1e9, i8 / 1e9);
@@ -205,8 +211,8 @@ static void llm_print(int json, const char *model, uint32_t np, uint32_t gen,
 }
 
 static int run_one(const char *dir, vnpu_device *dev, uint32_t fmt,
-		   const int32_t *prompt, uint32_t np, uint32_t gen, int reps,
-		   double bw, struct result *r)
+		   uint32_t act_quant, const int32_t *prompt, uint32_t np,
+		   uint32_t gen, int reps, double bw, struct result *r)
 {
 	vnpu_model_options mo;
 	vnpu_model_stats st;
@@ -220,6 +226,7 @@ static int run_one(const char *dir, vnpu_device *dev, uint32_t fmt,
 
 	vnpu_model_options_init(&mo);
 	mo.compile.weight_format = fmt;
+	mo.compile.act_quant = act_quant;
 	mo.max_context = np + gen;
 	reset_hwm();
 	if (!tt || !dt || !out || vnpu_model_load(dir, dev, &mo, &m) ||
@@ -298,6 +305,7 @@ int bench_llm_main(int argc, char **argv)
 		{ "backend", required_argument, NULL, 'b' },
 		{ "reps", required_argument, NULL, 'r' },
 		{ "threads", required_argument, NULL, 't' },
+		{ "act-quant", required_argument, NULL, 'a' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -305,6 +313,8 @@ int bench_llm_main(int argc, char **argv)
 	const char *preset = "15m", *model = NULL, *backend = NULL;
 	char flist[128] = "mxfp4,nvfp4,mxfp8,bf16", dir[512];
 	int reps = 3, json = 0, c, nres = 0, ret = 0;
+	uint32_t act_quant = VNPU_ACT_QUANT_NONE;
+	const char *act_name = "none";
 	long np = 512, gen = 128, threads = sysconf(_SC_NPROCESSORS_ONLN);
 	struct result res[16];
 	vnpu_device *cpu = NULL, *card = NULL;
@@ -340,6 +350,19 @@ int bench_llm_main(int argc, char **argv)
 			break;
 		case 't':
 			threads = strtol(optarg, NULL, 10);
+			break;
+		case 'a':
+			act_name = optarg;
+			if (!strcmp(optarg, "none")) {
+				act_quant = VNPU_ACT_QUANT_NONE;
+			} else if (!strcmp(optarg, "mxint8")) {
+				act_quant = VNPU_ACT_QUANT_MXINT8;
+			} else if (!strcmp(optarg, "mxfp8")) {
+				act_quant = VNPU_ACT_QUANT_MXFP8;
+			} else {
+				fprintf(stderr, "vnpu-bench llm: --act-quant is none, mxint8 or mxfp8\n");
+				return 2;
+			}
 			break;
 		case 'j':
 			json = 1;
@@ -414,16 +437,16 @@ int bench_llm_main(int argc, char **argv)
 			memset(r, 0, sizeof(*r));
 			r->fmt = fmts[f].name;
 			r->backend = b ? "device" : "cpu";
-			if (run_one(model, d, fmts[f].fmt, prompt, (uint32_t)np,
-				    (uint32_t)gen, reps, bw, r))
+			if (run_one(model, d, fmts[f].fmt, act_quant, prompt,
+				    (uint32_t)np, (uint32_t)gen, reps, bw, r))
 				ret = 1;
 			else
 				r->ok = 1;
 			nres++;
 		}
 	}
-	llm_print(json, model, (uint32_t)np, (uint32_t)gen, reps, (int)threads, bw,
-		  i8, res, nres);
+	llm_print(json, model, act_name, (uint32_t)np, (uint32_t)gen, reps,
+		  (int)threads, bw, i8, res, nres);
 	free(prompt);
 	vnpu_device_close(cpu);
 	vnpu_device_close(card);

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <vnpu_engine/formats.h>
+
 #include "gen_model.h"
 
 #define P(n, d, l, h, kv, ff, v, what) \
@@ -129,22 +131,159 @@ static uint32_t list_tensors(const vnpu_model_config *c, struct tensor *t)
 	return n;
 }
 
-int gen_write_model(const char *dir, const struct gen_preset *p, uint64_t seed,
-		       int bf16, int progress)
+/* One tensor of the file: a source tensor's values, or one of its
+ * planes (codes, block scales, NVFP4 tensor scale), in that order. */
+struct entry {
+	char name[112];
+	const char *dtype;
+	uint32_t rank, dims[3];
+	uint64_t bytes;
+};
+
+/* Whether tensor T is stored pre-quantized under QUANT: the linear
+ * layers; the head stays unquantized, as the compiler's default policy
+ * keeps it BF16 (and ModelOpt / gpt-oss checkpoints leave it out). */
+static int quantized(const struct tensor *t, uint32_t quant)
 {
-	const vnpu_model_config *c = &p->c;
-	uint32_t nt = 9 * c->n_layers + 3, esz = bf16 ? 2 : 4;
+	return quant && (t->kind == PROJ_IN || t->kind == PROJ) &&
+	       strcmp(t->name, "lm_head.weight");
+}
+
+/* X.weight -> X.SUFFIX (e.g. "weight_scale") into E's name. */
+static void plane_name(struct entry *e, const char *tname, const char *suffix)
+{
+	size_t n = strlen(tname) - strlen("weight");
+
+	snprintf(e->name, sizeof(e->name), "%.*s%s", (int)n, tname, suffix);
+}
+
+/* The file's entries for tensor T; their count. */
+static uint32_t entries_of(const struct tensor *t, uint32_t quant, int bf16,
+			   struct entry *e)
+{
+	uint32_t r = t->rows, c = t->cols;
+
+	memset(e, 0, 3 * sizeof(*e));
+	if (!quantized(t, quant)) {
+		snprintf(e[0].name, sizeof(e[0].name), "%s", t->name);
+		e[0].dtype = bf16 ? "BF16" : "F32";
+		e[0].rank = c ? 2 : 1;
+		e[0].dims[0] = r;
+		e[0].dims[1] = c;
+		e[0].bytes = (uint64_t)r * (c ? c : 1) * (bf16 ? 2 : 4);
+		return 1;
+	}
+	if (quant == VNPU_DTYPE_MXFP4) {	/* gpt-oss */
+		plane_name(&e[0], t->name, "weight_blocks");
+		e[0].dtype = "U8";
+		e[0].rank = 3;
+		e[0].dims[0] = r;
+		e[0].dims[1] = c / 32;
+		e[0].dims[2] = 16;
+		e[0].bytes = (uint64_t)r * c / 2;
+		plane_name(&e[1], t->name, "weight_scales");
+		e[1].dtype = "U8";
+	} else {			/* ModelOpt */
+		snprintf(e[0].name, sizeof(e[0].name), "%s", t->name);
+		e[0].dtype = quant == VNPU_DTYPE_NVFP4 ? "U8" : "F8_E4M3";
+		e[0].rank = 2;
+		e[0].dims[0] = r;
+		e[0].dims[1] = quant == VNPU_DTYPE_NVFP4 ? c / 2 : c;
+		e[0].bytes = (uint64_t)r * e[0].dims[1];
+		plane_name(&e[1], t->name, "weight_scale");
+		e[1].dtype = quant == VNPU_DTYPE_NVFP4 ? "F8_E4M3" : "U8";
+	}
+	e[1].rank = 2;
+	e[1].dims[0] = r;
+	e[1].dims[1] = c / (quant == VNPU_DTYPE_NVFP4 ? 16 : 32);
+	e[1].bytes = (uint64_t)r * e[1].dims[1];
+	if (quant != VNPU_DTYPE_NVFP4)
+		return 2;
+	plane_name(&e[2], t->name, "weight_scale_2");	/* a scalar, shape [] */
+	e[2].dtype = "F32";
+	e[2].bytes = 4;
+	return 3;
+}
+
+static uint32_t engine_fmt(uint32_t quant)
+{
+	return quant == VNPU_DTYPE_NVFP4 ? VNPU_FMT_NVFP4 :
+	       quant == VNPU_DTYPE_MXFP4 ? VNPU_FMT_MXFP4 : VNPU_FMT_MXFP8_E4M3;
+}
+
+/* Round W[N] to BF16 in place (nearest even), as the file stores it. */
+static void round_bf16(float *w, uint64_t n)
+{
+	for (uint64_t j = 0; j < n; j++) {
+		uint32_t u;
+
+		memcpy(&u, &w[j], 4);
+		u = (u + 0x7fff + (u >> 16 & 1)) & 0xffff0000u;
+		memcpy(&w[j], &u, 4);
+	}
+}
+
+/* Write tensor T's entries from its values W[N] (CODES, SCALES: room). */
+static int write_tensor(FILE *f, const struct tensor *t, uint32_t quant, int bf16,
+			float *w, uint64_t n, uint8_t *codes, uint8_t *scales)
+{
+	float ts = 1.0f;
+
+	if (bf16)
+		round_bf16(w, n);
+	if (!quantized(t, quant)) {
+		if (bf16) {
+			uint16_t *h = (uint16_t *)w;
+
+			for (uint64_t j = 0; j < n; j++) {
+				uint32_t u;
+
+				memcpy(&u, &w[j], 4);
+				h[j] = (uint16_t)(u >> 16);
+			}
+		}
+		return fwrite(w, bf16 ? 2 : 4, n, f) != n;
+	}
+	/* the engine's quantizer, RTN as the spec: what the compiler does
+	 * to these FP32 (or BF16) values when loading them unquantized */
+	if (quant == VNPU_DTYPE_NVFP4)
+		vnpu_nvfp4_tensor_scale(w, n, &ts);
+	if (vnpu_quantize(engine_fmt(quant), w, n, codes, scales, &ts, NULL))
+		return 1;
+	if (fwrite(codes, 1, n * vnpu_fmt_bits(engine_fmt(quant)) / 8, f) !=
+	    n * vnpu_fmt_bits(engine_fmt(quant)) / 8)
+		return 1;
+	if (fwrite(scales, 1, n / vnpu_fmt_block(engine_fmt(quant)), f) !=
+	    n / vnpu_fmt_block(engine_fmt(quant)))
+		return 1;
+	return quant == VNPU_DTYPE_NVFP4 && fwrite(&ts, 4, 1, f) != 1;
+}
+
+int gen_write_model(const char *dir, const struct gen_preset *p, uint64_t seed,
+		    int bf16, int progress)
+{
+	return gen_write_model_q(dir, p, seed, bf16, 0, progress);
+}
+
+int gen_write_model_q(const char *dir, const struct gen_preset *p, uint64_t seed,
+		      int bf16, uint32_t quant, int progress)
+{
+	vnpu_model_config cfg = p->c;
+	uint32_t nt = 9 * cfg.n_layers + 3, ne = 0;
 	struct tensor *t = calloc(nt, sizeof(*t));
+	struct entry *e = calloc(3 * (size_t)nt, sizeof(*e));
 	char *path = NULL, *hdr = NULL;
-	size_t hcap = (size_t)nt * 192 + 256, hlen = 0;
+	size_t hcap = (size_t)nt * 3 * 224 + 256, hlen = 0;
 	uint64_t off = 0, maxn = 0, hl;
+	uint8_t *codes = NULL, *scales = NULL;
 	float *w = NULL;
 	FILE *f = NULL;
 	int ret = 1;
 
-	if (!t || !(hdr = malloc(hcap)))
+	cfg.weight_quant = quant;
+	if (!t || !e || !(hdr = malloc(hcap)))
 		goto out;
-	nt = list_tensors(c, t);
+	nt = list_tensors(&cfg, t);
 	hlen = (size_t)snprintf(hdr, hcap,
 				"{\"__metadata__\":{\"format\":\"pt\",\"generator\":\"vnpu-gen-model\","
 				"\"preset\":\"%s\",\"seed\":\"%llu\"}", p->name,
@@ -152,19 +291,27 @@ int gen_write_model(const char *dir, const struct gen_preset *p, uint64_t seed,
 	for (uint32_t i = 0; i < nt; i++) {
 		uint64_t n = t[i].cols ? (uint64_t)t[i].rows * t[i].cols : t[i].rows;
 
-		if (t[i].cols)
-			hlen += (size_t)snprintf(hdr + hlen, hcap - hlen,
-				",\"%s\":{\"dtype\":\"%s\",\"shape\":[%u,%u],\"data_offsets\":[%llu,%llu]}",
-				t[i].name, bf16 ? "BF16" : "F32", t[i].rows, t[i].cols,
-				(unsigned long long)off, (unsigned long long)(off + n * esz));
-		else
-			hlen += (size_t)snprintf(hdr + hlen, hcap - hlen,
-				",\"%s\":{\"dtype\":\"%s\",\"shape\":[%u],\"data_offsets\":[%llu,%llu]}",
-				t[i].name, bf16 ? "BF16" : "F32", t[i].rows,
-				(unsigned long long)off, (unsigned long long)(off + n * esz));
-		off += n * esz;
+		ne += entries_of(&t[i], quant, bf16, &e[ne]);
 		if (n > maxn)
 			maxn = n;
+	}
+	for (uint32_t i = 0; i < ne; i++) {
+		char shape[48];
+
+		if (e[i].rank == 3)
+			snprintf(shape, sizeof(shape), "[%u,%u,%u]", e[i].dims[0], e[i].dims[1],
+				 e[i].dims[2]);
+		else if (e[i].rank == 2)
+			snprintf(shape, sizeof(shape), "[%u,%u]", e[i].dims[0], e[i].dims[1]);
+		else if (e[i].rank == 1)
+			snprintf(shape, sizeof(shape), "[%u]", e[i].dims[0]);
+		else
+			snprintf(shape, sizeof(shape), "[]");
+		hlen += (size_t)snprintf(hdr + hlen, hcap - hlen,
+			",\"%s\":{\"dtype\":\"%s\",\"shape\":%s,\"data_offsets\":[%llu,%llu]}",
+			e[i].name, e[i].dtype, shape, (unsigned long long)off,
+			(unsigned long long)(off + e[i].bytes));
+		off += e[i].bytes;
 	}
 	hdr[hlen++] = '}';
 	while (hlen % 8)	/* data 8-byte aligned, as the format recommends */
@@ -177,7 +324,7 @@ int gen_write_model(const char *dir, const struct gen_preset *p, uint64_t seed,
 		path = NULL;
 		goto out;
 	}
-	if (vnpu_model_config_save(path, c)) {
+	if (vnpu_model_config_save(path, &cfg)) {
 		fprintf(stderr, "vnpu-gen-model: %s\n", vnpu_last_error());
 		goto out;
 	}
@@ -187,8 +334,10 @@ int gen_write_model(const char *dir, const struct gen_preset *p, uint64_t seed,
 		goto out;
 	}
 	w = malloc(maxn * 4);
+	codes = malloc(maxn);
+	scales = malloc(maxn / 16 + 1);
 	f = fopen(path, "wb");
-	if (!w || !f) {
+	if (!w || !codes || !scales || !f) {
 		fprintf(stderr, "vnpu-gen-model: %s: %s\n", path, strerror(errno));
 		goto out;
 	}
@@ -200,17 +349,7 @@ int gen_write_model(const char *dir, const struct gen_preset *p, uint64_t seed,
 		uint64_t n = t[i].cols ? (uint64_t)t[i].rows * t[i].cols : t[i].rows;
 
 		fill(&t[i], seed, w);
-		if (bf16) {
-			uint16_t *h = (uint16_t *)w;
-
-			for (uint64_t j = 0; j < n; j++) {	/* round to nearest even */
-				uint32_t u;
-
-				memcpy(&u, &w[j], 4);
-				h[j] = (uint16_t)((u + 0x7fff + (u >> 16 & 1)) >> 16);
-			}
-		}
-		if (fwrite(w, esz, n, f) != n)
+		if (write_tensor(f, &t[i], quant, bf16, w, n, codes, scales))
 			break;
 		if (progress)
 			fprintf(stderr, "\rvnpu-gen-model: %u/%u tensors", i + 1, nt);
@@ -228,9 +367,11 @@ out:
 	if (f)
 		fclose(f);
 	free(w);
+	free(codes);
+	free(scales);
 	free(path);
 	free(hdr);
+	free(e);
 	free(t);
 	return ret;
 }
-

@@ -26,5 +26,14 @@ const struct gen_preset *gen_preset_find(const char *name);
  */
 int gen_write_model(const char *dir, const struct gen_preset *p, uint64_t seed,
 		    int bf16, int progress);
+/*
+ * The same, with the linear layers (not the embeddings, norms or head)
+ * pre-quantized when QUANT is VNPU_DTYPE_NVFP4, MXFP4 or MXFP8 (0: none)
+ * by the engine's quantizer (RTN) from the values the file would hold
+ * unquantized (BF16-rounded when BF16), in the checkpoint layouts
+ * vnpu_model_load() reads (docs/models.md).
+ */
+int gen_write_model_q(const char *dir, const struct gen_preset *p, uint64_t seed,
+		      int bf16, uint32_t quant, int progress);
 
 #endif

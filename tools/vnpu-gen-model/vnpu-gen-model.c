@@ -18,6 +18,7 @@
 
 static const char help[] =
 "Usage: vnpu-gen-model --preset P -o DIR [--seed N] [--dtype f32|bf16]\n"
+"                      [--quantize mxfp4|nvfp4|mxfp8]\n"
 "       vnpu-gen-model --list\n"
 "\n"
 "Writes a synthetic Llama-style decoder to DIR/config.json (Hugging Face\n"
@@ -32,6 +33,19 @@ static const char help[] =
 "gate/up projections, so block-scaled FP4 formats see the spread they\n"
 "see on real models. Norm weights are 1 + small noise.\n"
 "\n"
+"With --quantize the linear layers (q/k/v/o, gate/up/down) are written\n"
+"pre-quantized, as real checkpoints store them: nvfp4 and mxfp8 as NVIDIA\n"
+"ModelOpt exports them (X.weight codes, X.weight_scale block scales, for\n"
+"NVFP4 X.weight_scale_2 the FP32 tensor scale), mxfp4 as OpenAI's gpt-oss\n"
+"(X.weight_blocks, X.weight_scales), declared in config.json's\n"
+"quantization_config. The values are those of the unquantized file of the\n"
+"same preset, seed and dtype, quantized by the engine's quantizer (RTN,\n"
+"the OCP MX spec and NVIDIA's NVFP4 recipe): loading it gives the same\n"
+"programs, logits and tokens, bit for bit, as loading that file with the\n"
+"same weight format.\n"
+"Embeddings, norms and the head stay in --dtype (the default policy keeps\n"
+"the head BF16).\n"
+"\n"
 "Presets (dim, layers, heads/kv heads, ffn, vocab, parameters):\n"
 "%s"
 "\n"
@@ -40,6 +54,7 @@ static const char help[] =
 "  -o, --output DIR  directory to write (created if missing)\n"
 "  --seed N      random seed (default 1)\n"
 "  --dtype T     f32 (default) or bf16 tensors in the file\n"
+"  --quantize F  write the linear layers pre-quantized: mxfp4, nvfp4, mxfp8\n"
 "  --list        print the presets and exit\n"
 "  -h, --help    this text\n"
 "\n"
@@ -70,6 +85,7 @@ int main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "dtype", required_argument, NULL, 'd' },
+		{ "quantize", required_argument, NULL, 'q' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -77,6 +93,7 @@ int main(int argc, char **argv)
 	const struct gen_preset *p = NULL;
 	const char *out = NULL;
 	uint64_t seed = 1;
+	uint32_t quant = 0;
 	int bf16 = 0, c;
 	char table[2048], *end;
 
@@ -111,6 +128,19 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'q':
+			if (!strcmp(optarg, "mxfp4"))
+				quant = VNPU_DTYPE_MXFP4;
+			else if (!strcmp(optarg, "nvfp4"))
+				quant = VNPU_DTYPE_NVFP4;
+			else if (!strcmp(optarg, "mxfp8"))
+				quant = VNPU_DTYPE_MXFP8;
+			else {
+				fprintf(stderr, "vnpu-gen-model: --quantize is mxfp4, nvfp4 or mxfp8, not '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
 		case 'l':
 			fputs(table, stdout);
 			return 0;
@@ -128,10 +158,10 @@ int main(int argc, char **argv)
 			!p ? "--preset is required" : "-o DIR is required");
 		return 2;
 	}
-	if (gen_write_model(out, p, seed, bf16, isatty(2)))
+	if (gen_write_model_q(out, p, seed, bf16, quant, isatty(2)))
 		return 1;
-	printf("%s: preset %s, seed %llu, %s, %.1fM parameters\n", out, p->name,
-	       (unsigned long long)seed, bf16 ? "bf16" : "f32",
-	       vnpu_model_config_params(&p->c) / 1e6);
+	printf("%s: preset %s, seed %llu, %s%s%s, %.1fM parameters\n", out, p->name,
+	       (unsigned long long)seed, bf16 ? "bf16" : "f32", quant ? ", linear layers " : "",
+	       quant ? vnpu_dtype_name(quant) : "", vnpu_model_config_params(&p->c) / 1e6);
 	return 0;
 }

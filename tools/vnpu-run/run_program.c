@@ -40,9 +40,18 @@ static void *read_file(const char *path, uint64_t want, int *err)
 	return buf;
 }
 
+/* Bytes per element of the input types a TensorProto can give, else 0. */
+static uint64_t esize(vnpu_dtype dt)
+{
+	if (dt == VNPU_DTYPE_FP32 || dt == VNPU_DTYPE_I32)
+		return 4;
+	return dt == VNPU_DTYPE_I8 || dt == VNPU_DTYPE_U8 ? 1 : 0;
+}
+
 /*
  * An ONNX TensorProto file (an ONNX test's input_0.pb) as the bytes of an
- * input of type DT: floats for FP32, integers for I32, WANT bytes.
+ * input of type DT: floats for FP32, integers for I32, I8 and U8, WANT
+ * bytes.
  */
 static void *read_pb(const char *path, vnpu_dtype dt, uint64_t want, int *err)
 {
@@ -73,8 +82,8 @@ static void *read_pb(const char *path, vnpu_dtype dt, uint64_t want, int *err)
 		fprintf(stderr, "vnpu-run: %s: %s\n", path, vnpu_last_error());
 		return NULL;
 	}
-	if (t.count * 4 != want || (dt == VNPU_DTYPE_FP32 && !t.f) ||
-	    (dt == VNPU_DTYPE_I32 && !t.i) || (dt != VNPU_DTYPE_FP32 && dt != VNPU_DTYPE_I32)) {
+	if (t.count * esize(dt) != want || (dt == VNPU_DTYPE_FP32 && !t.f) ||
+	    (dt != VNPU_DTYPE_FP32 && !t.i) || !esize(dt)) {
 		fprintf(stderr, "vnpu-run: %s: %llu %s values, the input is %s of %llu bytes\n",
 			path, (unsigned long long)t.count, t.f ? "float" : "integer",
 			vnpu_dtype_name(dt), (unsigned long long)want);
@@ -82,6 +91,8 @@ static void *read_pb(const char *path, vnpu_dtype dt, uint64_t want, int *err)
 		for (uint64_t i = 0; i < t.count; i++) {
 			if (t.f)
 				((float *)buf)[i] = t.f[i];
+			else if (esize(dt) == 1)	/* int8, uint8: the low byte */
+				((uint8_t *)buf)[i] = (uint8_t)t.i[i];
 			else
 				((int32_t *)buf)[i] = (int32_t)t.i[i];
 		}
@@ -101,7 +112,8 @@ static void shape_str(char *s, size_t n, vnpu_dtype dt, uint32_t rank,
 		snprintf(s + off, n - off, "]");
 }
 
-/* Print an output: FP32 and I32 as numbers (all of them), others as hex. */
+/* Print an output: FP32, I32, I8 and U8 as numbers (all of them), others
+ * as hex. */
 static void print_output(uint32_t i, vnpu_dtype dt, uint32_t rank,
 			 const uint32_t *dims, const void *data, uint64_t bytes)
 {
@@ -123,6 +135,10 @@ static void print_output(uint32_t i, vnpu_dtype dt, uint32_t rank,
 				printf(" %d", v);
 			}
 		}
+	} else if (dt == VNPU_DTYPE_I8 || dt == VNPU_DTYPE_U8) {
+		for (uint64_t k = 0; k < bytes; k++)
+			printf(" %d", dt == VNPU_DTYPE_I8 ? (int)((const int8_t *)data)[k] :
+							 (int)((const uint8_t *)data)[k]);
 	} else {
 		for (uint64_t k = 0; k < bytes; k++)
 			printf("%s%02x", k ? "" : " ", ((const uint8_t *)data)[k]);

@@ -19,7 +19,10 @@ static const char help[] =
 "Model mode: MODEL is a directory with config.json and model.safetensors\n"
 "(Hugging Face Llama layout; vnpu-gen-model writes them) or its\n"
 "model.safetensors. The model is quantized at load to --format under the\n"
-"compiler's mixed-precision policy (embeddings and head BF16), the prompt\n"
+"compiler's mixed-precision policy (embeddings and head BF16); a model\n"
+"whose linear layers are pre-quantized (NVFP4 / MXFP8 as NVIDIA ModelOpt\n"
+"writes them, MXFP4 as gpt-oss; vnpu-gen-model --quantize) runs in its own\n"
+"format, never re-quantized (another --format is refused, exit 1). The prompt\n"
 "is run as one prefill program, then N-1 tokens one decode step each.\n"
 "Prints the generated token ids, the time to first token (prefill +\n"
 "sampling; compiling excluded and shown apart; it is a cold start: the\n"
@@ -33,16 +36,18 @@ static const char help[] =
 "vnpu-compile), it runs once with one --input per program input, in order:\n"
 "raw little-endian bytes whose size must match the input exactly, or an\n"
 "ONNX TensorProto file (NAME.pb, as in ONNX's test data) of the input's\n"
-"element count, for FP32 and I32 inputs. Outputs go to the --output\n"
-"files (one per output) or are printed (FP32 and I32 as numbers, other\n"
-"types as hex).\n"
+"element count, for FP32, I32, I8 and U8 inputs (int8 and uint8\n"
+"tensors: one byte each). Outputs go to the --output files (one per\n"
+"output) or are printed (FP32, I32, I8 and U8 as numbers, other types as\n"
+"hex).\n"
 "\n"
 "Options:\n"
 "  --prompt-tokens LIST  comma-separated token ids (default 1)\n"
 "  -n, --tokens N        tokens to generate (default 16)\n"
 "  --backend B           cpu, device (the first card) or auto (default: a\n"
 "                        card if there is one, else the CPU backend)\n"
-"  --format F            weights: mxfp4 (default), nvfp4, mxfp8, bf16, fp32\n"
+"  --format F            weights: mxfp4 (default; a pre-quantized model's\n"
+"                        own), nvfp4, mxfp8, bf16, fp32\n"
 "  --mse                 MSE scale search instead of round-to-nearest scales\n"
 "  --act-quant A         matmul inputs: none (default, exact), mxint8, mxfp8\n"
 "                        (the card's int8 / fp8 dot paths)\n"
@@ -213,9 +218,11 @@ static int run_model(const char *path, vnpu_device *dev, vnpu_model_options *mo,
 	if (!quiet) {
 		const vnpu_model_config *c = vnpu_model_get_config(m);
 
-		printf("model: %.1fM parameters, %u layers, backend %s, weights %s\n",
+		printf("model: %.1fM parameters, %u layers, backend %s, weights %s%s\n",
 		       vnpu_model_config_params(c) / 1e6, c->n_layers, backend,
-		       vnpu_dtype_name(mo->compile.weight_format));
+		       vnpu_dtype_name(c->weight_quant ? c->weight_quant :
+				       mo->compile.weight_format),
+		       c->weight_quant ? " (pre-quantized)" : "");
 		printf("ttft: %.2f ms (%u prompt tokens; compile %.2f s apart)\n",
 		       st.ttft_s * 1e3, np, st.compile_s);
 		if (st.decode_tokens)
@@ -265,6 +272,7 @@ int main(int argc, char **argv)
 	vnpu_status st;
 
 	vnpu_model_options_init(&mo);
+	mo.flags |= VNPU_MODEL_FILE_FORMAT;	/* until --format asks for one */
 	vnpu_device_options_init(&dopt);
 	if (!inputs || !outputs)
 		return RUN_FAIL;
@@ -289,6 +297,7 @@ int main(int argc, char **argv)
 		case 'f':
 			if (format_of(optarg, &mo.compile.weight_format))
 				return RUN_USAGE;
+			mo.flags &= ~VNPU_MODEL_FILE_FORMAT;
 			break;
 		case 'M':
 			mo.compile.scale_method = VNPU_SCALE_MSE;

@@ -34,7 +34,14 @@ extern "C" {
 
 /** VNPU_CMD_MAGIC - first word of every stream: "VNPU" */
 #define VNPU_CMD_MAGIC 0x55504e56
-/** VNPU_CMD_VERSION - the stream format this header describes */
+/**
+ * VNPU_CMD_VERSION - the stream format this header describes
+ *
+ * It changes when the layout or meaning of existing packets changes. New
+ * opcodes are added without a change: streams using only the older ones
+ * stay valid, and a card that predates an opcode refuses it at submit
+ * ("unknown opcode", -EINVAL).
+ */
 #define VNPU_CMD_VERSION 1
 
 /**
@@ -68,6 +75,10 @@ struct vnpu_cmd_stream_header {
  * @VNPU_OP_HADAMARD: &struct vnpu_cmd_hadamard, rotate FP32 rows
  * @VNPU_OP_STRIDED: &struct vnpu_cmd_strided, a strided 4-D copy
  * @VNPU_OP_REDUCE: &struct vnpu_cmd_reduce, a reduction of each row
+ * @VNPU_OP_QLINEAR: &struct vnpu_cmd_qlinear, FP32 to or from 8-bit
+ *	integers with a scale and a zero point (ONNX QuantizeLinear)
+ * @VNPU_OP_COMPARE: &struct vnpu_cmd_compare, FP32 comparisons to bytes
+ * @VNPU_OP_SELECT: &struct vnpu_cmd_select, cond ? x : y per element
  *
  * The vector operations work on FP32 tensors and follow the compute
  * engine's definitions (engine/include/vnpu_engine/ops.h), including its
@@ -91,6 +102,9 @@ enum vnpu_cmd_op {
 	VNPU_OP_HADAMARD = 14,
 	VNPU_OP_STRIDED = 15,
 	VNPU_OP_REDUCE = 16,
+	VNPU_OP_QLINEAR = 17,
+	VNPU_OP_COMPARE = 18,
+	VNPU_OP_SELECT = 19,
 };
 
 /**
@@ -588,6 +602,103 @@ struct vnpu_cmd_reduce {
 	__u32 n;
 	__u32 reserved;
 	__u64 x;
+	__u64 out;
+};
+
+/** VNPU_QLINEAR_DEQUANTIZE - convert q to x (else x to q) */
+#define VNPU_QLINEAR_DEQUANTIZE 0x1
+/** VNPU_QLINEAR_UNSIGNED - q and zero are uint8 (else int8) */
+#define VNPU_QLINEAR_UNSIGNED 0x2
+
+/**
+ * struct vnpu_cmd_qlinear - linear 8-bit (de)quantization, per tensor or
+ *	per axis
+ * @hdr: %VNPU_OP_QLINEAR
+ * @flags: %VNPU_QLINEAR_DEQUANTIZE, %VNPU_QLINEAR_UNSIGNED
+ * @rows: rows of @inner values, a multiple of @axis; row r uses scale and
+ *	zero point r % @axis (a tensor [outer, @axis, @inner] quantized
+ *	along its middle axis; per tensor: @axis 1)
+ * @axis: scales (and zero points), at least 1
+ * @inner: values per row, at least 1 (@rows * @inner up to
+ *	%VNPU_CMD_MAX_ELEMS)
+ * @x: FP32 values
+ * @q: the 8-bit integers, one byte each
+ * @scale: @axis FP32 scales
+ * @zero: @axis zero points of @q's type; 0: every zero point is 0
+ *
+ * Quantize (ONNX QuantizeLinear): q = saturate(rint(x / scale) + zero),
+ * x / scale one FP32 division, rint rounding half to even, saturation to
+ * -128..127 (int8) or 0..255 (uint8); infinities saturate, NaN gives the
+ * zero point. Dequantize: x = (float)(q - zero) * scale, one FP32
+ * multiplication. The output must not overlap an input.
+ */
+struct vnpu_cmd_qlinear {
+	struct vnpu_cmd_header hdr;
+	__u32 flags;
+	__u32 rows;
+	__u32 axis;
+	__u32 inner;
+	__u64 x;
+	__u64 q;
+	__u64 scale;
+	__u64 zero;
+};
+
+/**
+ * enum vnpu_cmd_compare_kind - comparisons of &struct vnpu_cmd_compare
+ * @VNPU_CMP_EQ: x == y
+ * @VNPU_CMP_LT: x < y
+ * @VNPU_CMP_GT: x > y
+ * @VNPU_CMP_LE: x <= y
+ * @VNPU_CMP_GE: x >= y
+ *
+ * IEEE comparisons: false when either value is NaN; -0 equals +0.
+ */
+enum vnpu_cmd_compare_kind {
+	VNPU_CMP_EQ = 0,
+	VNPU_CMP_LT = 1,
+	VNPU_CMP_GT = 2,
+	VNPU_CMP_LE = 3,
+	VNPU_CMP_GE = 4,
+};
+
+/**
+ * struct vnpu_cmd_compare - out[i] = x[i] kind y[i] as a byte, 1 or 0
+ * @hdr: %VNPU_OP_COMPARE
+ * @kind: one of &enum vnpu_cmd_compare_kind
+ * @n: elements, 1..%VNPU_CMD_MAX_ELEMS
+ * @x: @n FP32 values
+ * @y: @n FP32 values
+ * @out: @n bytes; must not overlap @x or @y
+ */
+struct vnpu_cmd_compare {
+	struct vnpu_cmd_header hdr;
+	__u32 kind;
+	__u32 n;
+	__u64 x;
+	__u64 y;
+	__u64 out;
+};
+
+/**
+ * struct vnpu_cmd_select - out[i] = cond[i] ? x[i] : y[i] (ONNX Where)
+ * @hdr: %VNPU_OP_SELECT
+ * @esize: bytes per element of @x, @y and @out: 1, 2 or 4 (copied as
+ *	they are)
+ * @n: elements, 1..%VNPU_CMD_MAX_ELEMS
+ * @cond: @n bytes, any non-zero byte is true
+ * @x: @n elements
+ * @y: @n elements
+ * @out: @n elements; may be @x, @y or @cond exactly (the same
+ *	bytes), else must not overlap them
+ */
+struct vnpu_cmd_select {
+	struct vnpu_cmd_header hdr;
+	__u32 esize;
+	__u32 n;
+	__u64 cond;
+	__u64 x;
+	__u64 y;
 	__u64 out;
 };
 

@@ -43,7 +43,8 @@ void vnpu_layernorm(float *y, const float *x, const float *g, const float *b,
 /*
  * Softmax over each of @rows rows of @n values (row stride @ld). With
  * @causal, row i only sees columns j <= i + @offset (others get 0).
- * m = max; e = exp(x - m); s = sum(e); y = e / s.
+ * m = max (NaN never wins); e = vnpu_fexpf(x - m); s = sum(e) in
+ * vnpu_sum()'s 16-lane order; y = e / s.
  */
 void vnpu_softmax(float *y, const float *x, size_t rows, size_t n, size_t ld,
 		  int causal, size_t offset);
@@ -80,8 +81,11 @@ void vnpu_rope(float *x, uint32_t heads, uint32_t dim, uint32_t pos,
  * @scale: score scale (usually 1/sqrt(dim)).
  * Query head h uses KV head h / (n_heads / n_kv_heads) (grouped-query).
  * Query t sees keys 0 .. pos0 + t (causal). Scores s_j = dot(q, k_j) *
- * scale; softmax as vnpu_softmax(); out = sum_j p_j * v_j accumulated in
- * ascending j (each product rounded, then added).
+ * scale with vnpu_dot()'s 16-lane order; softmax as vnpu_softmax() (its
+ * exp is vnpu_fexpf()); out = sum_j p_j * v_j accumulated in ascending j
+ * from +0 (each product rounded, then added). Every query row (query t,
+ * head h) is computed alone in this fixed order: the SIMD variants, and
+ * any split of the rows over threads or AI cores, give the same bits.
  */
 struct vnpu_attn {
 	const float *q;
@@ -91,8 +95,19 @@ struct vnpu_attn {
 	uint32_t nq, pos0, n_heads, n_kv_heads, dim, kv_bf16;
 };
 
-/* Scratch: (pos0 + nq) floats. Returns 0 or VNPU_EINVAL / VNPU_ENOSPC. */
+/*
+ * Scratch: vnpu_attention_scratch() bytes (dim and pos0 + nq, each rounded
+ * up to 16, plus 256 floats). Returns 0 or VNPU_EINVAL / VNPU_ENOSPC.
+ */
 int vnpu_attention(const struct vnpu_attn *at, const struct vnpu_ctx *ctx);
+size_t vnpu_attention_scratch(const struct vnpu_attn *at);
+/*
+ * Rows r0 .. r0 + nrows - 1 only (row r = query r / n_heads, head
+ * r % n_heads): the unit the ISA executor tiles attention by. VNPU_EINVAL
+ * also for rows past nq * n_heads.
+ */
+int vnpu_attention_rows(const struct vnpu_attn *at, uint32_t r0,
+			uint32_t nrows, const struct vnpu_ctx *ctx);
 
 /* y[i][:] = table[idx[i]][:] (rows of @cols FP32 or BF16 values). */
 int vnpu_gather(float *y, const void *table, uint32_t table_bf16, size_t rows,
@@ -128,5 +143,31 @@ int vnpu_strided_copy(void *dst, const void *src_lo, uint32_t esize,
  * SUM is vnpu_sum(), MEAN that sum / n, MAX and MIN propagate NaN.
  */
 int vnpu_reduce(float *y, const float *x, size_t rows, size_t n, uint32_t kind);
+
+/*
+ * Rows ROW0 .. ROW0 + NROWS - 1 of a QLINEAR packet (struct
+ * vnpu_cmd_qlinear: FLAGS VNPU_QLINEAR_*, AXIS scales, INNER values per
+ * row; row r uses SCALE[r % AXIS] and ZERO[r % AXIS], ZERO NULL: 0).
+ * Quantize reads X and writes Q; dequantize the reverse. X and Q point at
+ * row 0. VNPU_EINVAL for unknown flags or a zero AXIS or INNER.
+ */
+int vnpu_qlinear(uint32_t flags, float *x, uint8_t *q, const float *scale,
+		 const uint8_t *zero, size_t axis, size_t inner, size_t row0,
+		 size_t nrows);
+
+/*
+ * OUT[i] = X[i] KIND Y[i] (VNPU_CMP_*, IEEE: false with a NaN) as a byte
+ * 1 or 0; VNPU_EINVAL for an unknown KIND.
+ */
+int vnpu_compare(uint32_t kind, uint8_t *out, const float *x, const float *y,
+		 size_t n);
+
+/*
+ * OUT[i] = COND[i] ? X[i] : Y[i] for N elements of ESIZE (1, 2 or 4)
+ * bytes, copied as they are (COND: any non-zero byte is true); OUT may be
+ * X or Y. VNPU_EINVAL for another ESIZE.
+ */
+int vnpu_select(uint32_t esize, void *out, const uint8_t *cond, const void *x,
+		const void *y, size_t n);
 
 #endif /* VNPU_ENGINE_OPS_H */

@@ -18,11 +18,20 @@
  *   vnpu_siluf, vnpu_geluf, vnpu_gelu_tanhf  <= 2 ulp
  * (The sweeps currently measure 0.5 ulp everywhere: the double evaluation
  * is correctly rounded except in rare near-tie cases.)
+ *
+ * vnpu_fexpf is e^x evaluated in float only (Cephes-style range reduction
+ * and polynomial, no FMA), the same lane code as the SIMD softmax and
+ * attention use, so those agree with it bit for bit on every variant:
+ *   vnpu_fexpf     <= 2 ulp       ln FLT_MIN <= x <= ln FLT_MAX
+ *                  +0 below (results under FLT_MIN are flushed: absolute
+ *                  error < 1.2e-38), +Inf above, NaN for NaN
+ * (test_math.c's sweeps measure 0.97 ulp at most; the softmax rows use it.)
  */
 #ifndef VNPU_ENGINE_VMATH_H
 #define VNPU_ENGINE_VMATH_H
 
 float vnpu_expf(float x);
+float vnpu_fexpf(float x);
 float vnpu_expm1f(float x);
 float vnpu_log2f(float x);
 float vnpu_tanhf(float x);

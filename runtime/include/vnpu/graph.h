@@ -14,6 +14,8 @@
  * types and their bytes in memory (the layout of constants, inputs and
  * outputs):
  *   FP32, BF16, I32       n elements of 4, 2, 4 bytes (I32: gather indices)
+ *   I8, U8                n elements of 1 byte (two's complement for I8):
+ *                         linear-quantized values (vnpu_graph_qlinear())
  *   FP16, FP8_E4M3,       n elements of 2, 1, 1 bytes
  *   FP8_E5M2
  *   MXFP4, MXFP8,         the engine's "planes" layout over the flattened
@@ -29,6 +31,8 @@
  * and the block types by quantize, dequantize, copy and the views; FP16
  * and FP8 tensors (inputs, outputs, constants, states) are converted
  * from and to FP32 by quantize and dequantize, and copied, viewed and
+ * transposed as they are. I8 and U8 tensors are made and read by
+ * vnpu_graph_qlinear() / vnpu_graph_dqlinear() and copied, viewed and
  * transposed as they are.
  */
 #ifndef VNPU_GRAPH_H
@@ -60,6 +64,8 @@ typedef uint32_t vnpu_tensor;
  * @VNPU_DTYPE_FP16: IEEE binary16
  * @VNPU_DTYPE_FP8_E4M3: OCP FP8 E4M3 (bias 7, no Inf, max 448)
  * @VNPU_DTYPE_FP8_E5M2: OCP FP8 E5M2 (bias 15, IEEE-like Inf and NaN)
+ * @VNPU_DTYPE_I8: signed 8-bit integers (linear quantization)
+ * @VNPU_DTYPE_U8: unsigned 8-bit integers (linear quantization)
  */
 typedef enum vnpu_dtype {
 	VNPU_DTYPE_FP32 = 1,
@@ -72,10 +78,12 @@ typedef enum vnpu_dtype {
 	VNPU_DTYPE_FP16 = 8,
 	VNPU_DTYPE_FP8_E4M3 = 9,
 	VNPU_DTYPE_FP8_E5M2 = 10,
+	VNPU_DTYPE_I8 = 11,
+	VNPU_DTYPE_U8 = 12,
 } vnpu_dtype;
 
 /* The largest vnpu_dtype value. */
-#define VNPU_DTYPE_MAX VNPU_DTYPE_FP8_E5M2
+#define VNPU_DTYPE_MAX VNPU_DTYPE_U8
 
 /* The most dimensions a tensor has. */
 #define VNPU_MAX_RANK 4
@@ -142,6 +150,36 @@ VNPU_API vnpu_status vnpu_graph_constant(vnpu_graph *graph, const char *name,
 					 const uint32_t *dims, const void *data,
 					 size_t size, uint32_t flags,
 					 vnpu_tensor *out);
+
+/*
+ * Declare a constant already quantized to the block type DTYPE (MXFP4,
+ * NVFP4, MXFP8, MXFP8_E5M2) from its planes held apart, as pre-quantized
+ * checkpoints store them: CODES (CODES_SIZE = elements x bits / 8 bytes;
+ * FP4: element 2i in the low nibble of byte i), SCALES (SCALES_SIZE = one
+ * byte per block of 32, 16 for NVFP4, in row-major block order: E8M0 for
+ * MX, E4M3 for NVFP4) and, for NVFP4 only, TSCALE, the FP32 tensor scale
+ * (> 0, finite; ignored otherwise). The value of element i is that of
+ * the engine's vnpu_dequantize(). FLAGS as vnpu_graph_constant(): with
+ * VNPU_CONST_BORROW both planes are kept by pointer (a loader passes its
+ * mapped file: nothing is copied before compiling).
+ *
+ * The compiler never re-quantizes such a constant: used as matmul
+ * weights it is repacked into the card's panel layout bit for bit,
+ * whatever vnpu_compile_options.weight_format, scale_method and keep
+ * flags say (the mixed-precision policy keeps block constants as they
+ * are), and vnpu_compile_options.hadamard leaves its matmul unrotated.
+ * Refusing a weight format other than the file's is the loader's job
+ * (vnpu_model_load() does it).
+ */
+VNPU_API vnpu_status vnpu_graph_constant_blocks(vnpu_graph *graph,
+						const char *name,
+						vnpu_dtype dtype, uint32_t rank,
+						const uint32_t *dims,
+						const void *codes,
+						size_t codes_size,
+						const void *scales,
+						size_t scales_size, float tscale,
+						uint32_t flags, vnpu_tensor *out);
 
 /*
  * Mark T as an output. Outputs are numbered in the order of this call:
@@ -444,6 +482,66 @@ VNPU_API vnpu_status vnpu_graph_pad(vnpu_graph *graph, const char *name,
 VNPU_API vnpu_status vnpu_graph_matmul_dyn(vnpu_graph *graph, const char *name,
 					   vnpu_tensor a, vnpu_tensor b,
 					   vnpu_tensor *out);
+
+/*
+ * Linear 8-bit quantization (ONNX QuantizeLinear), one QLINEAR packet:
+ * OUT = saturate(rint(X / SCALE) + ZERO) of type DTYPE (I8 or U8), with
+ * X / SCALE one FP32 division, rint rounding half to even, saturation to
+ * the type's range (NaN gives the zero point). X is FP32; SCALE an FP32
+ * tensor of 1 element (per tensor) or of X's dimension AXIS (per axis:
+ * the parameters of index i along AXIS apply to that slice); ZERO has
+ * SCALE's element count and type DTYPE, or is 0 (zero points 0). SCALE
+ * and ZERO may be constants or computed; AXIS is ignored per tensor.
+ */
+VNPU_API vnpu_status vnpu_graph_qlinear(vnpu_graph *graph, const char *name,
+					vnpu_tensor x, vnpu_tensor scale,
+					vnpu_tensor zero, uint32_t axis,
+					vnpu_dtype dtype, vnpu_tensor *out);
+
+/*
+ * The reverse (ONNX DequantizeLinear): OUT = (float)(Q - ZERO) * SCALE
+ * (FP32, one multiplication), Q of type I8 or U8, SCALE and ZERO as for
+ * vnpu_graph_qlinear() (ZERO of Q's type).
+ */
+VNPU_API vnpu_status vnpu_graph_dqlinear(vnpu_graph *graph, const char *name,
+					 vnpu_tensor q, vnpu_tensor scale,
+					 vnpu_tensor zero, uint32_t axis,
+					 vnpu_tensor *out);
+
+/**
+ * enum vnpu_comparison - comparisons of vnpu_graph_compare()
+ * @VNPU_COMPARE_EQ: a == b
+ * @VNPU_COMPARE_LT: a < b
+ * @VNPU_COMPARE_GT: a > b
+ * @VNPU_COMPARE_LE: a <= b
+ * @VNPU_COMPARE_GE: a >= b
+ */
+typedef enum vnpu_comparison {
+	VNPU_COMPARE_EQ = 0,
+	VNPU_COMPARE_LT = 1,
+	VNPU_COMPARE_GT = 2,
+	VNPU_COMPARE_LE = 3,
+	VNPU_COMPARE_GE = 4,
+} vnpu_comparison;
+
+/*
+ * OUT = A KIND B element by element as U8 1 or 0 (a bool tensor), one
+ * COMPARE packet: A and B FP32 of one shape; IEEE comparisons (false
+ * when either is NaN, -0 == +0).
+ */
+VNPU_API vnpu_status vnpu_graph_compare(vnpu_graph *graph, const char *name,
+					vnpu_comparison kind, vnpu_tensor a,
+					vnpu_tensor b, vnpu_tensor *out);
+
+/*
+ * OUT = COND ? X : Y element by element (ONNX Where), one SELECT packet:
+ * COND a U8 tensor (non-zero is true) with X's element count, X and Y of
+ * one type of 1, 2 or 4 bytes per element and one shape (copied as
+ * they are); OUT has X's type and shape.
+ */
+VNPU_API vnpu_status vnpu_graph_select(vnpu_graph *graph, const char *name,
+				       vnpu_tensor cond, vnpu_tensor x,
+				       vnpu_tensor y, vnpu_tensor *out);
 
 /* vnpu_graph_dump() / vnpu_program_dump() formats */
 #define VNPU_DUMP_TEXT 0

@@ -9,7 +9,9 @@
  * {q,k,v,o}_proj.weight, model.layers.N.mlp.{gate,up,down}_proj.weight,
  * model.layers.N.{input,post_attention}_layernorm.weight, model.norm.
  * weight, lm_head.weight unless the embeddings are tied), F32, BF16 or
- * F16. vnpu-gen-model writes such directories.
+ * F16, or with the linear layers pre-quantized (@weight_quant below, the
+ * file layouts in docs/models.md: NVIDIA ModelOpt's NVFP4 / MXFP8 and
+ * OpenAI gpt-oss's MXFP4). vnpu-gen-model writes such directories.
  *
  * Loading builds two graphs with the graph API and compiles them under
  * the given compile options (weight format, mixed-precision policy):
@@ -52,6 +54,12 @@ extern "C" {
  * @rope_theta: rope_theta (default 10000)
  * @norm_eps: rms_norm_eps (default 1e-5)
  * @tied: tie_word_embeddings (default 0): the head reuses the embeddings
+ * @weight_quant: 0, or the block type the file's linear layers are
+ *	pre-quantized to (VNPU_DTYPE_NVFP4, VNPU_DTYPE_MXFP4 or
+ *	VNPU_DTYPE_MXFP8): config.json's "quantization_config"
+ *	(quant_method "modelopt" with quant_algo "NVFP4" or "MXFP8", or
+ *	quant_method "mxfp4") or, without it, hf_quant_config.json next to
+ *	config.json ("quantization": {"quant_algo": ...})
  */
 typedef struct vnpu_model_config {
 	uint32_t dim;
@@ -65,6 +73,7 @@ typedef struct vnpu_model_config {
 	float rope_theta;
 	float norm_eps;
 	uint32_t tied;
+	uint32_t weight_quant;
 } vnpu_model_config;
 
 /*
@@ -76,7 +85,9 @@ VNPU_API vnpu_status vnpu_model_config_load(const char *path,
 /* Check CFG as vnpu_model_config_load() does (the message names the
  * field). */
 VNPU_API vnpu_status vnpu_model_config_check(const vnpu_model_config *cfg);
-/* Write CFG as config.json (the keys vnpu_model_config_load() reads). */
+/* Write CFG as config.json (the keys vnpu_model_config_load() reads; a
+ * pre-quantized CFG gets the "quantization_config" its checkpoint
+ * convention declares). */
 VNPU_API vnpu_status vnpu_model_config_save(const char *path,
 					    const vnpu_model_config *cfg);
 /* Parameters of a model of shape CFG (embeddings and head counted once
@@ -109,6 +120,12 @@ typedef struct vnpu_model_options {
 /* VNPU_MODEL_COMPILE_ONLY - vnpu_model_load() compiles the decode program
  * but does not run it (timing models read the programs; nothing runs) */
 #define VNPU_MODEL_COMPILE_ONLY 0x1u
+/* VNPU_MODEL_FILE_FORMAT - a pre-quantized file's weight format replaces
+ * compile.weight_format (an unquantized file uses compile.weight_format).
+ * Without it, a pre-quantized file whose format differs from
+ * compile.weight_format is refused, naming both: re-quantizing FP4 weights
+ * compounds their error, and dequantizing them gains no accuracy. */
+#define VNPU_MODEL_FILE_FORMAT 0x2u
 
 VNPU_API void vnpu_model_options_init(vnpu_model_options *opts);
 

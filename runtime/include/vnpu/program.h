@@ -180,8 +180,10 @@ VNPU_API vnpu_status vnpu_program_state(const vnpu_program *program,
  * no copy to or from the host. BUF is an ordinary buffer of the device
  * the program runs on; several programs may bind the same buffers (a
  * prefill and a decode program sharing their KV caches), and one buffer
- * may hold several states at distinct offsets. BUF must stay allocated
- * while bound; NULL unbinds. A run with a state unbound, bound to a
+ * may hold several states at distinct offsets. The program holds a
+ * reference on BUF while bound (vnpu_buffer_free() of the application's
+ * handle leaves the state's memory in place until the program is
+ * destroyed or bound elsewhere); NULL unbinds. A run with a state unbound, bound to a
  * buffer of another device than the stream's, or overlapping another
  * state fails with INVALID_ARGUMENT naming the state. The contents are
  * the application's: write them (vnpu_buffer_write()) before the first

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Loading a model: config.json and model.safetensors, every tensor's
- * name, type and shape checked against the config, the KV caches
- * allocated on the device, then the decode program compiled. Running it:
+ * Loading a model: config.json and model.safetensors (the tensors read
+ * and checked by vnpu_model_weights.c), the weight format of a
+ * pre-quantized file settled, the KV caches allocated on the device, then
+ * the decode program compiled. Running it:
  * vnpu_model_run.c.
  */
 #include <errno.h>
@@ -19,121 +20,6 @@ void vnpu_model_options_init(vnpu_model_options *opts)
 {
 	memset(opts, 0, sizeof(*opts));
 	vnpu_compile_options_init(&opts->compile);
-}
-
-static float bf16_to_f32(uint16_t h)
-{
-	uint32_t u = (uint32_t)h << 16;
-	float f;
-
-	memcpy(&f, &u, 4);
-	return f;
-}
-
-static float f16_to_f32(uint16_t h)
-{
-	uint32_t s = (uint32_t)(h >> 15) << 31, e = (h >> 10) & 31, mant = h & 1023, u;
-	float f;
-
-	if (e == 0) {		/* zero or subnormal: mant * 2^-24 */
-		f = (float)mant * 0x1p-24f;
-		return s ? -f : f;
-	}
-	if (e == 31)
-		u = s | 0x7f800000u | mant << 13;
-	else
-		u = s | (e + 112) << 23 | mant << 13;
-	memcpy(&f, &u, 4);
-	return f;
-}
-
-/* Tensor NAME of shape [D0] or [D0, D1] as FP32 (a view into the file
- * when it is F32 and aligned, else a converted copy the model owns). */
-static vnpu_status get_tensor(struct vnpu_model *m, const char *file,
-			      const char *name, uint32_t rank, uint32_t d0,
-			      uint32_t d1, const float **out)
-{
-	const struct vnpu_st_tensor *t = vnpu_st_find(m->st, name);
-	uint64_t n = rank == 1 ? d0 : (uint64_t)d0 * d1;
-	float *dst;
-	void **ow;
-
-	if (!t)
-		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
-				     "%s: no tensor '%s'", file, name);
-	if (t->rank != rank || t->dims[0] != d0 || (rank == 2 && t->dims[1] != d1))
-		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
-				     "%s: tensor '%s' has shape [%llu%s%llu] (rank %u), the config needs [%u%s%u]",
-				     file, name, (unsigned long long)t->dims[0],
-				     t->rank > 1 ? ", " : "",
-				     t->rank > 1 ? (unsigned long long)t->dims[1] : 0ull,
-				     t->rank, d0, rank == 2 ? ", " : "", rank == 2 ? d1 : 0);
-	if (t->dtype != VNPU_ST_F32 && t->dtype != VNPU_ST_BF16 &&
-	    t->dtype != VNPU_ST_F16)
-		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
-				     "%s: tensor '%s' is %s (F32, BF16 or F16 expected)",
-				     file, name, vnpu_st_dtype_name(t->dtype));
-	if (t->dtype == VNPU_ST_F32 && !((uintptr_t)t->data & 3)) {
-		*out = (const float *)t->data;
-		return VNPU_STATUS_OK;
-	}
-	ow = realloc(m->owned, (m->nowned + 1) * sizeof(*ow));
-	if (!ow)
-		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY, "model: out of memory");
-	m->owned = ow;
-	dst = malloc(n * 4);
-	if (!dst)
-		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
-				     "model: out of memory converting '%s'", name);
-	m->owned[m->nowned++] = dst;
-	for (uint64_t i = 0; i < n; i++) {
-		uint16_t h;
-
-		if (t->dtype == VNPU_ST_F32) {
-			memcpy(&dst[i], t->data + 4 * i, 4);
-			continue;
-		}
-		memcpy(&h, t->data + 2 * i, 2);
-		dst[i] = t->dtype == VNPU_ST_BF16 ? bf16_to_f32(h) : f16_to_f32(h);
-	}
-	*out = dst;
-	return VNPU_STATUS_OK;
-}
-
-static vnpu_status load_weights(struct vnpu_model *m, const char *file)
-{
-	const vnpu_model_config *c = &m->cfg;
-	uint32_t qd = c->n_heads * c->head_dim, kvd = c->n_kv_heads * c->head_dim;
-	char n[128];
-	vnpu_status st;
-
-#define GET(name, rank, d0, d1, dst) \
-	do { st = get_tensor(m, file, name, rank, d0, d1, dst); if (st) return st; } while (0)
-	GET("model.embed_tokens.weight", 2, c->vocab, c->dim, &m->embed);
-	GET("model.norm.weight", 1, c->dim, 0, &m->final_norm);
-	if (c->tied)
-		m->head = m->embed;
-	else
-		GET("lm_head.weight", 2, c->vocab, c->dim, &m->head);
-	for (uint32_t l = 0; l < c->n_layers; l++) {
-		struct vnpu_model_layer *w = &m->layers[l];
-
-#define L(what) (snprintf(n, sizeof(n), "model.layers.%u.%s", l, what), n)
-		GET(L("input_layernorm.weight"), 1, c->dim, 0, &w->attn_norm);
-		GET(L("self_attn.q_proj.weight"), 2, qd, c->dim, &w->wq);
-		GET(L("self_attn.k_proj.weight"), 2, kvd, c->dim, &w->wk);
-		GET(L("self_attn.v_proj.weight"), 2, kvd, c->dim, &w->wv);
-		GET(L("self_attn.o_proj.weight"), 2, c->dim, qd, &w->wo);
-		GET(L("post_attention_layernorm.weight"), 1, c->dim, 0, &w->mlp_norm);
-		GET(L("mlp.gate_proj.weight"), 2, c->ffn_dim, c->dim, &w->wg);
-		GET(L("mlp.up_proj.weight"), 2, c->ffn_dim, c->dim, &w->wu);
-		GET(L("mlp.down_proj.weight"), 2, c->dim, c->ffn_dim, &w->wd);
-		if (m->opts.progress)
-			m->opts.progress(m->opts.progress_user, "read", l + 1, c->n_layers);
-#undef L
-	}
-#undef GET
-	return VNPU_STATUS_OK;
 }
 
 static double now_s(void)
@@ -217,6 +103,33 @@ vnpu_status vnpu_model_bind(struct vnpu_model *m, vnpu_program *p)
 	return st;
 }
 
+/*
+ * The weight format of a pre-quantized file: the file's (with
+ * VNPU_MODEL_FILE_FORMAT), or the one asked for if it is the same.
+ * Anything else would re-quantize the weights (or dequantize them, which
+ * gains no accuracy), so it is refused naming both.
+ */
+static vnpu_status weight_format(struct vnpu_model *m, const char *file)
+{
+	vnpu_compile_options *o = &m->opts.compile;
+	uint32_t q = m->cfg.weight_quant;
+
+	if (!q)
+		return VNPU_STATUS_OK;
+	if (m->opts.flags & VNPU_MODEL_FILE_FORMAT)
+		o->weight_format = q;
+	if (o->weight_format != q)
+		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+				     "%s: the weights are pre-quantized to %s, the requested weight format is %s (re-quantizing them would compound the error: ask for %s, or load an unquantized model)",
+				     file, vnpu_dtype_name(q), vnpu_dtype_name(o->weight_format),
+				     vnpu_dtype_name(q));
+	if (o->hadamard)
+		return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
+				     "%s: the weights are pre-quantized to %s: they cannot be Hadamard-rotated",
+				     file, vnpu_dtype_name(q));
+	return VNPU_STATUS_OK;
+}
+
 static vnpu_status model_paths(const char *path, char **cfg, char **st)
 {
 	struct stat sb;
@@ -292,7 +205,9 @@ vnpu_status vnpu_model_load(const char *path, vnpu_device *device,
 	m->state_stride = (m->state_bytes + 63) & ~(uint64_t)63;
 	st = vnpu_buffer_alloc(device, m->state_stride * 2 * m->cfg.n_layers, &m->cache);
 	if (!st)
-		st = load_weights(m, stp);
+		st = weight_format(m, stp);
+	if (!st)
+		st = vnpu_model_load_weights(m, stp);
 	if (!st)
 		st = vnpu_stream_create(device, NULL, &m->stream);
 	if (!st)
@@ -328,6 +243,7 @@ void vnpu_model_destroy(vnpu_model *m)
 		free(m->owned[i]);
 	free(m->owned);
 	vnpu_st_close(m->st);
+	free(m->w);
 	free(m->layers);
 	free(m->logits);
 	free(m);

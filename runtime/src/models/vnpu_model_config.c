@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -56,6 +58,88 @@ static vnpu_status get_float(const char *path, struct json_object *root,
 	return VNPU_STATUS_OK;
 }
 
+/* A string member KEY of O, or NULL. */
+static const char *get_str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/*
+ * The block type a quantization block Q declares (WHERE names it in
+ * messages): {"quant_method": "mxfp4"} as gpt-oss, or ModelOpt's
+ * {"quant_method": "modelopt", "quant_algo": "NVFP4" | "MXFP8"} (in
+ * hf_quant_config.json: METHOD_OPTIONAL, "quant_algo" alone), with an
+ * optional "group_size" that must be the format's block.
+ */
+static vnpu_status quant_of(const char *path, const char *where,
+			    struct json_object *q, int method_optional,
+			    uint32_t *out)
+{
+	const char *method = get_str(q, "quant_method"), *algo = get_str(q, "quant_algo");
+	uint32_t group = 0, block;
+
+	if (!json_object_is_type(q, json_type_object))
+		return BADCFG("%s: \"%s\" is not an object", path, where);
+	if (method && !strcmp(method, "mxfp4")) {
+		*out = VNPU_DTYPE_MXFP4;
+	} else if ((method && !strcmp(method, "modelopt")) || (!method && method_optional)) {
+		if (algo && !strcmp(algo, "NVFP4"))
+			*out = VNPU_DTYPE_NVFP4;
+		else if (algo && !strcmp(algo, "MXFP8"))
+			*out = VNPU_DTYPE_MXFP8;
+		else
+			return BADCFG("%s: %s.quant_algo '%s' is not supported (NVFP4 or MXFP8)",
+				      path, where, algo ? algo : "(none)");
+	} else {
+		return BADCFG("%s: %s.quant_method '%s' is not supported (modelopt or mxfp4)",
+			      path, where, method ? method : "(none)");
+	}
+	block = *out == VNPU_DTYPE_NVFP4 ? 16 : 32;
+	if (get_dim(path, q, "group_size", 0, &group))
+		return BADCFG("%s: %s.group_size is not a positive integer", path, where);
+	if (group && group != block)
+		return BADCFG("%s: %s.group_size %u, %s has blocks of %u", path, where,
+			      group, vnpu_dtype_name(*out), block);
+	return VNPU_STATUS_OK;
+}
+
+/* quantization_config of config.json ROOT, else hf_quant_config.json
+ * next to PATH; neither: not pre-quantized. */
+static vnpu_status get_quant(const char *path, struct json_object *root, uint32_t *q)
+{
+	struct json_object *o, *hf, *qq;
+	const char *slash = strrchr(path, '/');
+	vnpu_status st;
+	char *hfp;
+
+	*q = 0;
+	if (json_object_object_get_ex(root, "quantization_config", &o) &&
+	    !json_object_is_type(o, json_type_null))
+		return quant_of(path, "quantization_config", o, 0, q);
+	if (asprintf(&hfp, "%.*shf_quant_config.json", slash ? (int)(slash - path + 1) : 0,
+		     path) < 0)
+		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY, "config: out of memory");
+	hf = json_object_from_file(hfp);
+	if (!hf) {
+		st = access(hfp, F_OK) ? VNPU_STATUS_OK :
+		     BADCFG("%s: not a readable JSON file", hfp);
+		free(hfp);
+		return st;
+	}
+	if (!json_object_is_type(hf, json_type_object) ||
+	    !json_object_object_get_ex(hf, "quantization", &qq))
+		st = BADCFG("%s: no \"quantization\" object", hfp);
+	else
+		st = quant_of(hfp, "quantization", qq, 1, q);
+	json_object_put(hf);
+	free(hfp);
+	return st;
+}
+
 /* WHO prefixes the messages: "config" or the file's path. */
 static vnpu_status check(const char *who, const vnpu_model_config *c)
 {
@@ -76,6 +160,10 @@ static vnpu_status check(const char *who, const vnpu_model_config *c)
 			      c->ffn_dim);
 	if (c->vocab < 2 || c->vocab > (1u << 24))
 		return BADCFG("%s: vocab_size %u is not in 2..%u", who, c->vocab, 1u << 24);
+	if (c->weight_quant && c->weight_quant != VNPU_DTYPE_NVFP4 &&
+	    c->weight_quant != VNPU_DTYPE_MXFP4 && c->weight_quant != VNPU_DTYPE_MXFP8)
+		return BADCFG("%s: pre-quantized weights are NVFP4, MXFP4 or MXFP8, not %s", who,
+			      vnpu_dtype_name(c->weight_quant));
 	if (!c->max_seq)
 		return BADCFG("%s: max_position_embeddings is 0", who);
 	if (!(c->rope_theta > 0) || !(c->norm_eps > 0) || !isfinite(c->rope_theta) ||
@@ -136,12 +224,34 @@ vnpu_status vnpu_model_config_load(const char *path, vnpu_model_config *cfg)
 		}
 		c.tied = json_object_get_boolean(o) ? 1 : 0;
 	}
-	st = check(path, &c);
+	st = get_quant(path, root, &c.weight_quant);
+	if (!st)
+		st = check(path, &c);
 	if (!st)
 		*cfg = c;
 out:
 	json_object_put(root);
 	return st;
+}
+
+/* The quantization_config of a pre-quantized model, as its convention
+ * writes it (the head and embeddings are left unquantized). */
+static const char *quant_json(uint32_t q)
+{
+	switch (q) {
+	case VNPU_DTYPE_NVFP4:
+		return ",\n  \"quantization_config\": {\"quant_method\": \"modelopt\", "
+		       "\"quant_algo\": \"NVFP4\", \"group_size\": 16, "
+		       "\"exclude_modules\": [\"lm_head\"]}";
+	case VNPU_DTYPE_MXFP8:
+		return ",\n  \"quantization_config\": {\"quant_method\": \"modelopt\", "
+		       "\"quant_algo\": \"MXFP8\", \"group_size\": 32, "
+		       "\"exclude_modules\": [\"lm_head\"]}";
+	case VNPU_DTYPE_MXFP4:
+		return ",\n  \"quantization_config\": {\"quant_method\": \"mxfp4\", "
+		       "\"modules_to_not_convert\": [\"model.embed_tokens\", \"lm_head\"]}";
+	}
+	return "";
 }
 
 vnpu_status vnpu_model_config_save(const char *path, const vnpu_model_config *c)
@@ -162,10 +272,10 @@ vnpu_status vnpu_model_config_save(const char *path, const vnpu_model_config *c)
 		"  \"head_dim\": %u,\n  \"intermediate_size\": %u,\n"
 		"  \"vocab_size\": %u,\n  \"max_position_embeddings\": %u,\n"
 		"  \"rope_theta\": %.9g,\n  \"rms_norm_eps\": %.9g,\n"
-		"  \"tie_word_embeddings\": %s,\n  \"hidden_act\": \"silu\"\n}\n",
+		"  \"tie_word_embeddings\": %s,\n  \"hidden_act\": \"silu\"%s\n}\n",
 		c->dim, c->n_layers, c->n_heads, c->n_kv_heads, c->head_dim,
 		c->ffn_dim, c->vocab, c->max_seq, c->rope_theta, c->norm_eps,
-		c->tied ? "true" : "false");
+		c->tied ? "true" : "false", quant_json(c->weight_quant));
 	bad = ferror(f);
 	if (fclose(f) || bad)
 		return vnpu_rt_error(VNPU_STATUS_IO_ERROR, "%s: write failed", path);

@@ -16,14 +16,18 @@
 #define TRY(x) do { vnpu_status _s = (x); if (_s) return _s; } while (0)
 
 static vnpu_status weight(vnpu_graph *g, const char *name, uint32_t rank,
-			  uint32_t d0, uint32_t d1, const float *data,
+			  uint32_t d0, uint32_t d1, const struct vnpu_model_w *w,
 			  vnpu_tensor *t)
 {
 	uint32_t dims[2] = { d0, d1 };
 	uint64_t n = rank == 1 ? d0 : (uint64_t)d0 * d1;
 
-	return vnpu_graph_constant(g, name, VNPU_DTYPE_FP32, rank, dims, data,
-				   (size_t)n * 4, VNPU_CONST_BORROW, t);
+	if (w->scales)	/* pre-quantized: kept bit for bit */
+		return vnpu_graph_constant_blocks(g, name, w->dtype, rank, dims, w->data,
+						  w->codes_bytes, w->scales, w->scale_bytes,
+						  w->tscale, VNPU_CONST_BORROW, t);
+	return vnpu_graph_constant(g, name, w->dtype, rank, dims, w->data,
+				   vnpu_dtype_bytes(w->dtype, n, 1), VNPU_CONST_BORROW, t);
 }
 
 static vnpu_status layer(vnpu_graph *g, const struct vnpu_model *m, uint32_t l,

@@ -8,10 +8,24 @@
 
 #include "vnpu_safetensors.h"
 
-/* Weights of one layer: FP32 views into the file or converted copies. */
+/*
+ * One weight as the graph declares it: FP32 values (a view into the file
+ * or a converted copy), BF16 values (a view: a table or head the policy
+ * keeps BF16), or a pre-quantized block type's planes (views into the
+ * file, never converted: vnpu_graph_constant_blocks()).
+ */
+struct vnpu_model_w {
+	uint32_t dtype;		/* VNPU_DTYPE_FP32, BF16 or a block type */
+	const void *data;	/* FP32 / BF16 values, or the codes */
+	const void *scales;	/* block types: one byte per block */
+	uint64_t codes_bytes, scale_bytes;
+	float tscale;		/* NVFP4 tensor scale */
+};
+
+/* Weights of one layer. */
 struct vnpu_model_layer {
-	const float *attn_norm, *wq, *wk, *wv, *wo;
-	const float *mlp_norm, *wg, *wu, *wd;
+	const struct vnpu_model_w *attn_norm, *wq, *wk, *wv, *wo;
+	const struct vnpu_model_w *mlp_norm, *wg, *wu, *wd;
 };
 
 struct vnpu_model {
@@ -23,7 +37,9 @@ struct vnpu_model {
 	/* FP32 copies of tensors stored as BF16/F16 or misaligned */
 	void **owned;
 	uint32_t nowned;
-	const float *embed, *final_norm, *head;
+	struct vnpu_model_w *w;	/* every weight, 9 per layer + 3 */
+	uint32_t nw;
+	const struct vnpu_model_w *embed, *final_norm, *head;
 	struct vnpu_model_layer *layers;
 
 	uint32_t ctx;		/* KV-cache rows */
@@ -43,6 +59,8 @@ struct vnpu_model {
 	float *logits;		/* vocab floats: decode's output row */
 };
 
+/* Read and check every weight of FILE (the model's st) into m->w. */
+vnpu_status vnpu_model_load_weights(struct vnpu_model *m, const char *file);
 /* Bind every state of P to the model's cache buffer. */
 vnpu_status vnpu_model_bind(struct vnpu_model *m, vnpu_program *p);
 /* Build the graph of S tokens (logits of the last only when LAST_ONLY). */

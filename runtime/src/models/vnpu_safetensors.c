@@ -26,6 +26,7 @@ static const struct {
 	{ "BF16", VNPU_ST_BF16, 2 }, { "I32", VNPU_ST_I32, 4 },
 	{ "I64", VNPU_ST_I64, 8 }, { "U8", VNPU_ST_U8, 1 },
 	{ "I8", VNPU_ST_I8, 1 }, { "F64", VNPU_ST_F64, 8 },
+	{ "F8_E4M3", VNPU_ST_F8_E4M3, 1 }, { "F8_E5M2", VNPU_ST_F8_E5M2, 1 },
 };
 
 uint32_t vnpu_st_dtype_size(enum vnpu_st_dtype dtype)

@@ -31,6 +31,8 @@ enum vnpu_st_dtype {
 	VNPU_ST_U8,
 	VNPU_ST_I8,
 	VNPU_ST_F64,
+	VNPU_ST_F8_E4M3,	/* NVFP4 block scales, MXFP8 elements */
+	VNPU_ST_F8_E5M2,
 };
 
 #define VNPU_ST_MAX_RANK 8

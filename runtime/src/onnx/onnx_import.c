@@ -133,13 +133,19 @@ static vnpu_status vo_out(struct vo_ctx *x, uint32_t k, struct vo_val **v)
 vnpu_status vo_set_tensor(struct vo_ctx *x, uint32_t k, vnpu_tensor t,
 			  uint32_t rank, const int64_t *dims)
 {
+	return vo_set_tensor_typed(x, k, t, rank, dims, VO_FLOAT);
+}
+
+vnpu_status vo_set_tensor_typed(struct vo_ctx *x, uint32_t k, vnpu_tensor t,
+				uint32_t rank, const int64_t *dims, int32_t type)
+{
 	struct vo_val *v;
 	vnpu_status st = vo_out(x, k, &v);
 
 	if (st)
 		return st;
 	v->t = t;
-	v->type = VO_FLOAT;
+	v->type = type;
 	v->rank = rank;
 	memcpy(v->dims, dims, rank * sizeof(*dims));
 	return VNPU_STATUS_OK;
@@ -586,15 +592,20 @@ static vnpu_status vo_inputs(struct vo_ctx *x, const Onnx__GraphProto *g)
 		st = vo_input_shape(x, vi, &v->type, &v->rank, v->dims);
 		if (st)
 			return st;
-		if (v->type != VO_FLOAT)
+		if (v->type != VO_FLOAT && v->type != VO_INT8 && v->type != VO_UINT8 &&
+		    v->type != VO_BOOL)
 			return vo_model_err(VNPU_STATUS_UNSUPPORTED,
-					    "input '%s' is %s: only float inputs run on the card (bind other inputs as constants)",
+					    "input '%s' is %s: only float, int8, uint8 and bool inputs run on the card (bind other inputs as constants)",
 					    vi->name, vo_type_name(v->type));
 		if (!vo_gshape(v->rank, v->dims, &grank, gdims))
 			return vo_model_err(VNPU_STATUS_UNSUPPORTED,
 					    "input '%s' has an empty or huge dimension",
 					    vi->name);
-		st = vnpu_graph_input(x->g, vi->name, VNPU_DTYPE_FP32, grank, gdims, &v->t);
+		st = vnpu_graph_input(x->g, vi->name,
+				      v->type == VO_INT8 ? VNPU_DTYPE_I8 :
+				      v->type == VO_UINT8 || v->type == VO_BOOL ? VNPU_DTYPE_U8 :
+				      VNPU_DTYPE_FP32,
+				      grank, gdims, &v->t);
 		if (st)
 			return st;
 	}
@@ -614,10 +625,12 @@ static vnpu_status vo_outputs(struct vo_ctx *x, const Onnx__GraphProto *g)
 			return vo_model_err(VNPU_STATUS_INVALID_ARGUMENT,
 					    "output %zu '%s' is never computed", i,
 					    vi && vi->name ? vi->name : "");
-		/* integer outputs: known when compiling, given as int32 */
-		if (vo_type(v) != VO_FLOAT && !(v->is_const && v->c.i))
+		/* integer outputs: int8, uint8 and bool tensors (a byte each), or
+		 * constants known when compiling (given as int32) */
+		if (vo_type(v) != VO_FLOAT && !(v->is_const && v->c.i) &&
+		    vo_type(v) != VO_INT8 && vo_type(v) != VO_UINT8 && vo_type(v) != VO_BOOL)
 			return vo_model_err(VNPU_STATUS_UNSUPPORTED,
-					    "output '%s' is %s: only float outputs (or integer constants) come from the card",
+					    "output '%s' is %s: only float, int8, uint8 and bool outputs (or integer constants) come from the card",
 					    vi->name, vo_type_name(vo_type(v)));
 		st = vo_tensor(x, v, &t);
 		if (st)

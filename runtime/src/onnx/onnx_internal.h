@@ -32,7 +32,8 @@ enum {
  * @name: its ONNX name (the model's string)
  * @is_const: a host constant (@c) rather than a graph tensor (@t)
  * @c: the constant (onnx_type, shape, data)
- * @t: the graph tensor, FP32 (or I32), of the same shape (rank 0: [1])
+ * @t: the graph tensor, FP32 (or I32; I8 and U8 for int8 and uint8), of
+ *	the same shape (rank 0: [1])
  * @type: ONNX element type of a graph tensor
  * @rank, @dims: ONNX shape of a graph tensor
  */
@@ -88,6 +89,9 @@ uint32_t vo_nin(const struct vo_ctx *x);
 vnpu_status vo_set_tensor(struct vo_ctx *x, uint32_t k, vnpu_tensor t,
 			  uint32_t rank, const int64_t *dims);
 vnpu_status vo_set_const(struct vo_ctx *x, uint32_t k, vnpu_onnx_tensor *c);
+/* vo_set_tensor() of ONNX element type TYPE (int8 and uint8 tensors) */
+vnpu_status vo_set_tensor_typed(struct vo_ctx *x, uint32_t k, vnpu_tensor t,
+				uint32_t rank, const int64_t *dims, int32_t type);
 /* Whether output K is wanted (present and named). */
 bool vo_out_wanted(const struct vo_ctx *x, uint32_t k);
 /* The graph tensor of V (a constant becomes a graph constant, FP32 or I32). */

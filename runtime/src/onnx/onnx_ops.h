@@ -27,5 +27,7 @@ extern const struct vo_op_entry vo_math_ops[];	/* onnx_ops_math.c */
 extern const struct vo_op_entry vo_nn_ops[];	/* onnx_ops_nn.c */
 extern const struct vo_op_entry vo_shape_ops[];	/* onnx_ops_shape.c */
 extern const struct vo_op_entry vo_conv_ops[];	/* onnx_ops_conv.c */
+extern const struct vo_op_entry vo_logic_ops[];	/* onnx_ops_logic.c */
+extern const struct vo_op_entry vo_lstm_ops[];	/* onnx_ops_lstm.c */
 
 #endif /* VNPU_ONNX_OPS_H */

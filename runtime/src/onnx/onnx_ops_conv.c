@@ -3,8 +3,7 @@
  * ONNX operators built from the others: Pad (constant, reflect, edge:
  * strided pieces concatenated), 1-D Conv (im2col by one strided copy, then
  * the card's MATMUL with the kernel as weights; depthwise: products and a
- * REDUCE) and LSTM (unrolled over the sequence: MATMULs with W and R as
- * weights, the gates as element-wise ops).
+ * REDUCE); 2-D Conv is onnx_ops_conv2d.c, LSTM onnx_ops_lstm.c.
  */
 #include <math.h>
 #include <stdio.h>
@@ -20,8 +19,7 @@ static vnpu_status vo_oom2(void)
 	return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY, "ONNX import: out of memory");
 }
 
-/* A graph-tensor value R of shape (RANK, DIMS) for tensor T. */
-static void vo_gval(struct vo_val *r, vnpu_tensor t, uint32_t rank, const int64_t *dims)
+void vo_gval(struct vo_val *r, vnpu_tensor t, uint32_t rank, const int64_t *dims)
 {
 	memset(r, 0, sizeof(*r));
 	r->type = VO_FLOAT;
@@ -30,8 +28,7 @@ static void vo_gval(struct vo_val *r, vnpu_tensor t, uint32_t rank, const int64_
 	memcpy(r->dims, dims, rank * sizeof(*dims));
 }
 
-/* Join graph tensors TS[0..N-1] along AXIS (chains of the card's 5). */
-static vnpu_status vo_join(struct vo_ctx *x, vnpu_tensor *ts, uint32_t n, uint32_t axis,
+vnpu_status vo_join(struct vo_ctx *x, vnpu_tensor *ts, uint32_t n, uint32_t axis,
 			   vnpu_tensor *out)
 {
 	vnpu_tensor acc = 0, part[5];
@@ -55,11 +52,7 @@ static vnpu_status vo_join(struct vo_ctx *x, vnpu_tensor *ts, uint32_t n, uint32
 	return st;
 }
 
-/*
- * V padded along AXIS by B before and E after (MODE 0 constant VAL,
- * 1 reflect, 2 edge) into R.
- */
-static vnpu_status vo_pad_axis(struct vo_ctx *x, struct vo_val *v, uint32_t axis,
+vnpu_status vo_pad_axis(struct vo_ctx *x, struct vo_val *v, uint32_t axis,
 			       int64_t b, int64_t e, int mode, float val, struct vo_val *r)
 {
 	uint32_t rank;
@@ -230,26 +223,31 @@ static vnpu_status vo_conv_op(struct vo_ctx *x)
 	uint32_t xr, wr, n;
 	bool present;
 	int64_t group = vo_attr_int(x, "group", 1), nb, c, l, oc, k, lp, lout;
-	const Onnx__AttributeProto *ap = vo_attr(x, "auto_pad");
 	vnpu_tensor t, y;
 	vnpu_status st;
 
 	if (!xv || !wv)
 		return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT, "X and W are needed");
+	vo_shape(xv, &xr, xd);
+	vo_shape(wv, &wr, wd);
+	if (xr == 4 && wr == 4)
+		return vo_conv2d(x);
 	if (vo_type(xv) != VO_FLOAT || !wv->is_const || !wv->c.f ||
 	    (bv && (!bv->is_const || !bv->c.f)))
 		return vo_fail(x, "X must be float, W and B float constants (the card's MATMUL packs its weights)");
-	vo_shape(xv, &xr, xd);
-	vo_shape(wv, &wr, wd);
 	if (xr != 3 || wr != 3)
-		return vo_fail(x, "a %u-D convolution (1-D ones, X [N, C, L], are supported)",
+		return vo_fail(x, "a %u-D convolution (1-D ones, X [N, C, L], and 2-D ones, X [N, C, H, W], are supported)",
 			       xr ? xr - 2 : 0);
-	if (ap && ap->has_s && !(ap->s.len == 6 && !memcmp(ap->s.data, "NOTSET", 6)))
-		return vo_fail(x, "auto_pad %.*s (explicit pads only)", (int)ap->s.len,
-			       ap->s.data);
+	if (bv && bv->c.count != (uint64_t)wd[0])
+		return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT, "B has %llu values for %lld outputs",
+				  (unsigned long long)bv->c.count, (long long)wd[0]);
 	if ((st = vo_attr_ints(x, "pads", pads, 4, &n, &present)) ||
 	    (st = vo_attr_ints(x, "strides", strides, 2, &n, &present)) ||
 	    (st = vo_attr_ints(x, "dilations", dil, 2, &n, &present)))
+		return st;
+	if (strides[0] < 1 || dil[0] < 1)
+		return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT, "bad strides or dilations");
+	if ((st = vo_auto_pad(x, xd[2], wd[2], strides[0], dil[0], &pads[0], &pads[1])))
 		return st;
 	nb = xd[0];
 	c = xd[1];
@@ -367,149 +365,9 @@ static vnpu_status vo_conv_op(struct vo_ctx *x)
 	return st ? st : vo_set(x, 0, &r);
 }
 
-/* ------------------------------------------------------------- LSTM */
-
-/* The [B, H] block G of gates [B, 4H] (ONNX order i, o, f, c). */
-static vnpu_status vo_gate(struct vo_ctx *x, vnpu_tensor gates, int64_t bsz, int64_t h,
-			   int g, vnpu_unary fn, vnpu_tensor *out)
-{
-	uint32_t d[2] = { (uint32_t)bsz, (uint32_t)h };
-	int32_t st[2] = { (int32_t)(4 * h), 1 };
-	vnpu_tensor v;
-	vnpu_status s;
-
-	s = vo_builder(x, vnpu_graph_strided(x->g, vo_name(x, "gate"), gates,
-					     (uint64_t)(g * h), 2, d, st, &v));
-	return s ? s : vo_builder(x, vnpu_graph_unary_op(x->g, vo_name(x, "act"), fn, v, out));
-}
-
-static vnpu_status vo_lstm_op(struct vo_ctx *x)
-{
-	struct vo_val *xv = vo_in(x, 0), *wv = vo_in(x, 1), *rv = vo_in(x, 2), *bv = vo_in(x, 3);
-	struct vo_val *h0 = vo_in(x, 5), *c0 = vo_in(x, 6), out;
-	const Onnx__AttributeProto *dir = vo_attr(x, "direction"), *acts = vo_attr(x, "activations");
-	int64_t xd[VNPU_ONNX_MAX_RANK], wd[VNPU_ONNX_MAX_RANK], hd[3], yd[4];
-	int64_t hs = vo_attr_int(x, "hidden_size", 0), seq, bsz, in, hh;
-	uint32_t xr, wr;
-	float *bias = NULL;
-	vnpu_tensor xt, xw, ht, ct, *ys = NULL;
-	vnpu_status st;
-
-	if (!xv || !wv || !rv)
-		return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT, "X, W and R are needed");
-	if (dir && dir->has_s && !(dir->s.len == 7 && !memcmp(dir->s.data, "forward", 7)))
-		return vo_fail(x, "direction %.*s (forward is supported)", (int)dir->s.len,
-			       dir->s.data);
-	if (acts || vo_attr(x, "clip") || vo_attr_int(x, "input_forget", 0) ||
-	    vo_attr_int(x, "layout", 0) || vo_in(x, 4) || vo_in(x, 7))
-		return vo_fail(x, "activations, clip, input_forget, layout 1, sequence_lens or peepholes (the default LSTM is supported)");
-	if (vo_type(xv) != VO_FLOAT || !wv->is_const || !rv->is_const || !wv->c.f ||
-	    !rv->c.f || (bv && (!bv->is_const || !bv->c.f)))
-		return vo_fail(x, "X must be float, W, R and B float constants");
-	vo_shape(xv, &xr, xd);
-	vo_shape(wv, &wr, wd);
-	if (xr != 3 || wr != 3 || wd[0] != 1 || !hs || wd[1] != 4 * hs || wd[2] != xd[2])
-		return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT, "shapes of X, W and hidden_size disagree");
-	seq = xd[0];
-	bsz = xd[1];
-	in = xd[2];
-	hh = hs;
-	hd[0] = 1;
-	hd[1] = bsz;
-	hd[2] = hh;
-	/* X W^T + (Wb + Rb) for every step at once */
-	if (bv) {
-		bias = malloc((size_t)(4 * hh) * sizeof(float));
-		if (!bias)
-			return vo_oom2();
-		for (int64_t i = 0; i < 4 * hh; i++)
-			bias[i] = bv->c.f[i] + bv->c.f[4 * hh + i];
-	}
-	st = vo_as(x, xv, 2, (int64_t[]){ seq * bsz, in }, &xt);
-	if (!st)
-		st = vo_matmul_rows(x, xt, seq * bsz, in, wv->c.f, 4 * hh, bias, &xw);
-	free(bias);
-	/* the initial state */
-	if (!st) {
-		struct vo_val zero = { .is_const = true, .name = "" };
-
-		if (!h0 || !c0) {
-			if (!vo_tensor_alloc(&zero.c, VO_FLOAT, 3, hd))
-				st = vo_oom2();
-		}
-		if (!st)
-			st = vo_as(x, h0 ? h0 : &zero, 2, (int64_t[]){ bsz, hh }, &ht);
-		if (!st)
-			st = vo_as(x, c0 ? c0 : &zero, 2, (int64_t[]){ bsz, hh }, &ct);
-		vo_val_free(&zero);
-	}
-	ys = calloc((size_t)(seq ? seq : 1), sizeof(*ys));
-	if (!ys)
-		st = st ? st : vo_oom2();
-	for (int64_t t = 0; t < seq && !st; t++) {
-		uint32_t gd[2] = { (uint32_t)bsz, (uint32_t)(4 * hh) };
-		vnpu_tensor xwt, hr, g, ig, og, fg, cg, a, b, tc;
-
-		st = vo_builder(x, vnpu_graph_view(x->g, vo_name(x, "xw_t"), xw,
-						   (uint64_t)(t * bsz * 4 * hh), 2, gd, &xwt));
-		if (!st)
-			st = vo_matmul_rows(x, ht, bsz, hh, rv->c.f, 4 * hh, NULL, &hr);
-		if (!st)
-			st = vo_builder(x, vnpu_graph_add(x->g, vo_name(x, "gates"), xwt, hr, &g));
-		if (!st)
-			st = vo_gate(x, g, bsz, hh, 0, VNPU_UNARY_SIGMOID, &ig);
-		if (!st)
-			st = vo_gate(x, g, bsz, hh, 1, VNPU_UNARY_SIGMOID, &og);
-		if (!st)
-			st = vo_gate(x, g, bsz, hh, 2, VNPU_UNARY_SIGMOID, &fg);
-		if (!st)
-			st = vo_gate(x, g, bsz, hh, 3, VNPU_UNARY_TANH, &cg);
-		/* C = f * C + i * c~; H = o * tanh(C) */
-		if (!st)
-			st = vo_builder(x, vnpu_graph_mul(x->g, vo_name(x, "fc"), fg, ct, &a));
-		if (!st)
-			st = vo_builder(x, vnpu_graph_mul(x->g, vo_name(x, "ic"), ig, cg, &b));
-		if (!st)
-			st = vo_builder(x, vnpu_graph_add(x->g, vo_name(x, "c"), a, b, &ct));
-		if (!st)
-			st = vo_builder(x, vnpu_graph_unary_op(x->g, vo_name(x, "tc"),
-							       VNPU_UNARY_TANH, ct, &tc));
-		if (!st)
-			st = vo_builder(x, vnpu_graph_mul(x->g, vo_name(x, "h"), og, tc, &ht));
-		if (!st)
-			ys[t] = ht;
-	}
-	yd[0] = seq;
-	yd[1] = 1;
-	yd[2] = bsz;
-	yd[3] = hh;
-	if (!st && vo_out_wanted(x, 0)) {
-		vnpu_tensor y;
-
-		st = vo_join(x, ys, (uint32_t)seq, 0, &y);
-		if (!st) {
-			vo_gval(&out, 0, 4, yd);
-			st = vo_reshape(x, y, 4, yd, &out.t);
-		}
-		if (!st)
-			st = vo_set(x, 0, &out);
-	}
-	for (uint32_t k = 1; k <= 2 && !st; k++) {
-		if (!vo_out_wanted(x, k))
-			continue;
-		vo_gval(&out, 0, 3, hd);
-		st = vo_reshape(x, k == 1 ? ht : ct, 3, hd, &out.t);
-		if (!st)
-			st = vo_set(x, k, &out);
-	}
-	free(ys);
-	return st;
-}
-
-/* Conv's kernel_shape is W's; the LSTM handler refuses what it lacks. */
+/* Conv's kernel_shape is W's. */
 const struct vo_op_entry vo_conv_ops[] = {
 	{ "Pad", vo_pad_op, "mode pads value" },
 	{ "Conv", vo_conv_op, "auto_pad dilations group kernel_shape pads strides" },
-	{ "LSTM", vo_lstm_op, "activations clip direction hidden_size input_forget layout" },
 	{ NULL, NULL, NULL },
 };

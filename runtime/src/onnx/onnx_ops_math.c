@@ -322,37 +322,6 @@ static vnpu_status vo_exp_op(struct vo_ctx *x) { return vo_unary(x, VNPU_UNARY_E
 static vnpu_status vo_neg_op(struct vo_ctx *x) { return vo_unary(x, VNPU_UNARY_NEG); }
 static vnpu_status vo_log_op(struct vo_ctx *x) { return vo_unary(x, VNPU_UNARY_LOG); }
 
-/* Equal of constants (shape arithmetic, If conditions): folded. */
-static vnpu_status vo_equal_op(struct vo_ctx *x)
-{
-	struct vo_val *a = vo_in(x, 0), *b = vo_in(x, 1), ea = { 0 }, eb = { 0 };
-	struct vo_val r = { .is_const = true };
-	int64_t da[VNPU_ONNX_MAX_RANK], db[VNPU_ONNX_MAX_RANK], dims[VNPU_ONNX_MAX_RANK];
-	uint32_t ra, rb, rank;
-	vnpu_status st;
-
-	if (!a || !b)
-		return vo_fail_st(x, VNPU_STATUS_INVALID_ARGUMENT, "needs two inputs");
-	if (!a->is_const || !b->is_const || !a->c.f != !b->c.f)
-		return vo_fail(x, "inputs computed at run time (the card has no comparisons; constants are folded)");
-	vo_shape(a, &ra, da);
-	vo_shape(b, &rb, db);
-	if ((st = vo_bcast(x, ra, da, rb, db, &rank, dims)) ||
-	    (st = vo_expand(x, a, rank, dims, &ea)) || (st = vo_expand(x, b, rank, dims, &eb)))
-		goto out;
-	if (!vo_tensor_alloc(&r.c, VO_BOOL, rank, dims)) {
-		st = vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY, "ONNX import: out of memory");
-		goto out;
-	}
-	for (uint64_t i = 0; i < r.c.count; i++)
-		r.c.i[i] = ea.c.f ? ea.c.f[i] == eb.c.f[i] : ea.c.i[i] == eb.c.i[i];
-	st = vo_set(x, 0, &r);
-out:
-	vo_val_free(&ea);
-	vo_val_free(&eb);
-	return st;
-}
-
 /* 1 / x: the card's DIV of ones by x (the same IEEE division). */
 static vnpu_status vo_reciprocal_op(struct vo_ctx *x)
 {
@@ -393,6 +362,5 @@ const struct vo_op_entry vo_math_ops[] = {
 	{ "Sqrt", vo_sqrt_op, "" }, { "Erf", vo_erf_op, "" }, { "Exp", vo_exp_op, "" },
 	{ "Neg", vo_neg_op, "" }, { "Gelu", vo_gelu_op, "approximate" },
 	{ "Reciprocal", vo_reciprocal_op, "" }, { "Log", vo_log_op, "" },
-	{ "Equal", vo_equal_op, "" },
 	{ NULL, NULL, NULL },
 };

@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <drm/vnpu_cmd.h>
+#include <vnpu_engine/ops.h>
+
 #include "../vnpu_internal.h"
 #include "onnx_ops.h"
 #include "onnx_util.h"
@@ -603,9 +606,15 @@ static vnpu_status vo_cast_op(struct vo_ctx *x)
 		return vo_missing(x);
 	vo_shape(v, &rank, dims);
 	if (!v->is_const) {
-		if (to == VO_FLOAT)
+		if (to == vo_type(v))
 			return vo_view(x, v, rank, dims);
-		return vo_fail(x, "to %s: the card's tensors here are float", vo_type_name((int32_t)to));
+		if (to == VO_FLOAT)
+			return vo_cast_bytes_card(x, v);
+		if (vo_type(v) == VO_FLOAT)
+			return vo_fail(x, "to %s: the card's tensors here are float",
+				       vo_type_name((int32_t)to));
+		return vo_fail(x, "%s to %s: the card converts int8, uint8 and bool to float",
+			       vo_type_name(vo_type(v)), vo_type_name((int32_t)to));
 	}
 	if (!vo_is_float((int32_t)to) && !vo_is_int((int32_t)to))
 		return vo_fail(x, "to %s", vo_type_name((int32_t)to));
@@ -781,10 +790,13 @@ static vnpu_status vo_dequantize_op(struct vo_ctx *x)
 
 	if (!v || !s)
 		return vo_missing(x);
-	if (!v->is_const || !v->c.i)
-		return vo_fail(x, "x must be an integer constant (the card has no 8-bit integer tensors; quantized weights: import them and let the compiler quantize)");
-	if (vo_type(s) != VO_FLOAT || (z && (!z->is_const || !z->c.i)))
-		return vo_fail(x, "x_scale must be float and x_zero_point a constant");
+	/* computed x or zero point: the card's QLINEAR */
+	if (!v->is_const || (z && !z->is_const))
+		return vo_qlinear_card(x, true);
+	if (!v->c.i)
+		return vo_fail(x, "x is %s: only integers are dequantized", vo_type_name(vo_type(v)));
+	if (vo_type(s) != VO_FLOAT || (z && !z->c.i))
+		return vo_fail(x, "x_scale must be float and x_zero_point an integer");
 	vo_shape(v, &rank, dims);
 	/* the axis matters only for per-axis parameters */
 	if (s_count(s) > 1 && rank && (st = vo_axis(x, vo_attr_int(x, "axis", 1), rank, &axis)))
@@ -809,23 +821,20 @@ static vnpu_status vo_quantize_op(struct vo_ctx *x)
 {
 	struct vo_val *v = vo_in0(x), *s = vo_in(x, 1), *z = vo_in(x, 2);
 	struct vo_val r = { .is_const = true };
-	int64_t dims[VNPU_ONNX_MAX_RANK], lo = 0, hi = 255;
+	int64_t dims[VNPU_ONNX_MAX_RANK];
 	int32_t type = z ? vo_type(z) : VO_UINT8;
 	uint32_t rank, axis = 0;
 	vnpu_status st;
 
 	if (!v || !s)
 		return vo_missing(x);
-	if (!v->is_const || !v->c.f)
-		return vo_fail(x, "x is computed at run time: its int8/uint8 result needs 8-bit integer tensors the card does not have");
-	if (!s->is_const || !s->c.f || (z && (!z->is_const || !z->c.i)))
-		return vo_fail(x, "y_scale and y_zero_point must be constants");
-	if (type == VO_INT8) {
-		lo = -128;
-		hi = 127;
-	} else if (type != VO_UINT8) {
+	/* anything computed: the card's QLINEAR */
+	if (!v->is_const || !s->is_const || (z && !z->is_const))
+		return vo_qlinear_card(x, false);
+	if (!v->c.f || !s->c.f || (z && !z->c.i))
+		return vo_fail(x, "x and y_scale must be float and y_zero_point an integer");
+	if (type != VO_INT8 && type != VO_UINT8)
 		return vo_fail(x, "a %s result", vo_type_name(type));
-	}
 	vo_shape(v, &rank, dims);
 	/* the axis matters only for per-axis parameters */
 	if (s_count(s) > 1 && rank && (st = vo_axis(x, vo_attr_int(x, "axis", 1), rank, &axis)))
@@ -836,11 +845,12 @@ static vnpu_status vo_quantize_op(struct vo_ctx *x)
 		return vo_oom();
 	for (uint64_t i = 0; i < r.c.count; i++) {
 		uint64_t q = vo_qindex(s, rank, dims, axis, i);
-		int64_t zp = z ? z->c.i[z->c.count > 1 ? q : 0] : 0;
-		float f = v->c.f[i] / s->c.f[q];
+		uint8_t zp = (uint8_t)(z ? z->c.i[z->c.count > 1 ? q : 0] : 0), b;
 
-		/* round half to even, then saturate */
-		r.c.i[i] = vo_clamp((int64_t)nearbyintf(f) + zp, lo, hi);
+		/* the card's arithmetic: x / scale, half to even, saturate */
+		vnpu_qlinear(type == VO_UINT8 ? VNPU_QLINEAR_UNSIGNED : 0, &v->c.f[i], &b,
+			     &s->c.f[q], &zp, 1, 1, 0, 1);
+		r.c.i[i] = type == VO_UINT8 ? b : (int8_t)b;
 	}
 	return vo_set(x, 0, &r);
 }
@@ -931,7 +941,7 @@ static vnpu_status vo_where_op(struct vo_ctx *x)
 	if (!c || !a || !b)
 		return vo_missing(x);
 	if (!c->is_const)
-		return vo_fail(x, "a condition computed at run time (the card has no select op)");
+		return vo_where_select(x, c, a, b);
 	if (!a->is_const || !b->is_const)
 		return vo_where_card(x, c, a, b);
 	vo_shape(c, &r0, d0);
@@ -985,7 +995,7 @@ const struct vo_op_entry vo_shape_ops[] = {
 const struct vo_op_entry *vo_find_op(const char *op_type)
 {
 	const struct vo_op_entry *tabs[] = { vo_math_ops, vo_nn_ops, vo_shape_ops,
-					     vo_conv_ops };
+					     vo_conv_ops, vo_logic_ops, vo_lstm_ops };
 
 	for (size_t t = 0; t < sizeof(tabs) / sizeof(tabs[0]); t++)
 		for (const struct vo_op_entry *e = tabs[t]; e->name; e++)

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/* Attention internals: the variant kernels vnpu_attention_rows() picks. */
+#ifndef VNPU_ATTENTION_H
+#define VNPU_ATTENTION_H
+
+#include "vnpu_internal.h"
+#include <vnpu_engine/ops.h>
+
+/*
+ * Query rows r0 .. r0 + nrows - 1 (row r = query r / n_heads, head
+ * r % n_heads) of a validated @at; @scratch holds
+ * vnpu_attention_scratch(@at) bytes. The three give the same bits.
+ */
+void vnpu_attn_rows_generic(const struct vnpu_attn *at, uint32_t r0,
+			    uint32_t nrows, float *scratch);
+void vnpu_attn_rows_avx2(const struct vnpu_attn *at, uint32_t r0,
+			 uint32_t nrows, float *scratch);
+void vnpu_attn_rows_avx512(const struct vnpu_attn *at, uint32_t r0,
+			   uint32_t nrows, float *scratch);
+
+/* Row r's query, zero-padded to a multiple of 16, into qp. */
+static inline void vnpu_attn_pad_q(const struct vnpu_attn *at, uint32_t r,
+				   float *qp)
+{
+	const float *q = at->q + (size_t)r * at->dim;
+
+	for (uint32_t i = 0; i < (at->dim + 15) / 16 * 16; i++)
+		qp[i] = i < at->dim ? q[i] : 0.0f;
+}
+
+/*
+ * Ask for the cache row of position j (KV head kh) ahead of its use: rows
+ * of one head are n_kv_heads * dim elements apart, a stride the hardware
+ * prefetcher picks up late (measured: the decode loop then waits on the
+ * key loads most of its time).
+ */
+static inline void vnpu_attn_prefetch(const struct vnpu_attn *at,
+				      const void *base, size_t j, uint32_t kh)
+{
+	size_t es = at->kv_bf16 ? 2 : 4;
+	const char *p = (const char *)base +
+			(j * at->n_kv_heads + kh) * (size_t)at->dim * es;
+
+	for (size_t o = 0; o < (size_t)at->dim * es; o += 64)
+		__builtin_prefetch(p + o);
+}
+
+#endif /* VNPU_ATTENTION_H */
