@@ -26,7 +26,19 @@ double pool_time(struct pool *pl, int nthreads, void (*fn)(int, void *),
 		 void *arg, int reps);
 double now_s(void);
 
+/*
+ * Read bandwidth: the best of a plain sequential read and of 8 interleaved
+ * streams with software prefetch (the GEMV kernels' pattern), both over
+ * 2 MiB pages, so no kernel can beat its "limit" by reading smarter.
+ */
 double bench_read_bw(struct pool *pl, int nthreads, size_t bytes);
+/*
+ * BYTES rounded up to 2 MiB, 2 MiB aligned and advised to be backed by
+ * 2 MiB pages, as a runtime places large weights: a streamed read touches
+ * a new 4 KiB page every 4 KiB otherwise, and page walks cost memory-level
+ * parallelism. Free with free().
+ */
+void *bench_alloc_huge(size_t bytes);
 double bench_fma_peak(struct pool *pl, int nthreads);
 double bench_int8_peak(struct pool *pl, int nthreads);
 double bench_bf16_peak(struct pool *pl, int nthreads);

@@ -92,21 +92,6 @@ static void mm_step(int tid, void *p)
 	mm_part(tid, p);
 }
 
-/*
- * Weight buffers: 2 MiB aligned and asked to be backed by 2 MiB pages, as a
- * runtime would place large weights: a streamed GEMV touches a new 4 KiB
- * page every 4 KiB, and page walks cost memory-level parallelism.
- */
-static void *alloc_weights(size_t bytes)
-{
-	size_t huge = (size_t)2 << 20, sz = (bytes + huge - 1) & ~(huge - 1);
-	void *p = aligned_alloc(huge, sz);
-
-	if (p)
-		madvise(p, sz, MADV_HUGEPAGE);	/* advice only: fine if refused */
-	return p;
-}
-
 /* Weights: random, quantized with the engine, packed; @copies of them. */
 static void *make_weights(uint32_t fmt, uint32_t n, uint32_t k, float *tscale,
 			  size_t *bytes)
@@ -114,7 +99,7 @@ static void *make_weights(uint32_t fmt, uint32_t n, uint32_t k, float *tscale,
 	size_t ps = vnpu_panel_size(fmt, n, k), bs = vnpu_fmt_block(fmt);
 	float *w = malloc(sizeof(float) * k);
 	uint8_t *codes = malloc((size_t)n * k / 2), *sc = malloc((size_t)n * k / bs);
-	void *panel = alloc_weights(ps);
+	void *panel = bench_alloc_huge(ps);
 	uint64_t s = 12345;
 
 	*tscale = 0.01f;
@@ -220,7 +205,7 @@ static void bench_gemv(struct pool *pl, const struct limits *L, int maxth,
 			if (quick && copies > 8)
 				copies = 8;
 			for (int i = 1; i < copies; i++) {
-				panels[i] = alloc_weights(bytes);
+				panels[i] = bench_alloc_huge(bytes);
 				memcpy(panels[i], panels[0], bytes);
 			}
 			for (size_t q = 0; q < 2; q++) {
@@ -504,7 +489,7 @@ int main(int argc, char **argv)
 			copies = 64;
 		pc[0] = panels[0];
 		for (int i = 1; i < copies; i++) {
-			pc[i] = alloc_weights(bytes);
+			pc[i] = bench_alloc_huge(bytes);
 			memcpy(pc[i], panels[0], bytes);
 		}
 		for (int v = 0; v < 3; v++) {
