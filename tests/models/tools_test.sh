@@ -134,8 +134,17 @@ bench_llm_act_quant() {
 	[ "$(grep -c '"ok": true' "$tmp/bq")" = 1 ] &&
 	grep -q '"act_quant": "mxint8"' "$tmp/bq"
 }
+bench_llm_prequant() {
+	# a pre-quantized --model is measured in its own format by default
+	$gen --preset tiny --seed 5 --quantize nvfp4 -o "$tmp/bq4" >/dev/null &&
+	TMPDIR=$tmp $bin/vnpu-bench llm --model "$tmp/bq4" --prompt 8 --gen 4 \
+		--reps 1 --backend cpu --json >"$tmp/bp" &&
+	[ "$(grep -c '"ok": true' "$tmp/bp")" = 1 ] &&
+	[ "$(grep -c '"format": ' "$tmp/bp")" = 1 ] &&
+	grep -q '"format": "nvfp4"' "$tmp/bp"
+}
 echo "TAP version 13"
-echo "1..22"
+echo "1..23"
 check "gen-model: same preset and seed give the same bytes" same_model
 check "gen-model: another seed gives other weights of the same size" other_seed_differs
 check "gen-model: --dtype bf16 halves the data" bf16_is_half
@@ -156,5 +165,6 @@ check "vnpu-bench llm: bad --act-quant exits 2" status_is 2 $bin/vnpu-bench llm 
 check "vnpu-bench model --model: compiled bytes within 3% of the shapes'" bench_model_compiled
 check "gen-model --quantize: same bytes; vnpu-run: the unquantized model's tokens" prequant_same_tokens
 check "vnpu-run: another --format than a pre-quantized file's exits 1" prequant_other_format_refused
+check "vnpu-bench llm --model: a pre-quantized file in its own format" bench_llm_prequant
 check "gen-model: bad --quantize exits 2" status_is 2 $gen --preset tiny --quantize int4 -o "$tmp/x"
 check "gen-model --help documents --quantize" sh -c "$gen --help | grep -q -- '--quantize F'"

@@ -55,7 +55,8 @@ static const char help[] =
 "  --prompt N     prompt tokens (default 512)\n"
 "  --gen N        generated tokens (default 128)\n"
 "  --formats L    comma-separated: mxfp4,nvfp4,mxfp8,bf16,fp32\n"
-"                 (default mxfp4,nvfp4,mxfp8,bf16)\n"
+"                 (default mxfp4,nvfp4,mxfp8,bf16; for a pre-quantized\n"
+"                 --model, the file's own format)\n"
 "  --backend B    cpu (default when there is no card), device, or both\n"
 "                 (default when there is a card)\n"
 "  --act-quant A  how the matmuls take their activations: none (exact\n"
@@ -74,6 +75,26 @@ static const struct {
 	{ "mxfp8", VNPU_DTYPE_MXFP8 }, { "bf16", VNPU_DTYPE_BF16 },
 	{ "fp32", VNPU_DTYPE_FP32 },
 };
+
+/*
+ * A pre-quantized model runs only in its own format (vnpu_model_load()
+ * refuses another): without --formats, measure that one.
+ */
+static int file_format(const char *model, char *flist, size_t size)
+{
+	vnpu_model_config cfg;
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/config.json", model);
+	if (vnpu_model_config_load(path, &cfg)) {
+		fprintf(stderr, "vnpu-bench: %s\n", vnpu_last_error());
+		return 1;
+	}
+	for (size_t i = 0; cfg.weight_quant && i < sizeof(fmts) / sizeof(fmts[0]); i++)
+		if (fmts[i].fmt == cfg.weight_quant)
+			snprintf(flist, size, "%s", fmts[i].name);
+	return 0;
+}
 
 struct result {
 	const char *fmt, *backend;
@@ -312,6 +333,7 @@ int bench_llm_main(int argc, char **argv)
 	};
 	const char *preset = "15m", *model = NULL, *backend = NULL;
 	char flist[128] = "mxfp4,nvfp4,mxfp8,bf16", dir[512];
+	int formats_set = 0;
 	int reps = 3, json = 0, c, nres = 0, ret = 0;
 	uint32_t act_quant = VNPU_ACT_QUANT_NONE;
 	const char *act_name = "none";
@@ -341,6 +363,7 @@ int bench_llm_main(int argc, char **argv)
 			break;
 		case 'f':
 			snprintf(flist, sizeof(flist), "%s", optarg);
+			formats_set = 1;
 			break;
 		case 'b':
 			backend = optarg;
@@ -386,6 +409,10 @@ int bench_llm_main(int argc, char **argv)
 		if (ret)
 			return ret;
 		model = dir;
+	} else if (!formats_set) {
+		ret = file_format(model, flist, sizeof(flist));
+		if (ret)
+			return ret;
 	}
 	if (vnpu_engine_cpu_features() & VNPU_CPU_AVX512_BF16) {
 		pool_init(&pl, (int)threads);
