@@ -177,8 +177,10 @@ static double vnpu_erf_d(double x)
 	if (ax >= 6.0) {
 		r = 1.0;
 	} else if (ax < 2.5) {
-		/* erf x = 2/sqrt(pi) e^-x^2 sum 2^n x^(2n+1) / (2n+1)!!: all
-		 * terms positive, so no cancellation */
+		/*
+		 * erf x = 2/sqrt(pi) e^-x^2 sum 2^n x^(2n+1) / (2n+1)!!: all
+		 * terms positive, so no cancellation
+		 */
 		double term = ax, sum = ax, x2 = ax * ax;
 
 		for (int n = 1; n < 80 && term > sum * 1e-17; n++) {

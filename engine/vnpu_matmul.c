@@ -5,10 +5,8 @@
  * SIMD kernels must reproduce bit for bit.
  */
 #include "vnpu_mm.h"
+#include "vnpu_simd.h"
 #include <vnpu_engine/vmath.h>
-
-/* 16 bytes at any alignment, aliasing anything (vnpu_copy16()). */
-typedef uint8_t vnpu_v16b_ua __attribute__((vector_size(16), aligned(1), may_alias));
 
 /* Bytes of prepared A per row: aq[3k], corr[3k/16], sa[k/32], af[k]. */
 static size_t vnpu_arow_bytes(uint32_t k)
@@ -178,8 +176,8 @@ static void vnpu_prep_row(const struct vnpu_matmul *mm, uint32_t row,
 static inline void vnpu_copy16(void *dst, const void *src, size_t n)
 {
 	for (size_t o = 0; o < n; o += 16)
-		*(vnpu_v16b_ua *)((char *)dst + o) =
-			*(const vnpu_v16b_ua *)((const char *)src + o);
+		*(vnpu_v16qu_ua *)((char *)dst + o) =
+			*(const vnpu_v16qu_ua *)((const char *)src + o);
 }
 
 /*
