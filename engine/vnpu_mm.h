@@ -245,4 +245,10 @@ float vnpu_fmaf_soft(float a, float b, float c);
  */
 float vnpu_bf16dot2(float acc, float w0, float a0, float w1, float a1);
 
+/* Denormals read as zero (the sign kept). */
+static inline float vnpu_daz(float x)
+{
+	return (vnpu_u32(x) & 0x7f800000u) ? x : vnpu_f32(vnpu_u32(x) & 0x80000000u);
+}
+
 #endif /* VNPU_MM_H */

@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The generic C matmul kernels: they define the arithmetic the SIMD
+ * kernels must reproduce bit for bit, and are the portable variant.
+ */
+#include "vnpu_mm.h"
+#include "vnpu_simd.h"
+#include <vnpu_engine/vmath.h>
+
+/* q_a of row i, column kk, put together from its pieces. */
+static int32_t vnpu_kern_aq(const struct vnpu_kern *k, uint32_t i, size_t kk)
+{
+	if (k->np == 1)
+		return k->aq[i][kk];
+	return k->aq[0][kk] + 128 * k->aq[1][kk] + 16384 * k->aq[2][kk];
+}
+
+/*
+ * The integer path in portable 16-byte GCC vectors (SSE2 on x86-64, what
+ * a kernel build has; NEON elsewhere). No lookup instruction is needed:
+ *
+ *  - decode, 32 weights per vector, in nibble SIMD-within-a-register: the
+ *    E2M1 magnitude m = b2 b1 b0 gives |k_w| = m + b2 * ((m & 3) + 2 b0 b1)
+ *    (0 1 2 3 4 6 8 12), at most 12, so no nibble carries into the next;
+ *  - the sign bit negates (v ^ s) - s, per byte plane (low nibbles, high
+ *    nibbles), subtracting in 16-bit lanes: a lane is 256 k_odd + k_even;
+ *  - both products of a lane from two 16-bit multiplies (vnpu_dot16()),
+ *    summed per lane over the block: at most 16 * 12 * 127 < 2^15, so
+ *    int16 is exact; the two lanes of a row are added in int32 at the end
+ *    of the block.
+ * Integer block sums are exact, so the order is free and the result is
+ * the definition's I_b; then T_b and acc in FP32 in the defined order.
+ */
+typedef float vg_f __attribute__((vector_size(16)));
+typedef int32_t vg_i __attribute__((vector_size(16)));
+typedef uint32_t vg_u __attribute__((vector_size(16)));
+typedef int16_t vg_h __attribute__((vector_size(16)));
+typedef uint16_t vg_hu __attribute__((vector_size(16)));
+typedef int8_t vg_b __attribute__((vector_size(16)));
+typedef uint8_t vg_bu __attribute__((vector_size(16)));
+typedef vg_u vg_u_ua __attribute__((aligned(1), may_alias));
+typedef vg_bu vg_bu_ua __attribute__((aligned(1), may_alias));
+typedef vg_f vg_f_ua __attribute__((aligned(1), may_alias));
+typedef uint32_t vg_u32_ua __attribute__((aligned(1), may_alias));
+
+/* sw_b of 4 rows from their scale bytes (vnpu_wscale(), 4 lanes). */
+static inline vg_f vnpu_wscale4(uint32_t wfmt, vg_i e)
+{
+	vg_i bits, m;
+
+	if (wfmt == VNPU_FMT_NVFP4) {
+		bits = (vg_i)((vg_f)((e & 0x7f) << 20) * 0x1p119f);
+		bits |= (e & 0x80) << 24;
+		m = (e & 0x7f) == 0x7f;
+		return (vg_f)((bits & ~m) | (0x7fc00000 & m));
+	}
+	bits = (vg_i)((vg_f)(e << 23) * 0.5f);
+	m = e == 0;
+	bits = (bits & ~m) | (0x00200000 & m);
+	m = e == 255;
+	return (vg_f)((bits & ~m) | (0x7fc00000 & m));
+}
+
+/* Even and odd bytes of a signed byte vector as int16 lanes. */
+static inline void vnpu_split16(vg_b v, vg_h *e, vg_h *o)
+{
+	*e = (vg_h)((vg_hu)v << 8) >> 8;
+	*o = (vg_h)v >> 8;
+}
+
+/* k_w of the low and high nibbles of 16 panel bytes, two per 16-bit lane. */
+static inline void vnpu_e2m1_bytes(vg_u x, vg_h *kl, vg_h *kh)
+{
+	vg_u mg = x & 0x77777777u;
+	vg_u t = (mg & 0x33333333u) + ((mg & (mg >> 1) & 0x11111111u) << 1);
+	vg_u d = mg & 0x44444444u;
+	vg_u v = mg + (t & ((d << 1) - (d >> 2)));	/* t & (7 * b2) */
+	vg_b sl = (vg_b)(x << 4) < 0, sh = (vg_b)x < 0;
+
+	/*
+	 * Negate by (v ^ s) - s, the subtraction in 16-bit lanes: the borrow
+	 * out of the even byte then makes each lane exactly 256 k_odd + k_even.
+	 */
+	*kl = (vg_h)((vg_hu)((vg_b)(v & 0x0f0f0f0fu) ^ sl) - (vg_hu)sl);
+	*kh = (vg_h)((vg_hu)((vg_b)((v >> 4) & 0x0f0f0f0fu) ^ sh) - (vg_hu)sh);
+}
+
+/*
+ * sum of k_e * q_e + k_o * q_o for a lane L = 256 k_o + k_e (|k_e| <= 12):
+ * k_o = (L + 128) >> 8, k_e = L - 256 k_o, so the sum is
+ * L * q_e + k_o * (q_o - 256 q_e), all mod 2^16 (exact: |sum| < 2^15).
+ */
+static inline vg_h vnpu_dot16(vg_h l, vg_h qe, vg_h q2)
+{
+	return (vg_h)((vg_hu)l * (vg_hu)qe + (vg_hu)((l + 128) >> 8) * (vg_hu)q2);
+}
+
+static VNPU_ALWAYS_INLINE void vnpu_kint_generic_mt(const struct vnpu_kern *k,
+						    const uint32_t mt)
+{
+	const uint32_t wb = k->wb;
+	vg_f acc[VNPU_MT][4];
+
+	#pragma GCC unroll 4
+	for (uint32_t i = 0; i < mt; i++)
+		#pragma GCC unroll 4
+		for (int g = 0; g < 4; g++)
+			acc[i][g] = (vg_f){};
+	for (uint32_t b = 0; b < k->nblk; b++) {
+		const uint8_t *blk = k->codes + (size_t)b * wb * 8;
+		vg_bu s8 = *(const vg_bu_ua *)(k->scales + b * 16);
+		vg_h s16[VNPU_MT][4];
+
+		#pragma GCC unroll 4
+		for (uint32_t i = 0; i < mt; i++)
+			#pragma GCC unroll 4
+			for (int g = 0; g < 4; g++)
+				s16[i][g] = (vg_h){};
+		for (uint32_t c = 0; c < wb / 8; c++) {
+			/* q_a per lane: low nibbles even/odd, high nibbles even/odd */
+			vg_h qv[VNPU_MT][4];
+
+			#pragma GCC unroll 4
+			for (uint32_t i = 0; i < mt; i++) {
+				const int8_t *a = k->aq[i] + (size_t)b * wb + c * 8;
+
+				vnpu_split16((vg_b)((vg_u){} + *(const vg_u32_ua *)a),
+					     &qv[i][0], &qv[i][1]);
+				vnpu_split16((vg_b)((vg_u){} + *(const vg_u32_ua *)(a + 4)),
+					     &qv[i][2], &qv[i][3]);
+				/* q_o - 256 q_e (mod 2^16), see vnpu_dot16() */
+				qv[i][1] = (vg_h)((vg_hu)qv[i][1] - ((vg_hu)qv[i][0] << 8));
+				qv[i][3] = (vg_h)((vg_hu)qv[i][3] - ((vg_hu)qv[i][2] << 8));
+			}
+			/* rows 4g..4g+3 of the panel: bytes 16g..16g+15 of the chunk */
+			#pragma GCC unroll 4
+			for (int g = 0; g < 4; g++) {
+				vg_h kl, kh;
+
+				vnpu_e2m1_bytes(*(const vg_u_ua *)(blk + c * 64 + 16 * g), &kl, &kh);
+				#pragma GCC unroll 4
+				for (uint32_t i = 0; i < mt; i++)
+					s16[i][g] += vnpu_dot16(kl, qv[i][0], qv[i][1]) +
+						     vnpu_dot16(kh, qv[i][2], qv[i][3]);
+			}
+		}
+		#pragma GCC unroll 4
+		for (int g = 0; g < 4; g++) {
+			vg_i e = { s8[4 * g], s8[4 * g + 1], s8[4 * g + 2], s8[4 * g + 3] };
+			vg_f sw = vnpu_wscale4(k->wfmt, e);
+
+			#pragma GCC unroll 4
+			for (uint32_t i = 0; i < mt; i++) {
+				vg_i w = (vg_i)s16[i][g];
+				vg_i is = ((vg_i)((vg_u)w << 16) >> 16) + (w >> 16);
+
+				acc[i][g] = acc[i][g] + (__builtin_convertvector(is, vg_f) * sw) *
+					    k->sa[i][b * wb / 32];
+			}
+		}
+	}
+	#pragma GCC unroll 4
+	for (uint32_t i = 0; i < mt; i++)
+		#pragma GCC unroll 4
+		for (int g = 0; g < 4; g++)
+			*(vg_f_ua *)(k->acc + i * 16 + 4 * g) = acc[i][g];
+}
+
+/*
+ * One function per row count: separate (kernel-sized) stack frames.
+ * (__noinline__: the kernel defines noinline as a macro.)
+ */
+static __attribute__((__noinline__)) void vnpu_kint_generic_1(const struct vnpu_kern *k)
+{
+	vnpu_kint_generic_mt(k, 1);
+}
+
+static __attribute__((__noinline__)) void vnpu_kint_generic_2(const struct vnpu_kern *k)
+{
+	vnpu_kint_generic_mt(k, 2);
+}
+
+static __attribute__((__noinline__)) void vnpu_kint_generic_3(const struct vnpu_kern *k)
+{
+	vnpu_kint_generic_mt(k, 3);
+}
+
+static __attribute__((__noinline__)) void vnpu_kint_generic_4(const struct vnpu_kern *k)
+{
+	vnpu_kint_generic_mt(k, 4);
+}
+
+void vnpu_kint_generic(const struct vnpu_kern *k)
+{
+	if (k->np == 1) {
+		/* constant row counts: the row loops unroll */
+		switch (k->mt) {
+		case 1: vnpu_kint_generic_1(k); return;
+		case 2: vnpu_kint_generic_2(k); return;
+		case 3: vnpu_kint_generic_3(k); return;
+		default: vnpu_kint_generic_4(k); return;
+		}
+	}
+	for (uint32_t i = 0; i < k->mt; i++) {
+		for (uint32_t r = 0; r < 16; r++) {
+			float acc = 0.0f;
+
+			for (uint32_t b = 0; b < k->nblk; b++) {
+				const uint8_t *blk = k->codes + (size_t)b * k->wb * 8;
+				size_t kb = (size_t)b * k->wb;
+				float sw = vnpu_wscale(k->wfmt, k->scales[b * 16 + r]);
+				float sa = k->sa[i][kb / 32];
+				int32_t s = 0;
+
+				for (uint32_t kk = 0; kk < k->wb; kk++)
+					s += vnpu_e2m1_x2(vnpu_panel_nib(blk, r, kk)) *
+					     vnpu_kern_aq(k, i, kb + kk);
+				acc = acc + ((float)s * sw) * sa;
+			}
+			k->acc[i * 16 + r] = acc;
+		}
+	}
+}
+
+/*
+ * a * b + c rounded once to double precision with round-to-odd: the
+ * product is exact in double; the sum is made round-to-odd from its exact
+ * error. Rounding that to FP32 (or judging it against an FP32 threshold)
+ * is then exactly what a single rounding of the exact value would give.
+ */
+static double vnpu_fma_odd(float a, float b, float c)
+{
+	double p = (double)a * (double)b, s = p + (double)c;
+	double bv = s - p, err = (p - (s - bv)) + ((double)c - bv);
+	uint64_t u = vnpu_u64(s);
+
+	if (err != 0.0 && (u & 0x7ff0000000000000ull) != 0x7ff0000000000000ull &&
+	    !(u & 1)) {
+		if ((err > 0) == (s > 0))
+			u++;
+		else
+			u--;
+		s = vnpu_f64(u);
+	}
+	return s;
+}
+
+float vnpu_fmaf_soft(float a, float b, float c)
+{
+	return (float)vnpu_fma_odd(a, b, c);
+}
+
+/*
+ * fma, then a tiny result flushed to zero: tiny when the exact value,
+ * rounded to 24 bits with an unbounded exponent, is below 2^-126, i.e.
+ * when |exact| < 2^-126 - 2^-151 (vdpbf16ps decides so, see matmul.h).
+ */
+static float vnpu_fma_ftz(float a, float b, float c)
+{
+	double s = vnpu_fma_odd(a, b, c);
+
+	if (s != 0.0 && (s < 0 ? -s : s) < 0x1p-126 - 0x1p-151)
+		return s < 0 ? -0.0f : 0.0f;
+	return (float)s;
+}
+
+float vnpu_bf16dot2(float acc, float w0, float a0, float w1, float a1)
+{
+	acc = vnpu_fma_ftz(vnpu_daz(w1), vnpu_daz(a1), vnpu_daz(acc));
+	return vnpu_fma_ftz(vnpu_daz(w0), vnpu_daz(a0), acc);
+}
+
+void vnpu_kfp_generic(const struct vnpu_kern *k)
+{
+	for (uint32_t i = 0; i < k->mt; i++) {
+		for (uint32_t r = 0; r < 16; r++) {
+			float acc = 0.0f;
+
+			for (uint32_t b = 0; b < k->nblk; b++) {
+				const uint8_t *blk = k->codes + (size_t)b * k->wb * 8;
+				const float *a = k->af[i] + (size_t)b * k->wb;
+				float sw = vnpu_wscale(k->wfmt, k->scales[b * 16 + r]);
+				float p = 0.0f;
+
+				for (uint32_t kk = 0; kk < k->wb && !k->bfp; kk++)
+					p = vnpu_fmaf_soft((float)vnpu_e2m1_x2(
+						vnpu_panel_nib(blk, r, kk)), a[kk], p);
+				for (uint32_t kk = 0; kk < k->wb && k->bfp; kk += 2)
+					p = vnpu_bf16dot2(p,
+						(float)vnpu_e2m1_x2(vnpu_panel_nib(blk, r, kk)), a[kk],
+						(float)vnpu_e2m1_x2(vnpu_panel_nib(blk, r, kk + 1)),
+						a[kk + 1]);
+				acc = acc + p * sw;
+			}
+			k->acc[i * 16 + r] = acc;
+		}
+	}
+}
+
+/* ---- wide weights (MXFP8, BF16, FP32) -------------------------------- */
+
+/* E4M3 weights, integer A: I_b exact in int32, a NaN code poisons T_b. */
+void vnpu_kwint_generic(const struct vnpu_kern *k)
+{
+	for (uint32_t i = 0; i < k->mt; i++) {
+		for (uint32_t r = 0; r < 16; r++) {
+			float acc = 0.0f;
+
+			for (uint32_t b = 0; b < k->nblk; b++) {
+				const uint8_t *blk = k->codes + (size_t)b * 32 * 16;
+				float sw = vnpu_wscale(k->wfmt, k->scales[b * 16 + r]) *
+					   0x1p-9f;
+				float sa = k->sa[i][b], t;
+				bool nan = false;
+				int32_t s = 0;
+
+				for (uint32_t kk = 0; kk < 32; kk++) {
+					uint8_t c = blk[kk * 16 + r];
+
+					nan |= vnpu_e4m3_isnan(c);
+					s += vnpu_e4m3_x512(c) * vnpu_kern_aq(k, i, b * 32 + kk);
+				}
+				t = ((float)s * sw) * sa;
+				acc = acc + (nan ? vnpu_f32(0x7fc00000u) : t);
+			}
+			k->acc[i * 16 + r] = acc;
+		}
+	}
+}
+
+/* Exact activations: p = fma(w, a, p) in K order per 32-column block. */
+void vnpu_kwfp_generic(const struct vnpu_kern *k)
+{
+	uint32_t es = vnpu_wide_esize(k->wfmt);
+
+	for (uint32_t i = 0; i < k->mt; i++) {
+		for (uint32_t r = 0; r < 16; r++) {
+			float acc = 0.0f;
+
+			for (uint32_t b = 0; b < k->nblk; b++) {
+				const uint8_t *blk = k->codes + (size_t)b * 32 * 16 * es;
+				const float *a = k->af[i] + (size_t)b * 32;
+				float sw = es == 1 ? vnpu_wscale(k->wfmt, k->scales[b * 16 + r]) :
+					   1.0f;
+				float p = 0.0f;
+
+				for (uint32_t kk = 0; kk < 32; kk++)
+					p = vnpu_fmaf_soft(vnpu_wide_elem(k->wfmt, blk + kk * 16 * es, r),
+							   a[kk], p);
+				acc = acc + p * sw;
+			}
+			k->acc[i * 16 + r] = acc;
+		}
+	}
+}
