@@ -29,7 +29,7 @@ void vnpu_attn_rows_generic(const struct vnpu_attn *at, uint32_t r0,
 		float *o = at->out + (size_t)r * d;
 
 		for (size_t j = 0; j < len; j++) {
-			size_t kb = (j * at->n_kv_heads + kh) * d;
+			size_t kb = vnpu_attn_row(at, j, kh);
 			float s[16] = { 0 };
 
 			for (uint32_t i = 0; i < d; i++)
@@ -40,7 +40,7 @@ void vnpu_attn_rows_generic(const struct vnpu_attn *at, uint32_t r0,
 		for (uint32_t i = 0; i < d; i++)
 			o[i] = 0.0f;
 		for (size_t j = 0; j < len; j++) {
-			size_t vb = (j * at->n_kv_heads + kh) * d;
+			size_t vb = vnpu_attn_row(at, j, kh);
 
 			for (uint32_t i = 0; i < d; i++)
 				o[i] = o[i] + scratch[j] * vnpu_kv(at->v, at->kv_bf16, vb + i);
@@ -53,7 +53,8 @@ static bool vnpu_attn_valid(const struct vnpu_attn *at)
 	return at && at->q && at->k && at->v && at->out && at->scale &&
 	       at->n_heads && at->n_kv_heads && !(at->n_heads % at->n_kv_heads) &&
 	       at->dim && at->nq &&
-	       (uint64_t)at->nq * at->n_heads <= 0xffffffffu;
+	       (uint64_t)at->nq * at->n_heads <= 0xffffffffu &&
+	       (!at->kv_rows || (uint64_t)at->pos0 + at->nq <= at->kv_rows);
 }
 
 size_t vnpu_attention_scratch(const struct vnpu_attn *at)

@@ -28,18 +28,27 @@ static inline void vnpu_attn_pad_q(const struct vnpu_attn *at, uint32_t r,
 		qp[i] = i < at->dim ? q[i] : 0.0f;
 }
 
+/* Element offset of the cache row of position j, KV head kh. */
+static inline size_t vnpu_attn_row(const struct vnpu_attn *at, size_t j,
+				   uint32_t kh)
+{
+	if (at->kv_rows)	/* head-major: one head's rows contiguous */
+		return ((size_t)kh * at->kv_rows + j) * at->dim;
+	return (j * at->n_kv_heads + kh) * (size_t)at->dim;
+}
+
 /*
- * Ask for the cache row of position j (KV head kh) ahead of its use: rows
- * of one head are n_kv_heads * dim elements apart, a stride the hardware
- * prefetcher picks up late (measured: the decode loop then waits on the
- * key loads most of its time).
+ * Ask for the cache row of position j (KV head kh) ahead of its use: in
+ * the position-major layout rows of one head are n_kv_heads * dim
+ * elements apart, a stride the hardware prefetcher picks up late
+ * (measured: the decode loop then waits on the key loads most of its
+ * time). The head-major layout reads one contiguous stream.
  */
 static inline void vnpu_attn_prefetch(const struct vnpu_attn *at,
 				      const void *base, size_t j, uint32_t kh)
 {
 	size_t es = at->kv_bf16 ? 2 : 4;
-	const char *p = (const char *)base +
-			(j * at->n_kv_heads + kh) * (size_t)at->dim * es;
+	const char *p = (const char *)base + vnpu_attn_row(at, j, kh) * es;
 
 	for (size_t o = 0; o < (size_t)at->dim * es; o += 64)
 		__builtin_prefetch(p + o);

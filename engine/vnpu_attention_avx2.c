@@ -41,7 +41,7 @@ static VNPU_ALWAYS_INLINE void vnpu_attn_key8(const struct vnpu_attn *at,
 					      float *ks)
 {
 	uint32_t d = at->dim, full = d / 16, rem = d % 16, c;
-	size_t kb = (j * at->n_kv_heads + kh) * d;
+	size_t kb = vnpu_attn_row(at, j, kh);
 	v8sf lo = { 0 }, hi = { 0 };
 
 	for (c = 0; c < full; c++) {
@@ -141,7 +141,7 @@ static VNPU_ALWAYS_INLINE void vnpu_attn_pv8(const struct vnpu_attn *at,
 		acc[c] = (v8sf){ 0 };
 	for (size_t j = 0; j < len; j++) {
 		v8sf pj = vnpu_splat8(p[j]);
-		size_t vb = (j * at->n_kv_heads + kh) * d;
+		size_t vb = vnpu_attn_row(at, j, kh);
 
 		if (c0 == 0 && j + 16 < len)
 			vnpu_attn_prefetch(at, at->v, j + 16, kh);

@@ -77,7 +77,7 @@ static VNPU_ALWAYS_INLINE v16sf vnpu_attn_key(const struct vnpu_attn *at,
 					      size_t j)
 {
 	uint32_t d = dc ? 16 * dc : at->dim, full = d / 16, rem = d % 16, c;
-	size_t kb = (j * at->n_kv_heads + kh) * d;
+	size_t kb = vnpu_attn_row(at, j, kh);
 	v16sf acc = { 0 };
 
 	for (c = 0; c < full; c++)
@@ -147,7 +147,7 @@ static VNPU_ALWAYS_INLINE void vnpu_attn_pv(const struct vnpu_attn *at,
 
 	for (size_t j = 0; j < len; j++) {
 		v16sf pj = vnpu_splat16(p[j]);
-		size_t vb = (j * at->n_kv_heads + kh) * d;
+		size_t vb = vnpu_attn_row(at, j, kh);
 
 		if (c0 == 0 && j + 16 < len)
 			vnpu_attn_prefetch(at, at->v, j + 16, kh);

@@ -211,7 +211,10 @@ static const char *vnpu_isa_attention(const struct vnpu_cmd_attention *p,
 	uint32_t kve = p->kv_bf16 ? 2 : 4;
 	uint64_t ctx = (uint64_t)p->pos0 + p->nq;
 	uint64_t qlen = vnpu_isa_mul3(p->nq, p->n_heads, (uint64_t)p->dim * 4);
-	uint64_t kvlen = vnpu_isa_mul3(ctx, p->n_kv_heads, (uint64_t)p->dim * kve);
+	/* head-major: the last head's rows start kv_rows * (n_kv_heads - 1) in */
+	uint64_t rows = p->kv_rows ? (uint64_t)p->kv_rows * (p->n_kv_heads - 1) +
+				     ctx : ctx * p->n_kv_heads;
+	uint64_t kvlen = vnpu_isa_mul3(rows, 1, (uint64_t)p->dim * kve);
 
 	if (!p->nq || !p->n_heads || !p->n_kv_heads ||
 	    p->n_heads % p->n_kv_heads)
@@ -220,10 +223,10 @@ static const char *vnpu_isa_attention(const struct vnpu_cmd_attention *p,
 		return "dim must be 1..1024";
 	if (p->kv_bf16 > 1)
 		return "kv_bf16 must be 0 or 1";
-	if (p->reserved)
-		return "reserved field is not zero";
 	if (ctx > VNPU_CMD_MAX_CTX)
 		return "pos0 + nq exceeds VNPU_CMD_MAX_CTX";
+	if (p->kv_rows && (p->kv_rows < ctx || p->kv_rows > VNPU_CMD_MAX_CTX))
+		return "kv_rows must be 0 or pos0 + nq .. VNPU_CMD_MAX_CTX";
 	if (!qlen || qlen > VNPU_ISA_MAX_BYTES || !kvlen ||
 	    kvlen > VNPU_ISA_MAX_BYTES)
 		return "q or the KV cache exceeds VNPU_CMD_MAX_ELEMS";

@@ -32,7 +32,7 @@ static void vnpu_isa_attn_desc(const struct vnpu_cmd_attention *p,
 		.q = ptr[0], .k = ptr[1], .v = ptr[2], .out = ptr[3],
 		.scale = scale, .nq = p->nq, .pos0 = p->pos0,
 		.n_heads = p->n_heads, .n_kv_heads = p->n_kv_heads,
-		.dim = p->dim, .kv_bf16 = p->kv_bf16,
+		.dim = p->dim, .kv_bf16 = p->kv_bf16, .kv_rows = p->kv_rows,
 	};
 }
 

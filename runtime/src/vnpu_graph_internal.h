@@ -171,6 +171,7 @@ enum vnpu_patch_kind {
 	VNPU_PATCH_ROPE_POS = 1,	/* vnpu_cmd_rope.pos += offset */
 	VNPU_PATCH_ATTN_POS0,		/* vnpu_cmd_attention.pos0 += offset */
 	VNPU_PATCH_COPY_DST,		/* vnpu_cmd_copy.dst += offset * row */
+	VNPU_PATCH_STRIDED_DST,		/* vnpu_cmd_strided.dst += offset * row */
 };
 
 /**
@@ -178,7 +179,8 @@ enum vnpu_patch_kind {
  *	offset of vnpu_program_run_at() (saved in files as is: 16 bytes)
  * @off: the packet's offset in the stream
  * @kind: enum vnpu_patch_kind
- * @row: bytes per position (VNPU_PATCH_COPY_DST: one KV-cache row)
+ * @row: bytes per position (VNPU_PATCH_COPY_DST / _STRIDED_DST: one KV-cache
+ *	row of all heads, or of one head in a head-major cache)
  */
 struct vnpu_prog_patch {
 	uint32_t off;

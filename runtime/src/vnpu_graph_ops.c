@@ -371,7 +371,7 @@ vnpu_status vnpu_graph_attention(vnpu_graph *graph, const char *name,
 				 vnpu_tensor *v_cache_out)
 {
 	const struct vnpu_gtensor *q, *k, *v, *kc, *vc;
-	uint32_t s, h, kvh, dim, ctx, dtypes[3], ranks[3] = { 3, 3, 3 };
+	uint32_t s, h, kvh, dim, ctx, hm, dtypes[3], ranks[3] = { 3, 3, 3 };
 	uint32_t dims[3][VNPU_MAX_RANK];
 	vnpu_tensor *outs[3] = { out, k_cache_out, v_cache_out };
 	vnpu_status st;
@@ -383,27 +383,32 @@ vnpu_status vnpu_graph_attention(vnpu_graph *graph, const char *name,
 	    (st = vnpu_gb_get(&b, "k_cache", d->k_cache, &kc)) ||
 	    (st = vnpu_gb_get(&b, "v_cache", d->v_cache, &vc)))
 		return st;
+	if (d->cache_layout > VNPU_KV_HEAD_MAJOR)
+		return vnpu_gb_err(&b, "unknown cache_layout %u", d->cache_layout);
+	hm = d->cache_layout == VNPU_KV_HEAD_MAJOR;
 	if (q->rank != 3 || k->rank != 3 || kc->rank != 3)
-		return vnpu_gb_err(&b, "q %s, k %s and k_cache %s must be [S, H, D], [S, KVH, D], [C, KVH, D]",
+		return vnpu_gb_err(&b, "q %s, k %s and k_cache %s must be [S, H, D], [S, KVH, D], %s",
 				   vnpu_gb_shape(&b, d->q), vnpu_gb_shape(&b, d->k),
-				   vnpu_gb_shape(&b, d->k_cache));
+				   vnpu_gb_shape(&b, d->k_cache),
+				   hm ? "[KVH, C, D]" : "[C, KVH, D]");
 	s = q->dims[0];
 	h = q->dims[1];
 	dim = q->dims[2];
 	kvh = k->dims[1];
-	ctx = kc->dims[0];
+	ctx = kc->dims[hm ? 1 : 0];
 	if (kc->dtype != VNPU_DTYPE_FP32 && kc->dtype != VNPU_DTYPE_BF16)
 		return vnpu_gb_err(&b, "k_cache %s must be fp32 or bf16",
 				   vnpu_gb_shape(&b, d->k_cache));
-	if (k->dims[0] != s || k->dims[2] != dim || kc->dims[1] != kvh ||
+	if (k->dims[0] != s || k->dims[2] != dim || kc->dims[hm ? 0 : 1] != kvh ||
 	    kc->dims[2] != dim || k->dtype != kc->dtype ||
 	    memcmp(k->dims, v->dims, sizeof(k->dims)) || v->dtype != k->dtype ||
 	    v->rank != 3 || memcmp(kc->dims, vc->dims, sizeof(kc->dims)) ||
 	    vc->dtype != kc->dtype || vc->rank != 3)
-		return vnpu_gb_err(&b, "q %s, k %s, v %s, k_cache %s, v_cache %s do not agree (k, v: [S, KVH, D] of the caches' type; caches [C, KVH, D])",
+		return vnpu_gb_err(&b, "q %s, k %s, v %s, k_cache %s, v_cache %s do not agree (k, v: [S, KVH, D] of the caches' type; caches %s)",
 				   vnpu_gb_shape(&b, d->q), vnpu_gb_shape(&b, d->k),
 				   vnpu_gb_shape(&b, d->v), vnpu_gb_shape(&b, d->k_cache),
-				   vnpu_gb_shape(&b, d->v_cache));
+				   vnpu_gb_shape(&b, d->v_cache),
+				   hm ? "[KVH, C, D]" : "[C, KVH, D]");
 	if (h % kvh || dim > 1024)
 		return vnpu_gb_err(&b, "H = %u must be a multiple of KVH = %u and D = %u at most 1024",
 				   h, kvh, dim);
@@ -419,6 +424,7 @@ vnpu_status vnpu_graph_attention(vnpu_graph *graph, const char *name,
 	n.in[4] = d->v_cache;
 	n.nin = 5;
 	n.u[0] = d->pos0;
+	n.u[1] = hm;
 	n.f[0] = d->scale ? d->scale : 1.0f / sqrtf((float)dim);
 	dtypes[0] = VNPU_DTYPE_FP32;
 	dtypes[1] = dtypes[2] = kc->dtype;

@@ -263,16 +263,41 @@ static vnpu_status vnpu_emit_rope(struct vnpu_gc *c, uint32_t i)
 	return st;
 }
 
+/*
+ * The new tokens' rows [S, KVH, D] at SRC into a head-major cache
+ * [KVH, C, D] at DST (already offset to row pos0): one STRIDED packet
+ * whose destination moves with the position offset.
+ */
+static vnpu_status vnpu_emit_kv_head_major(struct vnpu_gc *c, uint32_t i,
+					   uint64_t dst, uint64_t src,
+					   uint32_t es, uint32_t s,
+					   const uint32_t *kc)
+{
+	const uint32_t dims[3] = { kc[0], s, kc[2] };
+	const int64_t ss[3] = { kc[2], (int64_t)kc[0] * kc[2], 1 };
+	const uint64_t ds[3] = { (uint64_t)kc[1] * kc[2], kc[2], 1 };
+	vnpu_status st;
+
+	st = vnpu_emit_strided4(c, i, dst, src, es, 3, dims, ss, ds);
+	return st ? st : vnpu_emit_patch(c, VNPU_PATCH_STRIDED_DST,
+					 (uint64_t)kc[2] * es);
+}
+
 static vnpu_status vnpu_emit_attention(struct vnpu_gc *c, uint32_t i)
 {
 	const struct vnpu_gnode *n = &c->g->n[i];
 	const uint32_t *q = T(n->in[0])->dims, *kc = T(n->in[3])->dims;
 	uint32_t es = T(n->in[3])->dtype == VNPU_DTYPE_BF16 ? 2 : 4, k;
-	uint64_t row = (uint64_t)kc[1] * kc[2] * es;
+	bool hm = n->u[1];
+	/* bytes per position: all heads' (position-major) or one head's */
+	uint64_t row = hm ? (uint64_t)kc[2] * es : (uint64_t)kc[1] * kc[2] * es;
+	uint64_t all = (uint64_t)kc[0] * kc[1] * kc[2] * es;
+	uint32_t ctx = hm ? kc[1] : kc[0];
 	struct vnpu_cmd_attention p = {
 		.hdr = HDR(VNPU_OP_ATTENTION, p),
-		.nq = q[0], .pos0 = n->u[0], .n_heads = q[1], .n_kv_heads = kc[1],
-		.dim = q[2], .kv_bf16 = es == 2, .scale = vnpu_emit_bits(n->f[0]),
+		.nq = q[0], .pos0 = n->u[0], .n_heads = q[1],
+		.n_kv_heads = hm ? kc[0] : kc[1], .dim = q[2], .kv_bf16 = es == 2,
+		.kv_rows = hm ? kc[1] : 0, .scale = vnpu_emit_bits(n->f[0]),
 		.q = A(n->in[0]), .k = A(n->out[1]), .v = A(n->out[2]),
 		.out = A(n->out[0]),
 	};
@@ -283,14 +308,16 @@ static vnpu_status vnpu_emit_attention(struct vnpu_gc *c, uint32_t i)
 	for (k = 1; k <= 2 && !st; k++) {
 		uint64_t dst = A(n->out[k]) + row * n->u[0];
 
-		st = vnpu_emit_copy(c, i, A(n->out[k]), A(n->in[2 + k]), row * kc[0]);
+		st = vnpu_emit_copy(c, i, A(n->out[k]), A(n->in[2 + k]), all);
 		/* New rows that already are in place (K is a view of those
 		 * very cache rows) cannot move: no position offset then. */
-		if (!st && dst == A(n->in[k]))
+		if (!st && dst == A(n->in[k]) && (!hm || kc[0] == 1))
 			vnpu_emit_limit(c, 0);
+		else if (!st && hm)
+			st = vnpu_emit_kv_head_major(c, i, dst, A(n->in[k]), es, q[0], kc);
 		else if (!st)
 			st = vnpu_emit_copy(c, i, dst, A(n->in[k]), row * q[0]);
-		if (!st && dst != A(n->in[k]))
+		if (!st && !hm && dst != A(n->in[k]))
 			st = vnpu_emit_patch(c, VNPU_PATCH_COPY_DST, row);
 	}
 	if (!st)
@@ -298,7 +325,7 @@ static vnpu_status vnpu_emit_attention(struct vnpu_gc *c, uint32_t i)
 	if (!st)
 		st = vnpu_emit_patch(c, VNPU_PATCH_ATTN_POS0, 0);
 	/* The cache's rows bound how far the tokens may move. */
-	vnpu_emit_limit(c, kc[0] - (uint64_t)n->u[0] - q[0]);
+	vnpu_emit_limit(c, ctx - (uint64_t)n->u[0] - q[0]);
 	return st;
 }
 

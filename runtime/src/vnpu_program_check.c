@@ -200,11 +200,13 @@ const char *vnpu_prog_apply_patches(uint8_t *cmd, uint64_t size,
 		[VNPU_PATCH_ROPE_POS] = VNPU_OP_ROPE,
 		[VNPU_PATCH_ATTN_POS0] = VNPU_OP_ATTENTION,
 		[VNPU_PATCH_COPY_DST] = VNPU_OP_COPY,
+		[VNPU_PATCH_STRIDED_DST] = VNPU_OP_STRIDED,
 	};
 	static const uint32_t fields[] = {
 		[VNPU_PATCH_ROPE_POS] = OFF(vnpu_cmd_rope, pos),
 		[VNPU_PATCH_ATTN_POS0] = OFF(vnpu_cmd_attention, pos0),
 		[VNPU_PATCH_COPY_DST] = OFF(vnpu_cmd_copy, dst),
+		[VNPU_PATCH_STRIDED_DST] = OFF(vnpu_cmd_strided, dst),
 	};
 	uint32_t i;
 
@@ -213,7 +215,7 @@ const char *vnpu_prog_apply_patches(uint8_t *cmd, uint64_t size,
 		uint64_t v64;
 		uint32_t v32;
 
-		if (p[i].kind < VNPU_PATCH_ROPE_POS || p[i].kind > VNPU_PATCH_COPY_DST)
+		if (p[i].kind < VNPU_PATCH_ROPE_POS || p[i].kind > VNPU_PATCH_STRIDED_DST)
 			return "unknown position patch";
 		if (p[i].off < sizeof(struct vnpu_cmd_stream_header) ||
 		    p[i].off % 8 || size < sizeof(h) || p[i].off > size - sizeof(h))
@@ -222,7 +224,7 @@ const char *vnpu_prog_apply_patches(uint8_t *cmd, uint64_t size,
 		if (h.op != ops[p[i].kind] || h.size != vnpu_isa_packet_size(h.op) ||
 		    h.size > size - p[i].off)
 			return "a position patch names the wrong packet";
-		if (p[i].kind == VNPU_PATCH_COPY_DST) {
+		if (p[i].kind >= VNPU_PATCH_COPY_DST) {	/* 64-bit addresses */
 			memcpy(&v64, cmd + p[i].off + fields[p[i].kind], 8);
 			if (p[i].row > (1ull << 32) ||
 			    __builtin_add_overflow(v64, p[i].row * delta, &v64))

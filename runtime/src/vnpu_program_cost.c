@@ -51,6 +51,12 @@ void vnpu_prog_cost(const uint8_t *cmd, uint64_t size, uint64_t *flops,
 					(uint64_t)a->nq * (a->nq + 1) / 2;
 
 			*flops += 4ull * a->dim * a->n_heads * keys;
+			/* a head-major cache's operand spans the unused rows
+			 * between heads: count the rows read */
+			if (a->kv_rows)
+				*bytes -= 2ull * (a->n_kv_heads - 1) *
+					  (a->kv_rows - a->pos0 - a->nq) * a->dim *
+					  (a->kv_bf16 ? 2 : 4);
 		}
 	}
 }

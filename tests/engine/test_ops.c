@@ -12,6 +12,7 @@
 #include <vnpu_engine/vmath.h>
 #include <vnpu_engine/formats.h>
 #include <vnpu_engine/engine.h>
+#include <vnpu_engine/isa.h>
 
 static uint64_t rs = 88172645463325252ull;
 static float frand(void)
@@ -321,10 +322,29 @@ static const uint32_t attn_variants[] = {
 };
 
 /*
+ * The position-major cache X ([ctx][nkv][d], ES bytes a value) head-major
+ * with ROWS rows a head; the rows past ctx hold NaNs, which must not be
+ * read.
+ */
+static void *head_major(const void *x, size_t es, uint32_t ctxn, uint32_t nkv,
+			uint32_t d, uint32_t rows)
+{
+	uint8_t *y = malloc((size_t)nkv * rows * d * es);
+
+	memset(y, 0xff, (size_t)nkv * rows * d * es);
+	for (uint32_t j = 0; j < ctxn; j++)
+		for (uint32_t h = 0; h < nkv; h++)
+			memcpy(y + (((size_t)h * rows + j) * d) * es,
+			       (const uint8_t *)x + (((size_t)j * nkv + h) * d) * es,
+			       d * es);
+	return y;
+}
+
+/*
  * Every variant and every split of the rows gives the documented order's
- * bits, for FP32 and BF16 caches and head dims that are not a multiple of
- * 16; and the result is within 4e-6 of FP64 (|v| <= 1, the softmax's and
- * the sums' rounding).
+ * bits, for FP32 and BF16 caches, both cache layouts and head dims that
+ * are not a multiple of 16; and the result is within 4e-6 of FP64
+ * (|v| <= 1, the softmax's and the sums' rounding).
  */
 TEST(attention_variants_and_row_splits_give_the_documented_bits)
 {
@@ -371,13 +391,20 @@ TEST(attention_variants_and_row_splits_give_the_documented_bits)
 				TH_LOG("case %zu: element %zu", c, i);
 		}
 		at.out = got;
-		for (size_t vi = 0; vi < 3; vi++) {
+		for (size_t vi = 0; vi < 6; vi++) {
 			struct vnpu_ctx ctx = {
-				.features = attn_variants[vi], .scratch = scr,
+				.features = attn_variants[vi % 3], .scratch = scr,
 				.scratch_size = nscr,
 			};
 
-			if ((have & attn_variants[vi]) != attn_variants[vi]) {
+			if (vi == 3) {	/* the same cache head-major */
+				size_t es = at.kv_bf16 ? 2 : 4;
+
+				at.kv_rows = ctxn + 3;
+				at.k = head_major(k, es, ctxn, at.n_kv_heads, d, at.kv_rows);
+				at.v = head_major(v, es, ctxn, at.n_kv_heads, d, at.kv_rows);
+			}
+			if ((have & attn_variants[vi % 3]) != attn_variants[vi % 3]) {
 				ksft_print_msg("variant %zu: not on this CPU\n", vi);
 				continue;
 			}
@@ -396,8 +423,43 @@ TEST(attention_variants_and_row_splits_give_the_documented_bits)
 			ASSERT_EQ(0, memcmp(got, want, nqe * 4))
 				TH_LOG("case %zu variant %zu split", c, vi);
 		}
+		/* a head-major cache must hold every row read */
+		at.kv_rows = ctxn - 1;
+		ASSERT_EQ(VNPU_EINVAL, vnpu_attention_rows(&at, 0, 1, &(struct vnpu_ctx){
+			.scratch = scr, .scratch_size = nscr }));
+		free((void *)at.k); free((void *)at.v);
 		free(q); free(want); free(got); free(k); free(v); free(ref); free(scr);
 	}
+}
+
+/* The packet's kv_rows: 0 or pos0 + nq .. MAX_CTX; the operands span
+ * every head's rows. */
+TEST(attention_packet_cache_layouts)
+{
+	struct vnpu_cmd_attention p = {
+		.hdr = { .op = VNPU_OP_ATTENTION, .size = sizeof(p) },
+		.nq = 2, .pos0 = 10, .n_heads = 8, .n_kv_heads = 4, .dim = 64,
+		.q = 0x1000, .k = 0x100000, .v = 0x200000, .out = 0x3000,
+	};
+	struct vnpu_isa_operands ops;
+
+	ASSERT_EQ(NULL, vnpu_isa_operands(&p.hdr, &ops));
+	ASSERT_EQ(12 * 4 * 64 * 4, ops.o[1].len);	/* 12 rows of 4 heads */
+	p.kv_rows = 100;		/* three heads of 100 rows, then 12 */
+	ASSERT_EQ(NULL, vnpu_isa_operands(&p.hdr, &ops));
+	ASSERT_EQ((3 * 100 + 12) * 64 * 4, ops.o[1].len);
+	ASSERT_EQ((3 * 100 + 12) * 64 * 4, ops.o[2].len);
+	p.kv_bf16 = 1;
+	ASSERT_EQ(NULL, vnpu_isa_operands(&p.hdr, &ops));
+	ASSERT_EQ((3 * 100 + 12) * 64 * 2, ops.o[1].len);
+	p.kv_rows = 11;
+	ASSERT_STREQ("kv_rows must be 0 or pos0 + nq .. VNPU_CMD_MAX_CTX",
+		     vnpu_isa_operands(&p.hdr, &ops));
+	p.kv_rows = VNPU_CMD_MAX_CTX + 1;
+	ASSERT_STREQ("kv_rows must be 0 or pos0 + nq .. VNPU_CMD_MAX_CTX",
+		     vnpu_isa_operands(&p.hdr, &ops));
+	p.kv_rows = 12;
+	ASSERT_EQ(NULL, vnpu_isa_operands(&p.hdr, &ops));
 }
 
 TEST(gather_transpose_copy)

@@ -234,11 +234,14 @@ TEST_F(vec, grouped_query_attention_matches_the_engine)
 	struct drm_vnpu_submit a;
 	uint32_t bf;
 
-	for (bf = 0; bf < 2; bf++) {
+	/* bf bit 0: BF16 cache; bit 1: head-major, 2 spare rows a head */
+	for (bf = 0; bf < 4; bf++) {
+		uint32_t rows = bf & 2 ? ctxn + 2 : 0;
 		struct vnpu_cmd_attention p = {
 			.hdr = HDR(VNPU_OP_ATTENTION, p), .nq = nq,
 			.pos0 = pos0, .n_heads = nh, .n_kv_heads = nkv,
-			.dim = dim, .kv_bf16 = bf, .scale = bits(scale),
+			.dim = dim, .kv_bf16 = bf & 1, .scale = bits(scale),
+			.kv_rows = rows,
 			.q = self->bo[0].va, .k = self->bo[1].va,
 			.v = self->bo[2].va, .out = self->bo[3].va,
 		};
@@ -246,24 +249,24 @@ TEST_F(vec, grouped_query_attention_matches_the_engine)
 			.q = q, .k = self->bo[1].map, .v = self->bo[2].map,
 			.out = want, .scale = &scale, .nq = nq, .pos0 = pos0,
 			.n_heads = nh, .n_kv_heads = nkv, .dim = dim,
-			.kv_bf16 = bf,
+			.kv_bf16 = bf & 1, .kv_rows = rows,
 		};
 		struct vnpu_ctx c = {
 			.features = vnpu_engine_cpu_features(),
 			.scratch = scr, .scratch_size = 4096,
 		};
-		size_t kvn = (size_t)ctxn * nkv * dim;
+		size_t kvn = (size_t)(rows ? rows : ctxn) * nkv * dim;
 		float *tmp = malloc(kvn * 4);
 
 		fill_rnd(q, nq * nh * dim, &self->seed);
 		fill_rnd(tmp, kvn, &self->seed);
-		if (bf)
+		if (bf & 1)
 			vnpu_convert(VNPU_FMT_BF16, self->bo[1].map,
 				     VNPU_FMT_FP32, tmp, kvn);
 		else
 			memcpy(self->bo[1].map, tmp, kvn * 4);
 		fill_rnd(tmp, kvn, &self->seed);
-		if (bf)
+		if (bf & 1)
 			vnpu_convert(VNPU_FMT_BF16, self->bo[2].map,
 				     VNPU_FMT_FP32, tmp, kvn);
 		else
@@ -273,7 +276,7 @@ TEST_F(vec, grouped_query_attention_matches_the_engine)
 		ASSERT_GE(c.scratch_size, vnpu_attention_scratch(&at));
 		ASSERT_EQ(0, run(self, &p, sizeof(p), &a));
 		ASSERT_EQ(0, vnpu_attention(&at, &c));
-		EXPECT_EQ(0, memcmp(want, out, nq * nh * dim * 4)) TH_LOG("bf16 %u", bf);
+		EXPECT_EQ(0, memcmp(want, out, nq * nh * dim * 4)) TH_LOG("case %u", bf);
 	}
 	free(want);
 	free(scr);
@@ -381,6 +384,9 @@ TEST_F(vec, malformed_vector_packets_are_einval)
 	e.scale = 1;				/* scale only for SCALE */
 	EXPECT_EQ(-EINVAL, run(self, &e, sizeof(e), &a));
 	EXPECT_EQ(-EINVAL, run(self, &r, sizeof(r), &a));
+	EXPECT_EQ(-EINVAL, run(self, &at, sizeof(at), &a));
+	at.n_heads = 4;
+	at.kv_rows = VNPU_CMD_MAX_CTX + 1;	/* a head-major cache too long */
 	EXPECT_EQ(-EINVAL, run(self, &at, sizeof(at), &a));
 	EXPECT_EQ(-EINVAL, run(self, &q, sizeof(q), &a));
 	q.n = 64;

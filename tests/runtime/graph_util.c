@@ -52,7 +52,8 @@ vnpu_status gu_build_block_at(vnpu_graph *g, uint32_t pos0)
 
 vnpu_status gu_build_block_ex(vnpu_graph *g, uint32_t s, uint32_t pos0, int states)
 {
-	uint32_t d_tok[1] = { s }, d_cache[3] = { GU_C, GU_KVH, GU_D };
+	int hm = states & GU_HEAD_MAJOR;
+	uint32_t d_tok[1] = { s }, d_cache[3] = { hm ? GU_KVH : GU_C, hm ? GU_C : GU_KVH, GU_D };
 	uint32_t d_emb[2] = { GU_V, GU_DM }, d_vec[1] = { GU_DM };
 	uint32_t d_wq[2] = { GU_H * GU_D, GU_DM }, d_wk[2] = { GU_KVH * GU_D, GU_DM };
 	uint32_t d_wo[2] = { GU_DM, GU_H * GU_D }, d_wg[2] = { GU_FF, GU_DM };
@@ -99,6 +100,7 @@ vnpu_status gu_build_block_ex(vnpu_graph *g, uint32_t s, uint32_t pos0, int stat
 	ad.k_cache = kc;
 	ad.v_cache = vc;
 	ad.pos0 = pos0;
+	ad.cache_layout = hm ? VNPU_KV_HEAD_MAJOR : VNPU_KV_POS_MAJOR;
 	TRY(vnpu_graph_attention(g, "attn", &ad, &a, &kco, &vco));
 	TRY(vnpu_graph_reshape(g, "attn2", a, 2, d_flat, &a));
 	TRY(vnpu_graph_matmul(g, "o", a, wo, 0, 0, VNPU_DTYPE_FP32, &o));

@@ -41,8 +41,10 @@ vnpu_status gu_build_block_at(vnpu_graph *g, uint32_t pos0);
 /*
  * The block with S tokens at POS0; STATES non-zero: the caches are state
  * tensors 0 (keys) and 1 (values), assigned their updated values, and the
- * only input is the tokens, the only output the logits.
+ * only input is the tokens, the only output the logits. STATES with
+ * GU_HEAD_MAJOR: the caches are head-major, [GU_KVH][GU_C][GU_D].
  */
+#define GU_HEAD_MAJOR 2
 vnpu_status gu_build_block_ex(vnpu_graph *g, uint32_t s, uint32_t pos0, int states);
 
 /* Inputs of the block (deterministic); free with gu_block_inputs_free. */

@@ -192,6 +192,70 @@ TEST_F(st, prefill_and_decode_share_bound_caches_bit_for_bit)
 }
 
 /*
+ * The same prefill and decode steps with head-major caches (the decode
+ * program saved and loaded: its cache-row copies move with the position
+ * through a patch of their own): the logits are the position-major
+ * programs' bits at every step, and the caches hold the same rows.
+ */
+TEST_F(st, head_major_caches_give_the_same_bits)
+{
+	vnpu_program *pp = NULL, *dp = NULL, *ph = NULL, *dh = NULL;
+	static float kp[CACHE], vp[CACHE], kh[CACHE], vh[CACHE];
+	float lp[GU_S * GU_V], lh[GU_S * GU_V];
+	int32_t tok[GU_S] = { 3, 10, 5 }, t1;
+	vnpu_buffer *hb = NULL;
+	uint32_t i, j, h, rank, dims[4];
+	vnpu_program_info info;
+
+	ASSERT_EQ(0, block(self->dev, GU_S, 1, &pp));
+	ASSERT_EQ(0, block(self->dev, 1, 1, &dp));
+	ASSERT_EQ(0, block(self->dev, GU_S, 1 | GU_HEAD_MAJOR, &ph));
+	ASSERT_EQ(0, block(self->dev, 1, 1 | GU_HEAD_MAJOR, &dh));
+	ASSERT_EQ(0, reload(&dh));
+	ASSERT_EQ(0, vnpu_program_state(dh, 0, NULL, NULL, &rank, dims, NULL));
+	EXPECT_EQ(GU_KVH, dims[0]);
+	EXPECT_EQ(GU_C, dims[1]);
+	ASSERT_EQ(0, vnpu_program_info_get(dh, &info));
+	EXPECT_EQ(GU_C - 1, info.max_pos_offset);
+	ASSERT_EQ(0, vnpu_buffer_alloc(self->dev, V_AT + CACHE_BYTES, &self->buf));
+	ASSERT_EQ(0, vnpu_buffer_alloc(self->dev, V_AT + CACHE_BYTES, &hb));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, vnpu_program_bind_state(pp, i, self->buf, i ? V_AT : 0));
+		ASSERT_EQ(0, vnpu_program_bind_state(dp, i, self->buf, i ? V_AT : 0));
+		ASSERT_EQ(0, vnpu_program_bind_state(ph, i, hb, i ? V_AT : 0));
+		ASSERT_EQ(0, vnpu_program_bind_state(dh, i, hb, i ? V_AT : 0));
+	}
+	ASSERT_EQ(0, vnpu_program_run(self->s, pp, (const void *[]){ tok }, (void *[]){ lp }));
+	ASSERT_EQ(0, vnpu_program_run(self->s, ph, (const void *[]){ tok }, (void *[]){ lh }));
+	EXPECT_EQ(0, memcmp(lp, lh, sizeof(lp)));
+	for (i = 0; i < STEPS; i++) {
+		t1 = (int32_t)((i * 5 + 1) % GU_V);
+		ASSERT_EQ(0, vnpu_program_run_at(self->s, dp, GU_S + i,
+						 (const void *[]){ &t1 }, (void *[]){ lp }));
+		ASSERT_EQ(0, vnpu_program_run_at(self->s, dh, GU_S + i,
+						 (const void *[]){ &t1 }, (void *[]){ lh }))
+			TH_LOG("%s", vnpu_last_error());
+		EXPECT_EQ(0, memcmp(lp, lh, GU_V * 4)) TH_LOG("step %u", i);
+	}
+	ASSERT_EQ(0, vnpu_buffer_read(self->buf, 0, kp, CACHE_BYTES));
+	ASSERT_EQ(0, vnpu_buffer_read(self->buf, V_AT, vp, CACHE_BYTES));
+	ASSERT_EQ(0, vnpu_buffer_read(hb, 0, kh, CACHE_BYTES));
+	ASSERT_EQ(0, vnpu_buffer_read(hb, V_AT, vh, CACHE_BYTES));
+	for (j = 0; j < GU_S + STEPS; j++)
+		for (h = 0; h < GU_KVH; h++) {
+			EXPECT_EQ(0, memcmp(kp + (j * GU_KVH + h) * GU_D,
+					    kh + (h * GU_C + j) * GU_D, GU_D * 4));
+			EXPECT_EQ(0, memcmp(vp + (j * GU_KVH + h) * GU_D,
+					    vh + (h * GU_C + j) * GU_D, GU_D * 4));
+		}
+	vnpu_buffer_free(hb);
+	vnpu_program_destroy(pp);
+	vnpu_program_destroy(dp);
+	vnpu_program_destroy(ph);
+	vnpu_program_destroy(dh);
+}
+
+/*
  * y = s + x is read-after: s is still read (z = s * y) after y exists,
  * so y cannot go to s's memory early; it is copied at the end. In the
  * second graph the value is computed after the last read of s and goes

@@ -433,12 +433,18 @@ struct vnpu_cmd_rope {
  * @dim: head dimension, 1..1024
  * @kv_bf16: 1 if the cache holds BF16, 0 for FP32
  * @scale: FP32 bits of the score scale (usually 1/sqrt(dim))
- * @reserved: must be 0
+ * @kv_rows: 0: the cache is position-major; else it is head-major with
+ *	this many rows per KV head (>= @pos0 + @nq, at most
+ *	%VNPU_CMD_MAX_CTX): one head's rows are contiguous
  * @q: [@nq][@n_heads][@dim] FP32 queries
- * @k: [@pos0 + @nq][@n_kv_heads][@dim] key cache
+ * @k: key cache, [@pos0 + @nq][@n_kv_heads][@dim] (@kv_rows 0) or
+ *	[@n_kv_heads][@kv_rows][@dim]
  * @v: value cache, as @k
  * @out: [@nq][@n_heads][@dim] FP32; causal: query i sees entries
  *	0 .. @pos0 + i
+ *
+ * The layout changes only where rows are read, not the arithmetic: both
+ * give the same bits.
  */
 struct vnpu_cmd_attention {
 	struct vnpu_cmd_header hdr;
@@ -449,7 +455,7 @@ struct vnpu_cmd_attention {
 	__u32 dim;
 	__u32 kv_bf16;
 	__u32 scale;
-	__u32 reserved;
+	__u32 kv_rows;
 	__u64 q;
 	__u64 k;
 	__u64 v;

@@ -75,8 +75,10 @@ void vnpu_rope(float *x, uint32_t heads, uint32_t dim, uint32_t pos,
 /**
  * struct vnpu_attn - attention of new queries over a KV cache.
  * @q: [nq][n_heads][dim] queries at positions pos0 .. pos0 + nq - 1.
- * @k, @v: cache [n_ctx][n_kv_heads][dim], FP32 (kv_bf16 = 0) or BF16;
- *	   rows 0 .. pos0 + nq - 1 must be filled (decode: nq = 1).
+ * @k, @v: cache [n_ctx][n_kv_heads][dim] (kv_rows = 0, position-major)
+ *	   or [n_kv_heads][kv_rows][dim] (head-major: one head's rows
+ *	   contiguous), FP32 (kv_bf16 = 0) or BF16; rows 0 .. pos0 + nq - 1
+ *	   must be filled (decode: nq = 1).
  * @out: [nq][n_heads][dim].
  * @scale: score scale (usually 1/sqrt(dim)).
  * Query head h uses KV head h / (n_heads / n_kv_heads) (grouped-query).
@@ -85,14 +87,15 @@ void vnpu_rope(float *x, uint32_t heads, uint32_t dim, uint32_t pos,
  * exp is vnpu_fexpf()); out = sum_j p_j * v_j accumulated in ascending j
  * from +0 (each product rounded, then added). Every query row (query t,
  * head h) is computed alone in this fixed order: the SIMD variants, and
- * any split of the rows over threads or AI cores, give the same bits.
+ * any split of the rows over threads or AI cores, and either cache
+ * layout give the same bits. kv_rows >= pos0 + nq when not 0.
  */
 struct vnpu_attn {
 	const float *q;
 	const void *k, *v;
 	float *out;
 	const float *scale;
-	uint32_t nq, pos0, n_heads, n_kv_heads, dim, kv_bf16;
+	uint32_t nq, pos0, n_heads, n_kv_heads, dim, kv_bf16, kv_rows;
 };
 
 /*

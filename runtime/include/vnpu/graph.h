@@ -293,17 +293,25 @@ VNPU_API vnpu_status vnpu_graph_rope(vnpu_graph *graph, const char *name,
  * @q: [S, H, D] FP32 queries of tokens at positions @pos0 .. @pos0 + S - 1
  * @k: [S, KVH, D] keys of those tokens (the caches' type)
  * @v: [S, KVH, D] values
- * @k_cache: [C, KVH, D] FP32 or BF16 key cache; rows before @pos0 hold the
- *	earlier tokens (C >= @pos0 + S)
+ * @k_cache: FP32 or BF16 key cache, [C, KVH, D] (@cache_layout
+ *	%VNPU_KV_POS_MAJOR) or [KVH, C, D] (%VNPU_KV_HEAD_MAJOR); rows before
+ *	@pos0 hold the earlier tokens (C >= @pos0 + S)
  * @v_cache: as @k_cache
  * @pos0: position of the first query
  * @scale: score scale; 0 means 1/sqrt(D)
+ * @cache_layout: %VNPU_KV_POS_MAJOR (0) or %VNPU_KV_HEAD_MAJOR. Head-major
+ *	keeps each head's rows contiguous, which attention reads faster (a
+ *	decode step streams them); the results are the same bits.
  */
 typedef struct vnpu_attention_desc {
 	vnpu_tensor q, k, v, k_cache, v_cache;
 	uint32_t pos0;
 	float scale;
+	uint32_t cache_layout;
 } vnpu_attention_desc;
+
+#define VNPU_KV_POS_MAJOR	0	/* caches [C, KVH, D] */
+#define VNPU_KV_HEAD_MAJOR	1	/* caches [KVH, C, D] */
 
 /*
  * Causal grouped-query attention (H a multiple of KVH): *OUT [S, H, D];

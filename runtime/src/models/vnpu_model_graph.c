@@ -5,7 +5,8 @@
  * output: the logits. Each layer's key and value caches are state tensors
  * (l<N>.k_cache, l<N>.v_cache, in that order) bound to the model's device
  * buffer, so they stay on the device across runs and across the prefill
- * and decode programs; attention writes the new rows in place.
+ * and decode programs; attention writes the new rows in place. The
+ * caches are head-major, [KVH, ctx, D].
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +73,7 @@ static vnpu_status layer(vnpu_graph *g, const struct vnpu_model *m, uint32_t l,
 	ad.v = v;
 	ad.k_cache = kc;
 	ad.v_cache = vc;
+	ad.cache_layout = VNPU_KV_HEAD_MAJOR;
 	TRY(vnpu_graph_attention(g, NM("attn"), &ad, &a, kco, vco));
 	TRY(vnpu_graph_assign(g, NM("k_update"), kc, *kco));
 	TRY(vnpu_graph_assign(g, NM("v_update"), vc, *vco));
@@ -93,7 +95,8 @@ static vnpu_status build(vnpu_graph *g, const struct vnpu_model *m, uint32_t s,
 {
 	const vnpu_model_config *c = &m->cfg;
 	uint32_t d_tok[1] = { s };
-	uint32_t d_cache[3] = { m->ctx, c->n_kv_heads, c->head_dim };
+	/* head-major: a decode step streams each head's rows in one run */
+	uint32_t d_cache[3] = { c->n_kv_heads, m->ctx, c->head_dim };
 	uint32_t d_last[2] = { 1, c->dim };
 	vnpu_tensor tok, emb, head, gf, x, h, logits;
 	vnpu_tensor *kc, *kco;
