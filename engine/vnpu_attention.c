@@ -59,11 +59,8 @@ static bool vnpu_attn_valid(const struct vnpu_attn *at)
 
 size_t vnpu_attention_scratch(const struct vnpu_attn *at)
 {
-	size_t nctx = (size_t)at->pos0 + at->nq;
-
 	/* the padded query, 16 keys' lane sums, the scores (padded too) */
-	return ((size_t)(at->dim + 15) / 16 * 16 + 256 + (nctx + 15) / 16 * 16) *
-	       sizeof(float);
+	return vnpu_attn_scratch_rows(at, 1);
 }
 
 int vnpu_attention_rows(const struct vnpu_attn *at, uint32_t r0,
@@ -75,9 +72,15 @@ int vnpu_attention_rows(const struct vnpu_attn *at, uint32_t r0,
 	if (!ctx->scratch || ctx->scratch_size < vnpu_attention_scratch(at))
 		return VNPU_ENOSPC;
 	switch (vnpu_engine_variant(ctx->features)) {
-	case VNPU_VARIANT_AVX512:
-		vnpu_attn_rows_avx512(at, r0, nrows, ctx->scratch);
+	case VNPU_VARIANT_AVX512: {
+		/* as many rows of a KV head at once as the scratch holds */
+		uint32_t nb = 4;
+
+		while (nb > 1 && vnpu_attn_scratch_rows(at, nb) > ctx->scratch_size)
+			nb--;
+		vnpu_attn_rows_avx512(at, r0, nrows, nb, ctx->scratch);
 		break;
+	}
 	case VNPU_VARIANT_AVX2:
 		vnpu_attn_rows_avx2(at, r0, nrows, ctx->scratch);
 		break;

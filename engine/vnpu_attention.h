@@ -9,14 +9,27 @@
 /*
  * Query rows r0 .. r0 + nrows - 1 (row r = query r / n_heads, head
  * r % n_heads) of a validated @at; @scratch holds
- * vnpu_attention_scratch(@at) bytes. The three give the same bits.
+ * vnpu_attn_scratch_rows(@at, @nbmax) bytes: room for up to @nbmax
+ * (1..4) rows of one KV head at once, which the AVX-512 variant computes
+ * together (each still in its own order). The three give the same bits.
  */
 void vnpu_attn_rows_generic(const struct vnpu_attn *at, uint32_t r0,
 			    uint32_t nrows, float *scratch);
 void vnpu_attn_rows_avx2(const struct vnpu_attn *at, uint32_t r0,
 			 uint32_t nrows, float *scratch);
 void vnpu_attn_rows_avx512(const struct vnpu_attn *at, uint32_t r0,
-			   uint32_t nrows, float *scratch);
+			   uint32_t nrows, uint32_t nbmax, float *scratch);
+
+/* Scratch bytes for @nb rows at once: each its padded query and its
+ * scores (the context rounded up to 16), and 16 keys' lane sums. */
+static inline size_t vnpu_attn_scratch_rows(const struct vnpu_attn *at,
+					    uint32_t nb)
+{
+	size_t nctx = (size_t)at->pos0 + at->nq;
+
+	return (nb * ((size_t)(at->dim + 15) / 16 * 16 + (nctx + 15) / 16 * 16) +
+		256) * sizeof(float);
+}
 
 /* Row r's query, zero-padded to a multiple of 16, into qp. */
 static inline void vnpu_attn_pad_q(const struct vnpu_attn *at, uint32_t r,

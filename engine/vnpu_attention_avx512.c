@@ -90,64 +90,74 @@ static VNPU_ALWAYS_INLINE v16sf vnpu_attn_key(const struct vnpu_attn *at,
 }
 
 /*
- * sc[j] = dot(q, k_j) * scale for j < len; qp is q padded with zeros, ks
- * room for 16 keys' lane sums (the general dims pass them through memory,
- * which keeps the kernel build's stack frame small; the specialized ones
- * stay in registers).
+ * sc[b][j] = dot(q_b, k_j) * scale for j < len and the NB rows b of one
+ * KV head (qp[b], sc[b] nq16 and ns16 floats apart); ks room for 16 keys'
+ * lane sums (the general dims pass them through memory, which keeps the
+ * kernel build's stack frame small; the specialized ones stay in
+ * registers). Each 16-key block serves the NB rows while in L1.
  */
 static VNPU_ALWAYS_INLINE void vnpu_attn_scores(const struct vnpu_attn *at,
 						uint32_t bf16, uint32_t dc,
-						uint32_t kh, const float *qp,
-						size_t len, float *ks, float *sc)
+						uint32_t kh, uint32_t nb,
+						const float *qp, size_t nq16,
+						size_t len, float *ks, float *sc,
+						size_t ns16)
 {
 	v16sf scale = vnpu_splat16(*at->scale);
 
 	for (size_t jb = 0; jb < len; jb += 16) {
-		v16sf c0, c1, d0, s;
+		for (uint32_t kk = 0; jb + 32 < len && kk < 16; kk++)
+			if (jb + kk + 32 < len)
+				vnpu_attn_prefetch(at, at->k, jb + kk + 32, kh);
+		for (uint32_t b = 0; b < nb; b++) {
+			const float *q = qp + b * nq16;
+			v16sf c0, c1, d0, s;
 
 		/* keys past len repeat the last one; their scores are dropped */
 #define J(kk) (jb + (kk) < len ? jb + (kk) : len - 1)
-#define KEY(kk) (dc ? vnpu_attn_key(at, bf16, dc, kh, qp, J(kk)) : vnpu_vld16(ks + 16 * (kk)))
-		for (uint32_t kk = 0; kk < 16; kk++) {
-			if (jb + kk + 32 < len)
-				vnpu_attn_prefetch(at, at->k, jb + kk + 32, kh);
-			if (!dc)
+#define KEY(kk) (dc ? vnpu_attn_key(at, bf16, dc, kh, q, J(kk)) : vnpu_vld16(ks + 16 * (kk)))
+			for (uint32_t kk = 0; !dc && kk < 16; kk++)
 				vnpu_vst16(ks + 16 * kk,
-					   vnpu_attn_key(at, bf16, 0, kh, qp, J(kk)));
-		}
-		/* depth first, so few sums are live at a time */
-		c0 = vnpu_attn_f4(vnpu_attn_f8(KEY(0), KEY(1)),
-				  vnpu_attn_f8(KEY(2), KEY(3)));
-		c1 = vnpu_attn_f4(vnpu_attn_f8(KEY(4), KEY(5)),
-				  vnpu_attn_f8(KEY(6), KEY(7)));
-		d0 = vnpu_attn_f2(c0, c1);
-		c0 = vnpu_attn_f4(vnpu_attn_f8(KEY(8), KEY(9)),
-				  vnpu_attn_f8(KEY(10), KEY(11)));
-		c1 = vnpu_attn_f4(vnpu_attn_f8(KEY(12), KEY(13)),
-				  vnpu_attn_f8(KEY(14), KEY(15)));
-		s = vnpu_attn_f1(d0, vnpu_attn_f2(c0, c1)) * scale;
+					   vnpu_attn_key(at, bf16, 0, kh, q, J(kk)));
+			/* depth first, so few sums are live at a time */
+			c0 = vnpu_attn_f4(vnpu_attn_f8(KEY(0), KEY(1)),
+					  vnpu_attn_f8(KEY(2), KEY(3)));
+			c1 = vnpu_attn_f4(vnpu_attn_f8(KEY(4), KEY(5)),
+					  vnpu_attn_f8(KEY(6), KEY(7)));
+			d0 = vnpu_attn_f2(c0, c1);
+			c0 = vnpu_attn_f4(vnpu_attn_f8(KEY(8), KEY(9)),
+					  vnpu_attn_f8(KEY(10), KEY(11)));
+			c1 = vnpu_attn_f4(vnpu_attn_f8(KEY(12), KEY(13)),
+					  vnpu_attn_f8(KEY(14), KEY(15)));
+			s = vnpu_attn_f1(d0, vnpu_attn_f2(c0, c1)) * scale;
 #undef KEY
 #undef J
-		if (jb + 16 <= len)
-			vnpu_vst16(sc + jb, s);
-		else
-			vnpu_vst16_part(sc + jb, s, len - jb);
+			if (jb + 16 <= len)
+				vnpu_vst16(sc + b * ns16 + jb, s);
+			else
+				vnpu_vst16_part(sc + b * ns16 + jb, s, len - jb);
+		}
 	}
 }
 
-/* G chunks of 16 output dims from chunk c0: o = sum_j p_j v_j[c]. */
+/*
+ * G chunks of 16 output dims from chunk c0 for NB rows of one KV head:
+ * o_b = sum_j p_b[j] v_j[c], each row's sums in ascending j as alone; the
+ * rows share the loads and give the adder NB times the independent sums.
+ */
 static VNPU_ALWAYS_INLINE void vnpu_attn_pv(const struct vnpu_attn *at,
 					    uint32_t bf16, uint32_t dc,
-					    uint32_t kh, const float *p,
+					    uint32_t kh, uint32_t nb,
+					    const float *p, size_t ns16,
 					    size_t len, uint32_t c0, uint32_t g,
-					    float *o)
+					    float *o, size_t ostride)
 {
 	uint32_t d = dc ? 16 * dc : at->dim;
-	v16sf acc[4] = { { 0 }, { 0 }, { 0 }, { 0 } };
+	v16sf acc[4][4] = { { { 0 } } };
 
 	for (size_t j = 0; j < len; j++) {
-		v16sf pj = vnpu_splat16(p[j]);
 		size_t vb = vnpu_attn_row(at, j, kh);
+		v16sf vj[4];
 
 		if (c0 == 0 && j + 16 < len)
 			vnpu_attn_prefetch(at, at->v, j + 16, kh);
@@ -156,75 +166,119 @@ static VNPU_ALWAYS_INLINE void vnpu_attn_pv(const struct vnpu_attn *at,
 		for (uint32_t c = 0; c < g; c++) {
 			uint32_t c16 = 16 * (c0 + c), n = d - c16 < 16 ? d - c16 : 16;
 
-			acc[c] = acc[c] + pj * vnpu_attn_ld(at->v, bf16, vb + c16, n);
+			vj[c] = vnpu_attn_ld(at->v, bf16, vb + c16, n);
+		}
+		#pragma GCC unroll 4
+		for (uint32_t b = 0; b < nb; b++) {
+			v16sf pj = vnpu_splat16(p[b * ns16 + j]);
+
+			#pragma GCC unroll 4
+			for (uint32_t c = 0; c < g; c++)
+				acc[b][c] = acc[b][c] + pj * vj[c];
 		}
 	}
-	for (uint32_t c = 0; c < g; c++) {
-		uint32_t c16 = 16 * (c0 + c);
+	for (uint32_t b = 0; b < nb; b++)
+		for (uint32_t c = 0; c < g; c++) {
+			uint32_t c16 = 16 * (c0 + c);
+			float *ob = o + b * ostride;
 
-		if (d - c16 >= 16)
-			vnpu_vst16(o + c16, acc[c]);
-		else
-			vnpu_vst16_part(o + c16, acc[c], d - c16);
+			if (d - c16 >= 16)
+				vnpu_vst16(ob + c16, acc[b][c]);
+			else
+				vnpu_vst16_part(ob + c16, acc[b][c], d - c16);
+		}
+}
+
+/* NB (1..4) consecutive rows from r of one query token and KV head. */
+static VNPU_ALWAYS_INLINE void vnpu_attn_block(const struct vnpu_attn *at,
+					       uint32_t bf16, uint32_t dc,
+					       uint32_t r, uint32_t nb,
+					       float *scratch)
+{
+	uint32_t d = dc ? 16 * dc : at->dim, nc = (d + 15) / 16;
+	uint32_t t = r / at->n_heads, kh = r % at->n_heads /
+					   (at->n_heads / at->n_kv_heads);
+	size_t len = (size_t)at->pos0 + t + 1, ns16 = (len + 15) / 16 * 16;
+	float *qp = scratch, *ks = qp + (size_t)16 * nc * nb, *sc = ks + 256;
+	float *o = at->out + (size_t)r * d;
+	uint32_t c;
+
+	for (uint32_t b = 0; b < nb; b++)
+		vnpu_attn_pad_q(at, r + b, qp + (size_t)16 * nc * b);
+	vnpu_attn_scores(at, bf16, dc, kh, nb, qp, (size_t)16 * nc, len, ks, sc, ns16);
+	for (uint32_t b = 0; b < nb; b++)
+		vnpu_vsoftmax16(sc + b * ns16, sc + b * ns16, len);
+	/* 4 chunks a pass keep the sums of up to 4 rows in registers */
+	for (c = 0; c + 4 <= nc; c += 4)
+		vnpu_attn_pv(at, bf16, dc, kh, nb, sc, ns16, len, c, 4, o, d);
+	if (nc - c >= 2) {
+		vnpu_attn_pv(at, bf16, dc, kh, nb, sc, ns16, len, c, 2, o, d);
+		c += 2;
 	}
+	if (c < nc)
+		vnpu_attn_pv(at, bf16, dc, kh, nb, sc, ns16, len, c, 1, o, d);
 }
 
 static VNPU_ALWAYS_INLINE void vnpu_attn_rows_body(const struct vnpu_attn *at,
 						   uint32_t bf16, uint32_t dc,
 						   uint32_t r0, uint32_t nrows,
-						   float *scratch)
+						   uint32_t nbmax, float *scratch)
 {
-	uint32_t d = dc ? 16 * dc : at->dim, nc = (d + 15) / 16;
 	uint32_t group = at->n_heads / at->n_kv_heads;
-	float *qp = scratch, *ks = qp + 16 * nc, *sc = ks + 256;
 
-	for (uint32_t r = r0; r < r0 + nrows; r++) {
-		uint32_t t = r / at->n_heads, h = r % at->n_heads, kh = h / group;
-		float *o = at->out + (size_t)r * d;
-		size_t len = (size_t)at->pos0 + t + 1;
-		uint32_t c;
+	for (uint32_t r = r0, nb; r < r0 + nrows; r += nb) {
+		/* the rest of this token's query heads of the same KV head */
+		uint32_t h = r % at->n_heads, left = group - h % group;
 
-		vnpu_attn_pad_q(at, r, qp);
-		vnpu_attn_scores(at, bf16, dc, kh, qp, len, ks, sc);
-		vnpu_vsoftmax16(sc, sc, len);
-		/* 4 chunks a pass keep the sums in registers */
-		for (c = 0; c + 4 <= nc; c += 4)
-			vnpu_attn_pv(at, bf16, dc, kh, sc, len, c, 4, o);
-		if (nc - c >= 2) {
-			vnpu_attn_pv(at, bf16, dc, kh, sc, len, c, 2, o);
-			c += 2;
+		nb = left < r0 + nrows - r ? left : r0 + nrows - r;
+		nb = nb < nbmax ? nb : nbmax;
+		switch (nb) {	/* the count a constant: the sums in registers */
+		case 4:
+			vnpu_attn_block(at, bf16, dc, r, 4, scratch);
+			break;
+		case 3:
+			vnpu_attn_block(at, bf16, dc, r, 3, scratch);
+			break;
+		case 2:
+			vnpu_attn_block(at, bf16, dc, r, 2, scratch);
+			break;
+		default:
+			vnpu_attn_block(at, bf16, dc, r, 1, scratch);
+			break;
 		}
-		if (c < nc)
-			vnpu_attn_pv(at, bf16, dc, kh, sc, len, c, 1, o);
 	}
 }
 
-/* Specialized on the common head dims, for each cache type. */
-static VNPU_ALWAYS_INLINE void vnpu_attn_rows_kv(const struct vnpu_attn *at,
-						 uint32_t bf16, uint32_t r0,
-						 uint32_t nrows, float *scratch)
-{
-	switch (at->dim) {
-	case 32:
-		vnpu_attn_rows_body(at, bf16, 2, r0, nrows, scratch);
-		break;
-	case 64:
-		vnpu_attn_rows_body(at, bf16, 4, r0, nrows, scratch);
-		break;
-	case 128:
-		vnpu_attn_rows_body(at, bf16, 8, r0, nrows, scratch);
-		break;
-	default:
-		vnpu_attn_rows_body(at, bf16, 0, r0, nrows, scratch);
-		break;
+/*
+ * Specialized on the common head dims, for each cache type; one function
+ * each, so the kernel build's stack frames stay apart (not summed).
+ */
+#define VNPU_ATTN_BODY(name, bf16, dc)						\
+	static T512 __attribute__((__noinline__)) void name(const struct vnpu_attn *at, \
+							uint32_t r0, uint32_t nrows, \
+							uint32_t nbmax, float *scratch) \
+	{									\
+		vnpu_attn_rows_body(at, bf16, dc, r0, nrows, nbmax, scratch);	\
 	}
-}
+VNPU_ATTN_BODY(vnpu_attn_f32_d32, 0, 2)
+VNPU_ATTN_BODY(vnpu_attn_f32_d64, 0, 4)
+VNPU_ATTN_BODY(vnpu_attn_f32_d128, 0, 8)
+VNPU_ATTN_BODY(vnpu_attn_f32_dn, 0, 0)
+VNPU_ATTN_BODY(vnpu_attn_bf16_d32, 1, 2)
+VNPU_ATTN_BODY(vnpu_attn_bf16_d64, 1, 4)
+VNPU_ATTN_BODY(vnpu_attn_bf16_d128, 1, 8)
+VNPU_ATTN_BODY(vnpu_attn_bf16_dn, 1, 0)
+#undef VNPU_ATTN_BODY
 
 T512 void vnpu_attn_rows_avx512(const struct vnpu_attn *at, uint32_t r0,
-			   uint32_t nrows, float *scratch)
+			   uint32_t nrows, uint32_t nbmax, float *scratch)
 {
-	if (at->kv_bf16)
-		vnpu_attn_rows_kv(at, 1, r0, nrows, scratch);
-	else
-		vnpu_attn_rows_kv(at, 0, r0, nrows, scratch);
+	static void (*const fn[2][4])(const struct vnpu_attn *, uint32_t,
+				      uint32_t, uint32_t, float *) = {
+		{ vnpu_attn_f32_d32, vnpu_attn_f32_d64, vnpu_attn_f32_d128, vnpu_attn_f32_dn },
+		{ vnpu_attn_bf16_d32, vnpu_attn_bf16_d64, vnpu_attn_bf16_d128, vnpu_attn_bf16_dn },
+	};
+	uint32_t di = at->dim == 32 ? 0 : at->dim == 64 ? 1 : at->dim == 128 ? 2 : 3;
+
+	fn[!!at->kv_bf16][di](at, r0, nrows, nbmax, scratch);
 }
