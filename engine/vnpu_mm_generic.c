@@ -43,22 +43,46 @@ typedef vg_bu vg_bu_ua __attribute__((aligned(1), may_alias));
 typedef vg_f vg_f_ua __attribute__((aligned(1), may_alias));
 typedef uint32_t vg_u32_ua __attribute__((aligned(1), may_alias));
 
-/* sw_b of 4 rows from their scale bytes (vnpu_wscale(), 4 lanes). */
-static inline vg_f vnpu_wscale4(uint32_t wfmt, vg_i e)
+/*
+ * sw_b of the 16 rows of a block from their scale bytes (vnpu_wscale()),
+ * four rows per vector, built in 16-bit lanes as the top halves of the
+ * FP32 bit patterns:
+ *  - MXFP4: 2^(e - 127) * 1/2 from the bits e << 23; e = 0 and e = 255 get
+ *    bit 22 as well (u = 2e + 1), so the halving gives 2^-128 and the NaN
+ *    0x7fc00000.
+ *  - NVFP4: the E4M3 bits, exponent and mantissa at bit 20 and the sign
+ *    at bit 31, times 2^(127 - 7 - 1) (exact, subnormal codes included);
+ *    the NaN codes become 0x7fc00000.
+ */
+static inline void vnpu_wscale16(bool nv, vg_bu s8, vg_f sw[4])
 {
-	vg_i bits, m;
+	const vg_bu z8 = {};
+	const vg_hu z = {};
+	vg_hu e[2], h[2];
 
-	if (wfmt == VNPU_FMT_NVFP4) {
-		bits = (vg_i)((vg_f)((e & 0x7f) << 20) * 0x1p119f);
-		bits |= (e & 0x80) << 24;
-		m = (e & 0x7f) == 0x7f;
-		return (vg_f)((bits & ~m) | (0x7fc00000 & m));
+	e[0] = (vg_hu)__builtin_shufflevector(s8, z8, 0, 16, 1, 17, 2, 18, 3, 19,
+					     4, 20, 5, 21, 6, 22, 7, 23);
+	e[1] = (vg_hu)__builtin_shufflevector(s8, z8, 8, 24, 9, 25, 10, 26, 11, 27,
+					     12, 28, 13, 29, 14, 30, 15, 31);
+	for (int j = 0; j < 2; j++) {
+		if (nv) {
+			vg_hu mag = e[j] & 0x7f, nan = (vg_hu)(mag == 0x7f);
+
+			h[j] = (mag << 4) | ((e[j] & 0x80) << 8);
+			h[j] = (h[j] & ~nan) | (0x7fc0 & nan);
+		} else {
+			vg_hu sp = (vg_hu)(((e[j] + 1) & 0xfe) == 0);
+
+			h[j] = ((e[j] + e[j]) - sp) << 6;
+		}
 	}
-	bits = (vg_i)((vg_f)(e << 23) * 0.5f);
-	m = e == 0;
-	bits = (bits & ~m) | (0x00200000 & m);
-	m = e == 255;
-	return (vg_f)((bits & ~m) | (0x7fc00000 & m));
+	/* h to the top half of each 32-bit lane */
+	sw[0] = (vg_f)__builtin_shufflevector(z, h[0], 0, 8, 1, 9, 2, 10, 3, 11);
+	sw[1] = (vg_f)__builtin_shufflevector(z, h[0], 4, 12, 5, 13, 6, 14, 7, 15);
+	sw[2] = (vg_f)__builtin_shufflevector(z, h[1], 0, 8, 1, 9, 2, 10, 3, 11);
+	sw[3] = (vg_f)__builtin_shufflevector(z, h[1], 4, 12, 5, 13, 6, 14, 7, 15);
+	for (int g = 0; g < 4; g++)
+		sw[g] = sw[g] * (nv ? 0x1p119f : 0.5f);
 }
 
 /* Even and odd bytes of a signed byte vector as int16 lanes. */
@@ -95,10 +119,42 @@ static inline vg_h vnpu_dot16(vg_h l, vg_h qe, vg_h q2)
 	return (vg_h)((vg_hu)l * (vg_hu)qe + (vg_hu)((l + 128) >> 8) * (vg_hu)q2);
 }
 
-static VNPU_ALWAYS_INLINE void vnpu_kint_generic_mt(const struct vnpu_kern *k,
-						    const uint32_t mt)
+/* The 8 columns of chunk c of block b: s16 += the products of mt rows. */
+static VNPU_ALWAYS_INLINE void vnpu_kint_chunk(const struct vnpu_kern *k, const uint32_t mt,
+					       const uint8_t *blk, size_t kc,
+					       vg_h s16[VNPU_MT][4])
 {
-	const uint32_t wb = k->wb;
+	/* q_a per lane: low nibbles even/odd, high nibbles even/odd */
+	vg_h qv[VNPU_MT][4];
+
+	#pragma GCC unroll 4
+	for (uint32_t i = 0; i < mt; i++) {
+		const int8_t *a = k->aq[i] + kc;
+
+		vnpu_split16((vg_b)((vg_u){} + *(const vg_u32_ua *)a), &qv[i][0], &qv[i][1]);
+		vnpu_split16((vg_b)((vg_u){} + *(const vg_u32_ua *)(a + 4)),
+			     &qv[i][2], &qv[i][3]);
+		/* q_o - 256 q_e (mod 2^16), see vnpu_dot16() */
+		qv[i][1] = (vg_h)((vg_hu)qv[i][1] - ((vg_hu)qv[i][0] << 8));
+		qv[i][3] = (vg_h)((vg_hu)qv[i][3] - ((vg_hu)qv[i][2] << 8));
+	}
+	/* rows 4g..4g+3 of the panel: bytes 16g..16g+15 of the chunk */
+	#pragma GCC unroll 4
+	for (int g = 0; g < 4; g++) {
+		vg_h kl, kh;
+
+		vnpu_e2m1_bytes(*(const vg_u_ua *)(blk + 16 * g), &kl, &kh);
+		#pragma GCC unroll 4
+		for (uint32_t i = 0; i < mt; i++)
+			s16[i][g] += vnpu_dot16(kl, qv[i][0], qv[i][1]) +
+				     vnpu_dot16(kh, qv[i][2], qv[i][3]);
+	}
+}
+
+static VNPU_ALWAYS_INLINE void vnpu_kint_generic_mt(const struct vnpu_kern *k,
+						    const uint32_t mt, const bool nv)
+{
+	const uint32_t wb = nv ? 16 : 32;
 	vg_f acc[VNPU_MT][4];
 
 	#pragma GCC unroll 4
@@ -108,54 +164,35 @@ static VNPU_ALWAYS_INLINE void vnpu_kint_generic_mt(const struct vnpu_kern *k,
 			acc[i][g] = (vg_f){};
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const uint8_t *blk = k->codes + (size_t)b * wb * 8;
-		vg_bu s8 = *(const vg_bu_ua *)(k->scales + b * 16);
 		vg_h s16[VNPU_MT][4];
+		vg_f sw[4];
 
 		#pragma GCC unroll 4
 		for (uint32_t i = 0; i < mt; i++)
 			#pragma GCC unroll 4
 			for (int g = 0; g < 4; g++)
 				s16[i][g] = (vg_h){};
-		for (uint32_t c = 0; c < wb / 8; c++) {
-			/* q_a per lane: low nibbles even/odd, high nibbles even/odd */
-			vg_h qv[VNPU_MT][4];
-
+		if (mt == 1) {
+			/* a block's chunks unrolled: measured ~6% faster (GEMV) */
 			#pragma GCC unroll 4
-			for (uint32_t i = 0; i < mt; i++) {
-				const int8_t *a = k->aq[i] + (size_t)b * wb + c * 8;
+			for (uint32_t c = 0; c < wb / 8; c++)
+				vnpu_kint_chunk(k, mt, blk + c * 64, (size_t)b * wb + c * 8, s16);
+		} else {
+			/* (unrolled, 4 rows took a 2 KiB stack frame) */
+			for (uint32_t c = 0; c < wb / 8; c++)
+				vnpu_kint_chunk(k, mt, blk + c * 64, (size_t)b * wb + c * 8, s16);
+		}
+		vnpu_wscale16(nv, *(const vg_bu_ua *)(k->scales + b * 16), sw);
+		#pragma GCC unroll 4
+		for (uint32_t i = 0; i < mt; i++) {
+			float sa = k->sa[i][b * wb / 32];
 
-				vnpu_split16((vg_b)((vg_u){} + *(const vg_u32_ua *)a),
-					     &qv[i][0], &qv[i][1]);
-				vnpu_split16((vg_b)((vg_u){} + *(const vg_u32_ua *)(a + 4)),
-					     &qv[i][2], &qv[i][3]);
-				/* q_o - 256 q_e (mod 2^16), see vnpu_dot16() */
-				qv[i][1] = (vg_h)((vg_hu)qv[i][1] - ((vg_hu)qv[i][0] << 8));
-				qv[i][3] = (vg_h)((vg_hu)qv[i][3] - ((vg_hu)qv[i][2] << 8));
-			}
-			/* rows 4g..4g+3 of the panel: bytes 16g..16g+15 of the chunk */
 			#pragma GCC unroll 4
 			for (int g = 0; g < 4; g++) {
-				vg_h kl, kh;
-
-				vnpu_e2m1_bytes(*(const vg_u_ua *)(blk + c * 64 + 16 * g), &kl, &kh);
-				#pragma GCC unroll 4
-				for (uint32_t i = 0; i < mt; i++)
-					s16[i][g] += vnpu_dot16(kl, qv[i][0], qv[i][1]) +
-						     vnpu_dot16(kh, qv[i][2], qv[i][3]);
-			}
-		}
-		#pragma GCC unroll 4
-		for (int g = 0; g < 4; g++) {
-			vg_i e = { s8[4 * g], s8[4 * g + 1], s8[4 * g + 2], s8[4 * g + 3] };
-			vg_f sw = vnpu_wscale4(k->wfmt, e);
-
-			#pragma GCC unroll 4
-			for (uint32_t i = 0; i < mt; i++) {
 				vg_i w = (vg_i)s16[i][g];
 				vg_i is = ((vg_i)((vg_u)w << 16) >> 16) + (w >> 16);
 
-				acc[i][g] = acc[i][g] + (__builtin_convertvector(is, vg_f) * sw) *
-					    k->sa[i][b * wb / 32];
+				acc[i][g] = acc[i][g] + (__builtin_convertvector(is, vg_f) * sw[g]) * sa;
 			}
 		}
 	}
@@ -167,39 +204,36 @@ static VNPU_ALWAYS_INLINE void vnpu_kint_generic_mt(const struct vnpu_kern *k,
 }
 
 /*
- * One function per row count: separate (kernel-sized) stack frames.
- * (__noinline__: the kernel defines noinline as a macro.)
+ * One function per row count and block size: constant loops, separate
+ * (kernel-sized) stack frames. (__noinline__: the kernel defines noinline
+ * as a macro.)
  */
-static __attribute__((__noinline__)) void vnpu_kint_generic_1(const struct vnpu_kern *k)
-{
-	vnpu_kint_generic_mt(k, 1);
+#define VNPU_KINT_GENERIC(mt, nv, name)					\
+static __attribute__((__noinline__)) void name(const struct vnpu_kern *k)	\
+{									\
+	vnpu_kint_generic_mt(k, mt, nv);				\
 }
-
-static __attribute__((__noinline__)) void vnpu_kint_generic_2(const struct vnpu_kern *k)
-{
-	vnpu_kint_generic_mt(k, 2);
-}
-
-static __attribute__((__noinline__)) void vnpu_kint_generic_3(const struct vnpu_kern *k)
-{
-	vnpu_kint_generic_mt(k, 3);
-}
-
-static __attribute__((__noinline__)) void vnpu_kint_generic_4(const struct vnpu_kern *k)
-{
-	vnpu_kint_generic_mt(k, 4);
-}
+VNPU_KINT_GENERIC(1, false, vnpu_kint_generic_1)
+VNPU_KINT_GENERIC(2, false, vnpu_kint_generic_2)
+VNPU_KINT_GENERIC(3, false, vnpu_kint_generic_3)
+VNPU_KINT_GENERIC(4, false, vnpu_kint_generic_4)
+VNPU_KINT_GENERIC(1, true, vnpu_kint_generic_nv1)
+VNPU_KINT_GENERIC(2, true, vnpu_kint_generic_nv2)
+VNPU_KINT_GENERIC(3, true, vnpu_kint_generic_nv3)
+VNPU_KINT_GENERIC(4, true, vnpu_kint_generic_nv4)
 
 void vnpu_kint_generic(const struct vnpu_kern *k)
 {
+	static void (*const kf[2][4])(const struct vnpu_kern *k) = {
+		{ vnpu_kint_generic_1, vnpu_kint_generic_2, vnpu_kint_generic_3,
+		  vnpu_kint_generic_4 },
+		{ vnpu_kint_generic_nv1, vnpu_kint_generic_nv2, vnpu_kint_generic_nv3,
+		  vnpu_kint_generic_nv4 },
+	};
+
 	if (k->np == 1) {
-		/* constant row counts: the row loops unroll */
-		switch (k->mt) {
-		case 1: vnpu_kint_generic_1(k); return;
-		case 2: vnpu_kint_generic_2(k); return;
-		case 3: vnpu_kint_generic_3(k); return;
-		default: vnpu_kint_generic_4(k); return;
-		}
+		kf[k->wfmt == VNPU_FMT_NVFP4][k->mt - 1](k);
+		return;
 	}
 	for (uint32_t i = 0; i < k->mt; i++) {
 		for (uint32_t r = 0; r < 16; r++) {

@@ -484,6 +484,54 @@ TEST(every_format_pair_follows_the_documented_arithmetic_bit_for_bit)
 	}
 }
 
+/*
+ * Every scale byte in the FP4 integer path: E8M0 0 (2^-128, subnormal sw)
+ * and 255 (NaN), every E4M3 code for NVFP4 (subnormal, negative, NaN);
+ * 1, 2, 3 and 4 rows of A per kernel call, the generic kernel's widest.
+ */
+TEST(fp4_integer_path_decodes_every_scale_byte)
+{
+	static const uint32_t wf[] = { VNPU_FMT_MXFP4, VNPU_FMT_NVFP4 };
+	uint64_t seed = 900;
+
+	for (size_t w = 0; w < 2; w++) {
+		for (uint32_t m = 1; m <= 4; m++) {
+			struct mm_case c = {
+				.m = m, .n = 256, .k = 64, .w_fmt = wf[w],
+				.a_fmt = VNPU_FMT_FP32, .a_quant = VNPU_FMT_MXINT8,
+				.c_fmt = VNPU_FMT_FP32,
+			};
+			uint32_t nb = c.k / vnpu_fmt_block(c.w_fmt);
+			struct mm_ops o;
+			float *ref, *out;
+			char name[160];
+			int d;
+
+			ops_make(&o, &c, seed++);
+			for (uint32_t r = 0; r < c.n; r++)
+				for (uint32_t b = 0; b < nb; b++)
+					o.w.scales[r * nb + b] = (uint8_t)(r + 37 * b);
+			ASSERT_EQ(0, vnpu_panel_pack(c.w_fmt, o.w.codes, o.w.scales, c.n, c.k,
+						     o.w.panel));
+			ref = malloc(o.csize);
+			out = malloc(o.csize);
+			ASSERT_TRUE(ref_card(&o, ref));
+			for (size_t v = 0; v < nvar(); v++) {
+				memset(out, 0x55, o.csize);
+				o.mm.c = out;
+				ASSERT_EQ(0, mm_run_split(&o.mm, variants[v], 1, 1));
+				d = out_diff(&o, ref, out);
+				ASSERT_EQ(0, d) TH_LOG("%s: variant %zu: C[%d] = %a, want %a",
+						       case_name(&c, name), v, d - 1,
+						       out[d - 1], ref[d - 1]);
+			}
+			free(ref);
+			free(out);
+			ops_free(&o);
+		}
+	}
+}
+
 /* BF16 activations with a wide spread (every pair step rounds), denormals,
  * tiny sums that flush, cancellation and overflow. */
 static uint16_t adv_bf16(uint64_t *rs, int kind)
