@@ -95,10 +95,10 @@ static inline void vnpu_split16(vg_b v, vg_h *e, vg_h *o)
 /* k_w of the low and high nibbles of 16 panel bytes, two per 16-bit lane. */
 static inline void vnpu_e2m1_bytes(vg_u x, vg_h *kl, vg_h *kh)
 {
-	vg_u mg = x & 0x77777777u;
-	vg_u t = (mg & 0x33333333u) + ((mg & (mg >> 1) & 0x11111111u) << 1);
-	vg_u d = mg & 0x44444444u;
-	vg_u v = mg + (t & ((d << 1) - (d >> 2)));	/* t & (7 * b2) */
+	vg_hu mg = (vg_hu)(x & 0x77777777u);
+	/* per nibble: 3 b2 (no carries: at most 3), 2 [m == 7] (m + 1 = 8) */
+	vg_hu b3 = ((mg >> 2) & 0x1111) * 3, e7 = ((mg + 0x1111) & 0x8888) >> 2;
+	vg_u v = (vg_u)(mg + (mg & b3) + e7);
 	vg_b sl = (vg_b)(x << 4) < 0, sh = (vg_b)x < 0;
 
 	/*
