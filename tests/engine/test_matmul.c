@@ -448,6 +448,28 @@ static bool ref_card(const struct mm_ops *o, float *out)
 	return fits;
 }
 
+/* Every variant gives the documented arithmetic's bits (ref_card()). */
+static void every_variant_is_the_card(struct __test_metadata *_metadata,
+				      struct mm_ops *o)
+{
+	float *ref = malloc(o->csize), *out = malloc(o->csize);
+	char name[160];
+	int d;
+
+	ASSERT_TRUE(ref_card(o, ref));
+	for (size_t v = 0; v < nvar(); v++) {
+		memset(out, 0x55, o->csize);
+		o->mm.c = out;
+		ASSERT_EQ(0, mm_run_split(&o->mm, variants[v], 1, 1));
+		d = out_diff(o, ref, out);
+		ASSERT_EQ(0, d) TH_LOG("%s: variant %zu: C[%d] = %a, want %a",
+				       case_name(&o->c, name), v, d - 1, out[d - 1],
+				       ref[d - 1]);
+	}
+	free(ref);
+	free(out);
+}
+
 TEST(every_format_pair_follows_the_documented_arithmetic_bit_for_bit)
 {
 	uint64_t seed = 300;
@@ -460,25 +482,9 @@ TEST(every_format_pair_follows_the_documented_arithmetic_bit_for_bit)
 				.c_fmt = VNPU_FMT_FP32,
 			};
 			struct mm_ops o;
-			float *ref, *out;
-			char name[160];
-			int d;
 
 			ops_make(&o, &c, seed++);
-			ref = malloc(o.csize);
-			out = malloc(o.csize);
-			ASSERT_TRUE(ref_card(&o, ref));
-			for (size_t v = 0; v < nvar(); v++) {
-				memset(out, 0x55, o.csize);
-				o.mm.c = out;
-				ASSERT_EQ(0, mm_run_split(&o.mm, variants[v], 1, 1));
-				d = out_diff(&o, ref, out);
-				ASSERT_EQ(0, d) TH_LOG("%s: variant %zu: C[%d] = %a, want %a",
-						       case_name(&c, name), v, d - 1,
-						       out[d - 1], ref[d - 1]);
-			}
-			free(ref);
-			free(out);
+			every_variant_is_the_card(_metadata, &o);
 			ops_free(&o);
 		}
 	}
@@ -503,9 +509,6 @@ TEST(fp4_integer_path_decodes_every_scale_byte)
 			};
 			uint32_t nb = c.k / vnpu_fmt_block(c.w_fmt);
 			struct mm_ops o;
-			float *ref, *out;
-			char name[160];
-			int d;
 
 			ops_make(&o, &c, seed++);
 			for (uint32_t r = 0; r < c.n; r++)
@@ -513,20 +516,7 @@ TEST(fp4_integer_path_decodes_every_scale_byte)
 					o.w.scales[r * nb + b] = (uint8_t)(r + 37 * b);
 			ASSERT_EQ(0, vnpu_panel_pack(c.w_fmt, o.w.codes, o.w.scales, c.n, c.k,
 						     o.w.panel));
-			ref = malloc(o.csize);
-			out = malloc(o.csize);
-			ASSERT_TRUE(ref_card(&o, ref));
-			for (size_t v = 0; v < nvar(); v++) {
-				memset(out, 0x55, o.csize);
-				o.mm.c = out;
-				ASSERT_EQ(0, mm_run_split(&o.mm, variants[v], 1, 1));
-				d = out_diff(&o, ref, out);
-				ASSERT_EQ(0, d) TH_LOG("%s: variant %zu: C[%d] = %a, want %a",
-						       case_name(&c, name), v, d - 1,
-						       out[d - 1], ref[d - 1]);
-			}
-			free(ref);
-			free(out);
+			every_variant_is_the_card(_metadata, &o);
 			ops_free(&o);
 		}
 	}

@@ -175,21 +175,53 @@ static const char *vname(uint32_t f)
 	return vnpu_variant_name(vnpu_engine_variant(f));
 }
 
+/*
+ * Weights for a streamed GEMV: enough copies (at most 64, 8 with --quick)
+ * to read ~384 MB per rotation, never from cache. Returns the count.
+ */
+static int make_copies(uint32_t fmt, uint32_t n, uint32_t k, bool quick, void **pc,
+		       size_t *bytes, float *ts)
+{
+	int copies;
+
+	pc[0] = make_weights(fmt, n, k, ts, bytes);
+	copies = (int)((384u << 20) / *bytes) + 1;
+	if (copies > 64)
+		copies = 64;
+	if (quick && copies > 8)
+		copies = 8;
+	for (int i = 1; i < copies; i++) {
+		pc[i] = bench_alloc_huge(*bytes);
+		memcpy(pc[i], pc[0], *bytes);
+	}
+	return copies;
+}
+
+/* The GEMV shapes and formats, and one row of A for a shape (its name in @shape). */
+static const uint32_t gemv_shapes[][2] = { { 4096, 4096 }, { 11008, 4096 } };
+static const uint32_t gemv_wf[] = { VNPU_FMT_MXFP4, VNPU_FMT_NVFP4 };
+
+static float *gemv_a(uint32_t n, uint32_t k, char *shape, size_t len)
+{
+	float *a = malloc(sizeof(float) * k);
+
+	for (uint32_t i = 0; i < k; i++)
+		a[i] = sinf((float)i);
+	snprintf(shape, len, "1x%ux%u", n, k);
+	return a;
+}
+
 static void bench_gemv(struct pool *pl, const struct limits *L, int maxth,
 		       uint32_t feat, bool quick)
 {
-	static const uint32_t shapes[][2] = { { 4096, 4096 }, { 11008, 4096 } };
-	static const uint32_t wf[] = { VNPU_FMT_MXFP4, VNPU_FMT_NVFP4 };
 	static const uint32_t aq[] = { VNPU_FMT_MXINT8, VNPU_FMT_NONE };
+	const uint32_t *wf = gemv_wf;
 
 	for (size_t s = 0; s < (quick ? 1 : 2); s++) {
-		uint32_t n = shapes[s][0], k = shapes[s][1];
-		float *a = malloc(sizeof(float) * k), *c = malloc(sizeof(float) * n);
+		uint32_t n = gemv_shapes[s][0], k = gemv_shapes[s][1];
 		char shape[32];
+		float *a = gemv_a(n, k, shape, sizeof(shape)), *c = malloc(sizeof(float) * n);
 
-		for (uint32_t i = 0; i < k; i++)
-			a[i] = sinf((float)i);
-		snprintf(shape, sizeof(shape), "1x%ux%u", n, k);
 		for (size_t w = 0; w < 2; w++) {
 			void *panels[64];
 			size_t bytes;
@@ -197,17 +229,7 @@ static void bench_gemv(struct pool *pl, const struct limits *L, int maxth,
 			int copies;
 			struct mm_bench b;
 
-			panels[0] = make_weights(wf[w], n, k, &ts, &bytes);
-			/* enough copies to stream ~384 MB: never from cache */
-			copies = (int)((384u << 20) / bytes) + 1;
-			if (copies > 64)
-				copies = 64;
-			if (quick && copies > 8)
-				copies = 8;
-			for (int i = 1; i < copies; i++) {
-				panels[i] = bench_alloc_huge(bytes);
-				memcpy(panels[i], panels[0], bytes);
-			}
+			copies = make_copies(wf[w], n, k, quick, panels, &bytes, &ts);
 			for (size_t q = 0; q < 2; q++) {
 				for (int th = 1; th <= maxth; th++) {
 					char fmt[40];
@@ -345,17 +367,13 @@ static void bench_quant(struct pool *pl, int maxth)
 static void bench_variants(struct pool *pl, const struct limits *L, bool quick)
 {
 	static const uint32_t vf[] = { 0, VNPU_CPU_AVX2, VNPU_CPU_AVX2 | VNPU_CPU_AVX512 };
-	static const uint32_t shapes[][2] = { { 4096, 4096 }, { 11008, 4096 } };
-	static const uint32_t wf[] = { VNPU_FMT_MXFP4, VNPU_FMT_NVFP4 };
+	const uint32_t *wf = gemv_wf;
 
 	for (size_t s = 0; s < (quick ? 1 : 2); s++) {
-		uint32_t n = shapes[s][0], k = shapes[s][1];
-		float *a = malloc(sizeof(float) * k), *cc = malloc(sizeof(float) * n);
+		uint32_t n = gemv_shapes[s][0], k = gemv_shapes[s][1];
 		char shape[32];
+		float *a = gemv_a(n, k, shape, sizeof(shape)), *cc = malloc(sizeof(float) * n);
 
-		for (uint32_t i = 0; i < k; i++)
-			a[i] = sinf((float)i);
-		snprintf(shape, sizeof(shape), "1x%ux%u", n, k);
 		for (size_t w = 0; w < 2; w++) {
 			void *pc[64];
 			size_t bytes;
@@ -364,14 +382,7 @@ static void bench_variants(struct pool *pl, const struct limits *L, bool quick)
 			double gbs[3] = { 0 };
 			char fmt[40];
 
-			pc[0] = make_weights(wf[w], n, k, &ts, &bytes);
-			copies = quick ? 8 : (int)((384u << 20) / bytes) + 1;
-			if (copies > 64)
-				copies = 64;
-			for (int i = 1; i < copies; i++) {
-				pc[i] = bench_alloc_huge(bytes);
-				memcpy(pc[i], pc[0], bytes);
-			}
+			copies = make_copies(wf[w], n, k, quick, pc, &bytes, &ts);
 			snprintf(fmt, sizeof(fmt), "%s*mxint8", vnpu_fmt_name(wf[w]));
 			for (int v = 0; v < 3; v++) {
 				struct mm_bench b;
