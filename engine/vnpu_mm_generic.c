@@ -20,14 +20,16 @@ static int32_t vnpu_kern_aq(const struct vnpu_kern *k, uint32_t i, size_t kk)
  * a kernel build has; NEON elsewhere). No lookup instruction is needed:
  *
  *  - decode, 32 weights per vector, in nibble SIMD-within-a-register: the
- *    E2M1 magnitude m = b2 b1 b0 gives |k_w| = m + b2 * ((m & 3) + 2 b0 b1)
+ *    E2M1 magnitude m = b2 b1 b0 gives |k_w| = m + (m & 3 b2) + 2 [m == 7]
  *    (0 1 2 3 4 6 8 12), at most 12, so no nibble carries into the next;
  *  - the sign bit negates (v ^ s) - s, per byte plane (low nibbles, high
  *    nibbles), subtracting in 16-bit lanes: a lane is 256 k_odd + k_even;
  *  - both products of a lane from two 16-bit multiplies (vnpu_dot16()),
  *    summed per lane over the block: at most 16 * 12 * 127 < 2^15, so
- *    int16 is exact; the two lanes of a row are added in int32 at the end
- *    of the block.
+ *    int16 is exact (also for q_a = -128); the two lanes of a row are
+ *    added in int32 at the end of the block;
+ *  - the NVFP4 GEMV kernel does 4 of the 16 rows in scalar code instead
+ *    (vnpu_kint_srows()).
  * Integer block sums are exact, so the order is free and the result is
  * the definition's I_b; then T_b and acc in FP32 in the defined order.
  */
@@ -129,23 +131,31 @@ static inline vg_h vnpu_dot16(vg_h l, vg_h qe, vg_h q2)
  * 128). Four such products (16 weights, two chunks of a row) add at most
  * 16 * 12 * 128 < 2^15 to the X^3 field and less than 2^47 below it, so
  * rounding at bit 48 recovers the exact sum.
- * vnpu_e2m1_pair[f][byte]: k_w of the byte's low nibble in field f and of
- * its high nibble in field f + 2.
+ * vnpu_e2m1_pair.flat[f][byte]: k_w of the byte's low nibble in field f
+ * and of its high nibble in field f + 2.
  */
 #define VNPU_K2(n)	((n) == 5 ? 6 : (n) == 6 ? 8 : (n) == 7 ? 12 : (n))
 #define VNPU_KS(n)	((int64_t)((n) & 8 ? -VNPU_K2((n) & 7) : VNPU_K2(n)))
 #define VNPU_PAIR(b, f)	(((uint64_t)VNPU_KS((b) & 15) + \
 			  ((uint64_t)VNPU_KS((b) >> 4) << 32)) << (16 * (f)))
-#define VNPU_PAIR4(b, f)	VNPU_PAIR(b, f), VNPU_PAIR((b) + 1, f), \
-			VNPU_PAIR((b) + 2, f), VNPU_PAIR((b) + 3, f)
-#define VNPU_PAIR16(b, f)	VNPU_PAIR4(b, f), VNPU_PAIR4((b) + 4, f), \
-			VNPU_PAIR4((b) + 8, f), VNPU_PAIR4((b) + 12, f)
-#define VNPU_PAIR64(b, f)	VNPU_PAIR16(b, f), VNPU_PAIR16((b) + 16, f), \
-			VNPU_PAIR16((b) + 32, f), VNPU_PAIR16((b) + 48, f)
-static const uint64_t vnpu_e2m1_pair[2][256] = {
-	{ VNPU_PAIR64(0, 0), VNPU_PAIR64(64, 0), VNPU_PAIR64(128, 0), VNPU_PAIR64(192, 0) },
-	{ VNPU_PAIR64(0, 1), VNPU_PAIR64(64, 1), VNPU_PAIR64(128, 1), VNPU_PAIR64(192, 1) },
-};
+/* the 16 bytes h * 16 + l, l = 0..15 */
+#define VNPU_PAIR_ROW(h, f)	{ \
+	VNPU_PAIR((h) * 16 + 0, f), VNPU_PAIR((h) * 16 + 1, f), VNPU_PAIR((h) * 16 + 2, f), \
+	VNPU_PAIR((h) * 16 + 3, f), VNPU_PAIR((h) * 16 + 4, f), VNPU_PAIR((h) * 16 + 5, f), \
+	VNPU_PAIR((h) * 16 + 6, f), VNPU_PAIR((h) * 16 + 7, f), VNPU_PAIR((h) * 16 + 8, f), \
+	VNPU_PAIR((h) * 16 + 9, f), VNPU_PAIR((h) * 16 + 10, f), VNPU_PAIR((h) * 16 + 11, f), \
+	VNPU_PAIR((h) * 16 + 12, f), VNPU_PAIR((h) * 16 + 13, f), VNPU_PAIR((h) * 16 + 14, f), \
+	VNPU_PAIR((h) * 16 + 15, f) }
+#define VNPU_PAIR_TAB(f)	{ \
+	VNPU_PAIR_ROW(0, f), VNPU_PAIR_ROW(1, f), VNPU_PAIR_ROW(2, f), VNPU_PAIR_ROW(3, f), \
+	VNPU_PAIR_ROW(4, f), VNPU_PAIR_ROW(5, f), VNPU_PAIR_ROW(6, f), VNPU_PAIR_ROW(7, f), \
+	VNPU_PAIR_ROW(8, f), VNPU_PAIR_ROW(9, f), VNPU_PAIR_ROW(10, f), VNPU_PAIR_ROW(11, f), \
+	VNPU_PAIR_ROW(12, f), VNPU_PAIR_ROW(13, f), VNPU_PAIR_ROW(14, f), VNPU_PAIR_ROW(15, f) }
+/* written as 16 x 16 (kernel style: brace-enclosed list macros), read flat */
+static const union {
+	uint64_t rows[2][16][16];
+	uint64_t flat[2][256];
+} vnpu_e2m1_pair = { .rows = { VNPU_PAIR_TAB(0), VNPU_PAIR_TAB(1) } };
 
 /* Q for the columns x0..x3 of a chunk (q_x0 in the top field). */
 static inline uint64_t vnpu_qword(const int8_t *a, int x0, int x1, int x2, int x3)
@@ -158,8 +168,8 @@ static inline uint64_t vnpu_qword(const int8_t *a, int x0, int x1, int x2, int x
 static inline uint64_t vnpu_row8(const uint8_t *p, uint64_t q0, uint64_t q1)
 {
 	/* bytes 0, 1: columns 0, 1 | 4, 5; bytes 2, 3: columns 2, 3 | 6, 7 */
-	uint64_t w0 = vnpu_e2m1_pair[0][p[0]] + vnpu_e2m1_pair[1][p[1]];
-	uint64_t w1 = vnpu_e2m1_pair[0][p[2]] + vnpu_e2m1_pair[1][p[3]];
+	uint64_t w0 = vnpu_e2m1_pair.flat[0][p[0]] + vnpu_e2m1_pair.flat[1][p[1]];
+	uint64_t w1 = vnpu_e2m1_pair.flat[0][p[2]] + vnpu_e2m1_pair.flat[1][p[3]];
 
 	return w0 * q0 + w1 * q1;
 }
