@@ -132,17 +132,38 @@ TEST(softmax_sums_to_one_and_masks_causally)
 	}
 }
 
+static bool same_bits(float a, float b)
+{
+	return !memcmp(&a, &b, sizeof(a));
+}
+
 TEST(activations_match_scalar_math)
 {
-	float x[200], g[200], y[200];
+	static const float special[] = { -0.0f, 0.0f, INFINITY, -INFINITY, NAN,
+					 -88.7f, -88.8f, -200.0f, 88.8f, 1e-40f };
+	float x[203], g[203], y[203];
 
-	for (int i = 0; i < 200; i++) {
+	for (int i = 0; i < 203; i++) {
 		x[i] = frand() * 8;
 		g[i] = frand() * 8;
 	}
-	vnpu_silu(y, x, 200);
-	for (int i = 0; i < 200; i++)
-		ASSERT_EQ(vnpu_siluf(x[i]), y[i]);
+	/* the 4-lane loops and their scalar tail agree on special values */
+	for (int i = 0; i < 10; i++) {
+		x[20 + i] = special[i];
+		g[197 + i % 6] = special[i];
+	}
+	vnpu_silu(y, x, 203);
+	for (int i = 0; i < 203; i++) {
+		ASSERT_TRUE(same_bits(vnpu_siluf(x[i]), y[i])) TH_LOG("silu %d", i);
+	}
+	vnpu_swiglu(y, g, x, 203);
+	for (int i = 0; i < 203; i++) {
+		ASSERT_TRUE(same_bits(vnpu_siluf(g[i]) * x[i], y[i])) TH_LOG("swiglu %d", i);
+	}
+	for (int i = 0; i < 10; i++) {
+		x[20 + i] = 1.0f;
+		g[197 + i % 6] = 1.0f;
+	}
 	vnpu_gelu(y, x, 200);
 	for (int i = 0; i < 200; i++)
 		ASSERT_EQ(vnpu_geluf(x[i]), y[i]);
