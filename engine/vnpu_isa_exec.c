@@ -6,6 +6,7 @@
  * between kernel_fpu_begin() and kernel_fpu_end().
  */
 #include "vnpu_internal.h"
+#include "vnpu_ops_vec.h"
 
 #include <vnpu_engine/formats.h>
 #include <vnpu_engine/isa.h>
@@ -244,8 +245,9 @@ uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch)
 }
 
 static void vnpu_isa_eltwise(const struct vnpu_cmd_eltwise *p, void *const *ptr,
-			     uint32_t i0, uint32_t cnt)
+			     uint32_t i0, uint32_t cnt, uint32_t features)
 {
+	bool avx512 = vnpu_engine_variant(features) == VNPU_VARIANT_AVX512;
 	const float *x = (const float *)ptr[0] + i0;
 	const float *y = ptr[1] ? (const float *)ptr[1] + i0 : NULL;
 	float *out = (float *)ptr[2] + i0;
@@ -262,7 +264,10 @@ static void vnpu_isa_eltwise(const struct vnpu_cmd_eltwise *p, void *const *ptr,
 		vnpu_scale(out, x, &s, cnt);
 		break;
 	case VNPU_ELT_SILU:
-		vnpu_silu(out, x, cnt);
+		if (avx512)
+			vnpu_silu_avx512(out, x, cnt);
+		else
+			vnpu_silu(out, x, cnt);
 		break;
 	case VNPU_ELT_GELU:
 		vnpu_gelu(out, x, cnt);
@@ -271,7 +276,10 @@ static void vnpu_isa_eltwise(const struct vnpu_cmd_eltwise *p, void *const *ptr,
 		vnpu_gelu_tanh(out, x, cnt);
 		break;
 	case VNPU_ELT_SWIGLU:
-		vnpu_swiglu(out, x, y, cnt);
+		if (avx512)
+			vnpu_swiglu_avx512(out, x, y, cnt);
+		else
+			vnpu_swiglu(out, x, y, cnt);
 		break;
 	default:	/* validated: SUB .. NEG */
 		vnpu_eltwise_ext(p->op, out, x, y, cnt);
@@ -385,7 +393,7 @@ int vnpu_isa_tile(const struct vnpu_isa_task *task, uint32_t t, void *scratch,
 
 	switch (task->pkt->op) {
 	case VNPU_OP_ELTWISE:
-		vnpu_isa_eltwise(p, ptr, i0, cnt);
+		vnpu_isa_eltwise(p, ptr, i0, cnt, features);
 		return VNPU_OK;
 	case VNPU_OP_NORM:
 		vnpu_isa_norm(p, ptr, i0, cnt);

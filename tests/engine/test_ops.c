@@ -12,6 +12,7 @@
 #include <vnpu_engine/vmath.h>
 #include <vnpu_engine/formats.h>
 #include <vnpu_engine/engine.h>
+#include "vnpu_ops_vec.h"
 
 static uint64_t rs = 88172645463325252ull;
 static float frand(void)
@@ -173,6 +174,31 @@ TEST(activations_match_scalar_math)
 	vnpu_swiglu(y, g, x, 200);
 	for (int i = 0; i < 200; i++)
 		ASSERT_EQ(vnpu_siluf(g[i]) * x[i], y[i]);
+}
+
+/* The ISA executor's 16-lane SiLU/SwiGLU give vnpu_silu()'s bits. */
+TEST(silu_swiglu_avx512_match_the_4_lane_loops)
+{
+	enum { N = 1013 };	/* a tail of 5 after 63 vectors */
+	static float x[N], g[N], y0[N], y1[N];
+
+	if (vnpu_engine_variant(vnpu_engine_cpu_features()) != VNPU_VARIANT_AVX512)
+		SKIP(return, "no AVX-512 on this CPU");
+	for (int i = 0; i < N; i++) {
+		x[i] = frand() * 100;
+		g[i] = frand() * 12;
+	}
+	x[3] = NAN;
+	x[4] = -INFINITY;
+	x[5] = -0.0f;
+	x[N - 1] = -90.0f;
+	g[N - 2] = INFINITY;
+	vnpu_silu(y0, x, N);
+	vnpu_silu_avx512(y1, x, N);
+	ASSERT_EQ(0, memcmp(y0, y1, sizeof(y0)));
+	vnpu_swiglu(y0, g, x, N);
+	vnpu_swiglu_avx512(y1, g, x, N);
+	ASSERT_EQ(0, memcmp(y0, y1, sizeof(y0)));
 }
 
 TEST(rope_rotates_pairs_by_position_angle)
