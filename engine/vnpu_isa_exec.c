@@ -59,23 +59,61 @@ static void vnpu_isa_mm_desc(const struct vnpu_isa_task *task,
  * columns. 250m prefill, MXINT8: with 64 x 32 tiles (the MAC budget above)
  * preparing A took ~7x the int8 kernel's time. Fewer rows per tile (at
  * least one packed int8 kernel call, 12 rows) keep the tile's work within
- * a longer but still bounded FPU section.
+ * a longer but still bounded FPU section. Small matmuls (at most
+ * VNPU_ISA_PREP_TILES tiles of the plain plan) keep the plain plan, and a
+ * wide plan keeps at least that many tiles, so every core gets work.
  */
 #define VNPU_ISA_TILE_MACS_PREP (1u << 24)
 #define VNPU_ISA_PREP_COLS 512u
+#define VNPU_ISA_PREP_TILES 8u
 
 static bool vnpu_isa_mm_prepared(const struct vnpu_cmd_matmul *p)
 {
 	return p->a_quant != VNPU_FMT_NONE || p->a_fmt == VNPU_FMT_BF16;
 }
 
-static uint32_t vnpu_isa_mm_plan(struct vnpu_isa_task *task, size_t scratch)
+static uint32_t vnpu_isa_ceil(uint32_t a, uint32_t b)
+{
+	return (a + b - 1) / b;
+}
+
+/* Rows and columns of the wide tiles (see above), or false to keep the plain. */
+static bool vnpu_isa_mm_wide(const struct vnpu_cmd_matmul *p,
+			     const struct vnpu_matmul *d, size_t scratch,
+			     uint32_t *rows, uint32_t *cols)
 {
 	static const uint8_t prep_rows[] = { 64, 48, 36, 24, 12 };
+	uint32_t n16 = vnpu_isa_ceil(p->n, 16) * 16;
+	uint32_t want = vnpu_isa_min(n16, VNPU_ISA_PREP_COLS), r = 0, c, rt, ct;
+
+	/* the most rows that fit and leave room for @want columns */
+	for (size_t i = 0; i < sizeof(prep_rows); i++) {
+		r = prep_rows[i];
+		if (r <= p->m && vnpu_matmul_scratch(d, r) <= scratch &&
+		    ((uint64_t)r * p->k * want <= VNPU_ISA_TILE_MACS_PREP ||
+		     i + 1 == sizeof(prep_rows)))
+			break;
+		r = 0;
+	}
+	if (!r)
+		return false;
+	c = VNPU_ISA_TILE_MACS_PREP / (r * p->k) / 16 * 16;
+	c = c < 16 ? 16 : c > n16 ? n16 : c;
+	/* equal widths (1024 = 512 + 512), enough tiles for the cores */
+	rt = vnpu_isa_ceil(p->m, r);
+	ct = vnpu_isa_ceil(n16, c);
+	if (rt * ct < VNPU_ISA_PREP_TILES)
+		ct = vnpu_isa_min(vnpu_isa_ceil(VNPU_ISA_PREP_TILES, rt), n16 / 16);
+	*rows = r;
+	*cols = vnpu_isa_ceil(n16 / 16, ct) * 16;
+	return true;
+}
+
+static uint32_t vnpu_isa_mm_plan(struct vnpu_isa_task *task, size_t scratch)
+{
 	const struct vnpu_cmd_matmul *p = (const void *)task->pkt;
 	struct vnpu_matmul d;
 	uint32_t rows = 1, cols, n16 = (p->n + 15) / 16 * 16;
-	uint32_t macs = VNPU_ISA_TILE_MACS;
 
 	vnpu_isa_mm_desc(task, &d);
 	/* An AI core holds at least one row of prepared activations. */
@@ -84,30 +122,11 @@ static uint32_t vnpu_isa_mm_plan(struct vnpu_isa_task *task, size_t scratch)
 	while (rows * 2 <= vnpu_isa_min(p->m, 64) &&
 	       vnpu_matmul_scratch(&d, rows * 2) <= scratch)
 		rows *= 2;
-	if (vnpu_isa_mm_prepared(p)) {
-		uint32_t want = vnpu_isa_min(n16, VNPU_ISA_PREP_COLS);
-
-		/* the largest row count that fits and leaves room for @want */
-		for (size_t i = 0; i < sizeof(prep_rows); i++) {
-			uint32_t r = prep_rows[i];
-
-			if (r <= p->m && vnpu_matmul_scratch(&d, r) <= scratch &&
-			    ((uint64_t)r * p->k * want <= VNPU_ISA_TILE_MACS_PREP ||
-			     i + 1 == sizeof(prep_rows))) {
-				rows = r;
-				macs = VNPU_ISA_TILE_MACS_PREP;
-				break;
-			}
-		}
-	}
-	cols = macs / (rows * p->k) / 16 * 16;
+	cols = VNPU_ISA_TILE_MACS / (rows * p->k) / 16 * 16;
 	cols = cols < 16 ? 16 : cols > n16 ? n16 : cols;
-	if (macs == VNPU_ISA_TILE_MACS_PREP) {
-		/* as many tiles across, of equal widths (1024 = 512 + 512) */
-		uint32_t nt = (n16 + cols - 1) / cols;
-
-		cols = (n16 / 16 + nt - 1) / nt * 16;
-	}
+	if (vnpu_isa_mm_prepared(p) &&
+	    vnpu_isa_ceil(p->m, rows) * vnpu_isa_ceil(p->n, cols) > VNPU_ISA_PREP_TILES)
+		vnpu_isa_mm_wide(p, &d, scratch, &rows, &cols);
 	task->tile_rows = rows;
 	task->tile_cols = cols;
 	task->tiles_n = (p->n + cols - 1) / cols;

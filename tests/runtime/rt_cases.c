@@ -173,7 +173,7 @@ MM_CASE(mm_many_tiles, 70, 300, 512, VNPU_FMT_MXFP4, VNPU_FMT_FP32,
 	VNPU_FMT_MXINT8, VNPU_FMT_FP32, VNPU_ACT_NONE, 1, 16)
 /*
  * Quantized A takes wide tiles (vnpu_isa_exec.c): here 24 + 2 rows and
- * two column tiles of 528 + 502 (the last column tile not a multiple of 16).
+ * four column tiles of 272 (the last 214 wide: not a multiple of 16).
  */
 MM_CASE(mm_prepared_tiles, 26, 1030, 1024, VNPU_FMT_MXFP4, VNPU_FMT_FP32,
 	VNPU_FMT_MXINT8, VNPU_FMT_FP32, VNPU_ACT_SILU, 1, 17)
