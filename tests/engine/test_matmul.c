@@ -628,6 +628,55 @@ TEST(epilogue_bias_activation_and_bf16_output_agree)
 	}
 }
 
+/*
+ * The epilogue's steps on the raw result (matmul.h): v * tscale, + bias,
+ * ReLU (-0 and negatives to +0), in full 16-column panels (the vector
+ * epilogue) and a partial one (n = 40: the scalar loop).
+ */
+TEST(epilogue_follows_its_definition_in_full_and_partial_panels)
+{
+	for (int nv = 0; nv < 2; nv++) {
+		struct mm_case c = {
+			.m = 7, .n = 40, .k = 64,
+			.w_fmt = nv ? VNPU_FMT_NVFP4 : VNPU_FMT_MXFP4,
+			.a_fmt = VNPU_FMT_FP32, .a_quant = VNPU_FMT_MXINT8,
+			.c_fmt = VNPU_FMT_FP32, .act = VNPU_ACT_NONE,
+		};
+		size_t cnt = (size_t)c.m * c.n;
+		float *raw = calloc(cnt, 4), *b = calloc(cnt, 4), *r = calloc(cnt, 4);
+		float *want = calloc(cnt, 4);
+		struct mm_ops o;
+
+		ops_make(&o, &c, 40 + nv);
+		/* tensor scale 1 (exact): the raw accumulators */
+		o.mm.w_tscale = 1.0f;
+		o.mm.c = raw;
+		ASSERT_EQ(0, mm_run_split(&o.mm, variants[nvar() - 1], 1, 1));
+		o.mm.w_tscale = o.w.tscale;
+		o.mm.bias = o.bias;
+		o.mm.c = b;
+		ASSERT_EQ(0, mm_run_split(&o.mm, variants[nvar() - 1], 1, 1));
+		o.mm.act = VNPU_ACT_RELU;
+		o.mm.c = r;
+		ASSERT_EQ(0, mm_run_split(&o.mm, variants[nvar() - 1], 1, 1));
+		for (size_t i = 0; i < cnt; i++) {
+			float v = raw[i];
+
+			if (nv)
+				v = v * o.w.tscale;
+			v = v + o.bias[i % c.n];
+			ASSERT_EQ(0, memcmp(&v, &b[i], 4)) TH_LOG("nv %d bias %zu", nv, i);
+			want[i] = v > 0 ? v : 0.0f;
+			ASSERT_EQ(0, memcmp(&want[i], &r[i], 4)) TH_LOG("relu %zu", i);
+		}
+		free(raw);
+		free(b);
+		free(r);
+		free(want);
+		ops_free(&o);
+	}
+}
+
 TEST(integer_path_is_exact_on_small_integers)
 {
 	/* W = 2^-1 * E2M1 codes, A small integers: every product and sum is
