@@ -13,7 +13,7 @@ ENGINE_SRCS += engine/vnpu_pack.c engine/vnpu_matmul.c engine/vnpu_mm_generic.c 
 	engine/vnpu_mmw_avx2.c engine/vnpu_mmw_avx512.c
 ENGINE_SRCS += engine/vnpu_ops.c engine/vnpu_attention.c engine/vnpu_ops2.c \
 	engine/vnpu_attention_avx2.c engine/vnpu_attention_avx512.c \
-	engine/vnpu_qlinear.c engine/vnpu_select.c
+	engine/vnpu_qlinear.c engine/vnpu_select.c engine/vnpu_ops_avx512.c
 # Compute packets of the ISA as tiles, for the card and the CPU backend.
 ENGINE_SRCS += engine/vnpu_isa_exec.c
 # The ISA's operand table and stream validation: integer code the kernel

@@ -6,6 +6,7 @@
  * between kernel_fpu_begin() and kernel_fpu_end().
  */
 #include "vnpu_internal.h"
+#include "vnpu_ops_vec.h"
 
 #include <vnpu_engine/formats.h>
 #include <vnpu_engine/isa.h>
@@ -51,6 +52,63 @@ static void vnpu_isa_mm_desc(const struct vnpu_isa_task *task,
 	};
 }
 
+/*
+ * A matmul whose activations are prepared (quantized on the fly, or BF16
+ * widened) prepares the rows of A again in every tile, at a cost of a dot
+ * product over some tens of columns per element: its tiles span many
+ * columns. 250m prefill, MXINT8: with 64 x 32 tiles (the MAC budget above)
+ * preparing A took ~7x the int8 kernel's time. Fewer rows per tile (at
+ * least one packed int8 kernel call, 12 rows) keep the tile's work within
+ * a longer but still bounded FPU section. Small matmuls (at most
+ * VNPU_ISA_PREP_TILES tiles of the plain plan) keep the plain plan, and a
+ * wide plan keeps at least that many tiles, so every core gets work.
+ */
+#define VNPU_ISA_TILE_MACS_PREP (1u << 24)
+#define VNPU_ISA_PREP_COLS 512u
+#define VNPU_ISA_PREP_TILES 8u
+
+static bool vnpu_isa_mm_prepared(const struct vnpu_cmd_matmul *p)
+{
+	return p->a_quant != VNPU_FMT_NONE || p->a_fmt == VNPU_FMT_BF16;
+}
+
+static uint32_t vnpu_isa_ceil(uint32_t a, uint32_t b)
+{
+	return (a + b - 1) / b;
+}
+
+/* Rows and columns of the wide tiles (see above), or false to keep the plain. */
+static bool vnpu_isa_mm_wide(const struct vnpu_cmd_matmul *p,
+			     const struct vnpu_matmul *d, size_t scratch,
+			     uint32_t *rows, uint32_t *cols)
+{
+	static const uint8_t prep_rows[] = { 64, 48, 36, 24, 12 };
+	uint32_t n16 = vnpu_isa_ceil(p->n, 16) * 16;
+	uint32_t want = vnpu_isa_min(n16, VNPU_ISA_PREP_COLS), r = 0, c, rt, ct;
+
+	/* the most rows that fit and leave room for @want columns */
+	for (size_t i = 0; i < sizeof(prep_rows); i++) {
+		r = prep_rows[i];
+		if (r <= p->m && vnpu_matmul_scratch(d, r) <= scratch &&
+		    ((uint64_t)r * p->k * want <= VNPU_ISA_TILE_MACS_PREP ||
+		     i + 1 == sizeof(prep_rows)))
+			break;
+		r = 0;
+	}
+	if (!r)
+		return false;
+	c = VNPU_ISA_TILE_MACS_PREP / (r * p->k) / 16 * 16;
+	c = c < 16 ? 16 : c > n16 ? n16 : c;
+	/* equal widths (1024 = 512 + 512), enough tiles for the cores */
+	rt = vnpu_isa_ceil(p->m, r);
+	ct = vnpu_isa_ceil(n16, c);
+	if (rt * ct < VNPU_ISA_PREP_TILES)
+		ct = vnpu_isa_min(vnpu_isa_ceil(VNPU_ISA_PREP_TILES, rt), n16 / 16);
+	*rows = r;
+	*cols = vnpu_isa_ceil(n16 / 16, ct) * 16;
+	return true;
+}
+
 static uint32_t vnpu_isa_mm_plan(struct vnpu_isa_task *task, size_t scratch)
 {
 	const struct vnpu_cmd_matmul *p = (const void *)task->pkt;
@@ -66,6 +124,9 @@ static uint32_t vnpu_isa_mm_plan(struct vnpu_isa_task *task, size_t scratch)
 		rows *= 2;
 	cols = VNPU_ISA_TILE_MACS / (rows * p->k) / 16 * 16;
 	cols = cols < 16 ? 16 : cols > n16 ? n16 : cols;
+	if (vnpu_isa_mm_prepared(p) &&
+	    vnpu_isa_ceil(p->m, rows) * vnpu_isa_ceil(p->n, cols) > VNPU_ISA_PREP_TILES)
+		vnpu_isa_mm_wide(p, &d, scratch, &rows, &cols);
 	task->tile_rows = rows;
 	task->tile_cols = cols;
 	task->tiles_n = (p->n + cols - 1) / cols;
@@ -203,8 +264,9 @@ uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch)
 }
 
 static void vnpu_isa_eltwise(const struct vnpu_cmd_eltwise *p, void *const *ptr,
-			     uint32_t i0, uint32_t cnt)
+			     uint32_t i0, uint32_t cnt, uint32_t features)
 {
+	bool avx512 = vnpu_engine_variant(features) == VNPU_VARIANT_AVX512;
 	const float *x = (const float *)ptr[0] + i0;
 	const float *y = ptr[1] ? (const float *)ptr[1] + i0 : NULL;
 	float *out = (float *)ptr[2] + i0;
@@ -221,7 +283,10 @@ static void vnpu_isa_eltwise(const struct vnpu_cmd_eltwise *p, void *const *ptr,
 		vnpu_scale(out, x, &s, cnt);
 		break;
 	case VNPU_ELT_SILU:
-		vnpu_silu(out, x, cnt);
+		if (avx512)
+			vnpu_silu_avx512(out, x, cnt);
+		else
+			vnpu_silu(out, x, cnt);
 		break;
 	case VNPU_ELT_GELU:
 		vnpu_gelu(out, x, cnt);
@@ -230,7 +295,10 @@ static void vnpu_isa_eltwise(const struct vnpu_cmd_eltwise *p, void *const *ptr,
 		vnpu_gelu_tanh(out, x, cnt);
 		break;
 	case VNPU_ELT_SWIGLU:
-		vnpu_swiglu(out, x, y, cnt);
+		if (avx512)
+			vnpu_swiglu_avx512(out, x, y, cnt);
+		else
+			vnpu_swiglu(out, x, y, cnt);
 		break;
 	default:	/* validated: SUB .. NEG */
 		vnpu_eltwise_ext(p->op, out, x, y, cnt);
@@ -344,7 +412,7 @@ int vnpu_isa_tile(const struct vnpu_isa_task *task, uint32_t t, void *scratch,
 
 	switch (task->pkt->op) {
 	case VNPU_OP_ELTWISE:
-		vnpu_isa_eltwise(p, ptr, i0, cnt);
+		vnpu_isa_eltwise(p, ptr, i0, cnt, features);
 		return VNPU_OK;
 	case VNPU_OP_NORM:
 		vnpu_isa_norm(p, ptr, i0, cnt);

@@ -122,9 +122,19 @@ void vnpu_softmax(float *y, const float *x, size_t rows, size_t n, size_t ld,
 	}
 }
 
+/* vnpu_siluf() in 4 lanes (the same bits: vnpu_fexpf() is lane 0). */
+static VNPU_ALWAYS_INLINE v4sf vnpu_vsilu4(v4sf x)
+{
+	return x / (1.0f + vnpu_vexp4(-x));
+}
+
 void vnpu_silu(float *y, const float *x, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	size_t i;
+
+	for (i = 0; i + 4 <= n; i += 4)
+		*(vnpu_v4sf_ua *)(y + i) = vnpu_vsilu4(*(const vnpu_v4sf_ua *)(x + i));
+	for (; i < n; i++)
 		y[i] = vnpu_siluf(x[i]);
 }
 
@@ -142,7 +152,13 @@ void vnpu_gelu_tanh(float *y, const float *x, size_t n)
 
 void vnpu_swiglu(float *y, const float *gate, const float *up, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	size_t i;
+
+	for (i = 0; i + 4 <= n; i += 4)
+		*(vnpu_v4sf_ua *)(y + i) =
+			vnpu_vsilu4(*(const vnpu_v4sf_ua *)(gate + i)) *
+			*(const vnpu_v4sf_ua *)(up + i);
+	for (; i < n; i++)
 		y[i] = vnpu_siluf(gate[i]) * up[i];
 }
 

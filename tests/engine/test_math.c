@@ -106,7 +106,21 @@ TEST(tanhf_erff_sigmoidf_within_2_ulp)
 
 TEST(activations_within_bounds)
 {
-	CHECK_FN(vnpu_siluf, ref_silu, -80.0, 80.0, 1000000, 2.0);
+	CHECK_FN(vnpu_siluf, ref_silu, -88.72, 88.72, 4000000, 3.0);
+	CHECK_FN(vnpu_siluf, ref_silu, -1.0, 1.0, 1000000, 3.0);
+	CHECK_FN(vnpu_siluf, ref_silu, -20.0, -10.0, 1000000, 3.0);
+	/* e^-x overflows below -88.72: -0, the exact value under 2.6e-37 */
+	for (float x = -88.75f; x > -110.0f; x -= 0.01f) {
+		ASSERT_EQ(0.0f, vnpu_siluf(x));
+		ASSERT_TRUE(signbit(vnpu_siluf(x)));
+		ASSERT_LT(fabs(ref_silu(x)), 2.6e-37);
+	}
+	ASSERT_EQ(INFINITY, vnpu_siluf(INFINITY));
+	ASSERT_EQ(1000.0f, vnpu_siluf(1000.0f));
+	ASSERT_TRUE(isnan(vnpu_siluf(-INFINITY)));
+	ASSERT_TRUE(isnan(vnpu_siluf(NAN)));
+	ASSERT_EQ(0.0f, vnpu_siluf(-0.0f));
+	ASSERT_TRUE(signbit(vnpu_siluf(-0.0f)));
 	CHECK_FN(vnpu_geluf, ref_gelu, -5.0, 10.0, 1000000, 2.0);
 	CHECK_FN(vnpu_gelu_tanhf, ref_gelu_tanh, -5.0, 10.0, 1000000, 2.0);
 }

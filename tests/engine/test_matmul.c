@@ -448,6 +448,28 @@ static bool ref_card(const struct mm_ops *o, float *out)
 	return fits;
 }
 
+/* Every variant gives the documented arithmetic's bits (ref_card()). */
+static void every_variant_is_the_card(struct __test_metadata *_metadata,
+				      struct mm_ops *o)
+{
+	float *ref = malloc(o->csize), *out = malloc(o->csize);
+	char name[160];
+	int d;
+
+	ASSERT_TRUE(ref_card(o, ref));
+	for (size_t v = 0; v < nvar(); v++) {
+		memset(out, 0x55, o->csize);
+		o->mm.c = out;
+		ASSERT_EQ(0, mm_run_split(&o->mm, variants[v], 1, 1));
+		d = out_diff(o, ref, out);
+		ASSERT_EQ(0, d) TH_LOG("%s: variant %zu: C[%d] = %a, want %a",
+				       case_name(&o->c, name), v, d - 1, out[d - 1],
+				       ref[d - 1]);
+	}
+	free(ref);
+	free(out);
+}
+
 TEST(every_format_pair_follows_the_documented_arithmetic_bit_for_bit)
 {
 	uint64_t seed = 300;
@@ -460,25 +482,41 @@ TEST(every_format_pair_follows_the_documented_arithmetic_bit_for_bit)
 				.c_fmt = VNPU_FMT_FP32,
 			};
 			struct mm_ops o;
-			float *ref, *out;
-			char name[160];
-			int d;
 
 			ops_make(&o, &c, seed++);
-			ref = malloc(o.csize);
-			out = malloc(o.csize);
-			ASSERT_TRUE(ref_card(&o, ref));
-			for (size_t v = 0; v < nvar(); v++) {
-				memset(out, 0x55, o.csize);
-				o.mm.c = out;
-				ASSERT_EQ(0, mm_run_split(&o.mm, variants[v], 1, 1));
-				d = out_diff(&o, ref, out);
-				ASSERT_EQ(0, d) TH_LOG("%s: variant %zu: C[%d] = %a, want %a",
-						       case_name(&c, name), v, d - 1,
-						       out[d - 1], ref[d - 1]);
-			}
-			free(ref);
-			free(out);
+			every_variant_is_the_card(_metadata, &o);
+			ops_free(&o);
+		}
+	}
+}
+
+/*
+ * Every scale byte in the FP4 integer path: E8M0 0 (2^-128, subnormal sw)
+ * and 255 (NaN), every E4M3 code for NVFP4 (subnormal, negative, NaN);
+ * 1, 2, 3 and 4 rows of A per kernel call, the generic kernel's widest.
+ */
+TEST(fp4_integer_path_decodes_every_scale_byte)
+{
+	static const uint32_t wf[] = { VNPU_FMT_MXFP4, VNPU_FMT_NVFP4 };
+	uint64_t seed = 900;
+
+	for (size_t w = 0; w < 2; w++) {
+		for (uint32_t m = 1; m <= 4; m++) {
+			struct mm_case c = {
+				.m = m, .n = 256, .k = 64, .w_fmt = wf[w],
+				.a_fmt = VNPU_FMT_FP32, .a_quant = VNPU_FMT_MXINT8,
+				.c_fmt = VNPU_FMT_FP32,
+			};
+			uint32_t nb = c.k / vnpu_fmt_block(c.w_fmt);
+			struct mm_ops o;
+
+			ops_make(&o, &c, seed++);
+			for (uint32_t r = 0; r < c.n; r++)
+				for (uint32_t b = 0; b < nb; b++)
+					o.w.scales[r * nb + b] = (uint8_t)(r + 37 * b);
+			ASSERT_EQ(0, vnpu_panel_pack(c.w_fmt, o.w.codes, o.w.scales, c.n, c.k,
+						     o.w.panel));
+			every_variant_is_the_card(_metadata, &o);
 			ops_free(&o);
 		}
 	}
@@ -587,6 +625,55 @@ TEST(epilogue_bias_activation_and_bf16_output_agree)
 		};
 
 		check_case(_metadata, &c, 20 + i);
+	}
+}
+
+/*
+ * The epilogue's steps on the raw result (matmul.h): v * tscale, + bias,
+ * ReLU (-0 and negatives to +0), in full 16-column panels (the vector
+ * epilogue) and a partial one (n = 40: the scalar loop).
+ */
+TEST(epilogue_follows_its_definition_in_full_and_partial_panels)
+{
+	for (int nv = 0; nv < 2; nv++) {
+		struct mm_case c = {
+			.m = 7, .n = 40, .k = 64,
+			.w_fmt = nv ? VNPU_FMT_NVFP4 : VNPU_FMT_MXFP4,
+			.a_fmt = VNPU_FMT_FP32, .a_quant = VNPU_FMT_MXINT8,
+			.c_fmt = VNPU_FMT_FP32, .act = VNPU_ACT_NONE,
+		};
+		size_t cnt = (size_t)c.m * c.n;
+		float *raw = calloc(cnt, 4), *b = calloc(cnt, 4), *r = calloc(cnt, 4);
+		float *want = calloc(cnt, 4);
+		struct mm_ops o;
+
+		ops_make(&o, &c, 40 + nv);
+		/* tensor scale 1 (exact): the raw accumulators */
+		o.mm.w_tscale = 1.0f;
+		o.mm.c = raw;
+		ASSERT_EQ(0, mm_run_split(&o.mm, variants[nvar() - 1], 1, 1));
+		o.mm.w_tscale = o.w.tscale;
+		o.mm.bias = o.bias;
+		o.mm.c = b;
+		ASSERT_EQ(0, mm_run_split(&o.mm, variants[nvar() - 1], 1, 1));
+		o.mm.act = VNPU_ACT_RELU;
+		o.mm.c = r;
+		ASSERT_EQ(0, mm_run_split(&o.mm, variants[nvar() - 1], 1, 1));
+		for (size_t i = 0; i < cnt; i++) {
+			float v = raw[i];
+
+			if (nv)
+				v = v * o.w.tscale;
+			v = v + o.bias[i % c.n];
+			ASSERT_EQ(0, memcmp(&v, &b[i], 4)) TH_LOG("nv %d bias %zu", nv, i);
+			want[i] = v > 0 ? v : 0.0f;
+			ASSERT_EQ(0, memcmp(&want[i], &r[i], 4)) TH_LOG("relu %zu", i);
+		}
+		free(raw);
+		free(b);
+		free(r);
+		free(want);
+		ops_free(&o);
 	}
 }
 

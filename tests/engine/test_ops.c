@@ -13,6 +13,7 @@
 #include <vnpu_engine/formats.h>
 #include <vnpu_engine/engine.h>
 #include <vnpu_engine/isa.h>
+#include "vnpu_ops_vec.h"
 
 static uint64_t rs = 88172645463325252ull;
 static float frand(void)
@@ -133,17 +134,38 @@ TEST(softmax_sums_to_one_and_masks_causally)
 	}
 }
 
+static bool same_bits(float a, float b)
+{
+	return !memcmp(&a, &b, sizeof(a));
+}
+
 TEST(activations_match_scalar_math)
 {
-	float x[200], g[200], y[200];
+	static const float special[] = { -0.0f, 0.0f, INFINITY, -INFINITY, NAN,
+					 -88.7f, -88.8f, -200.0f, 88.8f, 1e-40f };
+	float x[203], g[203], y[203];
 
-	for (int i = 0; i < 200; i++) {
+	for (int i = 0; i < 203; i++) {
 		x[i] = frand() * 8;
 		g[i] = frand() * 8;
 	}
-	vnpu_silu(y, x, 200);
-	for (int i = 0; i < 200; i++)
-		ASSERT_EQ(vnpu_siluf(x[i]), y[i]);
+	/* the 4-lane loops and their scalar tail agree on special values */
+	for (int i = 0; i < 10; i++) {
+		x[20 + i] = special[i];
+		g[197 + i % 6] = special[i];
+	}
+	vnpu_silu(y, x, 203);
+	for (int i = 0; i < 203; i++) {
+		ASSERT_TRUE(same_bits(vnpu_siluf(x[i]), y[i])) TH_LOG("silu %d", i);
+	}
+	vnpu_swiglu(y, g, x, 203);
+	for (int i = 0; i < 203; i++) {
+		ASSERT_TRUE(same_bits(vnpu_siluf(g[i]) * x[i], y[i])) TH_LOG("swiglu %d", i);
+	}
+	for (int i = 0; i < 10; i++) {
+		x[20 + i] = 1.0f;
+		g[197 + i % 6] = 1.0f;
+	}
 	vnpu_gelu(y, x, 200);
 	for (int i = 0; i < 200; i++)
 		ASSERT_EQ(vnpu_geluf(x[i]), y[i]);
@@ -153,6 +175,31 @@ TEST(activations_match_scalar_math)
 	vnpu_swiglu(y, g, x, 200);
 	for (int i = 0; i < 200; i++)
 		ASSERT_EQ(vnpu_siluf(g[i]) * x[i], y[i]);
+}
+
+/* The ISA executor's 16-lane SiLU/SwiGLU give vnpu_silu()'s bits. */
+TEST(silu_swiglu_avx512_match_the_4_lane_loops)
+{
+	enum { N = 1013 };	/* a tail of 5 after 63 vectors */
+	static float x[N], g[N], y0[N], y1[N];
+
+	if (vnpu_engine_variant(vnpu_engine_cpu_features()) != VNPU_VARIANT_AVX512)
+		SKIP(return, "no AVX-512 on this CPU");
+	for (int i = 0; i < N; i++) {
+		x[i] = frand() * 100;
+		g[i] = frand() * 12;
+	}
+	x[3] = NAN;
+	x[4] = -INFINITY;
+	x[5] = -0.0f;
+	x[N - 1] = -90.0f;
+	g[N - 2] = INFINITY;
+	vnpu_silu(y0, x, N);
+	vnpu_silu_avx512(y1, x, N);
+	ASSERT_EQ(0, memcmp(y0, y1, sizeof(y0)));
+	vnpu_swiglu(y0, g, x, N);
+	vnpu_swiglu_avx512(y1, g, x, N);
+	ASSERT_EQ(0, memcmp(y0, y1, sizeof(y0)));
 }
 
 TEST(rope_rotates_pairs_by_position_angle)

@@ -15,6 +15,7 @@ engine_matmul_SRCS := tests/engine/test_matmul.c
 
 HOST_TESTS += engine_ops
 engine_ops_SRCS := tests/engine/test_ops.c
+engine_ops_CFLAGS := -Iengine
 
 # The vector ops added for imported (ONNX) graphs.
 HOST_TESTS += engine_ops2

@@ -171,6 +171,12 @@ MM_CASE(mm_fp32_weights_e5m2, 3, 17, 64, VNPU_FMT_FP32, VNPU_FMT_FP32,
 /* 70 rows and 300 columns with K 512: several row and column tiles. */
 MM_CASE(mm_many_tiles, 70, 300, 512, VNPU_FMT_MXFP4, VNPU_FMT_FP32,
 	VNPU_FMT_MXINT8, VNPU_FMT_FP32, VNPU_ACT_NONE, 1, 16)
+/*
+ * Quantized A takes wide tiles (vnpu_isa_exec.c): here 24 + 2 rows and
+ * four column tiles of 272 (the last 214 wide: not a multiple of 16).
+ */
+MM_CASE(mm_prepared_tiles, 26, 1030, 1024, VNPU_FMT_MXFP4, VNPU_FMT_FP32,
+	VNPU_FMT_MXINT8, VNPU_FMT_FP32, VNPU_ACT_SILU, 1, 17)
 
 /* ------------------------------------------------------------ vector */
 
@@ -589,6 +595,7 @@ const struct rt_case rt_cases[] = {
 	{ "matmul BF16 weights, ReLU", mm_bf16_weights },
 	{ "matmul FP32 weights x MXFP8 E5M2, GELU-tanh", mm_fp32_weights_e5m2 },
 	{ "matmul 70x300x512 over many tiles", mm_many_tiles },
+	{ "matmul 26x1030x1024, MXINT8 A: wide tiles", mm_prepared_tiles },
 	{ "eltwise: all seven ops", vec_eltwise },
 	{ "rms and layer norm", vec_norms },
 	{ "causal softmax with a row stride", vec_softmax },
