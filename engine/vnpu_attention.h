@@ -20,8 +20,10 @@ void vnpu_attn_rows_avx2(const struct vnpu_attn *at, uint32_t r0,
 void vnpu_attn_rows_avx512(const struct vnpu_attn *at, uint32_t r0,
 			   uint32_t nrows, uint32_t nbmax, float *scratch);
 
-/* Scratch bytes for @nb rows at once: each its padded query and its
- * scores (the context rounded up to 16), and 16 keys' lane sums. */
+/*
+ * Scratch bytes for @nb rows at once: each its padded query and its
+ * scores (the context rounded up to 16), and 16 keys' lane sums.
+ */
 static inline size_t vnpu_attn_scratch_rows(const struct vnpu_attn *at,
 					    uint32_t nb)
 {

@@ -138,7 +138,7 @@ static VNPU_ALWAYS_INLINE void vnpu_attn_pv8(const struct vnpu_attn *at,
 	v8sf acc[8];
 
 	for (uint32_t c = 0; c < g; c++)
-		acc[c] = (v8sf){ 0 };
+		acc[c] = (v8sf) { 0 };
 	for (size_t j = 0; j < len; j++) {
 		v8sf pj = vnpu_splat8(p[j]);
 		size_t vb = vnpu_attn_row(at, j, kh);

@@ -254,7 +254,7 @@ static VNPU_ALWAYS_INLINE void vnpu_attn_rows_body(const struct vnpu_attn *at,
  * each, so the kernel build's stack frames stay apart (not summed).
  */
 #define VNPU_ATTN_BODY(name, bf16, dc)						\
-	static T512 __attribute__((__noinline__)) void name(const struct vnpu_attn *at, \
+	static T512 VNPU_NOINLINE void name(const struct vnpu_attn *at, \
 							uint32_t r0, uint32_t nrows, \
 							uint32_t nbmax, float *scratch) \
 	{									\

@@ -27,6 +27,8 @@
 #define vnpu_likely(x) __builtin_expect(!!(x), 1)
 #define vnpu_unlikely(x) __builtin_expect(!!(x), 0)
 #define VNPU_ALWAYS_INLINE inline __attribute__((always_inline))
+/* the kernel's noinline; userspace builds have no such macro */
+#define VNPU_NOINLINE __attribute__((__noinline__))
 
 static inline float vnpu_f32(uint32_t u)
 {

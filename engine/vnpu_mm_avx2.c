@@ -43,7 +43,7 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kint256_mt(const struct vnpu_kern *k,
 
 	#pragma GCC unroll 4
 	for (uint32_t i = 0; i < mt; i++)
-		acc[i][0] = acc[i][1] = (v8sf){};
+		acc[i][0] = acc[i][1] = (v8sf) { 0 };
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const uint8_t *blk = k->codes + (size_t)b * wb * 8;
 		v8sf sw[2] = {
@@ -128,10 +128,18 @@ T256 void vnpu_kint_avx2(const struct vnpu_kern *k)
 		return;
 	}
 	switch (k->mt) {
-	case 1: vnpu_kint256_mt(k, 1, 1); break;
-	case 2: vnpu_kint256_mt(k, 2, 1); break;
-	case 3: vnpu_kint256_mt(k, 3, 1); break;
-	default: vnpu_kint256_mt(k, 4, 1); break;
+	case 1:
+		vnpu_kint256_mt(k, 1, 1);
+		break;
+	case 2:
+		vnpu_kint256_mt(k, 2, 1);
+		break;
+	case 3:
+		vnpu_kint256_mt(k, 3, 1);
+		break;
+	default:
+		vnpu_kint256_mt(k, 4, 1);
+		break;
 	}
 }
 
@@ -158,7 +166,7 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kfp256_mt(const struct vnpu_kern *k,
 
 	#pragma GCC unroll 4
 	for (uint32_t i = 0; i < mt; i++)
-		acc[i][0] = acc[i][1] = (v8sf){};
+		acc[i][0] = acc[i][1] = (v8sf) { 0 };
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const uint8_t *blk = k->codes + (size_t)b * wb * 8;
 		v8sf sw[2] = {
@@ -170,7 +178,7 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kfp256_mt(const struct vnpu_kern *k,
 		vnpu_prefetch_block(blk, wb, VNPU_PREFETCH_AHEAD);
 		#pragma GCC unroll 4
 		for (uint32_t i = 0; i < mt; i++)
-			p[i][0] = p[i][1] = (v8sf){};
+			p[i][0] = p[i][1] = (v8sf) { 0 };
 		for (uint32_t c = 0; c < chunks; c++) {
 			v8su pk[2] = {
 				*(const v8su *)(blk + c * 64),
@@ -193,7 +201,7 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kfp256_mt(const struct vnpu_kern *k,
 				}
 				#pragma GCC unroll 4
 				for (uint32_t i = 0; i < mt; i++) {
-					v8sf a = (v8sf){} + k->af[i][(size_t)b * wb + c * 8 + j];
+					v8sf a = (v8sf) { 0 } + k->af[i][(size_t)b * wb + c * 8 + j];
 
 					#pragma GCC unroll 2
 					for (uint32_t h = 0; h < 2; h++) {
@@ -221,17 +229,33 @@ T256 void vnpu_kfp_avx2(const struct vnpu_kern *k)
 {
 	if (k->bfp) {
 		switch (k->mt) {
-		case 1: vnpu_kfp256_mt(k, 1, true); break;
-		case 2: vnpu_kfp256_mt(k, 2, true); break;
-		case 3: vnpu_kfp256_mt(k, 3, true); break;
-		default: vnpu_kfp256_mt(k, 4, true); break;
+		case 1:
+			vnpu_kfp256_mt(k, 1, true);
+			break;
+		case 2:
+			vnpu_kfp256_mt(k, 2, true);
+			break;
+		case 3:
+			vnpu_kfp256_mt(k, 3, true);
+			break;
+		default:
+			vnpu_kfp256_mt(k, 4, true);
+			break;
 		}
 		return;
 	}
 	switch (k->mt) {
-	case 1: vnpu_kfp256_mt(k, 1, false); break;
-	case 2: vnpu_kfp256_mt(k, 2, false); break;
-	case 3: vnpu_kfp256_mt(k, 3, false); break;
-	default: vnpu_kfp256_mt(k, 4, false); break;
+	case 1:
+		vnpu_kfp256_mt(k, 1, false);
+		break;
+	case 2:
+		vnpu_kfp256_mt(k, 2, false);
+		break;
+	case 3:
+		vnpu_kfp256_mt(k, 3, false);
+		break;
+	default:
+		vnpu_kfp256_mt(k, 4, false);
+		break;
 	}
 }

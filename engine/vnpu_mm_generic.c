@@ -308,7 +308,7 @@ static VNPU_ALWAYS_INLINE void vnpu_kint_generic_mt(const struct vnpu_kern *k,
  * as a macro.)
  */
 #define VNPU_KINT_GENERIC(mt, nv, name)					\
-static __attribute__((__noinline__)) void name(const struct vnpu_kern *k)	\
+static VNPU_NOINLINE void name(const struct vnpu_kern *k)	\
 {									\
 	vnpu_kint_generic_mt(k, mt, nv);				\
 }
