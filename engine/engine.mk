@@ -9,6 +9,7 @@ ENGINE_SRCS := \
 	engine/vnpu_hadamard.c
 ENGINE_SRCS += engine/vnpu_math.c
 ENGINE_SRCS += engine/vnpu_pack.c engine/vnpu_matmul.c engine/vnpu_mm_generic.c \
+	engine/vnpu_mm_generic_v2.c engine/vnpu_mm_generic_scalar.c \
 	engine/vnpu_mm_avx2.c engine/vnpu_mm_avx512.c \
 	engine/vnpu_mmw_avx2.c engine/vnpu_mmw_avx512.c
 ENGINE_SRCS += engine/vnpu_ops.c engine/vnpu_attention.c engine/vnpu_ops2.c \

@@ -11,6 +11,8 @@ uint32_t vnpu_engine_cpu_features(void)
 
 #ifndef __KERNEL__
 	__builtin_cpu_init();
+	if (__builtin_cpu_supports("ssse3"))
+		f |= VNPU_CPU_SSSE3;
 	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
 		f |= VNPU_CPU_AVX2;
 	if ((f & VNPU_CPU_AVX2) && __builtin_cpu_supports("avx512f") &&
@@ -32,6 +34,8 @@ enum vnpu_variant vnpu_engine_variant(uint32_t features)
 		return VNPU_VARIANT_AVX512;
 	if (features & VNPU_CPU_AVX2)
 		return VNPU_VARIANT_AVX2;
+	if (features & VNPU_CPU_SSSE3)
+		return VNPU_VARIANT_GENERIC_V2;
 	return VNPU_VARIANT_GENERIC;
 }
 
@@ -42,6 +46,8 @@ const char *vnpu_variant_name(enum vnpu_variant v)
 		return "avx2";
 	case VNPU_VARIANT_AVX512:
 		return "avx512";
+	case VNPU_VARIANT_GENERIC_V2:
+		return "generic-v2";
 	default:
 		return "generic";
 	}

@@ -358,7 +358,7 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 			      (np ? vnpu_kint_avx2 : vnpu_kfp_avx2);
 	else
 		kern = wide ? (np ? vnpu_kwint_generic : vnpu_kwfp_generic) :
-			      (np ? vnpu_kint_generic : vnpu_kfp_generic);
+			      (np ? vnpu_kint_generic_pick(var) : vnpu_kfp_generic);
 	/* kernels that take several panels of one row at once */
 	multi = np <= 1 && !wide && var == VNPU_VARIANT_AVX512 && !bfp;
 	/*

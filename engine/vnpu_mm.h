@@ -215,6 +215,24 @@ static inline void vnpu_prefetch_pan(const struct vnpu_kern *k, uint32_t q,
 }
 
 void vnpu_kint_generic(const struct vnpu_kern *k);
+/*
+ * The same source built for x86-64-v2 (vnpu_mm_generic_v2.c: SSSE3, a byte
+ * shuffle decodes E2M1), for VNPU_VARIANT_GENERIC_V2; the same bits. Other
+ * architectures build the generic kernel once.
+ */
+#ifdef __x86_64__
+void vnpu_kint_generic_v2(const struct vnpu_kern *k);
+#else
+#define vnpu_kint_generic_v2 vnpu_kint_generic
+#endif
+/* The generic variants' integer FP4 kernel: baseline or x86-64-v2 build. */
+static inline void (*vnpu_kint_generic_pick(enum vnpu_variant var))(const struct vnpu_kern *k)
+{
+	return var == VNPU_VARIANT_GENERIC_V2 ? vnpu_kint_generic_v2 : vnpu_kint_generic;
+}
+
+/* FP4 weights against E4M3 activations (np > 1), one element at a time */
+void vnpu_kint_pieces_generic(const struct vnpu_kern *k);
 void vnpu_kfp_generic(const struct vnpu_kern *k);
 void vnpu_kint_avx2(const struct vnpu_kern *k);
 void vnpu_kfp_avx2(const struct vnpu_kern *k);

@@ -7,32 +7,48 @@
 #include "vnpu_simd.h"
 #include <vnpu_engine/vmath.h>
 
-/* q_a of row i, column kk, put together from its pieces. */
-static int32_t vnpu_kern_aq(const struct vnpu_kern *k, uint32_t i, size_t kk)
-{
-	if (k->np == 1)
-		return k->aq[i][kk];
-	return k->aq[0][kk] + 128 * k->aq[1][kk] + 16384 * k->aq[2][kk];
-}
-
 /*
- * The integer path in portable 16-byte GCC vectors (SSE2 on x86-64, what
- * a kernel build has; NEON elsewhere). No lookup instruction is needed:
+ * The integer path in portable 16-byte GCC vectors. "Portable" means
+ * portable GNU C (vector extensions, no intrinsics, no asm), not one ISA:
+ * on x86-64 this file is built twice, for the SSE2 baseline (the kernel's
+ * and every x86-64 CPU's) and, as vnpu_mm_generic_v2.c, for the x86-64-v2
+ * level (SSSE3), picked at run time; other architectures build it once.
+ * Which E2M1 decode the source uses follows from what the target has:
  *
- *  - decode, 32 weights per vector, in nibble SIMD-within-a-register: the
- *    E2M1 magnitude m = b2 b1 b0 gives |k_w| = m + (m & 3 b2) + 2 [m == 7]
+ *  - with a one-instruction byte shuffle (SSSE3 pshufb, NEON tbl;
+ *    VNPU_GEN_SHUFFLE): each nibble plane (low nibbles, high nibbles)
+ *    indexes a 16-byte table of u = k_w + 12 (0..24, unsigned), so a
+ *    16-bit lane is 256 u_odd + u_even, and vnpu_dotu16() forms
+ *    u_e q_e + u_o q_o from two 16-bit multiplies; the +12 comes off once
+ *    per block as 12 times the lane's sum of q_a (qs);
+ *  - otherwise (SSE2), in nibble SIMD-within-a-register: the E2M1
+ *    magnitude m = b2 b1 b0 gives |k_w| = m + (m & 3 b2) + 2 [m == 7]
  *    (0 1 2 3 4 6 8 12), at most 12, so no nibble carries into the next;
- *  - the sign bit negates (v ^ s) - s, per byte plane (low nibbles, high
- *    nibbles), subtracting in 16-bit lanes: a lane is 256 k_odd + k_even;
- *  - both products of a lane from two 16-bit multiplies (vnpu_dot16()),
- *    summed per lane over the block: at most 16 * 12 * 127 < 2^15, so
- *    int16 is exact (also for q_a = -128); the two lanes of a row are
- *    added in int32 at the end of the block;
- *  - the NVFP4 GEMV kernel does 4 of the 16 rows in scalar code instead
- *    (vnpu_kint_srows()).
+ *    the sign bit negates (v ^ s) - s, per byte plane, subtracting in
+ *    16-bit lanes: a lane is 256 k_odd + k_even, and vnpu_dot16() forms
+ *    both products of a lane from two 16-bit multiplies.
+ * Either way the products are summed per lane over the block: the true
+ * sum is at most 16 * 12 * 128 < 2^15 in magnitude, so 16-bit lanes
+ * (mod 2^16 for the shuffle decode's biased sums) end exact; the two
+ * lanes of a row are added in int32 at the end of the block. The NVFP4
+ * GEMV kernel does some of the 16 rows in scalar code instead
+ * (vnpu_kint_srows()).
  * Integer block sums are exact, so the order is free and the result is
- * the definition's I_b; then T_b and acc in FP32 in the defined order.
+ * the definition's I_b; then T_b and acc in FP32 in the defined order:
+ * both builds and both decodes give the same bits.
  */
+#if defined(__SSSE3__) || defined(__ARM_NEON)
+#define VNPU_GEN_SHUFFLE 1
+#define VNPU_GEN_CUNROLL _Pragma("GCC unroll 1")
+#else
+#define VNPU_GEN_CUNROLL _Pragma("GCC unroll 4")
+#define VNPU_GEN_SHUFFLE 0
+#endif
+/* the entry point's name in this build (vnpu_mm_generic_v2.c sets it) */
+#ifndef VNPU_KINT_GENERIC_NAME
+#define VNPU_KINT_GENERIC_NAME vnpu_kint_generic
+#endif
+
 typedef float vg_f __attribute__((vector_size(16)));
 typedef int32_t vg_i __attribute__((vector_size(16)));
 typedef uint32_t vg_u __attribute__((vector_size(16)));
@@ -83,6 +99,7 @@ static inline void vnpu_wscale16(bool nv, vg_bu s8, vg_f sw[4])
 	sw[1] = (vg_f)__builtin_shufflevector(z, h[0], 4, 12, 5, 13, 6, 14, 7, 15);
 	sw[2] = (vg_f)__builtin_shufflevector(z, h[1], 0, 8, 1, 9, 2, 10, 3, 11);
 	sw[3] = (vg_f)__builtin_shufflevector(z, h[1], 4, 12, 5, 13, 6, 14, 7, 15);
+	#pragma GCC unroll 4
 	for (int g = 0; g < 4; g++)
 		sw[g] = sw[g] * (nv ? 0x1p119f : 0.5f);
 }
@@ -119,6 +136,28 @@ static inline void vnpu_e2m1_bytes(vg_u x, vg_h *kl, vg_h *kh)
 static inline vg_h vnpu_dot16(vg_h l, vg_h qe, vg_h q2)
 {
 	return (vg_h)((vg_hu)l * (vg_hu)qe + (vg_hu)((l + 128) >> 8) * (vg_hu)q2);
+}
+
+/*
+ * The shuffle decode: u = k_w + 12 of the low and high nibbles of 16 panel
+ * bytes, two per 16-bit lane (256 u_odd + u_even).
+ */
+static inline void vnpu_e2m1_shuf(vg_bu x, vg_hu *ul, vg_hu *uh)
+{
+	const vg_bu tab = { 12, 13, 14, 15, 16, 18, 20, 24,
+			    12, 11, 10, 9, 8, 6, 4, 0 };
+
+	*ul = (vg_hu)__builtin_shuffle(tab, x & 15);
+	*uh = (vg_hu)__builtin_shuffle(tab, x >> 4);
+}
+
+/*
+ * u_e q_e + u_o q_o (mod 2^16) for a lane L = 256 u_o + u_e, u >= 0:
+ * u_o = L >> 8, and L q_e + u_o (q_o - 256 q_e) leaves the sum.
+ */
+static inline vg_hu vnpu_dotu16(vg_hu l, vg_h qe, vg_h q2)
+{
+	return l * (vg_hu)qe + (l >> 8) * (vg_hu)q2;
 }
 
 /*
@@ -203,6 +242,8 @@ static VNPU_ALWAYS_INLINE void vnpu_kint_chunk(const struct vnpu_kern *k, const 
 {
 	/* q_a per lane: low nibbles even/odd, high nibbles even/odd */
 	vg_h qv[VNPU_MT][4];
+	/* shuffle decode: 12 * q_a per lane parity (columns 0 1 4 5 | 2 3 6 7) */
+	vg_hu qc[VNPU_MT];
 
 	#pragma GCC unroll 4
 	for (uint32_t i = 0; i < mt; i++) {
@@ -211,6 +252,7 @@ static VNPU_ALWAYS_INLINE void vnpu_kint_chunk(const struct vnpu_kern *k, const 
 		vnpu_split16((vg_b)((vg_u){} + *(const vg_u32_ua *)a), &qv[i][0], &qv[i][1]);
 		vnpu_split16((vg_b)((vg_u){} + *(const vg_u32_ua *)(a + 4)),
 			     &qv[i][2], &qv[i][3]);
+		qc[i] = (vg_hu)((qv[i][0] + qv[i][1]) + (qv[i][2] + qv[i][3])) * 12;
 		/* q_o - 256 q_e (mod 2^16), see vnpu_dot16() */
 		qv[i][1] = (vg_h)((vg_hu)qv[i][1] - ((vg_hu)qv[i][0] << 8));
 		qv[i][3] = (vg_h)((vg_hu)qv[i][3] - ((vg_hu)qv[i][2] << 8));
@@ -223,6 +265,22 @@ static VNPU_ALWAYS_INLINE void vnpu_kint_chunk(const struct vnpu_kern *k, const 
 		if (mt == 1 && g >= vg)
 			continue;
 
+		if (VNPU_GEN_SHUFFLE) {
+			vg_hu ul, uh;
+
+			vnpu_e2m1_shuf(*(const vg_bu_ua *)(blk + 16 * g), &ul, &uh);
+			/*
+			 * The chunk's sum with the +12 taken off, so s16 only
+			 * ever holds exact partial sums (int16: no wrap, and
+			 * GCC keeps the order of the signed chain; unsigned,
+			 * it regrouped a block's 16 products, all live at once)
+			 */
+			#pragma GCC unroll 4
+			for (uint32_t i = 0; i < mt; i++)
+				s16[i][g] += (vg_h)(vnpu_dotu16(ul, qv[i][0], qv[i][1]) +
+						    vnpu_dotu16(uh, qv[i][2], qv[i][3]) - qc[i]);
+			continue;
+		}
 		vnpu_e2m1_bytes(*(const vg_u_ua *)(blk + 16 * g), &kl, &kh);
 		#pragma GCC unroll 4
 		for (uint32_t i = 0; i < mt; i++)
@@ -254,6 +312,8 @@ static VNPU_ALWAYS_INLINE void vnpu_kint_generic_mt(const struct vnpu_kern *k,
 		vg_i s16x[4];
 		vg_f sw[4];
 
+		/* as the AVX2 kernels do (a plain builtin, portable GNU C) */
+		vnpu_prefetch_block(blk, wb, VNPU_PREFETCH_AHEAD);
 		#pragma GCC unroll 4
 		for (uint32_t i = 0; i < mt; i++)
 			#pragma GCC unroll 4
@@ -264,7 +324,7 @@ static VNPU_ALWAYS_INLINE void vnpu_kint_generic_mt(const struct vnpu_kern *k,
 
 			/* a block's chunks unrolled: measured ~6% faster (GEMV) */
 			/* (ss: the scalar rows' block sums) */
-			#pragma GCC unroll 4
+			VNPU_GEN_CUNROLL
 			for (uint32_t c = 0; c < wb / 8; c++) {
 				if (!(c & 1) && vg < 4)
 					vnpu_kint_srows(k->aq[0] + (size_t)b * wb + c * 8,
@@ -321,7 +381,7 @@ VNPU_KINT_GENERIC(2, true, vnpu_kint_generic_nv2)
 VNPU_KINT_GENERIC(3, true, vnpu_kint_generic_nv3)
 VNPU_KINT_GENERIC(4, true, vnpu_kint_generic_nv4)
 
-void vnpu_kint_generic(const struct vnpu_kern *k)
+void VNPU_KINT_GENERIC_NAME(const struct vnpu_kern *k)
 {
 	static void (*const kf[2][4])(const struct vnpu_kern *k) = {
 		{ vnpu_kint_generic_1, vnpu_kint_generic_2, vnpu_kint_generic_3,
@@ -330,159 +390,8 @@ void vnpu_kint_generic(const struct vnpu_kern *k)
 		  vnpu_kint_generic_nv4 },
 	};
 
-	if (k->np == 1) {
+	if (k->np == 1)
 		kf[k->wfmt == VNPU_FMT_NVFP4][k->mt - 1](k);
-		return;
-	}
-	for (uint32_t i = 0; i < k->mt; i++) {
-		for (uint32_t r = 0; r < 16; r++) {
-			float acc = 0.0f;
-
-			for (uint32_t b = 0; b < k->nblk; b++) {
-				const uint8_t *blk = k->codes + (size_t)b * k->wb * 8;
-				size_t kb = (size_t)b * k->wb;
-				float sw = vnpu_wscale(k->wfmt, k->scales[b * 16 + r]);
-				float sa = k->sa[i][kb / 32];
-				int32_t s = 0;
-
-				for (uint32_t kk = 0; kk < k->wb; kk++)
-					s += vnpu_e2m1_x2(vnpu_panel_nib(blk, r, kk)) *
-					     vnpu_kern_aq(k, i, kb + kk);
-				acc = acc + ((float)s * sw) * sa;
-			}
-			k->acc[i * 16 + r] = acc;
-		}
-	}
-}
-
-/*
- * a * b + c rounded once to double precision with round-to-odd: the
- * product is exact in double; the sum is made round-to-odd from its exact
- * error. Rounding that to FP32 (or judging it against an FP32 threshold)
- * is then exactly what a single rounding of the exact value would give.
- */
-static double vnpu_fma_odd(float a, float b, float c)
-{
-	double p = (double)a * (double)b, s = p + (double)c;
-	double bv = s - p, err = (p - (s - bv)) + ((double)c - bv);
-	uint64_t u = vnpu_u64(s);
-
-	if (err != 0.0 && (u & 0x7ff0000000000000ull) != 0x7ff0000000000000ull &&
-	    !(u & 1)) {
-		if ((err > 0) == (s > 0))
-			u++;
-		else
-			u--;
-		s = vnpu_f64(u);
-	}
-	return s;
-}
-
-float vnpu_fmaf_soft(float a, float b, float c)
-{
-	return (float)vnpu_fma_odd(a, b, c);
-}
-
-/*
- * fma, then a tiny result flushed to zero: tiny when the exact value,
- * rounded to 24 bits with an unbounded exponent, is below 2^-126, i.e.
- * when |exact| < 2^-126 - 2^-151 (vdpbf16ps decides so, see matmul.h).
- */
-static float vnpu_fma_ftz(float a, float b, float c)
-{
-	double s = vnpu_fma_odd(a, b, c);
-
-	if (s != 0.0 && (s < 0 ? -s : s) < 0x1p-126 - 0x1p-151)
-		return s < 0 ? -0.0f : 0.0f;
-	return (float)s;
-}
-
-float vnpu_bf16dot2(float acc, float w0, float a0, float w1, float a1)
-{
-	acc = vnpu_fma_ftz(vnpu_daz(w1), vnpu_daz(a1), vnpu_daz(acc));
-	return vnpu_fma_ftz(vnpu_daz(w0), vnpu_daz(a0), acc);
-}
-
-void vnpu_kfp_generic(const struct vnpu_kern *k)
-{
-	for (uint32_t i = 0; i < k->mt; i++) {
-		for (uint32_t r = 0; r < 16; r++) {
-			float acc = 0.0f;
-
-			for (uint32_t b = 0; b < k->nblk; b++) {
-				const uint8_t *blk = k->codes + (size_t)b * k->wb * 8;
-				const float *a = k->af[i] + (size_t)b * k->wb;
-				float sw = vnpu_wscale(k->wfmt, k->scales[b * 16 + r]);
-				float p = 0.0f;
-
-				for (uint32_t kk = 0; kk < k->wb && !k->bfp; kk++)
-					p = vnpu_fmaf_soft((float)vnpu_e2m1_x2(
-						vnpu_panel_nib(blk, r, kk)), a[kk], p);
-				for (uint32_t kk = 0; kk < k->wb && k->bfp; kk += 2)
-					p = vnpu_bf16dot2(p,
-						(float)vnpu_e2m1_x2(vnpu_panel_nib(blk, r, kk)), a[kk],
-						(float)vnpu_e2m1_x2(vnpu_panel_nib(blk, r, kk + 1)),
-						a[kk + 1]);
-				acc = acc + p * sw;
-			}
-			k->acc[i * 16 + r] = acc;
-		}
-	}
-}
-
-/* ---- wide weights (MXFP8, BF16, FP32) -------------------------------- */
-
-/* E4M3 weights, integer A: I_b exact in int32, a NaN code poisons T_b. */
-void vnpu_kwint_generic(const struct vnpu_kern *k)
-{
-	for (uint32_t i = 0; i < k->mt; i++) {
-		for (uint32_t r = 0; r < 16; r++) {
-			float acc = 0.0f;
-
-			for (uint32_t b = 0; b < k->nblk; b++) {
-				const uint8_t *blk = k->codes + (size_t)b * 32 * 16;
-				float sw = vnpu_wscale(k->wfmt, k->scales[b * 16 + r]) *
-					   0x1p-9f;
-				float sa = k->sa[i][b], t;
-				bool nan = false;
-				int32_t s = 0;
-
-				for (uint32_t kk = 0; kk < 32; kk++) {
-					uint8_t c = blk[kk * 16 + r];
-
-					nan |= vnpu_e4m3_isnan(c);
-					s += vnpu_e4m3_x512(c) * vnpu_kern_aq(k, i, b * 32 + kk);
-				}
-				t = ((float)s * sw) * sa;
-				acc = acc + (nan ? vnpu_f32(0x7fc00000u) : t);
-			}
-			k->acc[i * 16 + r] = acc;
-		}
-	}
-}
-
-/* Exact activations: p = fma(w, a, p) in K order per 32-column block. */
-void vnpu_kwfp_generic(const struct vnpu_kern *k)
-{
-	uint32_t es = vnpu_wide_esize(k->wfmt);
-
-	for (uint32_t i = 0; i < k->mt; i++) {
-		for (uint32_t r = 0; r < 16; r++) {
-			float acc = 0.0f;
-
-			for (uint32_t b = 0; b < k->nblk; b++) {
-				const uint8_t *blk = k->codes + (size_t)b * 32 * 16 * es;
-				const float *a = k->af[i] + (size_t)b * 32;
-				float sw = es == 1 ? vnpu_wscale(k->wfmt, k->scales[b * 16 + r]) :
-					   1.0f;
-				float p = 0.0f;
-
-				for (uint32_t kk = 0; kk < 32; kk++)
-					p = vnpu_fmaf_soft(vnpu_wide_elem(k->wfmt, blk + kk * 16 * es, r),
-							   a[kk], p);
-				acc = acc + p * sw;
-			}
-			k->acc[i * 16 + r] = acc;
-		}
-	}
+	else
+		vnpu_kint_pieces_generic(k);
 }

@@ -28,6 +28,9 @@ static u32 vnpu_emu_cpu_features(void)
 {
 	u32 f = 0;
 
+	/* the x86-64-v2 build of the generic integer kernel (pshufb) */
+	if (boot_cpu_has(X86_FEATURE_SSSE3))
+		f |= VNPU_CPU_SSSE3;
 	if (boot_cpu_has(X86_FEATURE_AVX2) && boot_cpu_has(X86_FEATURE_FMA) &&
 	    boot_cpu_has(X86_FEATURE_F16C))
 		f |= VNPU_CPU_AVX2;

@@ -10,15 +10,49 @@
 #include "kselftest_harness.h"
 #include "mm_util.h"
 
+/*
+ * The variants, the portable C kernels first in both their builds: generic
+ * (the SSE2 baseline) and generic-v2 (x86-64-v2, VNPU_CPU_SSSE3).
+ */
 static const uint32_t variants[] = {
-	0, VNPU_CPU_AVX2, VNPU_CPU_AVX2 | VNPU_CPU_AVX512,
+	0, VNPU_CPU_SSSE3, VNPU_CPU_AVX2, VNPU_CPU_AVX2 | VNPU_CPU_AVX512,
 	VNPU_CPU_AVX2 | VNPU_CPU_AVX512 | VNPU_CPU_AVX512_BF16,
 };
+#define V_AVX2	2	/* variants[V_AVX2]: AVX2 */
 
 /* Variants to compare: the last (vdpbf16ps kernels) where the CPU has it. */
 static size_t nvar(void)
 {
-	return vnpu_engine_cpu_features() & VNPU_CPU_AVX512_BF16 ? 4 : 3;
+	return vnpu_engine_cpu_features() & VNPU_CPU_AVX512_BF16 ? 5 : 4;
+}
+
+/* Which variant a feature mask selects, and the names tools print. */
+TEST(variants_follow_the_feature_mask)
+{
+	static const struct {
+		uint32_t f;
+		enum vnpu_variant v;
+		const char *name;
+	} cs[] = {
+		{ 0, VNPU_VARIANT_GENERIC, "generic" },
+		{ VNPU_CPU_SSSE3, VNPU_VARIANT_GENERIC_V2, "generic-v2" },
+		{ VNPU_CPU_SSSE3 | VNPU_CPU_AVX2, VNPU_VARIANT_AVX2, "avx2" },
+		{ VNPU_CPU_AVX2, VNPU_VARIANT_AVX2, "avx2" },
+		/* AVX-512 bits without AVX2 do not select it */
+		{ VNPU_CPU_SSSE3 | VNPU_CPU_AVX512, VNPU_VARIANT_GENERIC_V2, "generic-v2" },
+		{ VNPU_CPU_ALL, VNPU_VARIANT_AVX512, "avx512" },
+		{ UINT32_MAX, VNPU_VARIANT_AVX512, "avx512" },
+	};
+
+	for (size_t i = 0; i < sizeof(cs) / sizeof(cs[0]); i++) {
+		ASSERT_EQ(cs[i].v, vnpu_engine_variant(cs[i].f)) TH_LOG("mask %#x", cs[i].f);
+		ASSERT_STREQ(cs[i].name, vnpu_variant_name(vnpu_engine_variant(cs[i].f)));
+	}
+	/* the running CPU's mask: SSSE3 exactly when the CPU has it */
+	__builtin_cpu_init();
+	ASSERT_EQ(!!__builtin_cpu_supports("ssse3"),
+		  !!(vnpu_engine_cpu_features() & VNPU_CPU_SSSE3));
+	ASSERT_EQ(0u, vnpu_engine_cpu_features() & ~VNPU_CPU_ALL);
 }
 
 struct mm_case {
@@ -156,7 +190,7 @@ static void check_case(struct __test_metadata *_metadata, const struct mm_case *
 	for (int s = 0; s < 2; s++) {
 		memset(out, 0x55, o.csize);
 		o.mm.c = out;
-		ASSERT_EQ(0, mm_run_split(&o.mm, s ? variants[1] : variants[nvar() - 1], s ? 1 : 2,
+		ASSERT_EQ(0, mm_run_split(&o.mm, s ? variants[V_AVX2] : variants[nvar() - 1], s ? 1 : 2,
 					  s ? 3 : 2));
 		d = out_diff(&o, ref, out);
 		ASSERT_EQ(0, d) TH_LOG("%s: thread split %d differs at %d",

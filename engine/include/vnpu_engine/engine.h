@@ -17,6 +17,12 @@
  * from the feature mask in the context; each output element's arithmetic is
  * fixed by the format's block structure and ascending K, so every variant
  * and every tiling gives the same bits.
+ *
+ * "Generic" (the portable variant) is portable GNU C source: GCC vector
+ * extensions, no intrinsics, no asm; not the oldest ISA. On x86-64 its
+ * integer FP4 kernel is built twice: for the SSE2 baseline ("generic", the
+ * fallback for CPUs without SSSE3) and for the x86-64-v2 level
+ * ("generic-v2", a byte-shuffle E2M1 decode), chosen by VNPU_CPU_SSSE3.
  */
 #ifndef VNPU_ENGINE_ENGINE_H
 #define VNPU_ENGINE_ENGINE_H
@@ -29,13 +35,20 @@
 #define VNPU_CPU_AVX512		(1u << 1)	/* F, BW, VL, VNNI (and DQ) */
 #define VNPU_CPU_AVX512_BF16	(1u << 2)
 #define VNPU_CPU_AVX512_VBMI	(1u << 3)
-#define VNPU_CPU_ALL		0xfu
+#define VNPU_CPU_SSSE3		(1u << 4)	/* the generic-v2 build (x86-64) */
+#define VNPU_CPU_ALL		0x1fu
 
-/* Variants, as reported by vnpu_engine_variant(). */
+/*
+ * Variants, as reported by vnpu_engine_variant(): AVX-512 needs
+ * VNPU_CPU_AVX2 and VNPU_CPU_AVX512, AVX2 VNPU_CPU_AVX2, generic-v2
+ * VNPU_CPU_SSSE3 (on x86-64; elsewhere it is the one generic build);
+ * generic needs nothing.
+ */
 enum vnpu_variant {
 	VNPU_VARIANT_GENERIC = 0,
 	VNPU_VARIANT_AVX2 = 1,
 	VNPU_VARIANT_AVX512 = 2,
+	VNPU_VARIANT_GENERIC_V2 = 3,
 };
 
 /* Status codes: 0 or a negative errno-like value. */
