@@ -90,6 +90,12 @@ float vnpu_bf16dot2(float acc, float w0, float a0, float w1, float a1)
 	return vnpu_fma_ftz(vnpu_daz(w0), vnpu_daz(a0), acc);
 }
 
+/* 2 * the E2M1 value of row r, column kk of a panel block, as a float */
+static float vnpu_e2m1_f(const uint8_t *blk, uint32_t r, uint32_t kk)
+{
+	return (float)vnpu_e2m1_x2(vnpu_panel_nib(blk, r, kk));
+}
+
 void vnpu_kfp_generic(const struct vnpu_kern *k)
 {
 	for (uint32_t i = 0; i < k->mt; i++) {
@@ -103,13 +109,10 @@ void vnpu_kfp_generic(const struct vnpu_kern *k)
 				float p = 0.0f;
 
 				for (uint32_t kk = 0; kk < k->wb && !k->bfp; kk++)
-					p = vnpu_fmaf_soft((float)vnpu_e2m1_x2(
-						vnpu_panel_nib(blk, r, kk)), a[kk], p);
+					p = vnpu_fmaf_soft(vnpu_e2m1_f(blk, r, kk), a[kk], p);
 				for (uint32_t kk = 0; kk < k->wb && k->bfp; kk += 2)
-					p = vnpu_bf16dot2(p,
-						(float)vnpu_e2m1_x2(vnpu_panel_nib(blk, r, kk)), a[kk],
-						(float)vnpu_e2m1_x2(vnpu_panel_nib(blk, r, kk + 1)),
-						a[kk + 1]);
+					p = vnpu_bf16dot2(p, vnpu_e2m1_f(blk, r, kk), a[kk],
+							  vnpu_e2m1_f(blk, r, kk + 1), a[kk + 1]);
 				acc = acc + p * sw;
 			}
 			k->acc[i * 16 + r] = acc;
@@ -164,9 +167,11 @@ void vnpu_kwfp_generic(const struct vnpu_kern *k)
 					   1.0f;
 				float p = 0.0f;
 
-				for (uint32_t kk = 0; kk < 32; kk++)
-					p = vnpu_fmaf_soft(vnpu_wide_elem(k->wfmt, blk + kk * 16 * es, r),
-							   a[kk], p);
+				for (uint32_t kk = 0; kk < 32; kk++) {
+					float w = vnpu_wide_elem(k->wfmt, blk + kk * 16 * es, r);
+
+					p = vnpu_fmaf_soft(w, a[kk], p);
+				}
 				acc = acc + p * sw;
 			}
 			k->acc[i * 16 + r] = acc;
