@@ -477,7 +477,11 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_pan(const struct vnpu_kern *k,
 				pk[q] = *(const v16si *)(codes[q] + (size_t)b * wb * 8 + c * 64);
 			#pragma GCC unroll 8
 			for (uint32_t j = 0; j < 8; j++) {
-				v16sf av = (v16sf){} + a[c * 8 + j];
+				/*
+				 * a broadcast ((v16sf){} + a costs an add: -0 + 0;
+				 * p is never -0, so the bits are the same)
+				 */
+				v16sf av = (v16sf)((v16si){} + (int32_t)vnpu_u32(a[c * 8 + j]));
 
 				#pragma GCC unroll 8
 				for (uint32_t q = 0; q < npan; q++) {
