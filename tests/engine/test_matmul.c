@@ -644,6 +644,54 @@ TEST(gemv_shapes_agree_and_meet_bounds)
 	check_case(_metadata, &c, 17);
 }
 
+/*
+ * FP32 activations with signed zeros: -0 and +0 in turn, then a row of
+ * -0 only (whose block sums must be +0 in every variant, as fma from +0
+ * gives). 8 panels: the AVX-512 GEMV runs them side by side.
+ */
+TEST(exact_path_gemv_keeps_signed_zero_activations_alike)
+{
+	static const uint32_t wf[] = { VNPU_FMT_MXFP4, VNPU_FMT_NVFP4 };
+
+	for (size_t w = 0; w < 2; w++) {
+		struct mm_case c = {
+			.m = 2, .n = 128, .k = 96, .w_fmt = wf[w], .a_fmt = VNPU_FMT_FP32,
+			.a_quant = VNPU_FMT_NONE, .c_fmt = VNPU_FMT_FP32,
+		};
+		struct mm_ops o;
+		float *ref, *out;
+		int d;
+
+		ops_make(&o, &c, 70 + w);
+		for (uint32_t i = 0; i < c.k; i++) {
+			if (i % 3 == 0)
+				o.a32[i] = i % 2 ? -0.0f : 0.0f;
+			o.a32[c.k + i] = -0.0f;
+		}
+		ref = malloc(o.csize);
+		out = malloc(o.csize);
+		o.mm.c = ref;
+		ASSERT_EQ(0, mm_run_split(&o.mm, 0, 1, 1));
+		for (uint32_t j = 0; j < c.n; j++) {
+			ASSERT_EQ(0u, ((uint32_t *)ref)[c.n + j]) TH_LOG("column %u", j);
+		}
+		for (size_t v = 1; v < nvar(); v++) {
+			/* whole, and one row at a time (the GEMV kernels) */
+			for (int s = 0; s < 2; s++) {
+				memset(out, 0x55, o.csize);
+				o.mm.c = out;
+				ASSERT_EQ(0, mm_run_split(&o.mm, variants[v], s ? 2 : 1, 1));
+				d = out_diff(&o, ref, out);
+				ASSERT_EQ(0, d) TH_LOG("fmt %u variant %zu split %d: C[%d]",
+						       c.w_fmt, v, s, d - 1);
+			}
+		}
+		free(ref);
+		free(out);
+		ops_free(&o);
+	}
+}
+
 TEST(epilogue_bias_activation_and_bf16_output_agree)
 {
 	static const uint32_t acts[] = {
