@@ -73,15 +73,19 @@ TEST_F(cpu, every_workload_matches_direct_engine_calls_bit_for_bit)
 	}
 }
 
-/* Same outputs with 1 and 5 threads and with generic C / AVX2 / all. */
+/*
+ * Same outputs with 1, 5, 2 and 3 threads and with generic C (both builds) /
+ * AVX2 / all.
+ */
 TEST_F(cpu, results_do_not_depend_on_threads_or_simd_variant)
 {
-	static const uint32_t features[] = { 0, VNPU_CPU_AVX2, UINT32_MAX };
-	static const uint32_t threads[] = { 1, 5, 2 };
+	static const uint32_t features[] = { 0, VNPU_CPU_SSSE3, VNPU_CPU_AVX2,
+					     UINT32_MAX };
+	static const uint32_t threads[] = { 1, 5, 2, 3 };
 	void *other = malloc(RT_MAX_OUT);
 	size_t i, v, bytes, b2;
 
-	for (v = 0; v < 3; v++) {
+	for (v = 0; v < ARRAY_SIZE(features); v++) {
 		vnpu_device *dev;
 		vnpu_stream *s;
 
