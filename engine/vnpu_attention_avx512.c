@@ -12,7 +12,7 @@
 #define T512 VNPU_TARGET_AVX512
 
 /* n (1..16) cache values at element @off as FP32 lanes (the rest 0). */
-static VNPU_ALWAYS_INLINE v16sf vnpu_attn_ld(const void *base, uint32_t bf16,
+static T512 VNPU_ALWAYS_INLINE v16sf vnpu_attn_ld(const void *base, uint32_t bf16,
 					     size_t off, uint32_t n)
 {
 	if (bf16) {
@@ -38,28 +38,28 @@ static VNPU_ALWAYS_INLINE v16sf vnpu_attn_ld(const void *base, uint32_t bf16,
  * lane left) for two inputs at once, halving the lanes per key and packing
  * twice the keys per vector (one two-source permute each).
  */
-static VNPU_ALWAYS_INLINE v16sf vnpu_attn_f8(v16sf a, v16sf b)
+static T512 VNPU_ALWAYS_INLINE v16sf vnpu_attn_f8(v16sf a, v16sf b)
 {
 	const v16si lo = { 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23 };
 
 	return __builtin_shuffle(a, b, lo) + __builtin_shuffle(a, b, lo + 8);
 }
 
-static VNPU_ALWAYS_INLINE v16sf vnpu_attn_f4(v16sf a, v16sf b)
+static T512 VNPU_ALWAYS_INLINE v16sf vnpu_attn_f4(v16sf a, v16sf b)
 {
 	const v16si lo = { 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27 };
 
 	return __builtin_shuffle(a, b, lo) + __builtin_shuffle(a, b, lo + 4);
 }
 
-static VNPU_ALWAYS_INLINE v16sf vnpu_attn_f2(v16sf a, v16sf b)
+static T512 VNPU_ALWAYS_INLINE v16sf vnpu_attn_f2(v16sf a, v16sf b)
 {
 	const v16si lo = { 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29 };
 
 	return __builtin_shuffle(a, b, lo) + __builtin_shuffle(a, b, lo + 2);
 }
 
-static VNPU_ALWAYS_INLINE v16sf vnpu_attn_f1(v16sf a, v16sf b)
+static T512 VNPU_ALWAYS_INLINE v16sf vnpu_attn_f1(v16sf a, v16sf b)
 {
 	const v16si lo = { 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30 };
 
@@ -71,7 +71,7 @@ static VNPU_ALWAYS_INLINE v16sf vnpu_attn_f1(v16sf a, v16sf b)
  * dim / 16 when the caller specialized on a dim multiple of 16 (no partial
  * chunk, the loop unrolled), else 0.
  */
-static VNPU_ALWAYS_INLINE v16sf vnpu_attn_key(const struct vnpu_attn *at,
+static T512 VNPU_ALWAYS_INLINE v16sf vnpu_attn_key(const struct vnpu_attn *at,
 					      uint32_t bf16, uint32_t dc,
 					      uint32_t kh, const float *qp,
 					      size_t j)
@@ -96,7 +96,7 @@ static VNPU_ALWAYS_INLINE v16sf vnpu_attn_key(const struct vnpu_attn *at,
  * kernel build's stack frame small; the specialized ones stay in
  * registers). Each 16-key block serves the NB rows while in L1.
  */
-static VNPU_ALWAYS_INLINE void vnpu_attn_scores(const struct vnpu_attn *at,
+static T512 VNPU_ALWAYS_INLINE void vnpu_attn_scores(const struct vnpu_attn *at,
 						uint32_t bf16, uint32_t dc,
 						uint32_t kh, uint32_t nb,
 						const float *qp, size_t nq16,
@@ -145,7 +145,7 @@ static VNPU_ALWAYS_INLINE void vnpu_attn_scores(const struct vnpu_attn *at,
  * o_b = sum_j p_b[j] v_j[c], each row's sums in ascending j as alone; the
  * rows share the loads and give the adder NB times the independent sums.
  */
-static VNPU_ALWAYS_INLINE void vnpu_attn_pv(const struct vnpu_attn *at,
+static T512 VNPU_ALWAYS_INLINE void vnpu_attn_pv(const struct vnpu_attn *at,
 					    uint32_t bf16, uint32_t dc,
 					    uint32_t kh, uint32_t nb,
 					    const float *p, size_t ns16,
@@ -190,7 +190,7 @@ static VNPU_ALWAYS_INLINE void vnpu_attn_pv(const struct vnpu_attn *at,
 }
 
 /* NB (1..4) consecutive rows from r of one query token and KV head. */
-static VNPU_ALWAYS_INLINE void vnpu_attn_block(const struct vnpu_attn *at,
+static T512 VNPU_ALWAYS_INLINE void vnpu_attn_block(const struct vnpu_attn *at,
 					       uint32_t bf16, uint32_t dc,
 					       uint32_t r, uint32_t nb,
 					       float *scratch)
@@ -219,7 +219,7 @@ static VNPU_ALWAYS_INLINE void vnpu_attn_block(const struct vnpu_attn *at,
 		vnpu_attn_pv(at, bf16, dc, kh, nb, sc, ns16, len, c, 1, o, d);
 }
 
-static VNPU_ALWAYS_INLINE void vnpu_attn_rows_body(const struct vnpu_attn *at,
+static T512 VNPU_ALWAYS_INLINE void vnpu_attn_rows_body(const struct vnpu_attn *at,
 						   uint32_t bf16, uint32_t dc,
 						   uint32_t r0, uint32_t nrows,
 						   uint32_t nbmax, float *scratch)
