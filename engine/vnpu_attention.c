@@ -74,7 +74,7 @@ int vnpu_attention_rows(const struct vnpu_attn *at, uint32_t r0,
 	switch (vnpu_engine_variant(ctx->features)) {
 	case VNPU_VARIANT_AVX512: {
 		/* as many rows of a KV head at once as the scratch holds */
-		uint32_t nb = 4;
+		uint32_t nb = VNPU_ATTN_NB_MAX;
 
 		while (nb > 1 && vnpu_attn_scratch_rows(at, nb) > ctx->scratch_size)
 			nb--;

@@ -6,12 +6,16 @@
 #include "vnpu_internal.h"
 #include <vnpu_engine/ops.h>
 
+/* The most rows the AVX-512 variant computes at once. */
+#define VNPU_ATTN_NB_MAX 16
+
 /*
  * Query rows r0 .. r0 + nrows - 1 (row r = query r / n_heads, head
  * r % n_heads) of a validated @at; @scratch holds
  * vnpu_attn_scratch_rows(@at, @nbmax) bytes: room for up to @nbmax
- * (1..4) rows of one KV head at once, which the AVX-512 variant computes
- * together (each still in its own order). The three give the same bits.
+ * (1..VNPU_ATTN_NB_MAX) rows of one KV head at once, which the AVX-512
+ * variant computes together (the grouped heads of up to @nbmax / group
+ * tokens; each row still in its own order). The three give the same bits.
  */
 void vnpu_attn_rows_generic(const struct vnpu_attn *at, uint32_t r0,
 			    uint32_t nrows, float *scratch);

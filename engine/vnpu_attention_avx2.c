@@ -10,7 +10,7 @@
 #define T256 VNPU_TARGET_AVX2
 
 /* n (1..8) cache values at element @off as FP32 lanes (the rest 0). */
-static VNPU_ALWAYS_INLINE v8sf vnpu_attn_ld8(const void *base, uint32_t bf16,
+static T256 VNPU_ALWAYS_INLINE v8sf vnpu_attn_ld8(const void *base, uint32_t bf16,
 					     size_t off, uint32_t n)
 {
 	v8su u = { 0 };
@@ -35,7 +35,7 @@ static VNPU_ALWAYS_INLINE v8sf vnpu_attn_ld8(const void *base, uint32_t bf16,
 }
 
 /* Lane sums of key j (lanes 0-7 and 8-15) into ks[0..15]. */
-static VNPU_ALWAYS_INLINE void vnpu_attn_key8(const struct vnpu_attn *at,
+static T256 VNPU_ALWAYS_INLINE void vnpu_attn_key8(const struct vnpu_attn *at,
 					      uint32_t bf16, uint32_t kh,
 					      const float *qp, size_t j,
 					      float *ks)
@@ -62,21 +62,21 @@ static VNPU_ALWAYS_INLINE void vnpu_attn_key8(const struct vnpu_attn *at,
 }
 
 /* Fold steps w = 4, 2, 1 for two keys' (or key groups') lanes: see _avx512.c. */
-static VNPU_ALWAYS_INLINE v8sf vnpu_attn_g4(v8sf x, v8sf y)
+static T256 VNPU_ALWAYS_INLINE v8sf vnpu_attn_g4(v8sf x, v8sf y)
 {
 	const v8si lo = { 0, 1, 2, 3, 8, 9, 10, 11 };
 
 	return __builtin_shuffle(x, y, lo) + __builtin_shuffle(x, y, lo + 4);
 }
 
-static VNPU_ALWAYS_INLINE v8sf vnpu_attn_g2(v8sf x, v8sf y)
+static T256 VNPU_ALWAYS_INLINE v8sf vnpu_attn_g2(v8sf x, v8sf y)
 {
 	const v8si lo = { 0, 1, 4, 5, 8, 9, 12, 13 };
 
 	return __builtin_shuffle(x, y, lo) + __builtin_shuffle(x, y, lo + 2);
 }
 
-static VNPU_ALWAYS_INLINE v8sf vnpu_attn_g1(v8sf x, v8sf y)
+static T256 VNPU_ALWAYS_INLINE v8sf vnpu_attn_g1(v8sf x, v8sf y)
 {
 	const v8si lo = { 0, 2, 4, 6, 8, 10, 12, 14 };
 
@@ -84,14 +84,14 @@ static VNPU_ALWAYS_INLINE v8sf vnpu_attn_g1(v8sf x, v8sf y)
 }
 
 /* Step w = 8 of key kk: lanes l and l + 8. */
-static VNPU_ALWAYS_INLINE v8sf vnpu_attn_g8(const float *ks, uint32_t kk)
+static T256 VNPU_ALWAYS_INLINE v8sf vnpu_attn_g8(const float *ks, uint32_t kk)
 {
 	return *(const vnpu_v8sf_ua *)(ks + 16 * kk) +
 	       *(const vnpu_v8sf_ua *)(ks + 16 * kk + 8);
 }
 
 /* Folded sums of 8 keys from ks (16 floats each). */
-static VNPU_ALWAYS_INLINE v8sf vnpu_attn_fold8x16(const float *ks)
+static T256 VNPU_ALWAYS_INLINE v8sf vnpu_attn_fold8x16(const float *ks)
 {
 	v8sf a = vnpu_attn_g2(vnpu_attn_g4(vnpu_attn_g8(ks, 0), vnpu_attn_g8(ks, 1)),
 			      vnpu_attn_g4(vnpu_attn_g8(ks, 2), vnpu_attn_g8(ks, 3)));
@@ -101,7 +101,7 @@ static VNPU_ALWAYS_INLINE v8sf vnpu_attn_fold8x16(const float *ks)
 	return vnpu_attn_g1(a, b);
 }
 
-static VNPU_ALWAYS_INLINE void vnpu_attn_scores8(const struct vnpu_attn *at,
+static T256 VNPU_ALWAYS_INLINE void vnpu_attn_scores8(const struct vnpu_attn *at,
 						 uint32_t bf16, uint32_t kh,
 						 const float *qp, size_t len,
 						 float *ks, float *sc)
@@ -129,7 +129,7 @@ static VNPU_ALWAYS_INLINE void vnpu_attn_scores8(const struct vnpu_attn *at,
 }
 
 /* G chunks of 8 output dims from chunk c0: o = sum_j p_j v_j[c]. */
-static VNPU_ALWAYS_INLINE void vnpu_attn_pv8(const struct vnpu_attn *at,
+static T256 VNPU_ALWAYS_INLINE void vnpu_attn_pv8(const struct vnpu_attn *at,
 					     uint32_t bf16, uint32_t kh,
 					     const float *p, size_t len,
 					     uint32_t c0, uint32_t g, float *o)
@@ -165,7 +165,7 @@ static VNPU_ALWAYS_INLINE void vnpu_attn_pv8(const struct vnpu_attn *at,
 	}
 }
 
-static VNPU_ALWAYS_INLINE void vnpu_attn_rows8(const struct vnpu_attn *at,
+static T256 VNPU_ALWAYS_INLINE void vnpu_attn_rows8(const struct vnpu_attn *at,
 					       uint32_t bf16, uint32_t r0,
 					       uint32_t nrows, float *scratch)
 {

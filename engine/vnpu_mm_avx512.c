@@ -262,7 +262,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pk(const struct vnpu_kern *k,
 		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
 	};
 	const uint32_t chunks = wb / 8;
-	vnpu_v16sf_ua *acc = (vnpu_v16sf_ua *)k->acc;
+	v16sf acc[VNPU_MT_PACK_INT];
 
 	#pragma GCC unroll 16
 	for (uint32_t i = 0; i < mt; i++)
@@ -302,6 +302,9 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pk(const struct vnpu_kern *k,
 		for (uint32_t i = 0; i < mt; i++)
 			acc[i] = acc[i] + (__builtin_convertvector(ia[i], v16sf) * sw) * aps[i];
 	}
+	#pragma GCC unroll 16
+	for (uint32_t i = 0; i < mt; i++)
+		((vnpu_v16sf_ua *)k->acc)[i] = acc[i];
 }
 
 #define VNPU_KINT512_PK(wb)							\

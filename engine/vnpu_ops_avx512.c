@@ -12,7 +12,7 @@
 
 #define T512 VNPU_TARGET_AVX512
 
-static VNPU_ALWAYS_INLINE v16sf vnpu_vsilu16(v16sf x)
+static T512 VNPU_ALWAYS_INLINE v16sf vnpu_vsilu16(v16sf x)
 {
 	return x / (1.0f + vnpu_vexp16(-x));
 }

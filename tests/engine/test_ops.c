@@ -417,8 +417,8 @@ TEST(attention_variants_and_row_splits_give_the_documented_bits)
 			.n_kv_heads = cs[c].nkv, .dim = d, .kv_bf16 = cs[c].bf16,
 		};
 		size_t nscr = vnpu_attention_scratch(&at);
-		/* 4x: room for several rows of a KV head at once */
-		float *scr = malloc(4 * nscr);
+		/* 4x, 20x: room for several rows (and tokens) of a KV head at once */
+		float *scr = malloc(20 * nscr);
 		uint32_t rows = at.nq * nh;
 
 		for (size_t i = 0; i < nqe; i++)
@@ -441,14 +441,14 @@ TEST(attention_variants_and_row_splits_give_the_documented_bits)
 				TH_LOG("case %zu: element %zu", c, i);
 		}
 		at.out = got;
-		for (size_t vi = 0; vi < 4 * NATTN_VAR; vi++) {
-			/* the minimum scratch, then 4x */
+		for (size_t vi = 0; vi < 6 * NATTN_VAR; vi++) {
+			/* the minimum scratch, then 4x, then 20x */
 			struct vnpu_ctx ctx = {
 				.features = attn_variants[vi % NATTN_VAR], .scratch = scr,
-				.scratch_size = vi / NATTN_VAR % 2 ? 4 * nscr : nscr,
+				.scratch_size = (size_t[]){ 1, 4, 20 }[vi / NATTN_VAR % 3] * nscr,
 			};
 
-			if (vi == 2 * NATTN_VAR) {	/* the same cache head-major */
+			if (vi == 3 * NATTN_VAR) {	/* the same cache head-major */
 				size_t es = at.kv_bf16 ? 2 : 4;
 
 				at.kv_rows = ctxn + 3;
@@ -474,6 +474,15 @@ TEST(attention_variants_and_row_splits_give_the_documented_bits)
 			}
 			ASSERT_EQ(0, memcmp(got, want, nqe * 4))
 				TH_LOG("case %zu variant %zu split", c, vi);
+			/* whole tokens (blocks of several), a partial one around */
+			memset(got, 0x55, nqe * 4);
+			for (uint32_t r0 = 0, n; r0 < rows; r0 += n) {
+				n = r0 == 0 ? nh / 2 + 1 : nh * (1 + (r0 + vi) % 3);
+				n = n < rows - r0 ? n : rows - r0;
+				ASSERT_EQ(0, vnpu_attention_rows(&at, r0, n, &ctx));
+			}
+			ASSERT_EQ(0, memcmp(got, want, nqe * 4))
+				TH_LOG("case %zu variant %zu token split", c, vi);
 		}
 		/* a head-major cache must hold every row read */
 		at.kv_rows = ctxn - 1;
