@@ -111,24 +111,25 @@ static bool vnpu_isa_mm_wide(const struct vnpu_cmd_matmul *p,
 }
 
 /*
- * A matmul of a few rows (decode's GEMVs, M = 1) fits one tile of the MAC
- * budget, so one worker streamed all its weights while the others idled.
- * With the activations prepared once (vnpu_isa_shared_size()), a column
- * tile costs only its kernel calls: cut such a matmul into
- * VNPU_ISA_SPLIT_TILES tiles per worker, of at least VNPU_ISA_SPLIT_COLS
- * columns (8 panels: one multi-panel call of the AVX-512 GEMV).
+ * A matmul of a few rows (decode's GEMVs, M = 1) fits one or two tiles of
+ * the MAC budget, so one worker streamed all its weights while the others
+ * idled (or, with 2048 + 768 columns, waited for the wider one). With the
+ * activations prepared once (vnpu_isa_shared_size()), a column tile costs
+ * only its kernel calls: cut such a matmul into at least
+ * VNPU_ISA_SPLIT_TILES tiles per worker, a multiple of the workers, of
+ * equal widths of at least VNPU_ISA_SPLIT_COLS columns (8 panels: one
+ * multi-panel call of the AVX-512 GEMV).
  */
 #define VNPU_ISA_SPLIT_TILES 2u
 #define VNPU_ISA_SPLIT_COLS 128u
 
 static uint32_t vnpu_isa_mm_split(uint32_t workers, uint32_t n16, uint32_t cols)
 {
-	uint32_t want = workers * VNPU_ISA_SPLIT_TILES, ct;
+	uint32_t ct = vnpu_isa_ceil(n16, cols);
 
-	if (vnpu_isa_ceil(n16, cols) >= want)
-		return cols;
-	ct = vnpu_isa_min(want, vnpu_isa_ceil(n16, VNPU_ISA_SPLIT_COLS));
-	ct = ct ? ct : 1;
+	ct = ct < workers * VNPU_ISA_SPLIT_TILES ? workers * VNPU_ISA_SPLIT_TILES :
+	     vnpu_isa_ceil(ct, workers) * workers;
+	ct = vnpu_isa_min(ct, vnpu_isa_ceil(n16, VNPU_ISA_SPLIT_COLS));
 	return vnpu_isa_ceil(n16 / 16, ct) * 16;
 }
 

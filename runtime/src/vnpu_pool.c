@@ -73,6 +73,25 @@ static inline void vnpu_rt_pause(void)
 #endif
 }
 
+/*
+ * One step of a bounded spin: pause, and every 64 steps look at the clock
+ * (*T0: when the spin began, 0 before the first look). False once LIMIT ns
+ * have passed.
+ */
+static bool vnpu_rt_spin(uint32_t i, uint64_t *t0, uint64_t limit)
+{
+	if (i % 64 == 0) {
+		uint64_t now = vnpu_rt_now_ns();
+
+		if (!*t0)
+			*t0 = now;
+		else if (now - *t0 > limit)
+			return false;
+	}
+	vnpu_rt_pause();
+	return true;
+}
+
 static void vnpu_rt_pool_work(struct vnpu_rt_pool *p, void *scratch)
 {
 	uint32_t n = p->ntiles;
@@ -96,19 +115,10 @@ static uint64_t vnpu_rt_pool_await(struct vnpu_rt_pool *p, uint32_t seen)
 {
 	uint64_t s, t0 = 0;
 
-	for (uint32_t i = 0;; i++) {
+	for (uint32_t i = 0; vnpu_rt_spin(i, &t0, VNPU_POOL_SPIN_NS); i++) {
 		s = __atomic_load_n(&p->state, __ATOMIC_ACQUIRE);
 		if (VNPU_POOL_GEN(s) != seen || __atomic_load_n(&p->stop, __ATOMIC_RELAXED))
 			return s;
-		if (i % 64 == 0) {
-			uint64_t now = vnpu_rt_now_ns();
-
-			if (!t0)
-				t0 = now;
-			else if (now - t0 > VNPU_POOL_SPIN_NS)
-				break;
-		}
-		vnpu_rt_pause();
 	}
 	pthread_mutex_lock(&p->lock);
 	__atomic_add_fetch(&p->sleepers, 1, __ATOMIC_SEQ_CST);
@@ -224,18 +234,9 @@ static void vnpu_rt_pool_close(struct vnpu_rt_pool *p)
 	uint64_t s = __atomic_or_fetch(&p->state, VNPU_POOL_CLOSED, __ATOMIC_SEQ_CST);
 	uint64_t t0 = 0;
 
-	for (uint32_t i = 0; s & VNPU_POOL_COUNT; i++) {
-		if (i % 64 == 0) {
-			uint64_t now = vnpu_rt_now_ns();
-
-			if (!t0)
-				t0 = now;
-			else if (now - t0 > VNPU_POOL_DONE_SPIN_NS)
-				break;
-		}
-		vnpu_rt_pause();
+	for (uint32_t i = 0; (s & VNPU_POOL_COUNT) &&
+	     vnpu_rt_spin(i, &t0, VNPU_POOL_DONE_SPIN_NS); i++)
 		s = __atomic_load_n(&p->state, __ATOMIC_ACQUIRE);
-	}
 	if (!(s & VNPU_POOL_COUNT))
 		return;
 	pthread_mutex_lock(&p->lock);
