@@ -24,6 +24,7 @@
  * Tiles are independent (the engine's results never depend on the split),
  * so who runs which tile, and in what order, does not matter.
  */
+#include <sched.h>
 #include <stdlib.h>
 
 #include "vnpu_internal.h"
@@ -74,13 +75,18 @@ static inline void vnpu_rt_pause(void)
 }
 
 /*
- * One step of a bounded spin: pause, and every 64 steps look at the clock
- * (*T0: when the spin began, 0 before the first look). False once LIMIT ns
- * have passed.
+ * One step of a bounded spin (*T0: when it began, 0 before the first
+ * step): false once LIMIT ns have passed. The first VNPU_POOL_PAUSES
+ * steps pause; later ones give the core away (sched_yield(), which
+ * returns at once when nothing else wants it). On a busy machine a
+ * spinning thread otherwise takes the core from the thread that has the
+ * work (measured: 60m decode 2x slower at load 3-4 with pause alone).
  */
+#define VNPU_POOL_PAUSES 256u
+
 static bool vnpu_rt_spin(uint32_t i, uint64_t *t0, uint64_t limit)
 {
-	if (i % 64 == 0) {
+	if (i % 64 == 0 || i >= VNPU_POOL_PAUSES) {
 		uint64_t now = vnpu_rt_now_ns();
 
 		if (!*t0)
@@ -88,7 +94,10 @@ static bool vnpu_rt_spin(uint32_t i, uint64_t *t0, uint64_t limit)
 		else if (now - *t0 > limit)
 			return false;
 	}
-	vnpu_rt_pause();
+	if (i < VNPU_POOL_PAUSES)
+		vnpu_rt_pause();
+	else
+		sched_yield();
 	return true;
 }
 
