@@ -49,6 +49,7 @@ static void vnpu_isa_mm_desc(const struct vnpu_isa_task *task,
 		.a_fmt = p->a_fmt, .a_quant = p->a_quant, .a = task->ptr[1],
 		.lda = p->lda, .bias = task->ptr[2], .act = p->act,
 		.c_fmt = p->c_fmt, .c = task->ptr[3], .ldc = p->ldc,
+		.a_prep = task->shared,
 	};
 }
 
@@ -109,6 +110,29 @@ static bool vnpu_isa_mm_wide(const struct vnpu_cmd_matmul *p,
 	return true;
 }
 
+/*
+ * A matmul of a few rows (decode's GEMVs, M = 1) fits one or two tiles of
+ * the MAC budget, so one worker streamed all its weights while the others
+ * idled (or, with 2048 + 768 columns, waited for the wider one). With the
+ * activations prepared once (vnpu_isa_shared_size()), a column tile costs
+ * only its kernel calls: cut such a matmul into at least
+ * VNPU_ISA_SPLIT_TILES tiles per worker, a multiple of the workers, of
+ * equal widths of at least VNPU_ISA_SPLIT_COLS columns (8 panels: one
+ * multi-panel call of the AVX-512 GEMV).
+ */
+#define VNPU_ISA_SPLIT_TILES 2u
+#define VNPU_ISA_SPLIT_COLS 128u
+
+static uint32_t vnpu_isa_mm_split(uint32_t workers, uint32_t n16, uint32_t cols)
+{
+	uint32_t ct = vnpu_isa_ceil(n16, cols);
+
+	ct = ct < workers * VNPU_ISA_SPLIT_TILES ? workers * VNPU_ISA_SPLIT_TILES :
+	     vnpu_isa_ceil(ct, workers) * workers;
+	ct = vnpu_isa_min(ct, vnpu_isa_ceil(n16, VNPU_ISA_SPLIT_COLS));
+	return vnpu_isa_ceil(n16 / 16, ct) * 16;
+}
+
 static uint32_t vnpu_isa_mm_plan(struct vnpu_isa_task *task, size_t scratch)
 {
 	const struct vnpu_cmd_matmul *p = (const void *)task->pkt;
@@ -127,6 +151,8 @@ static uint32_t vnpu_isa_mm_plan(struct vnpu_isa_task *task, size_t scratch)
 	if (vnpu_isa_mm_prepared(p) &&
 	    vnpu_isa_ceil(p->m, rows) * vnpu_isa_ceil(p->n, cols) > VNPU_ISA_PREP_TILES)
 		vnpu_isa_mm_wide(p, &d, scratch, &rows, &cols);
+	if (task->workers > 1 && rows >= p->m)
+		cols = vnpu_isa_mm_split(task->workers, n16, cols);
 	task->tile_rows = rows;
 	task->tile_cols = cols;
 	task->tiles_n = (p->n + cols - 1) / cols;
@@ -156,6 +182,34 @@ static int vnpu_isa_mm_tile(const struct vnpu_isa_task *task, uint32_t t,
 	return vnpu_matmul_run(&d, m0, vnpu_isa_min(m0 + task->tile_rows, p->m),
 			       n0, vnpu_isa_min(n0 + task->tile_cols, p->n),
 			       &ctx) ? VNPU_EINVAL : VNPU_OK;
+}
+
+size_t vnpu_isa_shared_size(const struct vnpu_isa_task *task, uint32_t features,
+			    uint32_t *rows)
+{
+	const struct vnpu_cmd_matmul *p = (const void *)task->pkt;
+	struct vnpu_matmul d;
+
+	*rows = 0;
+	/* with one tile across N, every row is prepared once anyway */
+	if (task->pkt->op != VNPU_OP_MATMUL || !task->ntiles || task->tiles_n < 2)
+		return 0;
+	vnpu_isa_mm_desc(task, &d);
+	d.a_prep = NULL;
+	*rows = p->m;
+	return vnpu_matmul_prep_size(&d, features);
+}
+
+int vnpu_isa_prepare(const struct vnpu_isa_task *task, uint32_t r0, uint32_t r1,
+		     uint32_t features)
+{
+	struct vnpu_matmul d;
+
+	if (task->pkt->op != VNPU_OP_MATMUL)
+		return VNPU_EINVAL;
+	vnpu_isa_mm_desc(task, &d);
+	return vnpu_matmul_prepare(&d, r0, r1, task->shared, features) ?
+	       VNPU_EINVAL : VNPU_OK;
 }
 
 bool vnpu_isa_is_compute(uint32_t op)

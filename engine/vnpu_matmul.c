@@ -210,7 +210,7 @@ static void vnpu_pack_bf16(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m
  * each q_a block by block and row by row, then apc, then aps.
  */
 static void vnpu_pack_int(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
-			  uint32_t wb, const uint8_t *scr, size_t arow, int8_t *dst)
+			  uint32_t wb, const uint8_t *rows, size_t arow, int8_t *dst)
 {
 	uint32_t k = mm->k, nblk = k / wb;
 
@@ -220,7 +220,7 @@ static void vnpu_pack_int(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1
 		float *aps = (float *)(apc + (size_t)nblk * gm);
 
 		for (uint32_t i = 0; i < gm; i++) {
-			const uint8_t *row = scr + (size_t)(g + i - m0) * arow;
+			const uint8_t *row = rows + (size_t)(g + i - m0) * arow;
 			const int8_t *aq = (const int8_t *)row;
 			const int32_t *corr = (const int32_t *)(row + (size_t)k * VNPU_NPIECE);
 			const float *sa = (const float *)(row + (size_t)k * VNPU_NPIECE +
@@ -308,23 +308,12 @@ static void vnpu_epilogue(const struct vnpu_matmul *mm, const float *acc,
 	}
 }
 
-int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
-		    uint32_t n0, uint32_t n1, const struct vnpu_ctx *ctx)
+/* The operands vnpu_matmul_run() supports: VNPU_OK or why not. */
+static int vnpu_mm_check(const struct vnpu_matmul *mm)
 {
-	enum vnpu_variant var;
-	void (*kern)(const struct vnpu_kern *k);
-	size_t psize, arow, need;
-	uint32_t wb, pend, group;
-	uint8_t *scr;
-	float acc[VNPU_MT_PACK * 16];
-	uint32_t np, mstep, npmax;
-	bool wide, direct, multi, bfp;
-	int8_t *apk;
-
-	if (!mm || !ctx || !mm->w || !mm->a || !mm->c || mm->k % 32 || !mm->k)
+	if (!mm || !mm->w || !mm->a || !mm->c || mm->k % 32 || !mm->k)
 		return VNPU_EINVAL;
-	wide = vnpu_wide_esize(mm->w_fmt);
-	if (!vnpu_fp4_fmt(mm->w_fmt) && !wide)
+	if (!vnpu_fp4_fmt(mm->w_fmt) && !vnpu_wide_esize(mm->w_fmt))
 		return VNPU_ENOTSUP;
 	if ((mm->a_fmt != VNPU_FMT_FP32 && mm->a_fmt != VNPU_FMT_BF16) ||
 	    (mm->c_fmt != VNPU_FMT_FP32 && mm->c_fmt != VNPU_FMT_BF16))
@@ -333,8 +322,89 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	    mm->a_quant != VNPU_FMT_MXFP4 && mm->a_quant != VNPU_FMT_MXFP8_E4M3 &&
 	    mm->a_quant != VNPU_FMT_MXFP8_E5M2)
 		return VNPU_ENOTSUP;
+	return VNPU_OK;
+}
+
+typedef void (*vnpu_kern_fn)(const struct vnpu_kern *k);
+
+/* The kernel of @mm on variant @var. */
+static vnpu_kern_fn vnpu_mm_kernel(const struct vnpu_matmul *mm, enum vnpu_variant var,
+				   uint32_t features)
+{
+	bool wide = vnpu_wide_esize(mm->w_fmt);
+	uint32_t np = vnpu_int_pieces(mm->w_fmt, mm->a_quant);
+
+	if (vnpu_bf16_pairs(mm) && var == VNPU_VARIANT_AVX512 &&
+	    (features & VNPU_CPU_AVX512_BF16))
+		return vnpu_kbf_avx512bf16;
+	if (var == VNPU_VARIANT_AVX512)
+		return wide ? (np ? vnpu_kwint_avx512 : vnpu_kwfp_avx512) :
+			      (np ? vnpu_kint_avx512 : vnpu_kfp_avx512);
+	if (var == VNPU_VARIANT_AVX2)
+		return wide ? (np ? vnpu_kwint_avx2 : vnpu_kwfp_avx2) :
+			      (np ? vnpu_kint_avx2 : vnpu_kfp_avx2);
+	return wide ? (np ? vnpu_kwint_generic : vnpu_kwfp_generic) :
+		      (np ? vnpu_kint_generic_pick(var) : vnpu_kfp_generic);
+}
+
+/* Whether @mm's rows of A go through vnpu_prep_row() at all. */
+static bool vnpu_mm_prepares(const struct vnpu_matmul *mm, uint32_t features)
+{
+	enum vnpu_variant var = vnpu_engine_variant(features);
+
+	if (mm->a_fmt == VNPU_FMT_FP32 && mm->a_quant == VNPU_FMT_NONE)
+		return false;	/* the exact path reads A where it is */
+	return vnpu_mm_kernel(mm, var, features) != vnpu_kbf_avx512bf16;
+}
+
+size_t vnpu_matmul_prep_size(const struct vnpu_matmul *mm, uint32_t features)
+{
+	if (vnpu_mm_check(mm) || !vnpu_mm_prepares(mm, features))
+		return 0;
+	return (size_t)mm->m * vnpu_arow_bytes(mm->k);
+}
+
+int vnpu_matmul_prepare(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
+			void *prep, uint32_t features)
+{
+	enum vnpu_variant var = vnpu_engine_variant(features);
+	size_t arow;
+	int ret = vnpu_mm_check(mm);
+
+	if (ret)
+		return ret;
+	if (!prep || (uintptr_t)prep % 64 || m0 > m1 || m1 > mm->m ||
+	    mm->lda < mm->k || !vnpu_mm_prepares(mm, features))
+		return VNPU_EINVAL;
+	arow = vnpu_arow_bytes(mm->k);
+	for (uint32_t i = m0; i < m1; i++)
+		vnpu_prep_row(mm, i, (uint8_t *)prep + (size_t)i * arow, var);
+	return VNPU_OK;
+}
+
+int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
+		    uint32_t n0, uint32_t n1, const struct vnpu_ctx *ctx)
+{
+	enum vnpu_variant var;
+	vnpu_kern_fn kern;
+	size_t psize, arow, need;
+	uint32_t wb, pend, group;
+	uint8_t *scr;
+	const uint8_t *rows;
+	float acc[VNPU_MT_PACK * 16];
+	uint32_t np, mstep, npmax;
+	bool wide, direct, multi, bfp;
+	int8_t *apk;
+	int ret = vnpu_mm_check(mm);
+
+	if (ret)
+		return ret;
+	if (!ctx)
+		return VNPU_EINVAL;
+	wide = vnpu_wide_esize(mm->w_fmt);
 	if (m0 > m1 || m1 > mm->m || n0 > n1 || n1 > mm->n || n0 % 16 ||
-	    (n1 % 16 && n1 != mm->n) || mm->lda < mm->k || mm->ldc < mm->n)
+	    (n1 % 16 && n1 != mm->n) || mm->lda < mm->k || mm->ldc < mm->n ||
+	    (uintptr_t)mm->a_prep % 64)
 		return VNPU_EINVAL;
 	if (m0 == m1 || n0 == n1)
 		return VNPU_OK;
@@ -348,17 +418,7 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 
 	np = vnpu_int_pieces(mm->w_fmt, mm->a_quant);
 	bfp = vnpu_bf16_pairs(mm);
-	if (bfp && var == VNPU_VARIANT_AVX512 && (ctx->features & VNPU_CPU_AVX512_BF16))
-		kern = vnpu_kbf_avx512bf16;
-	else if (var == VNPU_VARIANT_AVX512)
-		kern = wide ? (np ? vnpu_kwint_avx512 : vnpu_kwfp_avx512) :
-			      (np ? vnpu_kint_avx512 : vnpu_kfp_avx512);
-	else if (var == VNPU_VARIANT_AVX2)
-		kern = wide ? (np ? vnpu_kwint_avx2 : vnpu_kwfp_avx2) :
-			      (np ? vnpu_kint_avx2 : vnpu_kfp_avx2);
-	else
-		kern = wide ? (np ? vnpu_kwint_generic : vnpu_kwfp_generic) :
-			      (np ? vnpu_kint_generic_pick(var) : vnpu_kfp_generic);
+	kern = vnpu_mm_kernel(mm, var, ctx->features);
 	/* kernels that take several panels of one row at once */
 	multi = np <= 1 && !wide && var == VNPU_VARIANT_AVX512 && !bfp;
 	/*
@@ -374,8 +434,11 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 
 	/* wide formats: blocks of 32 columns (BF16/FP32 have no scale) */
 	wb = wide ? 32 : vnpu_fmt_block(mm->w_fmt);
+	rows = scr;
 	if (kern == vnpu_kbf_avx512bf16)
 		vnpu_pack_bf16(mm, m0, m1, wb, (uint16_t *)scr);
+	else if (mm->a_prep && !direct)
+		rows = (const uint8_t *)mm->a_prep + (size_t)m0 * arow;
 	else
 		for (uint32_t i = m0; i < m1; i++)
 			vnpu_prep_row(mm, i, scr + (size_t)(i - m0) * arow, var);
@@ -383,7 +446,7 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	apk = kern == vnpu_kint_avx512 && np == 1 && m1 - m0 > 1 ?
 	      (int8_t *)scr + (size_t)(m1 - m0) * arow : NULL;
 	if (apk) {
-		vnpu_pack_int(mm, m0, m1, wb, scr, arow, apk);
+		vnpu_pack_int(mm, m0, m1, wb, rows, arow, apk);
 		mstep = VNPU_MT_PACK_INT;
 	}
 	psize = vnpu_panel_size(mm->w_fmt, VNPU_PANEL_ROWS, mm->k);
@@ -405,9 +468,9 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 			size_t ck = (size_t)mm->k / 16 * 4;
 
 			for (uint32_t i = 0; i < mt; i++) {
-				uint8_t *row = scr + (size_t)(m + i - m0) * arow;
-				uint8_t *sa = row + (size_t)mm->k * VNPU_NPIECE +
-					      ck * VNPU_NPIECE;
+				const uint8_t *row = rows + (size_t)(m + i - m0) * arow;
+				const uint8_t *sa = row + (size_t)mm->k * VNPU_NPIECE +
+						    ck * VNPU_NPIECE;
 
 				if (i >= VNPU_MT_WIDE)
 					continue;	/* the BF16 kernel reads ab only */

@@ -43,7 +43,7 @@ struct vnpu_rt_cpu_stream {
 	char error_msg[512];
 	struct vnpu_rt_dep *deps;	/* for the next job */
 	size_t ndeps;
-	void *scratch;
+	struct vnpu_rt_local local;
 };
 
 static void vnpu_rt_cpu_wait_deps(vnpu_device *dev, const struct vnpu_rt_cpu_job *j)
@@ -95,7 +95,7 @@ static void vnpu_rt_cpu_run(vnpu_stream *s, struct vnpu_rt_cpu_job *j)
 	vnpu_rt_cpu_wait_deps(s->dev, j);
 	if (j->cmd) {
 		st = vnpu_rt_interp_run(s->dev, j->cmd, j->size, j->uses, j->n,
-					c->scratch, &off);
+					&c->local, &off);
 		if (st) {
 			pthread_mutex_lock(&c->lock);
 			if (!c->error) {
@@ -148,8 +148,8 @@ vnpu_status vnpu_rt_cpu_stream_init(vnpu_stream *s)
 	if (!c)
 		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
 				     "vnpu_stream_create: out of memory");
-	c->scratch = aligned_alloc(64, VNPU_RT_SCRATCH);
-	if (!c->scratch) {
+	c->local.scratch = aligned_alloc(64, VNPU_RT_SCRATCH);
+	if (!c->local.scratch) {
 		free(c);
 		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
 				     "vnpu_stream_create: out of memory");
@@ -160,7 +160,7 @@ vnpu_status vnpu_rt_cpu_stream_init(vnpu_stream *s)
 	if (pthread_create(&c->thread, NULL, vnpu_rt_cpu_thread, s)) {
 		pthread_cond_destroy(&c->cond);
 		pthread_mutex_destroy(&c->lock);
-		free(c->scratch);
+		free(c->local.scratch);
 		free(c);
 		s->cpu = NULL;
 		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
@@ -185,7 +185,8 @@ void vnpu_rt_cpu_stream_fini(vnpu_stream *s)
 	free(c->deps);
 	pthread_cond_destroy(&c->cond);
 	pthread_mutex_destroy(&c->lock);
-	free(c->scratch);
+	free(c->local.scratch);
+	free(c->local.shared);
 	free(c);
 }
 

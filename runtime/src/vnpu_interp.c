@@ -84,7 +84,7 @@ static vnpu_status vnpu_rt_translate(const struct vnpu_cmd_header *h, size_t off
 
 static vnpu_status vnpu_rt_exec_packet(vnpu_device *dev,
 				       const struct vnpu_cmd_header *h, size_t off,
-				       void *const *ptr, void *scratch)
+				       void *const *ptr, struct vnpu_rt_local *local)
 {
 	int ret;
 
@@ -113,7 +113,7 @@ static vnpu_status vnpu_rt_exec_packet(vnpu_device *dev,
 	default:
 		break;
 	}
-	ret = vnpu_rt_compute(dev, h, ptr, scratch);
+	ret = vnpu_rt_compute(dev, h, ptr, local);
 	switch (ret) {
 	case 0:
 		return VNPU_STATUS_OK;
@@ -130,7 +130,7 @@ static vnpu_status vnpu_rt_exec_packet(vnpu_device *dev,
 
 vnpu_status vnpu_rt_interp_run(vnpu_device *dev, const void *cmd, size_t size,
 			       const struct vnpu_rt_use *uses, size_t n,
-			       void *scratch, uint32_t *fault_off)
+			       struct vnpu_rt_local *local, uint32_t *fault_off)
 {
 	const uint8_t *base = cmd;
 	size_t off = sizeof(struct vnpu_cmd_stream_header);
@@ -143,7 +143,7 @@ vnpu_status vnpu_rt_interp_run(vnpu_device *dev, const void *cmd, size_t size,
 
 		st = vnpu_rt_translate(h, off, uses, n, ptr);
 		if (!st)
-			st = vnpu_rt_exec_packet(dev, h, off, ptr, scratch);
+			st = vnpu_rt_exec_packet(dev, h, off, ptr, local);
 		if (st) {
 			*fault_off = (uint32_t)off;
 			return st;

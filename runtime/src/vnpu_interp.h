@@ -13,9 +13,9 @@
 /*
  * Run compute packet PKT (MATMUL or a vector op) whose operands are at
  * PTR (vnpu_isa_operands() order, NULL when absent) on DEV's pool;
- * SCRATCH is the calling thread's local memory. 0 or VNPU_RT_TILE_*.
+ * LOCAL is the calling thread's memory. 0 or VNPU_RT_TILE_*.
  */
 int vnpu_rt_compute(vnpu_device *dev, const struct vnpu_cmd_header *pkt,
-		    void *const *ptr, void *scratch);
+		    void *const *ptr, struct vnpu_rt_local *local);
 
 #endif /* VNPU_INTERP_H */

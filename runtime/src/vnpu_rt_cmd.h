@@ -33,12 +33,24 @@ vnpu_status vnpu_rt_cmd_validate(const void *cmd, size_t size, uint64_t va_base,
 #define VNPU_RT_SCRATCH (1u << 20)
 
 /*
+ * What a stream's queue thread runs packets with: its own worker's
+ * SCRATCH (VNPU_RT_SCRATCH bytes) and SHARED, SHARED_SIZE bytes (grown on
+ * demand, freed with the stream) holding a matmul's activations prepared
+ * once for all its tiles (vnpu_isa_shared_size()).
+ */
+struct vnpu_rt_local {
+	void *scratch;
+	void *shared;
+	size_t shared_size;
+};
+
+/*
  * Run a validated stream on the CPU backend of DEV with the buffers USES
  * (sorted by address). OK, or DEVICE_FAULT with *FAULT_OFF the offset of
  * the packet and the thread's message saying what went wrong.
  */
 vnpu_status vnpu_rt_interp_run(vnpu_device *dev, const void *cmd, size_t size,
 			       const struct vnpu_rt_use *uses, size_t n,
-			       void *scratch, uint32_t *fault_off);
+			       struct vnpu_rt_local *local, uint32_t *fault_off);
 
 #endif /* VNPU_RT_CMD_H */

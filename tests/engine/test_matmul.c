@@ -163,8 +163,56 @@ static const char *case_name(const struct mm_case *c, char *buf)
 }
 
 /*
+ * Activations prepared once (vnpu_matmul_prepare() in two row ranges) and
+ * read by a 2 x 3 split, on every variant: the bits of REF. The size is 0
+ * exactly where the matmul reads A as it is (FP32 without quantization,
+ * the BF16 pair kernel), and unaligned memory is refused.
+ */
+static void check_prepared(struct __test_metadata *_metadata, struct mm_ops *o,
+			   const void *ref, void *out)
+{
+	const struct mm_case *c = &o->c;
+	bool pairs = (c->w_fmt == VNPU_FMT_MXFP4 || c->w_fmt == VNPU_FMT_NVFP4) &&
+		     c->a_fmt == VNPU_FMT_BF16 && c->a_quant == VNPU_FMT_NONE;
+	char name[160];
+
+	for (size_t v = 0; v < nvar(); v++) {
+		size_t ps = vnpu_matmul_prep_size(&o->mm, variants[v]);
+		bool none = (c->a_fmt == VNPU_FMT_FP32 && c->a_quant == VNPU_FMT_NONE) ||
+			    (pairs && (variants[v] & VNPU_CPU_AVX512_BF16));
+		uint8_t *prep = aligned_alloc(64, ps + 64);
+		int d;
+
+		ASSERT_EQ(none, ps == 0) TH_LOG("%s: variant %zu", case_name(c, name), v);
+		if (ps) {
+			ASSERT_EQ(VNPU_EINVAL, vnpu_matmul_prepare(&o->mm, 0, c->m, prep + 16,
+								   variants[v]));
+			ASSERT_EQ(0, vnpu_matmul_prepare(&o->mm, c->m / 2, c->m, prep,
+							 variants[v]));
+			ASSERT_EQ(0, vnpu_matmul_prepare(&o->mm, 0, c->m / 2, prep,
+							 variants[v]));
+		} else {
+			ASSERT_EQ(VNPU_EINVAL, vnpu_matmul_prepare(&o->mm, 0, c->m, prep,
+								   variants[v]));
+		}
+		o->mm.a_prep = prep + 16;
+		ASSERT_EQ(VNPU_EINVAL, mm_run_split(&o->mm, variants[v], 1, 1));
+		o->mm.a_prep = prep;
+		memset(out, 0x55, o->csize);
+		o->mm.c = out;
+		ASSERT_EQ(0, mm_run_split(&o->mm, variants[v], 2, 3));
+		d = out_diff(o, ref, out);
+		ASSERT_EQ(0, d) TH_LOG("%s: variant %zu with prepared A differs at %d",
+				       case_name(c, name), v, d - 1);
+		o->mm.a_prep = NULL;
+		free(prep);
+	}
+}
+
+/*
  * All variants, then a 2x2 split of the widest and a 1x3 split of the AVX2
- * variant, must equal the generic variant bit for bit.
+ * variant, must equal the generic variant bit for bit; the same with the
+ * activations prepared once.
  */
 static void check_case(struct __test_metadata *_metadata, const struct mm_case *c,
 		       uint64_t seed)
@@ -196,6 +244,7 @@ static void check_case(struct __test_metadata *_metadata, const struct mm_case *
 		ASSERT_EQ(0, d) TH_LOG("%s: thread split %d differs at %d",
 				       case_name(c, name), s, d - 1);
 	}
+	check_prepared(_metadata, &o, ref, out);
 	/* accuracy against FP64 from the exact operands (no act, FP32 out) */
 	if (c->act == VNPU_ACT_NONE && c->c_fmt == VNPU_FMT_FP32) {
 		uint32_t wb = vnpu_fmt_block(c->w_fmt) < 16 ? 32 : vnpu_fmt_block(c->w_fmt);

@@ -177,6 +177,17 @@ MM_CASE(mm_many_tiles, 70, 300, 512, VNPU_FMT_MXFP4, VNPU_FMT_FP32,
  */
 MM_CASE(mm_prepared_tiles, 26, 1030, 1024, VNPU_FMT_MXFP4, VNPU_FMT_FP32,
 	VNPU_FMT_MXINT8, VNPU_FMT_FP32, VNPU_ACT_SILU, 1, 17)
+/*
+ * GEMVs (decode): one tile of the MAC budget, cut by columns over the
+ * workers with A prepared once (MXINT8; E4M3 pieces from BF16 A), or
+ * read as it is (exact FP32 A); N not a multiple of 16.
+ */
+MM_CASE(mm_gemv_mxint8, 1, 1000, 1024, VNPU_FMT_MXFP4, VNPU_FMT_FP32,
+	VNPU_FMT_MXINT8, VNPU_FMT_FP32, VNPU_ACT_NONE, 1, 18)
+MM_CASE(mm_gemv_e4m3_bf16, 3, 520, 512, VNPU_FMT_NVFP4, VNPU_FMT_BF16,
+	VNPU_FMT_MXFP8_E4M3, VNPU_FMT_FP32, VNPU_ACT_NONE, 0, 19)
+MM_CASE(mm_gemv_exact, 2, 700, 256, VNPU_FMT_NVFP4, VNPU_FMT_FP32,
+	VNPU_FMT_NONE, VNPU_FMT_FP32, VNPU_ACT_NONE, 1, 20)
 
 /* ------------------------------------------------------------ vector */
 
@@ -596,6 +607,9 @@ const struct rt_case rt_cases[] = {
 	{ "matmul FP32 weights x MXFP8 E5M2, GELU-tanh", mm_fp32_weights_e5m2 },
 	{ "matmul 70x300x512 over many tiles", mm_many_tiles },
 	{ "matmul 26x1030x1024, MXINT8 A: wide tiles", mm_prepared_tiles },
+	{ "matmul 1x1000x1024 GEMV, MXINT8 A", mm_gemv_mxint8 },
+	{ "matmul 3x520x512 GEMV, BF16 A as MXFP8 E4M3", mm_gemv_e4m3_bf16 },
+	{ "matmul 2x700x256 GEMV, exact FP32 A", mm_gemv_exact },
 	{ "eltwise: all seven ops", vec_eltwise },
 	{ "rms and layer norm", vec_norms },
 	{ "causal softmax with a row stride", vec_softmax },

@@ -8,6 +8,25 @@ runtime_interp_SRCS := tests/runtime/test_interp.c $(RT_CASES)
 runtime_interp_LIBS = $(RUNTIME_LIBS)
 $(eval $(call runtime_prog,runtime_interp))
 
+# The worker pool under many tiny runs (internal API: runtime/src).
+HOST_TESTS += runtime_pool
+runtime_pool_SRCS := tests/runtime/test_pool.c
+runtime_pool_CFLAGS := -Iruntime/src
+runtime_pool_LIBS = $(RUNTIME_LIBS)
+$(eval $(call runtime_prog,runtime_pool))
+# ... and under ThreadSanitizer, the pool alone, where the compiler has it.
+ifneq ($(shell echo 'int main(void){return 0;}' | $(CC) -fsanitize=thread -x c - \
+	-o /dev/null 2>/dev/null && echo y),)
+HOST_SCRIPTS += tests/runtime/pool_tsan_test.sh
+$(B)/host/runtime_pool_tsan: tests/runtime/test_pool.c runtime/src/vnpu_pool.c \
+		$(RUNTIME_HDRS) $(KERNEL_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(USER_CFLAGS) $(KSFT_CFLAGS) -Iruntime/src -DPOOL_ALONE \
+		-fsanitize=thread -O1 -o $@ tests/runtime/test_pool.c \
+		runtime/src/vnpu_pool.c -lpthread
+host-tests: $(B)/host/runtime_pool_tsan
+endif
+
 HOST_TESTS += runtime_api
 runtime_api_SRCS := tests/runtime/test_api.c
 runtime_api_LIBS = $(RUNTIME_LIBS)

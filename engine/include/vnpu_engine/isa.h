@@ -87,6 +87,13 @@ const char *vnpu_isa_validate(const void *stream, size_t size, uint64_t base,
  * @tile_rows: MATMUL: rows of C per tile
  * @tile_cols: MATMUL: columns of C per tile, a multiple of 16
  * @tiles_n: MATMUL: tiles across N
+ * @workers: set by the caller before vnpu_isa_plan(): the workers that
+ *	     will take the tiles, 0 when unknown. With more than one, and
+ *	     activations prepared once (vnpu_isa_shared_size()), a matmul of
+ *	     a few rows (a GEMV) is cut by columns so every worker gets some.
+ * @shared: NULL, or MATMUL: memory holding the activations prepared once
+ *	    by vnpu_isa_prepare() for all tiles (vnpu_isa_shared_size()
+ *	    bytes, 64-byte aligned); with NULL each tile prepares its rows.
  *
  * Tiles only choose which rows, columns or elements one engine call
  * covers; the engine's per-element arithmetic is fixed, so any tiling,
@@ -101,6 +108,8 @@ struct vnpu_isa_task {
 	uint32_t tile_rows;
 	uint32_t tile_cols;
 	uint32_t tiles_n;
+	uint32_t workers;
+	void *shared;
 };
 
 /* MATMUL and the vector unit's ops run as tiles; DMA packets do not. */
@@ -111,6 +120,19 @@ bool vnpu_isa_is_compute(uint32_t op);
  * the number of tiles, or 0 when not even one tile fits.
  */
 uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch);
+
+/*
+ * After vnpu_isa_plan(): bytes of activations worth preparing once for all
+ * tiles of TASK (a MATMUL whose tiles would each prepare the same rows of
+ * A again), else 0. FEATURES: VNPU_CPU_* bits, as for the tiles. *ROWS:
+ * the rows to prepare (vnpu_isa_prepare() takes any split of them).
+ */
+size_t vnpu_isa_shared_size(const struct vnpu_isa_task *task, uint32_t features,
+			    uint32_t *rows);
+
+/* Prepare rows [R0, R1) of TASK's activations in task->shared. */
+int vnpu_isa_prepare(const struct vnpu_isa_task *task, uint32_t r0, uint32_t r1,
+		     uint32_t features);
 
 /*
  * Compute tile T of TASK: VNPU_OK, VNPU_EFAULT (a gather index outside its

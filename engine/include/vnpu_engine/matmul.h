@@ -108,6 +108,9 @@ int vnpu_panel_pack(uint32_t w_fmt, const uint8_t *codes, const uint8_t *scales,
  *	     (spec MX quantization, per row).
  * @bias: n floats or NULL. @act: enum vnpu_act.
  * @c_fmt: VNPU_FMT_FP32 or VNPU_FMT_BF16; rows of C @ldc elements apart.
+ * @a_prep: NULL, or the rows of A prepared once by vnpu_matmul_prepare()
+ *	    (64-byte aligned, all m rows): every call then reads them
+ *	    instead of preparing its own rows of A. Same bits either way.
  */
 struct vnpu_matmul {
 	uint32_t m, n, k;
@@ -123,6 +126,7 @@ struct vnpu_matmul {
 	uint32_t c_fmt;
 	void *c;
 	size_t ldc;
+	const void *a_prep;
 };
 
 /* Scratch bytes vnpu_matmul_run() needs for @rows rows of A. */
@@ -135,5 +139,19 @@ size_t vnpu_matmul_scratch(const struct vnpu_matmul *mm, uint32_t rows);
  */
 int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 		    uint32_t n0, uint32_t n1, const struct vnpu_ctx *ctx);
+
+/*
+ * Activations prepared once per matmul instead of once per call: a matmul
+ * split by columns into T calls would otherwise quantize (or widen) each
+ * row of A T times. vnpu_matmul_prep_size() gives the bytes of all m
+ * prepared rows, or 0 when this matmul on the variant FEATURES select
+ * reads A as it is (FP32 without quantization, or the BF16 pair kernel):
+ * then @a_prep is ignored. vnpu_matmul_prepare() writes rows [m0, m1) of
+ * them at @prep (64-byte aligned); rows are independent, so callers split
+ * the preparation freely too.
+ */
+size_t vnpu_matmul_prep_size(const struct vnpu_matmul *mm, uint32_t features);
+int vnpu_matmul_prepare(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
+			void *prep, uint32_t features);
 
 #endif /* VNPU_ENGINE_MATMUL_H */
