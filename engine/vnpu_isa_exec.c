@@ -5,6 +5,7 @@
  * here, so they cannot differ. In the kernel this is FPU code: tiles run
  * between kernel_fpu_begin() and kernel_fpu_end().
  */
+#include "vnpu_attention.h"
 #include "vnpu_internal.h"
 #include "vnpu_ops_vec.h"
 
@@ -131,6 +132,27 @@ static uint32_t vnpu_isa_mm_split(uint32_t workers, uint32_t n16, uint32_t cols)
 	     vnpu_isa_ceil(ct, workers) * workers;
 	ct = vnpu_isa_min(ct, vnpu_isa_ceil(n16, VNPU_ISA_SPLIT_COLS));
 	return vnpu_isa_ceil(n16 / 16, ct) * 16;
+}
+
+/*
+ * Prefill attention: tiles of whole tokens, enough of them that the AVX-512
+ * variant fills its blocks of VNPU_ATTN_NB_MAX rows of a KV head (grouped
+ * heads x tokens: each K/V row is loaded once per block), as long as the
+ * packet still makes VNPU_ISA_ATTN_TILES tiles for the workers. Each row's
+ * arithmetic is its own, so the split changes no bit.
+ */
+#define VNPU_ISA_ATTN_TILES 32u
+
+static void vnpu_isa_attn_whole_tokens(struct vnpu_isa_task *task,
+				       const struct vnpu_cmd_attention *a,
+				       uint32_t group)
+{
+	uint32_t tokens = vnpu_isa_ceil(VNPU_ATTN_NB_MAX, group);
+	uint32_t rows = tokens * a->n_heads;
+
+	rows = vnpu_isa_ceil(task->per_tile, rows) * rows;
+	if (task->items / rows >= VNPU_ISA_ATTN_TILES)
+		task->per_tile = rows;
 }
 
 static uint32_t vnpu_isa_mm_plan(struct vnpu_isa_task *task, size_t scratch)
@@ -312,6 +334,7 @@ uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch)
 		 * other: the second finds the rows the first read in cache
 		 */
 		task->per_tile = (task->per_tile + group - 1) / group * group;
+		vnpu_isa_attn_whole_tokens(task, a, group);
 	}
 	task->ntiles = (task->items + task->per_tile - 1) / task->per_tile;
 	return task->ntiles;
