@@ -197,7 +197,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_attn_softmax(float *x, size_t len)
 		vnpu_vst16(x + i, e);
 		s = s + e;
 	}
-	v = vnpu_vsel16(tail, vnpu_vexp16(vnpu_vld16(x + i) - v), (v16sf){ 0 });
+	v = vnpu_vsel16(tail, vnpu_vexp16(vnpu_vld16(x + i) - v), (v16sf) { 0 });
 	vnpu_vst16(x + i, v);
 	vnpu_vst16(sl, s + v);
 	v = vnpu_splat16(vnpu_fold16(sl));

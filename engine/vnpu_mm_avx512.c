@@ -48,7 +48,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_mt(const struct vnpu_kern *k,
 
 	#pragma GCC unroll 4
 	for (uint32_t i = 0; i < mt; i++)
-		acc[i] = (v16sf){};
+		acc[i] = (v16sf) {};
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const uint8_t *blk = k->codes + (size_t)b * wb * 8;
 		v16sf sw = vnpu_wscale16(k->wfmt, k->scales + b * 16);
@@ -125,7 +125,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_rows(const struct vnpu_kern *k,
 
 	#pragma GCC unroll 8
 	for (uint32_t i = 0; i < mt; i++)
-		acc[i] = (v16sf){};
+		acc[i] = (v16sf) {};
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const uint8_t *blk = k->codes + (size_t)b * wb * 8;
 		v16si ia[VNPU_MT_WIDE], ib[VNPU_MT_WIDE];
@@ -195,7 +195,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pan(const struct vnpu_kern *k,
 
 	#pragma GCC unroll 8
 	for (uint32_t q = 0; q < npan; q++)
-		acc[q] = (v16sf){};
+		acc[q] = (v16sf) {};
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const int8_t *a = k->aq[0] + (size_t)b * wb;
 		int32_t corr = wb == 32 ? k->corr[0][2 * b] + k->corr[0][2 * b + 1] :
@@ -266,7 +266,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pk(const struct vnpu_kern *k,
 
 	#pragma GCC unroll 16
 	for (uint32_t i = 0; i < mt; i++)
-		acc[i] = (v16sf){};
+		acc[i] = (v16sf) {};
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const uint8_t *blk = k->codes + (size_t)b * wb * 8;
 		const int8_t *a = k->apk + (size_t)b * mt * wb;
@@ -311,17 +311,39 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pk(const struct vnpu_kern *k,
 	static T512 void vnpu_kint512_pk_##wb(const struct vnpu_kern *k)		\
 	{									\
 		switch (k->mt) {						\
-		case 2: vnpu_kint512_pk(k, 2, wb); break;			\
-		case 3: vnpu_kint512_pk(k, 3, wb); break;			\
-		case 4: vnpu_kint512_pk(k, 4, wb); break;			\
-		case 5: vnpu_kint512_pk(k, 5, wb); break;			\
-		case 6: vnpu_kint512_pk(k, 6, wb); break;			\
-		case 7: vnpu_kint512_pk(k, 7, wb); break;			\
-		case 8: vnpu_kint512_pk(k, 8, wb); break;			\
-		case 9: vnpu_kint512_pk(k, 9, wb); break;			\
-		case 10: vnpu_kint512_pk(k, 10, wb); break;			\
-		case 11: vnpu_kint512_pk(k, 11, wb); break;			\
-		default: vnpu_kint512_pk(k, 12, wb); break;			\
+		case 2:							\
+			vnpu_kint512_pk(k, 2, wb);			\
+			break;						\
+		case 3:							\
+			vnpu_kint512_pk(k, 3, wb);			\
+			break;						\
+		case 4:							\
+			vnpu_kint512_pk(k, 4, wb);			\
+			break;						\
+		case 5:							\
+			vnpu_kint512_pk(k, 5, wb);			\
+			break;						\
+		case 6:							\
+			vnpu_kint512_pk(k, 6, wb);			\
+			break;						\
+		case 7:							\
+			vnpu_kint512_pk(k, 7, wb);			\
+			break;						\
+		case 8:							\
+			vnpu_kint512_pk(k, 8, wb);			\
+			break;						\
+		case 9:							\
+			vnpu_kint512_pk(k, 9, wb);			\
+			break;						\
+		case 10:						\
+			vnpu_kint512_pk(k, 10, wb);			\
+			break;						\
+		case 11:						\
+			vnpu_kint512_pk(k, 11, wb);			\
+			break;						\
+		default:						\
+			vnpu_kint512_pk(k, 12, wb);			\
+			break;						\
 		}								\
 	}
 VNPU_KINT512_PK(16)
@@ -338,24 +360,53 @@ T512 void vnpu_kint_avx512(const struct vnpu_kern *k)
 	}
 	if (k->npan > 1 && k->wb == 16) {	/* NVFP4 */
 		switch (k->npan) {
-		case 2: vnpu_kint512_pan(k, 2, 16); return;
-		case 3: vnpu_kint512_pan(k, 3, 16); return;
-		case 4: vnpu_kint512_pan(k, 4, 16); return;
-		case 5: vnpu_kint512_pan(k, 5, 16); return;
-		case 6: vnpu_kint512_pan(k, 6, 16); return;
-		case 7: vnpu_kint512_pan(k, 7, 16); return;
-		default: vnpu_kint512_pan(k, 8, 16); return;
+		case 2:
+			vnpu_kint512_pan(k, 2, 16);
+			return;
+		case 3:
+			vnpu_kint512_pan(k, 3, 16);
+			return;
+		case 4:
+			vnpu_kint512_pan(k, 4, 16);
+			return;
+		case 5:
+			vnpu_kint512_pan(k, 5, 16);
+			return;
+		case 6:
+			vnpu_kint512_pan(k, 6, 16);
+			return;
+		case 7:
+			vnpu_kint512_pan(k, 7, 16);
+			return;
+		default:
+			vnpu_kint512_pan(k, 8, 16);
+			return;
 		}
 	}
 	switch (k->npan) {
-	case 1: break;
-	case 2: vnpu_kint512_pan(k, 2, 32); return;
-	case 3: vnpu_kint512_pan(k, 3, 32); return;
-	case 4: vnpu_kint512_pan(k, 4, 32); return;
-	case 5: vnpu_kint512_pan(k, 5, 32); return;
-	case 6: vnpu_kint512_pan(k, 6, 32); return;
-	case 7: vnpu_kint512_pan(k, 7, 32); return;
-	default: vnpu_kint512_pan(k, 8, 32); return;
+	case 1:
+		break;
+	case 2:
+		vnpu_kint512_pan(k, 2, 32);
+		return;
+	case 3:
+		vnpu_kint512_pan(k, 3, 32);
+		return;
+	case 4:
+		vnpu_kint512_pan(k, 4, 32);
+		return;
+	case 5:
+		vnpu_kint512_pan(k, 5, 32);
+		return;
+	case 6:
+		vnpu_kint512_pan(k, 6, 32);
+		return;
+	case 7:
+		vnpu_kint512_pan(k, 7, 32);
+		return;
+	default:
+		vnpu_kint512_pan(k, 8, 32);
+		return;
 	}
 	if (k->np > 1) {
 		vnpu_kint512_mt(k, VNPU_NPIECE, VNPU_NPIECE);
@@ -363,26 +414,58 @@ T512 void vnpu_kint_avx512(const struct vnpu_kern *k)
 	}
 	if (k->wb == 16) {	/* NVFP4 */
 		switch (k->mt) {
-		case 1: vnpu_kint512_rows(k, 1, 16); break;
-		case 2: vnpu_kint512_rows(k, 2, 16); break;
-		case 3: vnpu_kint512_rows(k, 3, 16); break;
-		case 4: vnpu_kint512_rows(k, 4, 16); break;
-		case 5: vnpu_kint512_rows(k, 5, 16); break;
-		case 6: vnpu_kint512_rows(k, 6, 16); break;
-		case 7: vnpu_kint512_rows(k, 7, 16); break;
-		default: vnpu_kint512_rows(k, 8, 16); break;
+		case 1:
+			vnpu_kint512_rows(k, 1, 16);
+			break;
+		case 2:
+			vnpu_kint512_rows(k, 2, 16);
+			break;
+		case 3:
+			vnpu_kint512_rows(k, 3, 16);
+			break;
+		case 4:
+			vnpu_kint512_rows(k, 4, 16);
+			break;
+		case 5:
+			vnpu_kint512_rows(k, 5, 16);
+			break;
+		case 6:
+			vnpu_kint512_rows(k, 6, 16);
+			break;
+		case 7:
+			vnpu_kint512_rows(k, 7, 16);
+			break;
+		default:
+			vnpu_kint512_rows(k, 8, 16);
+			break;
 		}
 		return;
 	}
 	switch (k->mt) {
-	case 1: vnpu_kint512_rows(k, 1, 32); break;
-	case 2: vnpu_kint512_rows(k, 2, 32); break;
-	case 3: vnpu_kint512_rows(k, 3, 32); break;
-	case 4: vnpu_kint512_rows(k, 4, 32); break;
-	case 5: vnpu_kint512_rows(k, 5, 32); break;
-	case 6: vnpu_kint512_rows(k, 6, 32); break;
-	case 7: vnpu_kint512_rows(k, 7, 32); break;
-	default: vnpu_kint512_rows(k, 8, 32); break;
+	case 1:
+		vnpu_kint512_rows(k, 1, 32);
+		break;
+	case 2:
+		vnpu_kint512_rows(k, 2, 32);
+		break;
+	case 3:
+		vnpu_kint512_rows(k, 3, 32);
+		break;
+	case 4:
+		vnpu_kint512_rows(k, 4, 32);
+		break;
+	case 5:
+		vnpu_kint512_rows(k, 5, 32);
+		break;
+	case 6:
+		vnpu_kint512_rows(k, 6, 32);
+		break;
+	case 7:
+		vnpu_kint512_rows(k, 7, 32);
+		break;
+	default:
+		vnpu_kint512_rows(k, 8, 32);
+		break;
 	}
 }
 
@@ -404,7 +487,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_mt(const struct vnpu_kern *k,
 
 	#pragma GCC unroll 8
 	for (uint32_t i = 0; i < mt; i++)
-		acc[i] = (v16sf){};
+		acc[i] = (v16sf) {};
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const uint8_t *blk = k->codes + (size_t)b * wb * 8;
 		v16sf sw = vnpu_wscale16(k->wfmt, k->scales + b * 16);
@@ -413,7 +496,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_mt(const struct vnpu_kern *k,
 		vnpu_prefetch_block(blk, wb, VNPU_PREFETCH_AHEAD);
 		#pragma GCC unroll 8
 		for (uint32_t i = 0; i < mt; i++)
-			p[i] = (v16sf){};
+			p[i] = (v16sf) {};
 		for (uint32_t c = 0; c < chunks; c++) {
 			v16si pk = *(const v16si *)(blk + c * 64);
 
@@ -428,7 +511,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_mt(const struct vnpu_kern *k,
 				for (uint32_t i = 0; i < mt; i++) {
 					float a = k->af[i][(size_t)b * wb + c * 8 + j];
 
-					p[i] = __builtin_ia32_vfmaddps512_mask(w, (v16sf){} + a,
+					p[i] = __builtin_ia32_vfmaddps512_mask(w, (v16sf) {} + a,
 									       p[i], -1, 4);
 					if (bfp)
 						p[i] = vnpu_ftz16(p[i]);
@@ -461,7 +544,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_pan(const struct vnpu_kern *k,
 	for (uint32_t q = 0; q < npan; q++) {
 		codes[q] = k->codes + q * k->pstride;
 		scales[q] = k->scales + q * k->pstride;
-		acc[q] = (v16sf){};
+		acc[q] = (v16sf) {};
 	}
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const float *a = k->af[0] + (size_t)b * wb;
@@ -470,7 +553,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_pan(const struct vnpu_kern *k,
 		#pragma GCC unroll 8
 		for (uint32_t q = 0; q < npan; q++) {
 			vnpu_prefetch_pan(k, q, npan, b, wb);
-			p[q] = (v16sf){};
+			p[q] = (v16sf) {};
 		}
 		for (uint32_t c = 0; c < chunks; c++) {
 			v16si pk[VNPU_MT_WIDE];
@@ -481,7 +564,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kfp512_pan(const struct vnpu_kern *k,
 			#pragma GCC unroll 8
 			for (uint32_t j = 0; j < 8; j++) {
 				/*
-				 * a broadcast ((v16sf){} + a costs an add: -0 + 0;
+				 * a broadcast ((v16sf) {} + a costs an add: -0 + 0;
 				 * p is never -0, so the bits are the same)
 				 */
 				v16sf av = (v16sf)((v16si){} + (int32_t)vnpu_u32(a[c * 8 + j]));
@@ -508,47 +591,108 @@ T512 void vnpu_kfp_avx512(const struct vnpu_kern *k)
 {
 	if (k->npan > 1 && k->wb == 16) {	/* NVFP4 */
 		switch (k->npan) {
-		case 2: vnpu_kfp512_pan(k, 2, 16); return;
-		case 3: vnpu_kfp512_pan(k, 3, 16); return;
-		case 4: vnpu_kfp512_pan(k, 4, 16); return;
-		case 5: vnpu_kfp512_pan(k, 5, 16); return;
-		case 6: vnpu_kfp512_pan(k, 6, 16); return;
-		case 7: vnpu_kfp512_pan(k, 7, 16); return;
-		default: vnpu_kfp512_pan(k, 8, 16); return;
+		case 2:
+			vnpu_kfp512_pan(k, 2, 16);
+			return;
+		case 3:
+			vnpu_kfp512_pan(k, 3, 16);
+			return;
+		case 4:
+			vnpu_kfp512_pan(k, 4, 16);
+			return;
+		case 5:
+			vnpu_kfp512_pan(k, 5, 16);
+			return;
+		case 6:
+			vnpu_kfp512_pan(k, 6, 16);
+			return;
+		case 7:
+			vnpu_kfp512_pan(k, 7, 16);
+			return;
+		default:
+			vnpu_kfp512_pan(k, 8, 16);
+			return;
 		}
 	}
 	switch (k->npan) {
-	case 1: break;
-	case 2: vnpu_kfp512_pan(k, 2, 32); return;
-	case 3: vnpu_kfp512_pan(k, 3, 32); return;
-	case 4: vnpu_kfp512_pan(k, 4, 32); return;
-	case 5: vnpu_kfp512_pan(k, 5, 32); return;
-	case 6: vnpu_kfp512_pan(k, 6, 32); return;
-	case 7: vnpu_kfp512_pan(k, 7, 32); return;
-	default: vnpu_kfp512_pan(k, 8, 32); return;
+	case 1:
+		break;
+	case 2:
+		vnpu_kfp512_pan(k, 2, 32);
+		return;
+	case 3:
+		vnpu_kfp512_pan(k, 3, 32);
+		return;
+	case 4:
+		vnpu_kfp512_pan(k, 4, 32);
+		return;
+	case 5:
+		vnpu_kfp512_pan(k, 5, 32);
+		return;
+	case 6:
+		vnpu_kfp512_pan(k, 6, 32);
+		return;
+	case 7:
+		vnpu_kfp512_pan(k, 7, 32);
+		return;
+	default:
+		vnpu_kfp512_pan(k, 8, 32);
+		return;
 	}
 	if (k->bfp) {
 		switch (k->mt) {
-		case 1: vnpu_kfp512_mt(k, 1, true); break;
-		case 2: vnpu_kfp512_mt(k, 2, true); break;
-		case 3: vnpu_kfp512_mt(k, 3, true); break;
-		case 4: vnpu_kfp512_mt(k, 4, true); break;
-		case 5: vnpu_kfp512_mt(k, 5, true); break;
-		case 6: vnpu_kfp512_mt(k, 6, true); break;
-		case 7: vnpu_kfp512_mt(k, 7, true); break;
-		default: vnpu_kfp512_mt(k, 8, true); break;
+		case 1:
+			vnpu_kfp512_mt(k, 1, true);
+			break;
+		case 2:
+			vnpu_kfp512_mt(k, 2, true);
+			break;
+		case 3:
+			vnpu_kfp512_mt(k, 3, true);
+			break;
+		case 4:
+			vnpu_kfp512_mt(k, 4, true);
+			break;
+		case 5:
+			vnpu_kfp512_mt(k, 5, true);
+			break;
+		case 6:
+			vnpu_kfp512_mt(k, 6, true);
+			break;
+		case 7:
+			vnpu_kfp512_mt(k, 7, true);
+			break;
+		default:
+			vnpu_kfp512_mt(k, 8, true);
+			break;
 		}
 		return;
 	}
 	switch (k->mt) {
-	case 1: vnpu_kfp512_mt(k, 1, false); break;
-	case 2: vnpu_kfp512_mt(k, 2, false); break;
-	case 3: vnpu_kfp512_mt(k, 3, false); break;
-	case 4: vnpu_kfp512_mt(k, 4, false); break;
-	case 5: vnpu_kfp512_mt(k, 5, false); break;
-	case 6: vnpu_kfp512_mt(k, 6, false); break;
-	case 7: vnpu_kfp512_mt(k, 7, false); break;
-	default: vnpu_kfp512_mt(k, 8, false); break;
+	case 1:
+		vnpu_kfp512_mt(k, 1, false);
+		break;
+	case 2:
+		vnpu_kfp512_mt(k, 2, false);
+		break;
+	case 3:
+		vnpu_kfp512_mt(k, 3, false);
+		break;
+	case 4:
+		vnpu_kfp512_mt(k, 4, false);
+		break;
+	case 5:
+		vnpu_kfp512_mt(k, 5, false);
+		break;
+	case 6:
+		vnpu_kfp512_mt(k, 6, false);
+		break;
+	case 7:
+		vnpu_kfp512_mt(k, 7, false);
+		break;
+	default:
+		vnpu_kfp512_mt(k, 8, false);
+		break;
 	}
 }
 
@@ -599,7 +743,7 @@ static T512BF VNPU_ALWAYS_INLINE void vnpu_kbf512_mt(const struct vnpu_kern *k,
 
 	#pragma GCC unroll 16
 	for (uint32_t i = 0; i < mt; i++)
-		acc[i] = (v16sf){};
+		acc[i] = (v16sf) {};
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const uint8_t *blk = k->codes + (size_t)b * wb * 8;
 		const uint16_t *ab = k->ab + (size_t)b * mt * wb;
@@ -608,7 +752,7 @@ static T512BF VNPU_ALWAYS_INLINE void vnpu_kbf512_mt(const struct vnpu_kern *k,
 		vnpu_prefetch_block(blk, wb, VNPU_PREFETCH_AHEAD);
 		#pragma GCC unroll 16
 		for (uint32_t i = 0; i < mt; i++)
-			p[i] = (v16sf){};
+			p[i] = (v16sf) {};
 		#pragma GCC unroll 4
 		for (uint32_t c = 0; c < chunks; c++) {
 			v64qi x = *(const v64qi *)(blk + c * 64);
@@ -639,22 +783,54 @@ static T512BF VNPU_ALWAYS_INLINE void vnpu_kbf512_mt(const struct vnpu_kern *k,
 	static T512BF void vnpu_kbf512_##wb(const struct vnpu_kern *k)	\
 	{								\
 		switch (k->mt) {					\
-		case 1: vnpu_kbf512_mt(k, 1, wb); break;		\
-		case 2: vnpu_kbf512_mt(k, 2, wb); break;		\
-		case 3: vnpu_kbf512_mt(k, 3, wb); break;		\
-		case 4: vnpu_kbf512_mt(k, 4, wb); break;		\
-		case 5: vnpu_kbf512_mt(k, 5, wb); break;		\
-		case 6: vnpu_kbf512_mt(k, 6, wb); break;		\
-		case 7: vnpu_kbf512_mt(k, 7, wb); break;		\
-		case 8: vnpu_kbf512_mt(k, 8, wb); break;		\
-		case 9: vnpu_kbf512_mt(k, 9, wb); break;		\
-		case 10: vnpu_kbf512_mt(k, 10, wb); break;		\
-		case 11: vnpu_kbf512_mt(k, 11, wb); break;		\
-		case 12: vnpu_kbf512_mt(k, 12, wb); break;		\
-		case 13: vnpu_kbf512_mt(k, 13, wb); break;		\
-		case 14: vnpu_kbf512_mt(k, 14, wb); break;		\
-		case 15: vnpu_kbf512_mt(k, 15, wb); break;		\
-		default: vnpu_kbf512_mt(k, 16, wb); break;		\
+		case 1:							\
+			vnpu_kbf512_mt(k, 1, wb);			\
+			break;						\
+		case 2:							\
+			vnpu_kbf512_mt(k, 2, wb);			\
+			break;						\
+		case 3:							\
+			vnpu_kbf512_mt(k, 3, wb);			\
+			break;						\
+		case 4:							\
+			vnpu_kbf512_mt(k, 4, wb);			\
+			break;						\
+		case 5:							\
+			vnpu_kbf512_mt(k, 5, wb);			\
+			break;						\
+		case 6:							\
+			vnpu_kbf512_mt(k, 6, wb);			\
+			break;						\
+		case 7:							\
+			vnpu_kbf512_mt(k, 7, wb);			\
+			break;						\
+		case 8:							\
+			vnpu_kbf512_mt(k, 8, wb);			\
+			break;						\
+		case 9:							\
+			vnpu_kbf512_mt(k, 9, wb);			\
+			break;						\
+		case 10:						\
+			vnpu_kbf512_mt(k, 10, wb);			\
+			break;						\
+		case 11:						\
+			vnpu_kbf512_mt(k, 11, wb);			\
+			break;						\
+		case 12:						\
+			vnpu_kbf512_mt(k, 12, wb);			\
+			break;						\
+		case 13:						\
+			vnpu_kbf512_mt(k, 13, wb);			\
+			break;						\
+		case 14:						\
+			vnpu_kbf512_mt(k, 14, wb);			\
+			break;						\
+		case 15:						\
+			vnpu_kbf512_mt(k, 15, wb);			\
+			break;						\
+		default:						\
+			vnpu_kbf512_mt(k, 16, wb);			\
+			break;						\
 		}							\
 	}
 VNPU_KBF512(16)

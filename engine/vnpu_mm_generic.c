@@ -187,7 +187,7 @@ static inline vg_hu vnpu_dotu16(vg_hu l, vg_h qe, vg_h q2)
 static inline void vnpu_qprep_shuf(const int8_t *a, vg_h qv[4], vg_h *qs)
 {
 	const vg_b z = {};
-	vg_b v = (vg_b)(vg_l){ *(const vg_u64_ua *)a, 0 };
+	vg_b v = (vg_b)(vg_l) { *(const vg_u64_ua *)a, 0 };
 	/* bytes 0..7: q_a; 8..15: their sign extension */
 	vg_b w = __builtin_shufflevector(v, (vg_b)(v < z), 0, 1, 2, 3, 4, 5, 6, 7,
 					 16, 17, 18, 19, 20, 21, 22, 23);
@@ -354,7 +354,7 @@ static VNPU_ALWAYS_INLINE void vnpu_kint_generic_mt(const struct vnpu_kern *k,
 	for (uint32_t i = 0; i < mt; i++)
 		#pragma GCC unroll 4
 		for (int g = 0; g < 4; g++)
-			acc[i][g] = (vg_f){};
+			acc[i][g] = (vg_f) {};
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const uint8_t *blk = k->codes + (size_t)b * wb * 8;
 		vg_h s16[VNPU_MT][4], qs[VNPU_MT];
@@ -383,7 +383,7 @@ static VNPU_ALWAYS_INLINE void vnpu_kint_generic_mt(const struct vnpu_kern *k,
 						vg);
 			}
 			for (int g = vg; g < 4; g++)
-				s16x[g] = (vg_i){ ss[4 * g], ss[4 * g + 1], ss[4 * g + 2], ss[4 * g + 3] };
+				s16x[g] = (vg_i) { ss[4 * g], ss[4 * g + 1], ss[4 * g + 2], ss[4 * g + 3] };
 		} else {
 			/* (unrolled, 4 rows took a 2 KiB stack frame) */
 			for (uint32_t c = 0; c < wb / 8; c++)
