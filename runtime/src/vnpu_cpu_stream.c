@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "vnpu_cpu.h"
+#include "vnpu_profile.h"
 #include "vnpu_rt_cmd.h"
 
 /* A dependency on another stream's event record. */
@@ -89,13 +90,18 @@ static void vnpu_rt_cpu_job_free(struct vnpu_rt_cpu_job *j)
 static void vnpu_rt_cpu_run(vnpu_stream *s, struct vnpu_rt_cpu_job *j)
 {
 	struct vnpu_rt_cpu_stream *c = s->cpu;
+	uint64_t t0 = 0;
 	uint32_t off;
 	vnpu_status st;
 
 	vnpu_rt_cpu_wait_deps(s->dev, j);
 	if (j->cmd) {
+		if (c->local.prof)
+			t0 = vnpu_rt_now_ns();
 		st = vnpu_rt_interp_run(s->dev, j->cmd, j->size, j->uses, j->n,
 					&c->local, &off);
+		if (c->local.prof)
+			vnpu_rt_prof_job(c->local.prof, t0, vnpu_rt_now_ns());
 		if (st) {
 			pthread_mutex_lock(&c->lock);
 			if (!c->error) {
@@ -149,7 +155,11 @@ vnpu_status vnpu_rt_cpu_stream_init(vnpu_stream *s)
 		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
 				     "vnpu_stream_create: out of memory");
 	c->local.scratch = aligned_alloc(64, VNPU_RT_SCRATCH);
-	if (!c->local.scratch) {
+	if (vnpu_rt_lib.profile)
+		c->local.prof = calloc(1, sizeof(*c->local.prof));
+	if (!c->local.scratch || (vnpu_rt_lib.profile && !c->local.prof)) {
+		free(c->local.scratch);
+		free(c->local.prof);
 		free(c);
 		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
 				     "vnpu_stream_create: out of memory");
@@ -161,6 +171,7 @@ vnpu_status vnpu_rt_cpu_stream_init(vnpu_stream *s)
 		pthread_cond_destroy(&c->cond);
 		pthread_mutex_destroy(&c->lock);
 		free(c->local.scratch);
+		free(c->local.prof);
 		free(c);
 		s->cpu = NULL;
 		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
@@ -185,6 +196,10 @@ void vnpu_rt_cpu_stream_fini(vnpu_stream *s)
 	free(c->deps);
 	pthread_cond_destroy(&c->cond);
 	pthread_mutex_destroy(&c->lock);
+	if (c->local.prof) {
+		vnpu_rt_prof_print(c->local.prof, stderr);
+		free(c->local.prof);
+	}
 	free(c->local.scratch);
 	free(c->local.shared);
 	free(c);

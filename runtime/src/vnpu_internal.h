@@ -33,6 +33,7 @@
  * @backend: VNPU_BACKEND: -1 auto, else enum vnpu_backend
  * @sync: VNPU_DEBUG=sync
  * @log_stderr: VNPU_DEBUG=log
+ * @profile: VNPU_DEBUG=profile (CPU backend: per-packet times per stream)
  * @devices: open devices (shutdown refuses while any is open)
  */
 struct vnpu_rt_lib {
@@ -43,6 +44,7 @@ struct vnpu_rt_lib {
 	int backend;
 	bool sync;
 	bool log_stderr;
+	bool profile;
 	int devices;
 };
 

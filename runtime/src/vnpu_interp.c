@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "vnpu_interp.h"
+#include "vnpu_profile.h"
 
 /* The buffer of USES (sorted by address) holding VA, or NULL. */
 static const struct vnpu_rt_use *vnpu_rt_find(const struct vnpu_rt_use *uses,
@@ -140,10 +141,13 @@ vnpu_status vnpu_rt_interp_run(vnpu_device *dev, const void *cmd, size_t size,
 	*fault_off = 0;
 	while (off + sizeof(struct vnpu_cmd_header) <= size) {
 		const struct vnpu_cmd_header *h = (const void *)(base + off);
+		uint64_t t0 = local->prof ? vnpu_rt_now_ns() : 0;
 
 		st = vnpu_rt_translate(h, off, uses, n, ptr);
 		if (!st)
 			st = vnpu_rt_exec_packet(dev, h, off, ptr, local);
+		if (local->prof)
+			vnpu_rt_prof_add(local->prof, h->op, vnpu_rt_now_ns() - t0);
 		if (st) {
 			*fault_off = (uint32_t)off;
 			return st;

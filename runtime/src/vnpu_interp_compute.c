@@ -13,6 +13,7 @@
 
 #include "vnpu_interp.h"
 #include "vnpu_pool.h"
+#include "vnpu_profile.h"
 
 /*
  * A matmul's activations prepared once for all its tiles take up to this
@@ -89,9 +90,14 @@ int vnpu_rt_compute(vnpu_device *dev, const struct vnpu_cmd_header *pkt,
 	if (size)
 		k.isa.shared = vnpu_rt_shared(local, size);
 	if (k.isa.shared) {
+		uint64_t t0 = local->prof ? vnpu_rt_now_ns() : 0;
+
 		ret = vnpu_rt_pool_run(dev->pool, vnpu_rt_prep_tile, &k,
 				       (k.prep_rows + VNPU_RT_PREP_ROWS - 1) /
 				       VNPU_RT_PREP_ROWS, local->scratch);
+		if (local->prof)
+			vnpu_rt_prof_add(local->prof, VNPU_RT_PROF_PREP,
+					 vnpu_rt_now_ns() - t0);
 		if (ret)
 			return ret;
 	}

@@ -47,8 +47,9 @@ static vnpu_status vnpu_rt_parse_backend(const char *v, int *backend)
 	return VNPU_STATUS_OK;
 }
 
-/* VNPU_DEBUG is a comma-separated list of sync and log. */
-static vnpu_status vnpu_rt_parse_debug(const char *v, bool *sync, bool *log)
+/* VNPU_DEBUG is a comma-separated list of sync, log and profile. */
+static vnpu_status vnpu_rt_parse_debug(const char *v, bool *sync, bool *log,
+				       bool *profile)
 {
 	char buf[128], *tok, *save = NULL;
 
@@ -64,9 +65,11 @@ static vnpu_status vnpu_rt_parse_debug(const char *v, bool *sync, bool *log)
 			*sync = true;
 		else if (!strcmp(tok, "log"))
 			*log = true;
+		else if (!strcmp(tok, "profile"))
+			*profile = true;
 		else
 			return vnpu_rt_error(VNPU_STATUS_INVALID_ARGUMENT,
-					     "VNPU_DEBUG='%s': unknown '%s' (known: sync, log)",
+					     "VNPU_DEBUG='%s': unknown '%s' (known: sync, log, profile)",
 					     v, tok);
 	}
 	return VNPU_STATUS_OK;
@@ -75,7 +78,7 @@ static vnpu_status vnpu_rt_parse_debug(const char *v, bool *sync, bool *log)
 vnpu_status vnpu_init(const vnpu_init_options *opts)
 {
 	vnpu_init_options o;
-	bool sync = false, log = false;
+	bool sync = false, log = false, profile = false;
 	int backend = -1;
 	vnpu_status st = VNPU_STATUS_OK;
 
@@ -99,7 +102,7 @@ vnpu_status vnpu_init(const vnpu_init_options *opts)
 		st = vnpu_rt_parse_backend(getenv("VNPU_BACKEND"), &backend);
 		if (!st)
 			st = vnpu_rt_parse_debug(getenv("VNPU_DEBUG"), &sync,
-						 &log);
+						 &log, &profile);
 		if (st)
 			goto out;
 	}
@@ -109,6 +112,7 @@ vnpu_status vnpu_init(const vnpu_init_options *opts)
 	vnpu_rt_lib.backend = backend;
 	vnpu_rt_lib.sync = sync || (o.flags & VNPU_INIT_SYNC);
 	vnpu_rt_lib.log_stderr = log;
+	vnpu_rt_lib.profile = profile;
 	vnpu_rt_lib.devices = 0;
 	vnpu_rt_lib.refs = 1;
 out:
@@ -132,6 +136,7 @@ vnpu_status vnpu_shutdown(void)
 		memset(&vnpu_rt_lib.opts, 0, sizeof(vnpu_rt_lib.opts));
 		vnpu_rt_lib.sync = false;
 		vnpu_rt_lib.log_stderr = false;
+		vnpu_rt_lib.profile = false;
 		vnpu_rt_lib.backend = -1;
 	}
 	pthread_mutex_unlock(&vnpu_rt_lib.lock);

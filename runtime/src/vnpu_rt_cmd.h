@@ -42,6 +42,7 @@ struct vnpu_rt_local {
 	void *scratch;
 	void *shared;
 	size_t shared_size;
+	struct vnpu_rt_profile *prof;	/* VNPU_DEBUG=profile, else NULL */
 };
 
 /*

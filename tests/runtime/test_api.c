@@ -91,7 +91,7 @@ TEST(bad_environment_values_fail_init_with_the_accepted_ones)
 	unsetenv("VNPU_BACKEND");
 	ASSERT_EQ(0, setenv("VNPU_DEBUG", "sync,loud", 1));
 	EXPECT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_init(NULL));
-	EXPECT_STREQ("VNPU_DEBUG='sync,loud': unknown 'loud' (known: sync, log)",
+	EXPECT_STREQ("VNPU_DEBUG='sync,loud': unknown 'loud' (known: sync, log, profile)",
 		     vnpu_last_error());
 	unsetenv("VNPU_DEBUG");
 	/* A failed init leaves the library uninitialized. */

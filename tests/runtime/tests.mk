@@ -8,6 +8,12 @@ runtime_interp_SRCS := tests/runtime/test_interp.c $(RT_CASES)
 runtime_interp_LIBS = $(RUNTIME_LIBS)
 $(eval $(call runtime_prog,runtime_interp))
 
+# The CPU backend's streams: VNPU_DEBUG=profile, runs on the caller.
+HOST_TESTS += runtime_cpu_stream
+runtime_cpu_stream_SRCS := tests/runtime/test_cpu_stream.c
+runtime_cpu_stream_LIBS = $(RUNTIME_LIBS)
+$(eval $(call runtime_prog,runtime_cpu_stream))
+
 # The worker pool under many tiny runs (internal API: runtime/src).
 HOST_TESTS += runtime_pool
 runtime_pool_SRCS := tests/runtime/test_pool.c
