@@ -244,8 +244,8 @@ vnpu_status vnpu_cmdbuf_barrier(vnpu_cmdbuf *cb)
 	return vnpu_cmdbuf_append(cb, &p, sizeof(p), NULL);
 }
 
-vnpu_status vnpu_stream_submit_cmdbuf(vnpu_stream *s, const vnpu_cmdbuf *cb,
-				      uint64_t *seqno)
+static vnpu_status vnpu_rt_cmdbuf_submit(vnpu_stream *s, const vnpu_cmdbuf *cb,
+					 bool run, uint64_t *seqno)
 {
 	struct vnpu_rt_use *list;
 	vnpu_status st;
@@ -263,7 +263,18 @@ vnpu_status vnpu_stream_submit_cmdbuf(vnpu_stream *s, const vnpu_cmdbuf *cb,
 		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
 				     "vnpu_stream_submit_cmdbuf: out of memory");
 	memcpy(list, cb->uses, cb->nuses * sizeof(*list));
-	st = vnpu_rt_submit(s, cb->data, cb->size, list, cb->nuses, seqno);
+	st = vnpu_rt_submit(s, cb->data, cb->size, list, cb->nuses, run, seqno);
 	free(list);
 	return st;
+}
+
+vnpu_status vnpu_stream_submit_cmdbuf(vnpu_stream *s, const vnpu_cmdbuf *cb,
+				      uint64_t *seqno)
+{
+	return vnpu_rt_cmdbuf_submit(s, cb, false, seqno);
+}
+
+vnpu_status vnpu_rt_run_cmdbuf(vnpu_stream *s, const vnpu_cmdbuf *cb)
+{
+	return vnpu_rt_cmdbuf_submit(s, cb, true, NULL);
 }

@@ -12,6 +12,8 @@ vnpu_status vnpu_rt_cpu_submit(vnpu_stream *s, const void *cmd, size_t size,
 			       const struct vnpu_rt_use *uses, size_t n,
 			       uint64_t *seqno);
 vnpu_status vnpu_rt_cpu_wait(vnpu_stream *s, uint64_t timeout_ns);
+vnpu_status vnpu_rt_cpu_run_now(vnpu_stream *s, const void *cmd, size_t size,
+				const struct vnpu_rt_use *uses, size_t n);
 vnpu_status vnpu_rt_cpu_progress(vnpu_stream *s, uint64_t *submitted,
 				 uint64_t *completed);
 vnpu_status vnpu_rt_cpu_wait_event(vnpu_stream *s, vnpu_event *e);

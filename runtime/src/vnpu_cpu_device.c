@@ -170,6 +170,7 @@ const struct vnpu_backend_ops vnpu_rt_cpu_ops = {
 	.stream_fini = vnpu_rt_cpu_stream_fini,
 	.submit = vnpu_rt_cpu_submit,
 	.wait = vnpu_rt_cpu_wait,
+	.run = vnpu_rt_cpu_run_now,
 	.progress = vnpu_rt_cpu_progress,
 	.wait_event = vnpu_rt_cpu_wait_event,
 	.event_init = vnpu_rt_cpu_event_init,

@@ -5,6 +5,11 @@
  * device's worker pool). A job's failure is kept until the next wait
  * reports it; the jobs after it still run, as on the card. Events are
  * reached when the queue thread gets to their record job.
+ *
+ * A job whose submitter waits for it anyway (vnpu_program_run(): a decode
+ * step) runs on the submitting thread when the stream is idle: no copy of
+ * the stream, and no hand-off to the queue thread and back (two wake-ups
+ * per step). The queue thread starts no later job meanwhile.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +49,7 @@ struct vnpu_rt_cpu_stream {
 	char error_msg[512];
 	struct vnpu_rt_dep *deps;	/* for the next job */
 	size_t ndeps;
+	bool caller_runs;	/* a submitter is running a job itself */
 	struct vnpu_rt_local local;
 };
 
@@ -126,7 +132,7 @@ static void *vnpu_rt_cpu_thread(void *arg)
 
 	pthread_mutex_lock(&c->lock);
 	for (;;) {
-		while (!c->head && !c->stop)
+		while ((!c->head && !c->stop) || c->caller_runs)
 			pthread_cond_wait(&c->cond, &c->lock);
 		if (!c->head)
 			break;
@@ -288,6 +294,38 @@ vnpu_status vnpu_rt_cpu_wait(vnpu_stream *s, uint64_t timeout_ns)
 	if (st)
 		return vnpu_rt_error(st, "%s", msg);
 	return VNPU_STATUS_OK;
+}
+
+vnpu_status vnpu_rt_cpu_run_now(vnpu_stream *s, const void *cmd, size_t size,
+				const struct vnpu_rt_use *uses, size_t n)
+{
+	struct vnpu_rt_cpu_stream *c = s->cpu;
+	/* the caller keeps CMD and the buffers alive until this returns */
+	struct vnpu_rt_cpu_job j = {
+		.cmd = (void *)cmd, .size = size,
+		.uses = (struct vnpu_rt_use *)uses, .n = n,
+	};
+	vnpu_status st;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->head || c->caller_runs || c->ndeps || c->completed != c->submitted) {
+		/* earlier work or event dependencies: queue it behind them */
+		pthread_mutex_unlock(&c->lock);
+		st = vnpu_rt_cpu_submit(s, cmd, size, uses, n, &j.seqno);
+		return st ? st : vnpu_rt_cpu_wait(s, UINT64_MAX);
+	}
+	j.seqno = ++c->submitted;
+	c->caller_runs = true;
+	pthread_mutex_unlock(&c->lock);
+	vnpu_rt_cpu_run(s, &j);
+	pthread_mutex_lock(&c->lock);
+	c->completed = j.seqno;
+	c->caller_runs = false;
+	if (c->local.prof)
+		c->local.prof->caller_jobs++;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+	return vnpu_rt_cpu_wait(s, UINT64_MAX);
 }
 
 vnpu_status vnpu_rt_cpu_progress(vnpu_stream *s, uint64_t *submitted,

@@ -180,7 +180,9 @@ struct vnpu_event {
  * Arguments are checked by the common layer; command streams are
  * validated before @submit. @submit gets the merged buffer list and
  * returns the job's sequence number. @wait waits for every job submitted
- * so far and then hands over the first unreported job failure.
+ * so far and then hands over the first unreported job failure. @run
+ * (optional; else @submit then @wait) does both for a job whose caller
+ * waits anyway, and may run it on the calling thread.
  */
 struct vnpu_backend_ops {
 	vnpu_status (*buffer_alloc)(vnpu_buffer *buf, uint64_t size);
@@ -194,6 +196,8 @@ struct vnpu_backend_ops {
 			      const struct vnpu_rt_use *uses, size_t n,
 			      uint64_t *seqno);
 	vnpu_status (*wait)(vnpu_stream *s, uint64_t timeout_ns);
+	vnpu_status (*run)(vnpu_stream *s, const void *cmd, size_t size,
+			   const struct vnpu_rt_use *uses, size_t n);
 	vnpu_status (*progress)(vnpu_stream *s, uint64_t *submitted,
 				uint64_t *completed);
 	vnpu_status (*wait_event)(vnpu_stream *s, vnpu_event *e);
@@ -236,8 +240,16 @@ vnpu_status vnpu_rt_no_card_error(const char *what);
 void vnpu_rt_cmdbuf_overwrite(vnpu_cmdbuf *cb, size_t off, const void *data,
 			      size_t size);
 
-/* Submit with the merged list (common path of submit and cmdbuf). */
+/*
+ * Submit with the merged list (common path of submit and cmdbuf); with
+ * RUN, also wait for it (and every earlier job) and return what the wait
+ * returns: the backend may then run the job on the calling thread.
+ */
 vnpu_status vnpu_rt_submit(vnpu_stream *s, const void *cmd, size_t size,
-			   struct vnpu_rt_use *uses, size_t n, uint64_t *seqno);
+			   struct vnpu_rt_use *uses, size_t n, bool run,
+			   uint64_t *seqno);
+
+/* Submit CB to S and wait for it: vnpu_program_run()'s path. */
+vnpu_status vnpu_rt_run_cmdbuf(vnpu_stream *s, const vnpu_cmdbuf *cb);
 
 #endif /* VNPU_INTERNAL_H */

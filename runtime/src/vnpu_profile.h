@@ -25,13 +25,14 @@ struct vnpu_rt_prof_slot {
  * struct vnpu_rt_profile - one stream's figures
  * @slot: per opcode (VNPU_RT_PROF_PREP: the part of MATMUL preparing A)
  * @jobs: jobs run
+ * @caller_jobs: of which the submitting thread ran itself
  * @job_ns: time inside jobs (packets, plus walking and translating them)
  * @gap_ns: time between one job's end and the next one's start
  * @last_end: when the last job ended (0 before the first)
  */
 struct vnpu_rt_profile {
 	struct vnpu_rt_prof_slot slot[VNPU_RT_PROF_SLOTS];
-	uint64_t jobs, job_ns, gap_ns, last_end;
+	uint64_t jobs, caller_jobs, job_ns, gap_ns, last_end;
 };
 
 /* Add NS to SLOT (an opcode past the table counts in its last opcode slot). */

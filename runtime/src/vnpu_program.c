@@ -375,9 +375,7 @@ vnpu_status vnpu_program_run_at(vnpu_stream *stream, vnpu_program *program,
 		st = vnpu_buffer_write(program->abuf, program->io[i].offset, inputs[i],
 				       program->io[i].bytes);
 	if (!st)
-		st = vnpu_stream_submit_cmdbuf(stream, program->cb, NULL);
-	if (!st)
-		st = vnpu_stream_sync(stream);
+		st = vnpu_rt_run_cmdbuf(stream, program->cb);
 	for (i = 0; i < pi->outputs && !st; i++) {
 		const struct vnpu_prog_io *io = &program->io[pi->inputs + i];
 

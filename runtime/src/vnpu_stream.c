@@ -70,7 +70,8 @@ static int vnpu_rt_use_cmp(const void *a, const void *b)
 }
 
 vnpu_status vnpu_rt_submit(vnpu_stream *s, const void *cmd, size_t size,
-			   struct vnpu_rt_use *uses, size_t n, uint64_t *seqno)
+			   struct vnpu_rt_use *uses, size_t n, bool run,
+			   uint64_t *seqno)
 {
 	vnpu_device *dev = s->dev;
 	size_t i, j;
@@ -97,6 +98,8 @@ vnpu_status vnpu_rt_submit(vnpu_stream *s, const void *cmd, size_t size,
 	st = vnpu_rt_cmd_validate(cmd, size, dev->info.va_base, dev->info.va_size);
 	if (st)
 		return st;
+	if (run && dev->ops->run)
+		return dev->ops->run(s, cmd, size, uses, n);
 	st = dev->ops->submit(s, cmd, size, uses, n, &seq);
 	if (st)
 		return st;
@@ -105,7 +108,7 @@ vnpu_status vnpu_rt_submit(vnpu_stream *s, const void *cmd, size_t size,
 	vnpu_rt_log(VNPU_LOG_DEBUG, "submitted job %llu (%zu bytes, %zu buffers)",
 		    (unsigned long long)seq, size, n);
 	/* VNPU_DEBUG=sync: the job's failure is this call's. */
-	if (vnpu_rt_lib.sync)
+	if (vnpu_rt_lib.sync || run)
 		return dev->ops->wait(s, UINT64_MAX);
 	return VNPU_STATUS_OK;
 }
@@ -145,7 +148,7 @@ vnpu_status vnpu_stream_submit(vnpu_stream *s, const void *cmd, size_t size,
 		list[i].buf = uses[i].buffer;
 		list[i].access = uses[i].access;
 	}
-	st = vnpu_rt_submit(s, cmd, size, list, count, seqno);
+	st = vnpu_rt_submit(s, cmd, size, list, count, false, seqno);
 	free(list);
 	return st;
 }

@@ -418,6 +418,52 @@ TEST_F(md, sampling_is_reproducible_and_honours_top_k_top_p)
 	vnpu_sampler_fini(&a);
 }
 
+/* The scan greedy sampling replaced: the first of the largest, NaN never wins. */
+static int32_t scan_argmax(const float *x, uint32_t n)
+{
+	uint32_t best = 0;
+
+	for (uint32_t i = 1; i < n; i++)
+		if (x[i] > x[best])
+			best = i;
+	return (int32_t)best;
+}
+
+TEST_F(md, greedy_sampling_is_the_first_largest_logit_with_nans_and_zeros)
+{
+	static const uint32_t sizes[] = { 1, 2, 15, 16, 17, 31, 33, 64, 1000, 20480 };
+	vnpu_sampling s = { 0 };
+	vnpu_sampler a;
+	float *x = malloc(20480 * sizeof(*x));
+	uint64_t r = 1;
+
+	ASSERT_NE(NULL, x);
+	vnpu_sampler_init(&a, &s);
+	for (int trial = 0; trial < 400; trial++) {
+		uint32_t n = sizes[trial % 10];
+
+		for (uint32_t i = 0; i < n; i++) {
+			r = r * 6364136223846793005ull + 1442695040888963407ull;
+			/* few distinct values: many ties; some -0, +0, NaN, -inf */
+			switch ((r >> 33) % 11) {
+			case 0: x[i] = -0.0f; break;
+			case 1: x[i] = 0.0f; break;
+			case 2: x[i] = trial % 3 ? 1.0f : NAN; break;
+			case 3: x[i] = -INFINITY; break;
+			default: x[i] = (float)((int)((r >> 40) % 9) - (trial % 7 ? 4 : 12)); break;
+			}
+		}
+		if (trial % 5 == 0)
+			x[0] = NAN;
+		if (trial % 5 == 1)
+			x[(uint32_t)(r >> 20) % n] = 1e30f;
+		ASSERT_EQ(scan_argmax(x, n), vnpu_sampler_next(&a, x, n))
+			TH_LOG("trial %d, n %u", trial, n);
+	}
+	vnpu_sampler_fini(&a);
+	free(x);
+}
+
 TEST_F(md, seeded_generation_is_reproducible)
 {
 	vnpu_sampling s = { .temperature = 0.8f, .top_k = 20, .top_p = 0.9f, .seed = 9 };

@@ -3,7 +3,11 @@
  * The CPU backend's streams: VNPU_DEBUG=profile prints, when a stream is
  * destroyed, per packet opcode the count and time of the packets it ran
  * (format in docs/runtime.md, "Profiling"), and nothing when it is off.
+ * A job whose submitter waits for it (vnpu_program_run()) runs on the
+ * submitting thread when the stream is idle, else behind the queued jobs,
+ * with the same results and failure reports either way.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +17,7 @@
 #include <vnpu/vnpu.h>
 
 #include "kselftest_harness.h"
+#include "vnpu_internal.h"
 
 #define HDR(op_, p) { .op = (op_), .size = sizeof(p) }
 
@@ -106,10 +111,11 @@ TEST(profile_prints_count_and_time_per_opcode_on_destroy)
 		double sum = 0;
 		int lines = 0, fills = 0, copies = 0;
 
-		ASSERT_EQ(4, sscanf(line, "vnpu profile: %llu jobs, %lf ms in jobs, %lf ms in packets, %lf ms between jobs%n",
-				    &n, &in_jobs, &in_packets, &between, &lines));
+		ASSERT_EQ(5, sscanf(line, "vnpu profile: %llu jobs (%llu run by the caller), %lf ms in jobs, %lf ms in packets, %lf ms between jobs%n",
+				    &n, &count, &in_jobs, &in_packets, &between, &lines));
 		EXPECT_EQ('\n', line[lines]);
 		EXPECT_EQ(jobs, n);
+		EXPECT_EQ(0, count);	/* vnpu_stream_submit() queues */
 		EXPECT_LE(in_packets, in_jobs);
 		EXPECT_LE(0.0, between);
 		line = strchr(line, '\n') + 1;
@@ -159,6 +165,167 @@ TEST(without_profile_destroying_a_stream_prints_nothing)
 	text = run_and_capture(_metadata, 2, 2);
 	EXPECT_STREQ("", text);
 	free(text);
+	EXPECT_EQ(VNPU_STATUS_OK, vnpu_shutdown());
+}
+
+/* Submit CMD with B read-write and wait for it, the way vnpu_program_run() does. */
+static vnpu_status run_now(vnpu_stream *s, const void *cmd, size_t size, vnpu_buffer *b)
+{
+	struct vnpu_rt_use use = { b, VNPU_ACCESS_READ | VNPU_ACCESS_WRITE };
+
+	return vnpu_rt_submit(s, cmd, size, &use, 1, true, NULL);
+}
+
+struct copier {
+	vnpu_stream *s;
+	vnpu_buffer *b;
+	uint32_t slot;	/* its 1 KiB: filled, then copied 1 KiB further */
+	int bad;
+};
+
+static void *copier_thread(void *arg)
+{
+	struct copier *c = arg;
+	uint64_t va = vnpu_buffer_va(c->b) + c->slot * 2048;
+	uint32_t got[256];
+
+	for (uint32_t i = 0; i < 200; i++) {
+		struct job j;
+
+		make_job(&j, va);
+		j.f1.size = 1024;
+		j.f1.value = c->slot << 16 | i;
+		j.f2.hdr.op = VNPU_OP_NOP;
+		j.c.dst = va + 1024;
+		j.c.size = 1024;
+		if (run_now(c->s, &j, sizeof(j), c->b) ||
+		    vnpu_buffer_read(c->b, c->slot * 2048 + 1024, got, sizeof(got)) ||
+		    got[0] != j.f1.value || got[255] != j.f1.value)
+			c->bad++;
+	}
+	return NULL;
+}
+
+TEST(a_waited_job_runs_on_the_caller_when_idle_else_behind_the_queue)
+{
+	const size_t big = 16u << 20;
+	vnpu_device_options o;
+	vnpu_device *dev;
+	vnpu_stream *s;
+	vnpu_buffer *b, *big_buf;
+	struct copier cp[3];
+	pthread_t th[3];
+	uint64_t sub, done;
+	uint32_t got;
+	struct job j;
+	struct {
+		struct vnpu_cmd_stream_header h;
+		struct vnpu_cmd_fill f;
+	} fill = {
+		.h = { .magic = VNPU_CMD_MAGIC, .version = VNPU_CMD_VERSION },
+		.f = { .hdr = HDR(VNPU_OP_FILL, fill.f), .size = big },
+	};
+	struct {
+		struct vnpu_cmd_stream_header h;
+		struct vnpu_cmd_copy c;
+	} copy = {
+		.h = { .magic = VNPU_CMD_MAGIC, .version = VNPU_CMD_VERSION },
+		.c = { .hdr = HDR(VNPU_OP_COPY, copy.c), .size = 4 },
+	};
+
+	init_debug(_metadata, NULL);
+	vnpu_device_options_init(&o);
+	o.cpu_threads = 2;
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_device_open("cpu", &o, &dev));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_create(dev, NULL, &s));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_buffer_alloc(dev, 8192, &b));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_buffer_alloc(dev, big, &big_buf));
+
+	/* idle: the results are there when the call returns */
+	make_job(&j, vnpu_buffer_va(b));
+	ASSERT_EQ(VNPU_STATUS_OK, run_now(s, &j, sizeof(j), b));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_buffer_read(b, 2048 + 1024, &got, 4));
+	EXPECT_EQ(7, got);
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_progress(s, &sub, &done));
+	EXPECT_EQ(1, sub);
+	EXPECT_EQ(1, done);
+
+	/* behind a queued job: it reads what the queued job wrote */
+	fill.f.dst = vnpu_buffer_va(big_buf);
+	copy.c.dst = vnpu_buffer_va(b);
+	copy.c.src = vnpu_buffer_va(big_buf) + big - 4;
+	for (uint32_t i = 1; i <= 20; i++) {
+		vnpu_buffer_use use = { big_buf, VNPU_ACCESS_WRITE };
+		struct vnpu_rt_use uses[2] = {
+			{ b, VNPU_ACCESS_WRITE }, { big_buf, VNPU_ACCESS_READ },
+		};
+
+		fill.f.value = i;
+		ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_submit(s, &fill, sizeof(fill),
+							     &use, 1, NULL));
+		ASSERT_EQ(VNPU_STATUS_OK, vnpu_rt_submit(s, &copy, sizeof(copy), uses,
+							 2, true, NULL));
+		ASSERT_EQ(VNPU_STATUS_OK, vnpu_buffer_read(b, 0, &got, 4));
+		ASSERT_EQ(i, got);
+	}
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_progress(s, &sub, &done));
+	EXPECT_EQ(41, sub);
+	EXPECT_EQ(41, done);
+
+	/* three threads running on one stream at once: each sees its own job */
+	for (uint32_t t = 0; t < 3; t++) {
+		cp[t] = (struct copier){ .s = s, .b = b, .slot = t + 1 };
+		ASSERT_EQ(0, pthread_create(&th[t], NULL, copier_thread, &cp[t]));
+	}
+	for (uint32_t t = 0; t < 3; t++) {
+		pthread_join(th[t], NULL);
+		EXPECT_EQ(0, cp[t].bad);
+	}
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_progress(s, &sub, &done));
+	EXPECT_EQ(641, sub);
+	EXPECT_EQ(641, done);
+
+	vnpu_buffer_free(big_buf);
+	vnpu_buffer_free(b);
+	vnpu_stream_destroy(s);
+	EXPECT_EQ(VNPU_STATUS_OK, vnpu_device_close(dev));
+	EXPECT_EQ(VNPU_STATUS_OK, vnpu_shutdown());
+}
+
+TEST(a_waited_job_reports_its_fault_or_an_earlier_one_once)
+{
+	static const char own[] = "job 1 failed: device fault at packet offset 0x8 (FILL): writes";
+	static const char earlier[] = "job 2 failed: device fault at packet offset 0x8 (FILL): writes";
+	struct vnpu_rt_use ro = { NULL, VNPU_ACCESS_READ };
+	vnpu_buffer_use ro_use;
+	vnpu_device *dev;
+	vnpu_stream *s;
+	vnpu_buffer *b;
+	struct job j;
+
+	init_debug(_metadata, NULL);
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_device_open("cpu", NULL, &dev));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_create(dev, NULL, &s));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_buffer_alloc(dev, 4096, &b));
+	make_job(&j, vnpu_buffer_va(b));
+	/* its own fault: a write to a buffer listed read-only */
+	ro.buf = b;
+	EXPECT_EQ(VNPU_STATUS_DEVICE_FAULT, vnpu_rt_submit(s, &j, sizeof(j), &ro, 1,
+							   true, NULL));
+	EXPECT_EQ(0, strncmp(vnpu_last_error(), own, strlen(own)))
+		TH_LOG("%s", vnpu_last_error());
+	EXPECT_EQ(VNPU_STATUS_OK, vnpu_stream_sync(s));	/* reported once */
+	/* an earlier queued job's fault is what the next waited job reports */
+	ro_use = (vnpu_buffer_use){ b, VNPU_ACCESS_READ };
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_submit(s, &j, sizeof(j), &ro_use, 1, NULL));
+	EXPECT_EQ(VNPU_STATUS_DEVICE_FAULT, run_now(s, &j, sizeof(j), b));
+	EXPECT_EQ(0, strncmp(vnpu_last_error(), earlier, strlen(earlier)))
+		TH_LOG("%s", vnpu_last_error());
+	EXPECT_EQ(VNPU_STATUS_OK, vnpu_stream_sync(s));
+	EXPECT_EQ(VNPU_STATUS_OK, run_now(s, &j, sizeof(j), b));
+	vnpu_buffer_free(b);
+	vnpu_stream_destroy(s);
+	EXPECT_EQ(VNPU_STATUS_OK, vnpu_device_close(dev));
 	EXPECT_EQ(VNPU_STATUS_OK, vnpu_shutdown());
 }
 

@@ -11,6 +11,7 @@ $(eval $(call runtime_prog,runtime_interp))
 # The CPU backend's streams: VNPU_DEBUG=profile, runs on the caller.
 HOST_TESTS += runtime_cpu_stream
 runtime_cpu_stream_SRCS := tests/runtime/test_cpu_stream.c
+runtime_cpu_stream_CFLAGS := -Iruntime/src
 runtime_cpu_stream_LIBS = $(RUNTIME_LIBS)
 $(eval $(call runtime_prog,runtime_cpu_stream))
 
