@@ -220,11 +220,12 @@ static void vnpu_pack_bf16(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m
 #define VNPU_APS_EXP_MIN (127 - 60)
 #define VNPU_APS_EXP_MAX (127 + 50)
 
-static bool vnpu_aps_in_window(float f)
+/* Nonzero unless the FP32 bits U are a power of two 2^-60 .. 2^50. */
+static inline uint32_t vnpu_aps_outside(uint32_t u)
 {
-	uint32_t b = vnpu_u32(f), e = b >> 23;
-
-	return !(b & 0x807fffffu) && e >= VNPU_APS_EXP_MIN && e <= VNPU_APS_EXP_MAX;
+	return (u & 0x807fffffu) |
+	       (uint32_t)(u - (VNPU_APS_EXP_MIN << 23) >
+			  (uint32_t)(VNPU_APS_EXP_MAX - VNPU_APS_EXP_MIN) << 23);
 }
 
 static void vnpu_pack_int(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
@@ -254,14 +255,17 @@ static void vnpu_pack_int(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1
 				aps[b * gm + i] = sa[b * wb / 32];
 			}
 		}
+		/* branch-free: this runs for every column tile */
 		for (uint32_t b = 0; wb == 32 && b < nblk; b++) {
-			aok[b] = 1;
-			for (uint32_t i = 0; i < gm; i++) {
-				float f = aps[b * gm + i];
+			uint32_t bad = 0;
 
-				ape[b * gm + i] = (int32_t)(vnpu_u32(f) - (128u << 23));
-				aok[b] &= vnpu_aps_in_window(f);
+			for (uint32_t i = 0; i < gm; i++) {
+				uint32_t u = vnpu_u32(aps[b * gm + i]);
+
+				ape[b * gm + i] = (int32_t)(u - (128u << 23));
+				bad |= vnpu_aps_outside(u);
 			}
+			aok[b] = !bad;
 		}
 		dst += (size_t)gm * vnpu_apk_bytes(k);
 	}
