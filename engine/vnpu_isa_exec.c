@@ -206,20 +206,69 @@ static int vnpu_isa_mm_tile(const struct vnpu_isa_task *task, uint32_t t,
 			       &ctx) ? VNPU_EINVAL : VNPU_OK;
 }
 
-size_t vnpu_isa_shared_size(const struct vnpu_isa_task *task, uint32_t features,
-			    uint32_t *rows)
+size_t vnpu_isa_group_shared_size(const struct vnpu_isa_task *tasks, uint32_t n,
+				  uint32_t features, uint32_t *rows)
 {
-	const struct vnpu_cmd_matmul *p = (const void *)task->pkt;
+	const struct vnpu_cmd_matmul *p = (const void *)tasks[0].pkt;
 	struct vnpu_matmul d;
+	uint32_t cols = 0, i;
 
 	*rows = 0;
+	for (i = 0; i < n; i++) {
+		if (tasks[i].pkt->op != VNPU_OP_MATMUL || !tasks[i].ntiles)
+			return 0;
+		cols += tasks[i].tiles_n;
+	}
 	/* with one tile across N, every row is prepared once anyway */
-	if (task->pkt->op != VNPU_OP_MATMUL || !task->ntiles || task->tiles_n < 2)
+	if (!n || cols < 2)
 		return 0;
-	vnpu_isa_mm_desc(task, &d);
+	vnpu_isa_mm_desc(&tasks[0], &d);
 	d.a_prep = NULL;
 	*rows = p->m;
 	return vnpu_matmul_prep_size(&d, features);
+}
+
+size_t vnpu_isa_shared_size(const struct vnpu_isa_task *task, uint32_t features,
+			    uint32_t *rows)
+{
+	return vnpu_isa_group_shared_size(task, 1, features, rows);
+}
+
+/* Whether [A, A + AL) and [B, B + BL) share a byte. */
+static bool vnpu_isa_overlap(uint64_t a, uint64_t al, uint64_t b, uint64_t bl)
+{
+	return al && bl && a < b + bl && b < a + al;
+}
+
+/* Whether an output of X overlaps any operand of Y. */
+static bool vnpu_isa_writes_into(const struct vnpu_isa_operands *x,
+				 const struct vnpu_isa_operands *y)
+{
+	for (uint32_t i = 0; i < x->count; i++) {
+		if (!x->o[i].write || !x->o[i].va)
+			continue;
+		for (uint32_t j = 0; j < y->count; j++)
+			if (y->o[j].va && vnpu_isa_overlap(x->o[i].va, x->o[i].len,
+							   y->o[j].va, y->o[j].len))
+				return true;
+	}
+	return false;
+}
+
+bool vnpu_isa_mm_joinable(const struct vnpu_cmd_header *a,
+			  const struct vnpu_cmd_header *b)
+{
+	const struct vnpu_cmd_matmul *x = (const void *)a, *y = (const void *)b;
+	struct vnpu_isa_operands ox, oy;
+
+	if (a->op != VNPU_OP_MATMUL || b->op != VNPU_OP_MATMUL ||
+	    x->a != y->a || x->lda != y->lda || x->m != y->m || x->k != y->k ||
+	    x->a_fmt != y->a_fmt || x->a_quant != y->a_quant ||
+	    x->w_fmt != y->w_fmt)
+		return false;
+	if (vnpu_isa_operands(a, &ox) || vnpu_isa_operands(b, &oy))
+		return false;
+	return !vnpu_isa_writes_into(&ox, &oy) && !vnpu_isa_writes_into(&oy, &ox);
 }
 
 int vnpu_isa_prepare(const struct vnpu_isa_task *task, uint32_t r0, uint32_t r1,

@@ -17,7 +17,11 @@ static size_t vnpu_arow_bytes(uint32_t k)
 	return (b + 63) & ~(size_t)63;
 }
 
-/* Bytes per row of the packed int8 A (vnpu_pack_int()): q_a, apc, aps. */
+/*
+ * Bytes per row of the packed int8 A (vnpu_pack_int()): q_a, apc, aps;
+ * with blocks of 32 (MXFP4) half the apc/aps room is left, which holds
+ * ape and aok.
+ */
 static size_t vnpu_apk_bytes(uint32_t k)
 {
 	return (size_t)k + (size_t)(k / 16) * 8;
@@ -207,8 +211,23 @@ static void vnpu_pack_bf16(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m
 /*
  * The prepared int8 rows [m0, m1) (one piece each) as the packed AVX-512
  * kernel reads them (see struct vnpu_kern): groups of VNPU_MT_PACK_INT rows,
- * each q_a block by block and row by row, then apc, then aps.
+ * each q_a block by block and row by row, then apc, then aps. Blocks of
+ * 32 (MXFP4) add, block by block, ape (row by row: aps's bits minus
+ * 128 << 23, so that adding a weight scale byte's e << 23 gives the bits
+ * of 2^(e - 128) x aps) and aok (per block: every row's aps is a power of
+ * two 2^-60 .. 2^50): see vnpu_kint512_pk().
  */
+#define VNPU_APS_EXP_MIN (127 - 60)
+#define VNPU_APS_EXP_MAX (127 + 50)
+
+/* Nonzero unless the FP32 bits U are a power of two 2^-60 .. 2^50. */
+static inline uint32_t vnpu_aps_outside(uint32_t u)
+{
+	return (u & 0x807fffffu) |
+	       (uint32_t)(u - (VNPU_APS_EXP_MIN << 23) >
+			  (uint32_t)(VNPU_APS_EXP_MAX - VNPU_APS_EXP_MIN) << 23);
+}
+
 static void vnpu_pack_int(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 			  uint32_t wb, const uint8_t *rows, size_t arow, int8_t *dst)
 {
@@ -218,6 +237,9 @@ static void vnpu_pack_int(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1
 		uint32_t gm = m1 - g < VNPU_MT_PACK_INT ? m1 - g : VNPU_MT_PACK_INT;
 		int32_t *apc = (int32_t *)(dst + (size_t)gm * k);
 		float *aps = (float *)(apc + (size_t)nblk * gm);
+
+		int32_t *ape = (int32_t *)(aps + (size_t)nblk * gm);
+		int32_t *aok = ape + (size_t)nblk * gm;
 
 		for (uint32_t i = 0; i < gm; i++) {
 			const uint8_t *row = rows + (size_t)(g + i - m0) * arow;
@@ -232,6 +254,18 @@ static void vnpu_pack_int(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1
 					-corr[b];
 				aps[b * gm + i] = sa[b * wb / 32];
 			}
+		}
+		/* branch-free: this runs for every column tile */
+		for (uint32_t b = 0; wb == 32 && b < nblk; b++) {
+			uint32_t bad = 0;
+
+			for (uint32_t i = 0; i < gm; i++) {
+				uint32_t u = vnpu_u32(aps[b * gm + i]);
+
+				ape[b * gm + i] = (int32_t)(u - (128u << 23));
+				bad |= vnpu_aps_outside(u);
+			}
+			aok[b] = !bad;
 		}
 		dst += (size_t)gm * vnpu_apk_bytes(k);
 	}

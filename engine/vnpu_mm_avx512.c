@@ -251,6 +251,14 @@ static T512 VNPU_ALWAYS_INLINE v16si vnpu_dpbusd(v16si acc, v64qi w, const int8_
  * one pointer for every row, one accumulator per row starting at -12 *
  * sum(q_a) (the offset of the unsigned weights), the FP32 sums in k->acc.
  * Per block and row: the dot products, then cvt, two multiplies, an add.
+ *
+ * MXFP4 blocks (@wb 32) whose weight scales are all 2^-60 .. 2^50 (bytes
+ * 68 .. 178) and whose rows' aps are all 2^-60 .. 2^50 (aok, see
+ * vnpu_pack_int()) multiply once: sw x aps is a power of two 2^-120 ..
+ * 2^100 whose bits are an integer add (e << 23 plus the row's ape), and
+ * |block sum| < 2^18 makes both (sum x sw) x aps and sum x (sw x aps)
+ * exact, so the product has the same bits. The multiplies share ports
+ * with vpdpbusd; an integer add need not.
  */
 static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pk(const struct vnpu_kern *k,
 						    const uint32_t mt, const uint32_t wb)
@@ -262,6 +270,9 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pk(const struct vnpu_kern *k,
 		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
 	};
 	const uint32_t chunks = wb / 8;
+	const int32_t *ape = wb == 32 ? (const int32_t *)(k->aps + (size_t)k->nblk * mt) :
+			     NULL;
+	const int32_t *aok = wb == 32 ? ape + (size_t)k->nblk * mt : NULL;
 	v16sf acc[VNPU_MT_PACK_INT];
 
 	#pragma GCC unroll 16
@@ -294,6 +305,20 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pk(const struct vnpu_kern *k,
 			#pragma GCC unroll 16
 			for (uint32_t i = 0; i < mt; i++)
 				ia[i] = vnpu_dpbusd(ia[i], h, a + i * wb + c * 8 + 4);
+		}
+		if (wb == 32 && aok[b]) {
+			const vnpu_v16qi_ua *sb = (const void *)(k->scales + b * 16);
+			v16si e = __builtin_ia32_pmovzxbd512_mask(*sb, (v16si){}, 0xffff);
+
+			if (!__builtin_ia32_ucmpd512_mask(e - 68, (v16si){} + 110,
+							  6, 0xffff)) {
+				e <<= 23;
+				#pragma GCC unroll 16
+				for (uint32_t i = 0; i < mt; i++)
+					acc[i] = acc[i] + __builtin_convertvector(ia[i], v16sf) *
+						 (v16sf)(e + ape[b * mt + i]);
+				continue;
+			}
 		}
 		/* FP4 weights: blocks of 16 are NVFP4, of 32 MXFP4 */
 		sw = vnpu_wscale16(wb == 16 ? VNPU_FMT_NVFP4 : VNPU_FMT_MXFP4,

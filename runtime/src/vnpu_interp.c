@@ -129,13 +129,44 @@ static vnpu_status vnpu_rt_exec_packet(vnpu_device *dev,
 	}
 }
 
+/*
+ * The MATMUL at OFF and the MATMULs right after it that can run with it as
+ * one group (vnpu_isa_mm_joinable() pairwise: q, k and v read one normed
+ * input), up to VNPU_RT_GROUP_MAX: their packets in PK, their operands in
+ * PTR (the first's already translated). Returns how many.
+ */
+static uint32_t vnpu_rt_mm_group(const uint8_t *base, size_t size, size_t off,
+				 const struct vnpu_rt_use *uses, size_t n,
+				 const struct vnpu_cmd_header **pk,
+				 void *ptr[][VNPU_ISA_MAX_OPERANDS])
+{
+	uint32_t cnt = 1, i;
+
+	pk[0] = (const void *)(base + off);
+	off += pk[0]->size;
+	while (cnt < VNPU_RT_GROUP_MAX && off + sizeof(struct vnpu_cmd_header) <= size) {
+		const struct vnpu_cmd_header *h = (const void *)(base + off);
+
+		for (i = 0; i < cnt && vnpu_isa_mm_joinable(pk[i], h); i++)
+			;
+		/* one that cannot join, or faults, runs (and reports) alone */
+		if (i < cnt || vnpu_rt_translate(h, off, uses, n, ptr[cnt]))
+			break;
+		pk[cnt++] = h;
+		off += h->size;
+	}
+	return cnt;
+}
+
 vnpu_status vnpu_rt_interp_run(vnpu_device *dev, const void *cmd, size_t size,
 			       const struct vnpu_rt_use *uses, size_t n,
 			       struct vnpu_rt_local *local, uint32_t *fault_off)
 {
 	const uint8_t *base = cmd;
 	size_t off = sizeof(struct vnpu_cmd_stream_header);
-	void *ptr[VNPU_ISA_MAX_OPERANDS];
+	const struct vnpu_cmd_header *pk[VNPU_RT_GROUP_MAX];
+	void *ptr[VNPU_RT_GROUP_MAX][VNPU_ISA_MAX_OPERANDS];
+	uint32_t cnt, i;
 	vnpu_status st;
 
 	*fault_off = 0;
@@ -143,16 +174,41 @@ vnpu_status vnpu_rt_interp_run(vnpu_device *dev, const void *cmd, size_t size,
 		const struct vnpu_cmd_header *h = (const void *)(base + off);
 		uint64_t t0 = local->prof ? vnpu_rt_now_ns() : 0;
 
-		st = vnpu_rt_translate(h, off, uses, n, ptr);
-		if (!st)
-			st = vnpu_rt_exec_packet(dev, h, off, ptr, local);
-		if (local->prof)
-			vnpu_rt_prof_add(local->prof, h->op, vnpu_rt_now_ns() - t0);
-		if (st) {
-			*fault_off = (uint32_t)off;
-			return st;
+		st = vnpu_rt_translate(h, off, uses, n, ptr[0]);
+		cnt = !st && h->op == VNPU_OP_MATMUL ?
+		      vnpu_rt_mm_group(base, size, off, uses, n, pk, ptr) : 1;
+		if (cnt > 1 && !vnpu_rt_compute_group(dev, pk, ptr, cnt, local)) {
+			/* every member counts; the group's time goes to the first */
+			for (i = 0; i < cnt; i++) {
+				if (local->prof)
+					vnpu_rt_prof_add(local->prof, VNPU_OP_MATMUL,
+							 i ? 0 : vnpu_rt_now_ns() - t0);
+				off += pk[i]->size;
+			}
+			continue;
 		}
-		off += h->size;
+		/*
+		 * Alone, or a group that failed: its packets again one by one
+		 * (a matmul writes only its output), so a fault names its packet.
+		 */
+		for (i = 0; i < cnt; i++) {
+			h = (const void *)(base + off);
+			if (i && !st)
+				st = vnpu_rt_translate(h, off, uses, n, ptr[i]);
+			if (!st)
+				st = vnpu_rt_exec_packet(dev, h, off, ptr[i], local);
+			if (local->prof) {
+				uint64_t t1 = vnpu_rt_now_ns();
+
+				vnpu_rt_prof_add(local->prof, h->op, t1 - t0);
+				t0 = t1;
+			}
+			if (st) {
+				*fault_off = (uint32_t)off;
+				return st;
+			}
+			off += h->size;
+		}
 	}
 	return VNPU_STATUS_OK;
 }

@@ -18,4 +18,16 @@
 int vnpu_rt_compute(vnpu_device *dev, const struct vnpu_cmd_header *pkt,
 		    void *const *ptr, struct vnpu_rt_local *local);
 
+/*
+ * Run the N MATMUL packets PKT (pairwise vnpu_isa_mm_joinable(), operands
+ * at PTR) as one group: their shared activations prepared once, then all
+ * their tiles in one pool run. Each output gets the bits vnpu_rt_compute()
+ * gives it alone. 0 or VNPU_RT_TILE_*.
+ */
+#define VNPU_RT_GROUP_MAX 4
+int vnpu_rt_compute_group(vnpu_device *dev,
+			  const struct vnpu_cmd_header *const *pkt,
+			  void *const (*ptr)[VNPU_ISA_MAX_OPERANDS], uint32_t n,
+			  struct vnpu_rt_local *local);
+
 #endif /* VNPU_INTERP_H */

@@ -24,8 +24,11 @@
 /* Rows of A per preparation tile: enough work to be worth a worker. */
 #define VNPU_RT_PREP_ROWS 16u
 
+/* A compute packet, or a group of MATMULs that read the same activations. */
 struct vnpu_rt_task {
-	struct vnpu_isa_task isa;
+	struct vnpu_isa_task isa[VNPU_RT_GROUP_MAX];
+	uint32_t first[VNPU_RT_GROUP_MAX + 1];	/* each member's first tile */
+	uint32_t n;
 	uint32_t features;
 	uint32_t prep_rows;
 };
@@ -33,9 +36,13 @@ struct vnpu_rt_task {
 static int vnpu_rt_tile(const void *arg, uint32_t t, void *scratch)
 {
 	const struct vnpu_rt_task *k = arg;
-	int ret = vnpu_isa_tile(&k->isa, t, scratch, VNPU_RT_SCRATCH,
-				k->features);
+	uint32_t i = 0;
+	int ret;
 
+	while (t >= k->first[i + 1])
+		i++;
+	ret = vnpu_isa_tile(&k->isa[i], t - k->first[i], scratch,
+			    VNPU_RT_SCRATCH, k->features);
 	if (!ret)
 		return 0;
 	return ret == VNPU_EFAULT ? VNPU_RT_TILE_INDEX : VNPU_RT_TILE_ENGINE;
@@ -49,7 +56,7 @@ static int vnpu_rt_prep_tile(const void *arg, uint32_t t, void *scratch)
 		      r0 + VNPU_RT_PREP_ROWS : k->prep_rows;
 
 	(void)scratch;
-	return vnpu_isa_prepare(&k->isa, r0, r1, k->features) ?
+	return vnpu_isa_prepare(&k->isa[0], r0, r1, k->features) ?
 	       VNPU_RT_TILE_ENGINE : 0;
 }
 
@@ -72,26 +79,38 @@ static void *vnpu_rt_shared(struct vnpu_rt_local *local, size_t size)
 	return p;
 }
 
-int vnpu_rt_compute(vnpu_device *dev, const struct vnpu_cmd_header *pkt,
-		    void *const *ptr, struct vnpu_rt_local *local)
+int vnpu_rt_compute_group(vnpu_device *dev,
+			  const struct vnpu_cmd_header *const *pkt,
+			  void *const (*ptr)[VNPU_ISA_MAX_OPERANDS], uint32_t n,
+			  struct vnpu_rt_local *local)
 {
-	struct vnpu_rt_task k = { .features = dev->features };
-	uint32_t ntiles;
+	struct vnpu_rt_task k = { .features = dev->features, .n = n };
 	size_t size;
+	uint32_t i;
 	int ret;
 
-	k.isa.pkt = pkt;
-	k.isa.workers = dev->info.ai_cores;
-	memcpy(k.isa.ptr, ptr, sizeof(k.isa.ptr));
-	ntiles = vnpu_isa_plan(&k.isa, VNPU_RT_SCRATCH);
-	if (!ntiles)
-		return VNPU_RT_TILE_NOSPACE;
-	size = vnpu_isa_shared_size(&k.isa, k.features, &k.prep_rows);
+	if (!n || n > VNPU_RT_GROUP_MAX)
+		return VNPU_RT_TILE_ENGINE;
+	for (i = 0; i < n; i++) {
+		struct vnpu_isa_task *t = &k.isa[i];
+		uint32_t tiles;
+
+		t->pkt = pkt[i];
+		t->workers = dev->info.ai_cores;
+		memcpy(t->ptr, ptr[i], sizeof(t->ptr));
+		tiles = vnpu_isa_plan(t, VNPU_RT_SCRATCH);
+		if (!tiles)
+			return VNPU_RT_TILE_NOSPACE;
+		k.first[i + 1] = k.first[i] + tiles;
+	}
+	size = vnpu_isa_group_shared_size(k.isa, n, k.features, &k.prep_rows);
 	if (size)
-		k.isa.shared = vnpu_rt_shared(local, size);
-	if (k.isa.shared) {
+		k.isa[0].shared = vnpu_rt_shared(local, size);
+	if (k.isa[0].shared) {
 		uint64_t t0 = local->prof ? vnpu_rt_now_ns() : 0;
 
+		for (i = 1; i < n; i++)
+			k.isa[i].shared = k.isa[0].shared;
 		ret = vnpu_rt_pool_run(dev->pool, vnpu_rt_prep_tile, &k,
 				       (k.prep_rows + VNPU_RT_PREP_ROWS - 1) /
 				       VNPU_RT_PREP_ROWS, local->scratch);
@@ -101,5 +120,17 @@ int vnpu_rt_compute(vnpu_device *dev, const struct vnpu_cmd_header *pkt,
 		if (ret)
 			return ret;
 	}
-	return vnpu_rt_pool_run(dev->pool, vnpu_rt_tile, &k, ntiles, local->scratch);
+	/* all members' tiles in one run: one wait for the group */
+	return vnpu_rt_pool_run(dev->pool, vnpu_rt_tile, &k, k.first[n],
+				local->scratch);
+}
+
+int vnpu_rt_compute(vnpu_device *dev, const struct vnpu_cmd_header *pkt,
+		    void *const *ptr, struct vnpu_rt_local *local)
+{
+	void *p[1][VNPU_ISA_MAX_OPERANDS];
+
+	memcpy(p[0], ptr, sizeof(p[0]));
+	return vnpu_rt_compute_group(dev, &pkt, (void *const (*)[VNPU_ISA_MAX_OPERANDS])p,
+				     1, local);
 }

@@ -605,6 +605,46 @@ TEST(fp4_integer_path_decodes_every_scale_byte)
 	}
 }
 
+/*
+ * The packed AVX-512 int8 GEMM multiplies MXFP4 blocks once where both
+ * scales are powers of two in a window (vnpu_kint512_pk()): rows of A
+ * scaled from 2^-120 to 2^125 (activation scales on both sides of the
+ * window, one row with an infinity: a NaN scale), weight scale bytes 60 ..
+ * 189 (both edges of 68 .. 178); 12 + 2 rows per call. Every variant
+ * gives the card's bits.
+ */
+TEST(packed_int8_gemm_scales_at_the_single_multiply_edges)
+{
+	static const int pw[14] = { -120, -70, -57, -56, -55, 0, 53,
+				    54, 55, 56, 70, 100, 125, 0 };
+	struct mm_case c = {
+		.m = 14, .n = 64, .k = 128, .w_fmt = VNPU_FMT_MXFP4,
+		.a_fmt = VNPU_FMT_FP32, .a_quant = VNPU_FMT_MXINT8,
+		.c_fmt = VNPU_FMT_FP32,
+	};
+	uint32_t nb = c.k / 32;
+	struct mm_ops o;
+
+	ops_make(&o, &c, 950);
+	for (uint32_t r = 0; r < c.m; r++)
+		for (uint32_t i = 0; i < c.k; i++)
+			o.a32[r * c.k + i] = ldexpf(o.a32[r * c.k + i], pw[r]);
+	o.a32[13 * c.k + 40] = INFINITY;
+	for (size_t b = 0; b < (size_t)c.m * c.k / 32; b++) {
+		uint8_t codes[32], sc;
+
+		vnpu_quantize(c.a_quant, o.a32 + b * 32, 32, codes, &sc, NULL, NULL);
+		vnpu_dequantize(c.a_quant, codes, &sc, NULL, 32, o.aeff + b * 32);
+	}
+	for (uint32_t r = 0; r < c.n; r++)
+		for (uint32_t b = 0; b < nb; b++)
+			o.w.scales[r * nb + b] = (uint8_t)(60 + (r * 7 + b * 13) % 130);
+	ASSERT_EQ(0, vnpu_panel_pack(c.w_fmt, o.w.codes, o.w.scales, c.n, c.k,
+				     o.w.panel));
+	every_variant_is_the_card(_metadata, &o);
+	ops_free(&o);
+}
+
 /* BF16 activations with a wide spread (every pair step rounds), denormals,
  * tiny sums that flush, cancellation and overflow. */
 static uint16_t adv_bf16(uint64_t *rs, int kind)

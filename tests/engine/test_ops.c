@@ -523,6 +523,63 @@ TEST(attention_packet_cache_layouts)
 	ASSERT_EQ(NULL, vnpu_isa_operands(&p.hdr, &ops));
 }
 
+/*
+ * Matmuls join one group (activations prepared once, tiles run together)
+ * only when they read the same A the same way and no output touches an
+ * operand of the other.
+ */
+TEST(matmul_groups_need_one_a_and_disjoint_outputs)
+{
+	/* A: 0x10000, 4 x 256 FP32 (4 KiB); W: 16 x 256 MXFP4 */
+	struct vnpu_cmd_matmul q = {
+		.hdr = { .op = VNPU_OP_MATMUL, .size = sizeof(q) },
+		.m = 4, .n = 16, .k = 256, .w_fmt = VNPU_FMT_MXFP4,
+		.a_fmt = VNPU_FMT_FP32, .a_quant = VNPU_FMT_MXINT8,
+		.c_fmt = VNPU_FMT_FP32, .w_tscale = 0x3f800000,
+		.w = 0x40000, .a = 0x10000, .c = 0x20000, .lda = 256, .ldc = 16,
+	}, k = q, v;
+
+	k.w = 0x50000;
+	k.c = 0x21000;
+	k.w_tscale = 0x40000000;	/* own tensor scale, bias, activation */
+	k.bias = 0x30000;
+	k.act = VNPU_CMD_ACT_SILU;
+	EXPECT_TRUE(vnpu_isa_mm_joinable(&q.hdr, &k.hdr));
+	EXPECT_TRUE(vnpu_isa_mm_joinable(&k.hdr, &q.hdr));
+	v = k;
+	v.lda = 512;			/* other rows of A */
+	EXPECT_FALSE(vnpu_isa_mm_joinable(&q.hdr, &v.hdr));
+	v = k;
+	v.a_quant = VNPU_FMT_MXFP8_E4M3;	/* prepared otherwise */
+	EXPECT_FALSE(vnpu_isa_mm_joinable(&q.hdr, &v.hdr));
+	v = k;
+	v.w_fmt = VNPU_FMT_NVFP4;	/* pieces depend on the weights */
+	EXPECT_FALSE(vnpu_isa_mm_joinable(&q.hdr, &v.hdr));
+	v = k;
+	v.m = 3;
+	EXPECT_FALSE(vnpu_isa_mm_joinable(&q.hdr, &v.hdr));
+	v = k;
+	v.c = 0x10ffc;			/* its output overwrites A's last float */
+	EXPECT_FALSE(vnpu_isa_mm_joinable(&q.hdr, &v.hdr));
+	v.c = 0x11000;			/* right after A */
+	EXPECT_TRUE(vnpu_isa_mm_joinable(&q.hdr, &v.hdr));
+	v.c = 0x20000 + 4 * 16 * 4 - 4;	/* the last float of q's output */
+	EXPECT_FALSE(vnpu_isa_mm_joinable(&q.hdr, &v.hdr));
+	v.c = 0x40000;			/* q's weights */
+	EXPECT_FALSE(vnpu_isa_mm_joinable(&q.hdr, &v.hdr));
+	EXPECT_FALSE(vnpu_isa_mm_joinable(&v.hdr, &q.hdr));
+	v = k;
+	v.a = 0x11000;			/* another A */
+	EXPECT_FALSE(vnpu_isa_mm_joinable(&q.hdr, &v.hdr));
+	{
+		struct vnpu_cmd_norm nrm = {
+			.hdr = { .op = VNPU_OP_NORM, .size = sizeof(nrm) },
+		};
+
+		EXPECT_FALSE(vnpu_isa_mm_joinable(&q.hdr, &nrm.hdr));
+	}
+}
+
 TEST(gather_transpose_copy)
 {
 	float table[5 * 3], y[4 * 3];

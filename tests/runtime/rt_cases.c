@@ -189,6 +189,117 @@ MM_CASE(mm_gemv_e4m3_bf16, 3, 520, 512, VNPU_FMT_NVFP4, VNPU_FMT_BF16,
 MM_CASE(mm_gemv_exact, 2, 700, 256, VNPU_FMT_NVFP4, VNPU_FMT_FP32,
 	VNPU_FMT_NONE, VNPU_FMT_FP32, VNPU_ACT_NONE, 1, 20)
 
+/*
+ * Matmuls that read the same activations (q, k and v of a layer), one
+ * after another: the CPU backend runs them as one group (A prepared once,
+ * all tiles in one run), the card one by one; each output must be the
+ * bytes of its own engine call. Weights of each member have their own
+ * seed and (NVFP4) tensor scale; outputs sit side by side in one buffer.
+ */
+struct mm_group {
+	uint32_t m, k, w_fmt, a_quant, n[3];
+	uint64_t seed;
+};
+
+static int mm_group_build(const struct mm_group *d, vnpu_device *dev,
+			  vnpu_cmdbuf *cb, struct rt_run *run, void *want)
+{
+	size_t mk = (size_t)d->m * d->k, coff = 0, cbytes = 0;
+	float *a = malloc(mk * 4), *bias = malloc(d->n[0] * 4);
+	vnpu_buffer *ba, *bb, *bc, *bw[3] = { 0 };
+	void *panel[3] = { 0 };
+	float ts[3];
+	int ret = 0;
+
+	fill_rnd(a, mk, d->seed);
+	fill_rnd(bias, d->n[0], d->seed + 1);
+	for (int i = 0; i < 3; i++)
+		cbytes += (size_t)d->m * d->n[i] * 4;
+	for (int i = 0; i < 3 && !ret; i++) {
+		size_t nk = (size_t)d->n[i] * d->k;
+		size_t pbytes = vnpu_panel_size(d->w_fmt, d->n[i], d->k);
+		float *w = malloc(nk * 4);
+		uint8_t *codes = malloc(nk), *scales = malloc(nk / 16 + 1);
+
+		fill_rnd(w, nk, d->seed + 2 + i);
+		for (size_t j = 0; j < nk; j += 7)	/* members' ranges differ */
+			w[j] *= (float)(i + 1);
+		ts[i] = 1.0f;
+		if (d->w_fmt == VNPU_FMT_NVFP4)
+			vnpu_nvfp4_tensor_scale(w, nk, &ts[i]);
+		vnpu_quantize(d->w_fmt, w, nk, codes, scales, &ts[i], NULL);
+		panel[i] = aligned_alloc(64, (pbytes + 63) / 64 * 64);
+		memset(panel[i], 0, pbytes);
+		vnpu_panel_pack(d->w_fmt, codes, scales, d->n[i], d->k, panel[i]);
+		bw[i] = rt_buf(dev, run, panel[i], pbytes);
+		ret = bw[i] ? 0 : -1;
+		free(w);
+		free(codes);
+		free(scales);
+	}
+	ba = !ret ? rt_buf(dev, run, a, mk * 4) : NULL;
+	bb = ba ? rt_buf(dev, run, bias, d->n[0] * 4) : NULL;
+	bc = bb ? rt_buf(dev, run, NULL, cbytes) : NULL;
+	ret = bc ? 0 : -1;
+	run->out = bc;
+	run->out_bytes = cbytes;
+	for (int i = 0; i < 3 && !ret; i++) {
+		/* the first member has a bias and SiLU: its epilogue is its own */
+		struct vnpu_cmd_matmul p = {
+			.hdr = HDR(VNPU_OP_MATMUL, p),
+			.m = d->m, .n = d->n[i], .k = d->k, .w_fmt = d->w_fmt,
+			.a_fmt = VNPU_FMT_FP32, .a_quant = d->a_quant,
+			.c_fmt = VNPU_FMT_FP32, .act = i ? VNPU_ACT_NONE : VNPU_ACT_SILU,
+			.w_tscale = bits(ts[i]), .w = vnpu_buffer_va(bw[i]),
+			.a = vnpu_buffer_va(ba), .bias = i ? 0 : vnpu_buffer_va(bb),
+			.c = vnpu_buffer_va(bc) + coff * 4, .lda = d->k, .ldc = d->n[i],
+		};
+
+		ret = vnpu_cmdbuf_append(cb, &p, sizeof(p), NULL) ? -1 : 0;
+		if (!ret && want) {
+			struct vnpu_matmul mm = {
+				.m = d->m, .n = d->n[i], .k = d->k, .w_fmt = d->w_fmt,
+				.w = panel[i], .w_tscale = ts[i], .a_fmt = VNPU_FMT_FP32,
+				.a_quant = d->a_quant, .a = a, .lda = d->k,
+				.bias = i ? NULL : bias, .act = p.act,
+				.c_fmt = VNPU_FMT_FP32, .c = (float *)want + coff,
+				.ldc = d->n[i],
+			};
+			struct vnpu_ctx ctx = {
+				.features = vnpu_engine_cpu_features(),
+				.scratch_size = vnpu_matmul_scratch(&mm, d->m),
+			};
+
+			ctx.scratch = aligned_alloc(64, (ctx.scratch_size + 63) / 64 * 64);
+			ret = vnpu_matmul_run(&mm, 0, d->m, 0, d->n[i], &ctx) ? -1 : 0;
+			free(ctx.scratch);
+		}
+		coff += (size_t)d->m * d->n[i];
+	}
+	for (int i = 0; i < 3; i++)
+		free(panel[i]);
+	free(a);
+	free(bias);
+	return ret;
+}
+
+#define MM_GROUP_CASE(fn, ...)						\
+static int fn(vnpu_device *dev, vnpu_cmdbuf *cb, struct rt_run *run, void *want) \
+{									\
+	static const struct mm_group d = { __VA_ARGS__ };		\
+	return mm_group_build(&d, dev, cb, run, want);			\
+}
+
+/* prefill-like: several row and column tiles per member */
+MM_GROUP_CASE(mm_group_rows, 40, 512, VNPU_FMT_MXFP4, VNPU_FMT_MXINT8,
+	      { 400, 64, 64 }, 31)
+/* decode-like GEMVs, NVFP4 members with their own tensor scales */
+MM_GROUP_CASE(mm_group_gemv, 1, 1024, VNPU_FMT_NVFP4, VNPU_FMT_MXINT8,
+	      { 512, 128, 128 }, 32)
+/* exact FP32 A: nothing to prepare, still one run of tiles */
+MM_GROUP_CASE(mm_group_exact, 3, 256, VNPU_FMT_MXFP4, VNPU_FMT_NONE,
+	      { 100, 48, 48 }, 33)
+
 /* ------------------------------------------------------------ vector */
 
 #define ELT_N 40000u	/* three tiles of the interpreter */
@@ -610,6 +721,9 @@ const struct rt_case rt_cases[] = {
 	{ "matmul 1x1000x1024 GEMV, MXINT8 A", mm_gemv_mxint8 },
 	{ "matmul 3x520x512 GEMV, BF16 A as MXFP8 E4M3", mm_gemv_e4m3_bf16 },
 	{ "matmul 2x700x256 GEMV, exact FP32 A", mm_gemv_exact },
+	{ "three matmuls reading one A, 40 rows", mm_group_rows },
+	{ "three NVFP4 GEMVs reading one A", mm_group_gemv },
+	{ "three matmuls reading one exact FP32 A", mm_group_exact },
 	{ "eltwise: all seven ops", vec_eltwise },
 	{ "rms and layer norm", vec_norms },
 	{ "causal softmax with a row stride", vec_softmax },

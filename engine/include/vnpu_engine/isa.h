@@ -130,6 +130,28 @@ uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch);
 size_t vnpu_isa_shared_size(const struct vnpu_isa_task *task, uint32_t features,
 			    uint32_t *rows);
 
+/*
+ * Whether MATMUL packets A and B (validated) may run as one group: they
+ * read the same activations the same way (address, lda, m, k, formats and
+ * the weight format, so the same prepared rows), and neither writes memory
+ * the other touches. A group prepares its activations once
+ * (vnpu_isa_group_shared_size()) and may run all members' tiles in any
+ * order at once; every output column keeps its bits. In a stream, q, k
+ * and v of a transformer layer (one normed input) are such a group, and
+ * so are gate and up.
+ */
+bool vnpu_isa_mm_joinable(const struct vnpu_cmd_header *a,
+			  const struct vnpu_cmd_header *b);
+
+/*
+ * vnpu_isa_shared_size() for the N planned TASKS of a group (pairwise
+ * vnpu_isa_mm_joinable()): one preparation serves all their tiles, so it
+ * is worth it once they have two tiles across N between them. Set every
+ * member's @shared to the same memory.
+ */
+size_t vnpu_isa_group_shared_size(const struct vnpu_isa_task *tasks, uint32_t n,
+				  uint32_t features, uint32_t *rows);
+
 /* Prepare rows [R0, R1) of TASK's activations in task->shared. */
 int vnpu_isa_prepare(const struct vnpu_isa_task *task, uint32_t r0, uint32_t r1,
 		     uint32_t features);
