@@ -23,7 +23,7 @@ struct vnpu_attn_blk {
 	size_t rs;		/* bytes from one cache row to the next */
 	float *qp, *sc;		/* padded queries, scores: nq16, ns16 apart */
 	size_t nq16, ns16;
-	uint32_t nb, pf;	/* rows; prefetch (position-major cache) */
+	uint32_t nb;		/* rows */
 	uint32_t len[VNPU_ATTN_NB_MAX];	/* keys row b sees (ascending) */
 	float *out[VNPU_ATTN_NB_MAX];
 };
@@ -139,6 +139,28 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_attn_s16(const struct vnpu_attn_blk *bk
 }
 
 /*
+ * Cache rows are asked for ahead of their use, in either layout: the
+ * head-major cache is one stream a tile, but a decode tile (one KV head,
+ * ~150 KB of keys, then as much of values) is too short for the hardware
+ * prefetcher to get ahead. Keys VNPU_ATTN_PF_K rows ahead (and the first
+ * ones before the scores start), values VNPU_ATTN_PF_V rows ahead (the
+ * first ones before the softmax). 250m decode attention, one thread,
+ * streamed: 19 -> 28 GB/s.
+ */
+#define VNPU_ATTN_PF_K 32
+#define VNPU_ATTN_PF_V 16
+
+/* Prefetch cache rows j0 .. min(j1, n) - 1 (@bytes each, @rs apart) from @p. */
+static T512 VNPU_ALWAYS_INLINE void vnpu_attn_pf_rows(const char *p, size_t rs,
+						      size_t j0, size_t j1, size_t n,
+						      size_t bytes)
+{
+	for (size_t j = j0; j < j1 && j < n; j++)
+		for (size_t o = 0; o < bytes; o += 64)
+			__builtin_prefetch(p + j * rs + o);
+}
+
+/*
  * Every row's scores, 16 keys at a time for all rows: the 16 key rows
  * stay in L1 while the block's rows use them.
  */
@@ -148,11 +170,10 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_attn_scores(const struct vnpu_attn_blk 
 {
 	size_t lmax = bk->len[bk->nb - 1];
 
+	vnpu_attn_pf_rows(bk->k, bk->rs, 0, VNPU_ATTN_PF_K, lmax, d * (bf16 ? 2u : 4u));
 	for (size_t jb = 0; jb < lmax; jb += 16) {
-		if (bk->pf)
-			for (size_t j = jb + 32; j < jb + 48 && j < lmax; j++)
-				for (size_t o = 0; o < d * (bf16 ? 2u : 4u); o += 64)
-					__builtin_prefetch(bk->k + j * bk->rs + o);
+		vnpu_attn_pf_rows(bk->k, bk->rs, jb + VNPU_ATTN_PF_K, jb + VNPU_ATTN_PF_K + 16,
+				  lmax, d * (bf16 ? 2u : 4u));
 		for (uint32_t b = 0; b < bk->nb; b++) {
 			const float *q = bk->qp + b * bk->nq16;
 			float *sc = bk->sc + b * bk->ns16;
@@ -239,9 +260,9 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_attn_pv(const struct vnpu_attn_blk *bk,
 	v16sf acc[4][4] = { { { 0 } } }, vj[4];
 
 	for (j = 0; j < lmin; j++, v += bk->rs) {
-		if (bk->pf && c0 == 0 && j + 16 < lmax)
-			for (size_t o = 0; o < d * (bf16 ? 2u : 4u); o += 64)
-				__builtin_prefetch(v + 16 * bk->rs + o);
+		if (c0 == 0)
+			vnpu_attn_pf_rows(v, bk->rs, VNPU_ATTN_PF_V, VNPU_ATTN_PF_V + 1,
+					  lmax - j, d * (bf16 ? 2u : 4u));
 		vnpu_attn_vrow(v, bf16, d, c0, g, vj);
 		#pragma GCC unroll 4
 		for (uint32_t b = 0; b < nb; b++) {
@@ -318,7 +339,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_attn_block(const struct vnpu_attn *at,
 		.v = (const char *)at->v + vnpu_attn_row(at, 0, kh) * es,
 		.rs = (vnpu_attn_row(at, 1, kh) - vnpu_attn_row(at, 0, kh)) * es,
 		.nq16 = (size_t)16 * nc, .ns16 = (lmax + 15) / 16 * 16,
-		.nb = nt * g, .pf = !at->kv_rows,
+		.nb = nt * g,
 	};
 	uint32_t b, n;
 
@@ -337,6 +358,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_attn_block(const struct vnpu_attn *at,
 			vnpu_attn_pad_q(at, r, bk.qp + bk.nq16 * b);
 	}
 	vnpu_attn_scores(&bk, bf16, dc, d, vnpu_splat16(*at->scale));
+	vnpu_attn_pf_rows(bk.v, bk.rs, 0, VNPU_ATTN_PF_V, lmax, d * es);
 	for (b = 0; b < bk.nb; b++)
 		vnpu_attn_softmax(bk.sc + b * bk.ns16, bk.len[b]);
 	for (b = 0; b < bk.nb; b += n) {

@@ -734,15 +734,50 @@ TEST(gemv_shapes_agree_and_meet_bounds)
 }
 
 /*
+ * Wide weights (MXFP8, BF16, FP32) against one row of exact activations
+ * (the BF16 head's GEMV): 14 panels, the last partial, then 3 and 1;
+ * FP32 and BF16 activations; every variant, thread splits, and the
+ * documented arithmetic.
+ */
+TEST(wide_weight_gemvs_agree_across_variants_and_the_card)
+{
+	static const uint32_t wf[] = {
+		VNPU_FMT_MXFP8_E4M3, VNPU_FMT_MXFP8_E5M2, VNPU_FMT_BF16, VNPU_FMT_FP32,
+	};
+	static const uint32_t ns[] = { 213, 48, 16 };
+	uint64_t seed = 500;
+
+	for (size_t w = 0; w < 4; w++) {
+		for (size_t n = 0; n < 3; n++) {
+			struct mm_case c = {
+				.m = 1, .n = ns[n], .k = 160, .w_fmt = wf[w],
+				.a_fmt = n == 1 ? VNPU_FMT_BF16 : VNPU_FMT_FP32,
+				.a_quant = VNPU_FMT_NONE, .c_fmt = VNPU_FMT_FP32,
+			};
+			struct mm_ops o;
+
+			check_case(_metadata, &c, seed++);
+			ops_make(&o, &c, seed++);
+			every_variant_is_the_card(_metadata, &o);
+			ops_free(&o);
+		}
+	}
+}
+
+/*
  * FP32 activations with signed zeros: -0 and +0 in turn, then a row of
  * -0 only (whose block sums must be +0 in every variant, as fma from +0
- * gives). 8 panels: the AVX-512 GEMV runs them side by side.
+ * gives). 8 panels: the AVX-512 GEMV runs them side by side. FP4 and
+ * wide weights.
  */
 TEST(exact_path_gemv_keeps_signed_zero_activations_alike)
 {
-	static const uint32_t wf[] = { VNPU_FMT_MXFP4, VNPU_FMT_NVFP4 };
+	static const uint32_t wf[] = {
+		VNPU_FMT_MXFP4, VNPU_FMT_NVFP4, VNPU_FMT_MXFP8_E4M3, VNPU_FMT_BF16,
+		VNPU_FMT_FP32,
+	};
 
-	for (size_t w = 0; w < 2; w++) {
+	for (size_t w = 0; w < 5; w++) {
 		struct mm_case c = {
 			.m = 2, .n = 128, .k = 96, .w_fmt = wf[w], .a_fmt = VNPU_FMT_FP32,
 			.a_quant = VNPU_FMT_NONE, .c_fmt = VNPU_FMT_FP32,

@@ -38,7 +38,8 @@ HOST_TESTS += runtime_api
 runtime_api_SRCS := tests/runtime/test_api.c
 runtime_api_LIBS = $(RUNTIME_LIBS)
 $(eval $(call runtime_prog,runtime_api))
-HOST_SCRIPTS += tests/runtime/libvnpu_abi_test.sh tests/runtime/bench_runtime_test.sh
+HOST_SCRIPTS += tests/runtime/libvnpu_abi_test.sh tests/runtime/bench_runtime_test.sh \
+	tests/runtime/bench_decode_test.sh
 # The ABI script reads the shared library: build it with the tests.
 $(B)/host/runtime_api: $(B)/host/libvnpu.so.0
 

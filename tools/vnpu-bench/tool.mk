@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 TOOLS += vnpu-bench
-vnpu-bench_SRCS := tools/vnpu-bench/vnpu-bench.c tools/vnpu-bench/bench_limits.c \
+vnpu-bench_SRCS := tools/vnpu-bench/vnpu-bench.c tools/vnpu-bench/bench_limits.c tools/vnpu-bench/bench_decode.c \
 	tools/vnpu-bench/bench_pool.c tools/vnpu-bench/bench_llm.c tools/vnpu-bench/bench_model.c \
 	tools/vnpu-gen-model/gen_model.c tools/vnpu-bench/bench_runtime.c
 vnpu-bench_LIBS = $(RUNTIME_LIBS)

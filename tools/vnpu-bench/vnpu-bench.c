@@ -50,6 +50,20 @@ static void record(const char *what, const char *fmt, const char *shape,
 	fflush(stdout);
 }
 
+static int decode_threads;
+static const char *decode_variant;
+
+/* One figure of bench_decode(): the tiles go where the shape would. */
+static void decode_record(const char *fmt, const char *shape, double gbs, double bw,
+			  uint32_t tiles)
+{
+	char what[32];
+
+	snprintf(what, sizeof(what), "decode/%u", tiles);
+	record(what, fmt, shape, decode_threads, decode_variant, gbs, "GB/s", bw / 1e9,
+	       decode_threads == 1 ? "read-bw-1" : "read-bw-all");
+}
+
 /* ---- engine figures ------------------------------------------------------ */
 
 struct mm_bench {
@@ -420,6 +434,7 @@ static void bench_variants(struct pool *pl, const struct limits *L, bool quick)
 
 static const char help[] =
 "Usage: vnpu-bench engine [--json] [--threads N] [--variant V] [--quick]\n"
+"                         [--decode]\n"
 "       vnpu-bench llm [--preset P] [--prompt N] [--gen N] [--json] ...\n"
 "       vnpu-bench model [--preset P] [--prompt N] [--gen N] [--json] ...\n"
 "\n"
@@ -443,6 +458,15 @@ static const char help[] =
 "    gemm      MXFP4 weights 4096x4096, M = 64 and 512, MXINT8 or BF16\n"
 "              activations: ops per second; threads split M.\n"
 "    quantize  FP32 -> MXFP4, GB/s of FP32 input per thread.\n"
+"    decode/T  the packets of one 250m decode step as the ISA executor\n"
+"              tiles them (T tiles), all threads taking tiles from a shared\n"
+"              counter: MXFP4/NVFP4 x MXINT8 GEMVs of the model's shapes\n"
+"              (N x K: q/o 1024x1024, k/v 256x1024, gate/up 2816x1024,\n"
+"              down 1024x2816), the BF16 head 32000x1024 with FP32\n"
+"              activations, and attention of one query over the FP32\n"
+"              head-major KV cache at position 576 (16 heads, 4 KV heads\n"
+"              of 64); bytes read per second (weights, or the K and V rows\n"
+"              read), operands rotated through ~384 MB of copies.\n"
 "    variants  the MXINT8 GEMVs (both formats and shapes) with each SIMD\n"
 "              variant forced, one thread, weights streamed from memory as\n"
 "              above, back to back; variant-ratio: the AVX2 figure over\n"
@@ -468,12 +492,13 @@ int main(int argc, char **argv)
 		{ "threads", required_argument, NULL, 't' },
 		{ "variant", required_argument, NULL, 'v' },
 		{ "quick", no_argument, NULL, 'q' },
+		{ "decode", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	int maxth = (int)sysconf(_SC_NPROCESSORS_ONLN), c;
 	uint32_t feat = vnpu_engine_cpu_features();
-	bool quick = false;
+	bool quick = false, decode_only = false;
 	struct limits L = { 0 };
 	struct pool pl;
 
@@ -519,6 +544,9 @@ int main(int argc, char **argv)
 		case 'q':
 			quick = true;
 			break;
+		case 'd':
+			decode_only = true;
+			break;
 		case 'h':
 			fputs(help, stdout);
 			return 0;
@@ -540,13 +568,16 @@ int main(int argc, char **argv)
 		       "shape", "th", "variant", "value", "unit", "ratio to limit");
 	for (int th = 1; th <= maxth; th += (th == 1 ? maxth - 1 : 1)) {
 		L.bw[th] = bench_read_bw(&pl, th, (size_t)(quick ? 256 : 1024) << 20);
+		record("limit", "read-bw", "", th, "", L.bw[th] / 1e9, "GB/s", 0, NULL);
+		if (decode_only)
+			goto next;
 		L.fma[th] = bench_fma_peak(&pl, th);
 		L.i8[th] = bench_int8_peak(&pl, th);
 		L.bf16[th] = bench_bf16_peak(&pl, th);
-		record("limit", "read-bw", "", th, "", L.bw[th] / 1e9, "GB/s", 0, NULL);
 		record("limit", "fp32-fma-peak", "", th, "", L.fma[th] / 1e9, "GFLOP/s", 0, NULL);
 		record("limit", "int8-dot-peak", "", th, "", L.i8[th] / 1e9, "GOP/s", 0, NULL);
 		record("limit", "bf16-dot-peak", "", th, "", L.bf16[th] / 1e9, "GFLOP/s", 0, NULL);
+next:
 		if (th == maxth)
 			break;
 	}
@@ -555,10 +586,16 @@ int main(int argc, char **argv)
 		L.i8[th] = L.i8[maxth];
 		L.bf16[th] = L.bf16[maxth];
 	}
+	decode_threads = maxth;
+	decode_variant = vname(feat);
+	bench_decode(&pl, maxth, feat, L.bw[maxth], quick, decode_record);
+	if (decode_only)
+		goto out;
 	bench_gemv(&pl, &L, maxth, feat, quick);
 	bench_gemm(&pl, &L, maxth, feat, quick);
 	bench_quant(&pl, maxth);
 	bench_variants(&pl, &L, quick);
+out:
 	if (json)
 		printf("\n]\n");
 	pool_fini(&pl);

@@ -1,0 +1,44 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# vnpu-bench engine --decode (TAP): the 250m decode step's packets run
+# through the ISA executor (8 FP4 GEMVs, the BF16 head, attention), each
+# reported once with its tile count, a positive speed and its ratio to the
+# read-bandwidth probe of the same run; nothing else of the engine
+# section runs. Needs the limit probes' AVX-512 VNNI and BF16.
+bench=${VNPU_BIN:-build/host}/vnpu-bench
+echo "TAP version 13"
+echo "1..3"
+out=$("$bench" engine --decode --quick --threads 1 --json 2>&1)
+rc=$?
+if [ $rc -eq 1 ] && echo "$out" | grep -q "need AVX-512"; then
+	for i in 1 2 3; do echo "ok $i # SKIP no AVX-512 VNNI/BF16"; done
+	exit 0
+fi
+echo "$out" | sed 's/^/# /'
+if [ $rc -eq 0 ]; then
+	echo "ok 1 --decode runs"
+else
+	echo "not ok 1 --decode runs (exit $rc)"
+fi
+n=0
+for s in "mxfp4\*mxint8\", \"shape\": \"1x1024x1024" "mxfp4\*mxint8\", \"shape\": \"1x256x1024" \
+	 "mxfp4\*mxint8\", \"shape\": \"1x2816x1024" "mxfp4\*mxint8\", \"shape\": \"1x1024x2816" \
+	 "nvfp4\*mxint8\", \"shape\": \"1x1024x1024" "nvfp4\*mxint8\", \"shape\": \"1x256x1024" \
+	 "nvfp4\*mxint8\", \"shape\": \"1x2816x1024" "nvfp4\*mxint8\", \"shape\": \"1x1024x2816" \
+	 "bf16\*fp32\", \"shape\": \"1x32000x1024" "attn-fp32\", \"shape\": \"h16/4x64@576"; do
+	if echo "$out" | grep -q "\"what\": \"decode/[1-9][0-9]*\", \"format\": \"$s\", \"threads\": 1, \"variant\": \"[a-z0-9-]*\", \"value\": [1-9][0-9.e+]*, \"unit\": \"GB/s\", \"limit\": \"read-bw-1\""; then
+		n=$((n + 1))
+	else
+		echo "# missing: $s"
+	fi
+done
+if [ $n -eq 10 ] && [ "$(echo "$out" | grep -c '"what": "decode/')" -eq 10 ]; then
+	echo "ok 2 every packet once, with tiles, GB/s and the probe"
+else
+	echo "not ok 2 every packet once, with tiles, GB/s and the probe ($n of 10)"
+fi
+if [ "$(echo "$out" | grep -c '"what": "')" -eq 11 ]; then
+	echo "ok 3 only the read-bandwidth probe and the decode figures"
+else
+	echo "not ok 3 only the read-bandwidth probe and the decode figures"
+fi
