@@ -39,18 +39,18 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kwint256_mt(const struct vnpu_kern *k,
 
 	#pragma GCC unroll 4
 	for (uint32_t i = 0; i < mt; i++)
-		acc[i][0] = acc[i][1] = (v8sf){};
+		acc[i][0] = acc[i][1] = (v8sf) {};
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const uint8_t *blk = k->codes + (size_t)b * 32 * 16;
 		v8sf sw[2] = {
 			vnpu_e8m0x8(k->scales + b * 16) * 0x1p-9f,
 			vnpu_e8m0x8(k->scales + b * 16 + 8) * 0x1p-9f,
 		};
-		v8si s[VNPU_MT][2], nan[2] = { (v8si){}, (v8si){} };
+		v8si s[VNPU_MT][2], nan[2] = { (v8si) {}, (v8si) {} };
 
 		#pragma GCC unroll 4
 		for (uint32_t i = 0; i < mt; i++)
-			s[i][0] = s[i][1] = (v8si){};
+			s[i][0] = s[i][1] = (v8si) {};
 		#pragma GCC unroll 2
 		for (uint32_t kk = 0; kk < 32; kk++) {
 			#pragma GCC unroll 2
@@ -84,17 +84,25 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kwint256_mt(const struct vnpu_kern *k,
 T256 void vnpu_kwint_avx2(const struct vnpu_kern *k)
 {
 	switch (k->mt) {
-	case 1: vnpu_kwint256_mt(k, 1); break;
-	case 2: vnpu_kwint256_mt(k, 2); break;
-	case 3: vnpu_kwint256_mt(k, 3); break;
-	default: vnpu_kwint256_mt(k, 4); break;
+	case 1:
+		vnpu_kwint256_mt(k, 1);
+		break;
+	case 2:
+		vnpu_kwint256_mt(k, 2);
+		break;
+	case 3:
+		vnpu_kwint256_mt(k, 3);
+		break;
+	default:
+		vnpu_kwint256_mt(k, 4);
+		break;
 	}
 }
 
 /* 8 rows' weights of one column as FP32 (exact); p points at row 0. */
 static T256 VNPU_ALWAYS_INLINE v8sf vnpu_wcol8(uint32_t wfmt, const uint8_t *p)
 {
-	v8si nan = (v8si){}, k;
+	v8si nan = (v8si) {}, k;
 	v8hu h;
 
 	switch (wfmt) {
@@ -124,19 +132,19 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kwfp256_mt(const struct vnpu_kern *k,
 
 	#pragma GCC unroll 4
 	for (uint32_t i = 0; i < mt; i++)
-		acc[i][0] = acc[i][1] = (v8sf){};
+		acc[i][0] = acc[i][1] = (v8sf) {};
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const uint8_t *blk = k->codes + (size_t)b * 32 * 16 * es;
 		v8sf sw[2], p[VNPU_MT][2];
 
-		sw[0] = sw[1] = (v8sf){} + 1.0f;
+		sw[0] = sw[1] = (v8sf) {} + 1.0f;
 		if (es == 1) {
 			sw[0] = vnpu_e8m0x8(k->scales + b * 16);
 			sw[1] = vnpu_e8m0x8(k->scales + b * 16 + 8);
 		}
 		#pragma GCC unroll 4
 		for (uint32_t i = 0; i < mt; i++)
-			p[i][0] = p[i][1] = (v8sf){};
+			p[i][0] = p[i][1] = (v8sf) {};
 		#pragma GCC unroll 2
 		for (uint32_t kk = 0; kk < 32; kk++) {
 			#pragma GCC unroll 2
@@ -144,7 +152,7 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kwfp256_mt(const struct vnpu_kern *k,
 				v8sf w = vnpu_wcol8(wfmt, blk + (kk * 16 + h * 8) * es);
 
 				/*
-				 * a plain broadcast of a: (v8sf){} + a costs an
+				 * a plain broadcast of a: (v8sf) {} + a costs an
 				 * add (-0 -> +0); p starts at +0 and is never -0,
 				 * so w * a of either zero leaves the same bits
 				 */
@@ -175,10 +183,18 @@ static T256 VNPU_ALWAYS_INLINE void vnpu_kwfp256_mt(const struct vnpu_kern *k,
 	static T256 void vnpu_kwfp256_##f(const struct vnpu_kern *k)	\
 	{								\
 		switch (k->mt) {					\
-		case 1: vnpu_kwfp256_mt(k, 1, VNPU_FMT_##f); break;	\
-		case 2: vnpu_kwfp256_mt(k, 2, VNPU_FMT_##f); break;	\
-		case 3: vnpu_kwfp256_mt(k, 3, VNPU_FMT_##f); break;	\
-		default: vnpu_kwfp256_mt(k, 4, VNPU_FMT_##f); break;	\
+		case 1:							\
+			vnpu_kwfp256_mt(k, 1, VNPU_FMT_##f);		\
+			break;						\
+		case 2:							\
+			vnpu_kwfp256_mt(k, 2, VNPU_FMT_##f);		\
+			break;						\
+		case 3:							\
+			vnpu_kwfp256_mt(k, 3, VNPU_FMT_##f);		\
+			break;						\
+		default:						\
+			vnpu_kwfp256_mt(k, 4, VNPU_FMT_##f);		\
+			break;						\
 		}							\
 	}
 VNPU_KWFP256(MXFP8_E4M3)
@@ -189,9 +205,17 @@ VNPU_KWFP256(FP32)
 T256 void vnpu_kwfp_avx2(const struct vnpu_kern *k)
 {
 	switch (k->wfmt) {
-	case VNPU_FMT_MXFP8_E4M3: vnpu_kwfp256_MXFP8_E4M3(k); break;
-	case VNPU_FMT_MXFP8_E5M2: vnpu_kwfp256_MXFP8_E5M2(k); break;
-	case VNPU_FMT_BF16: vnpu_kwfp256_BF16(k); break;
-	default: vnpu_kwfp256_FP32(k); break;
+	case VNPU_FMT_MXFP8_E4M3:
+		vnpu_kwfp256_MXFP8_E4M3(k);
+		break;
+	case VNPU_FMT_MXFP8_E5M2:
+		vnpu_kwfp256_MXFP8_E5M2(k);
+		break;
+	case VNPU_FMT_BF16:
+		vnpu_kwfp256_BF16(k);
+		break;
+	default:
+		vnpu_kwfp256_FP32(k);
+		break;
 	}
 }

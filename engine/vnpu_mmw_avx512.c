@@ -39,15 +39,15 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kwint512_mt(const struct vnpu_kern *k,
 
 	#pragma GCC unroll 4
 	for (uint32_t i = 0; i < mt; i++)
-		acc[i] = (v16sf){};
+		acc[i] = (v16sf) {};
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const uint8_t *blk = k->codes + (size_t)b * 32 * 16;
 		v16sf sw = vnpu_e8m0x16(k->scales + b * 16) * 0x1p-9f;
-		v16si s[VNPU_MT], nan = (v16si){};
+		v16si s[VNPU_MT], nan = (v16si) {};
 
 		#pragma GCC unroll 4
 		for (uint32_t i = 0; i < mt; i++)
-			s[i] = (v16si){};
+			s[i] = (v16si) {};
 		#pragma GCC unroll 4
 		for (uint32_t kk = 0; kk < 32; kk++) {
 			v16si w = vnpu_e4m3x16(blk + kk * 16, &nan);
@@ -73,17 +73,25 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kwint512_mt(const struct vnpu_kern *k,
 T512 void vnpu_kwint_avx512(const struct vnpu_kern *k)
 {
 	switch (k->mt) {
-	case 1: vnpu_kwint512_mt(k, 1); break;
-	case 2: vnpu_kwint512_mt(k, 2); break;
-	case 3: vnpu_kwint512_mt(k, 3); break;
-	default: vnpu_kwint512_mt(k, 4); break;
+	case 1:
+		vnpu_kwint512_mt(k, 1);
+		break;
+	case 2:
+		vnpu_kwint512_mt(k, 2);
+		break;
+	case 3:
+		vnpu_kwint512_mt(k, 3);
+		break;
+	default:
+		vnpu_kwint512_mt(k, 4);
+		break;
 	}
 }
 
 /* The 16 rows' weights of one column as FP32 (exact). */
 static T512 VNPU_ALWAYS_INLINE v16sf vnpu_wcol16(uint32_t wfmt, const uint8_t *p)
 {
-	v16si nan = (v16si){}, k;
+	v16si nan = (v16si) {}, k;
 	v16hu h;
 
 	switch (wfmt) {
@@ -94,7 +102,7 @@ static T512 VNPU_ALWAYS_INLINE v16sf vnpu_wcol16(uint32_t wfmt, const uint8_t *p
 	case VNPU_FMT_MXFP8_E5M2:
 		/* E5M2 is the top byte of an FP16 */
 		h = __builtin_convertvector(*(const vnpu_v16qu_ua *)p, v16hu) << 8;
-		return __builtin_ia32_vcvtph2ps512_mask((v16hi_512)h, (v16sf){}, -1, 4);
+		return __builtin_ia32_vcvtph2ps512_mask((v16hi_512)h, (v16sf) {}, -1, 4);
 	case VNPU_FMT_BF16:
 		/* one vpmovzxwd from memory (convertvector gave 5 instructions) */
 		h = *(const vnpu_v16hu_ua *)p;
@@ -113,21 +121,21 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kwfp512_mt(const struct vnpu_kern *k,
 
 	#pragma GCC unroll 4
 	for (uint32_t i = 0; i < mt; i++)
-		acc[i] = (v16sf){};
+		acc[i] = (v16sf) {};
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const uint8_t *blk = k->codes + (size_t)b * 32 * 16 * es;
-		v16sf sw = es == 1 ? vnpu_e8m0x16(k->scales + b * 16) : (v16sf){} + 1.0f;
+		v16sf sw = es == 1 ? vnpu_e8m0x16(k->scales + b * 16) : (v16sf) {} + 1.0f;
 		v16sf p[VNPU_MT];
 
 		#pragma GCC unroll 4
 		for (uint32_t i = 0; i < mt; i++)
-			p[i] = (v16sf){};
+			p[i] = (v16sf) {};
 		#pragma GCC unroll 4
 		for (uint32_t kk = 0; kk < 32; kk++) {
 			v16sf w = vnpu_wcol16(wfmt, blk + kk * 16 * es);
 
 			/*
-			 * a plain broadcast of a: (v16sf){} + a costs an add
+			 * a plain broadcast of a: (v16sf) {} + a costs an add
 			 * (-0 -> +0); p starts at +0 and is never -0, so w * a
 			 * of either zero leaves the same bits
 			 */
@@ -174,9 +182,17 @@ VNPU_KWFP512(FP32)
 T512 void vnpu_kwfp_avx512(const struct vnpu_kern *k)
 {
 	switch (k->wfmt) {
-	case VNPU_FMT_MXFP8_E4M3: vnpu_kwfp512_MXFP8_E4M3(k); break;
-	case VNPU_FMT_MXFP8_E5M2: vnpu_kwfp512_MXFP8_E5M2(k); break;
-	case VNPU_FMT_BF16: vnpu_kwfp512_BF16(k); break;
-	default: vnpu_kwfp512_FP32(k); break;
+	case VNPU_FMT_MXFP8_E4M3:
+		vnpu_kwfp512_MXFP8_E4M3(k);
+		break;
+	case VNPU_FMT_MXFP8_E5M2:
+		vnpu_kwfp512_MXFP8_E5M2(k);
+		break;
+	case VNPU_FMT_BF16:
+		vnpu_kwfp512_BF16(k);
+		break;
+	default:
+		vnpu_kwfp512_FP32(k);
+		break;
 	}
 }
