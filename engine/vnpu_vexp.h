@@ -33,6 +33,14 @@ typedef v4sf vnpu_v4sf_ua __attribute__((aligned(1), may_alias));
  * (the classic Cephes expf coefficients), then times 2^k. Results below
  * FLT_MIN (x < ln FLT_MIN) are flushed to +0, x > ln FLT_MAX gives +Inf,
  * NaN gives NaN. Error bound: vmath.h (vnpu_fexpf).
+ * vnpu_splat##W() sets x in every lane by its bits: adding x to float
+ * zeros would turn -0 to +0, and GCC builds a float initializer lane by
+ * lane in some loops.
+ * vnpu_vsoftmax##W(): y[0 .. len) = softmax of x[0 .. len) (y may be x):
+ * m = max (NaN never wins), y_i = e^(x_i - m), sum in 16 lanes by i % 16
+ * folded as vnpu_vfold16(), then y_i / sum. Only the maximum's sign of
+ * zero can depend on the order it is found in, and e^(x - m) does not see
+ * it.
  */
 #define VNPU_VEXP_DEF(W, VF, VI)						\
 static VNPU_ALWAYS_INLINE VF vnpu_vsel##W(VI m, VF a, VF b)			\
@@ -40,20 +48,16 @@ static VNPU_ALWAYS_INLINE VF vnpu_vsel##W(VI m, VF a, VF b)			\
 	return (VF)(((VI)a & m) | ((VI)b & ~m));				\
 }										\
 										\
-/*										\
- * x in every lane, by its bits: adding x to float zeros would turn -0 to	\
- * +0, and GCC builds a float initializer lane by lane in some loops.		\
- */										\
 static VNPU_ALWAYS_INLINE VF vnpu_splat##W(float x)				\
 {										\
-	return (VF)((VI){ 0 } + (int32_t)vnpu_u32(x));				\
+	return (VF)((VI) { 0 } + (int32_t)vnpu_u32(x));				\
 }										\
 										\
 static VNPU_ALWAYS_INLINE VF vnpu_vexp##W(VF x)					\
 {										\
 	const float magic = 12582912.0f;	/* 1.5 * 2^23: round to int */	\
 	VI nan = x != x, big = x > 88.7228317f, small = x < -87.3365448f;	\
-	VF inf = (VF)((VI){ 0 } + 0x7f800000);					\
+	VF inf = (VF)((VI) { 0 } + 0x7f800000);					\
 	VF xc, kf, r, p, y;							\
 	VI ki, top;								\
 										\
@@ -75,7 +79,7 @@ static VNPU_ALWAYS_INLINE VF vnpu_vexp##W(VF x)					\
 	ki = ki + top;								\
 	y = p * (VF)((ki + 127) << 23);						\
 	y = vnpu_vsel##W(big, inf, y);						\
-	y = vnpu_vsel##W(small, (VF){ 0 }, y);					\
+	y = vnpu_vsel##W(small, (VF) { 0 }, y);					\
 	return vnpu_vsel##W(nan, x, y);						\
 }										\
 										\
@@ -87,23 +91,17 @@ static VNPU_ALWAYS_INLINE float vnpu_sexp##W(float x)				\
 	return vnpu_vexp##W(v)[0];						\
 }										\
 										\
-/*										\
- * y[0 .. len) = softmax of x[0 .. len) (y may be x): m = max (NaN never	\
- * wins), y_i = e^(x_i - m), sum in 16 lanes by i % 16 folded as		\
- * vnpu_vfold16(), then y_i / sum. Only the maximum's sign of zero can	\
- * depend on the order it is found in, and e^(x - m) does not see it.	\
- */										\
 static VNPU_ALWAYS_INLINE void vnpu_vsoftmax##W(float *y, const float *x,	\
 						size_t len)		\
 {										\
-	VF m16 = (VF)((VI){ 0 } + (int32_t)0xff800000u), vm;			\
+	VF m16 = (VF)((VI) { 0 } + (int32_t)0xff800000u), vm;			\
 	VF s[16 / W];								\
 	float m = vnpu_f32(0xff800000u), sl[16], sum;				\
 	size_t i, tail = len % 16, full = len - tail;				\
 	int h;									\
 										\
 	for (h = 0; h < 16 / W; h++)						\
-		s[h] = (VF){ 0 };						\
+		s[h] = (VF) { 0 };						\
 	for (i = 0; i < full; i += W) {						\
 		VF v = *(const vnpu_v##W##sf_ua *)(x + i);			\
 										\
