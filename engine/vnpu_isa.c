@@ -191,16 +191,17 @@ static const char *vnpu_isa_softmax(const struct vnpu_cmd_softmax *p,
 static const char *vnpu_isa_rope(const struct vnpu_cmd_rope *p,
 				struct vnpu_isa_operands *ops)
 {
-	uint64_t len = vnpu_isa_mul3(p->heads, p->dim, 4);
+	uint32_t tokens = vnpu_isa_rope_tokens(p);
+	uint64_t len = vnpu_isa_mul3(tokens, p->heads, (uint64_t)p->dim * 4);
 
 	if (p->dim < 2 || p->dim > 1024 || p->dim % 2)
 		return "dim must be even, 2..1024";
 	if (p->mode > 1)
 		return "mode must be 0 (interleaved) or 1 (half)";
-	if (p->reserved)
-		return "reserved field is not zero";
+	if (tokens - 1 > (uint32_t)~p->pos)	/* ~pos: U32_MAX - pos */
+		return "pos + tokens - 1 exceeds U32_MAX";
 	if (!len || len > VNPU_ISA_MAX_BYTES)
-		return "heads * dim must be 1..VNPU_CMD_MAX_ELEMS";
+		return "tokens * heads * dim must be 1..VNPU_CMD_MAX_ELEMS";
 	vnpu_isa_add(ops, p->x, len, 4, true, false);
 	return NULL;
 }

@@ -311,12 +311,16 @@ uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch)
 		task->items = ((const struct vnpu_cmd_softmax *)p)->rows;
 		item = ((const struct vnpu_cmd_softmax *)p)->n;
 		break;
-	case VNPU_OP_ROPE:
-		task->items = ((const struct vnpu_cmd_rope *)p)->heads;
-		item = ((const struct vnpu_cmd_rope *)p)->dim;
-		if (scratch < ((const struct vnpu_cmd_rope *)p)->dim / 2 * 4)
+	case VNPU_OP_ROPE: {
+		/* Tiles of vectors: a tile may span several tokens. */
+		const struct vnpu_cmd_rope *r = p;
+
+		task->items = vnpu_isa_rope_tokens(r) * r->heads;
+		item = r->dim;
+		if (scratch < r->dim / 2 * 4)
 			return 0;
 		break;
+	}
 	case VNPU_OP_ATTENTION: {
 		/* Tiles of query rows (query x head): each row alone is one
 		 * fixed order, so the split does not change a bit.
@@ -449,6 +453,25 @@ static void vnpu_isa_norm(const struct vnpu_cmd_norm *p, void *const *ptr,
 	}
 }
 
+/* Vectors [V0, V0 + CNT) of a ROPE packet: each token's at its position. */
+static void vnpu_isa_rope(const struct vnpu_cmd_rope *p, void *const *ptr,
+			  uint32_t v0, uint32_t cnt, float *inv_freq)
+{
+	float theta = vnpu_f32(p->theta);
+	uint32_t v = v0, end = v0 + cnt;
+
+	/* Each tile derives the same frequencies: no shared state. */
+	vnpu_rope_freqs(inv_freq, p->dim, &theta);
+	while (v < end) {
+		uint32_t t = v / p->heads;
+		uint32_t n = vnpu_isa_min(end, (t + 1) * p->heads) - v;
+
+		vnpu_rope((float *)ptr[0] + (size_t)v * p->dim, n, p->dim,
+			  p->pos + t, inv_freq, p->mode);
+		v += n;
+	}
+}
+
 static int vnpu_isa_attention(const struct vnpu_cmd_attention *p,
 			      void *const *ptr, uint32_t r0, uint32_t cnt,
 			      void *scratch, size_t scratch_size,
@@ -552,16 +575,9 @@ int vnpu_isa_tile(const struct vnpu_isa_task *task, uint32_t t, void *scratch,
 			     (size_t)s->offset + i0);
 		return VNPU_OK;
 	}
-	case VNPU_OP_ROPE: {
-		const struct vnpu_cmd_rope *r = p;
-		float theta = vnpu_f32(r->theta);
-
-		/* Each tile derives the same frequencies: no shared state. */
-		vnpu_rope_freqs(scratch, r->dim, &theta);
-		vnpu_rope((float *)ptr[0] + (size_t)i0 * r->dim, cnt, r->dim,
-			  r->pos, scratch, r->mode);
+	case VNPU_OP_ROPE:
+		vnpu_isa_rope(p, ptr, i0, cnt, scratch);
 		return VNPU_OK;
-	}
 	case VNPU_OP_ATTENTION:
 		return vnpu_isa_attention(p, ptr, i0, cnt, scratch,
 					  scratch_size, features);

@@ -238,7 +238,10 @@ static vnpu_status vnpu_emit_softmax(struct vnpu_gc *c, uint32_t i)
 	return vnpu_emit(c, i, &p, sizeof(p));
 }
 
-/* ROPE rotates in place one position at a time: copy, then per token. */
+/*
+ * ROPE rotates in place: copy, then one packet for all S tokens (the card
+ * splits its vectors across cores; a prompt once took S packets).
+ */
 static vnpu_status vnpu_emit_rope(struct vnpu_gc *c, uint32_t i)
 {
 	const struct vnpu_gnode *n = &c->g->n[i];
@@ -246,19 +249,16 @@ static vnpu_status vnpu_emit_rope(struct vnpu_gc *c, uint32_t i)
 	vnpu_tensor out = c->n[i].out;
 	struct vnpu_cmd_rope p = {
 		.hdr = HDR(VNPU_OP_ROPE, p), .heads = d[1], .dim = d[2],
-		.mode = n->u[1], .theta = vnpu_emit_bits(n->f[0]),
+		.pos = n->u[0], .mode = n->u[1], .theta = vnpu_emit_bits(n->f[0]),
+		.tokens = d[0], .x = A(out),
 	};
 	vnpu_status st;
-	uint32_t s;
 
 	st = vnpu_emit_copy(c, i, A(out), A(n->in[0]), vnpu_gt_bytes(T(out)));
-	for (s = 0; s < d[0] && !st; s++) {
-		p.pos = n->u[0] + s;
-		p.x = A(out) + (uint64_t)s * d[1] * d[2] * 4;
+	if (!st)
 		st = vnpu_emit(c, i, &p, sizeof(p));
-		if (!st)
-			st = vnpu_emit_patch(c, VNPU_PATCH_ROPE_POS, 0);
-	}
+	if (!st)
+		st = vnpu_emit_patch(c, VNPU_PATCH_ROPE_POS, 0);
 	vnpu_emit_limit(c, UINT32_MAX - ((uint64_t)n->u[0] + d[0]));
 	return st;
 }

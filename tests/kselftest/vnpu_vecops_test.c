@@ -225,6 +225,36 @@ TEST_F(vec, rope_matches_the_engine_in_both_modes)
 	free(want);
 }
 
+/*
+ * A prompt's tokens in one packet: the card cuts its vectors into tiles
+ * that end inside a token (256 vectors of 64 per tile, 6 per token); each
+ * token still turns by its own position.
+ */
+TEST_F(vec, rope_of_many_tokens_turns_each_by_its_position)
+{
+	const uint32_t heads = 6, dim = 64, tokens = 100, pos = 4000;
+	const size_t n = (size_t)tokens * heads * dim;
+	float *x = self->bo[0].map, *want = malloc(n * 4);
+	float theta = 500000.0f, inv[32];
+	struct vnpu_cmd_rope p = {
+		.hdr = HDR(VNPU_OP_ROPE, p), .heads = heads, .dim = dim,
+		.pos = pos, .mode = VNPU_ROPE_HALF, .theta = bits(theta),
+		.tokens = tokens, .x = self->bo[0].va,
+	};
+	struct drm_vnpu_submit a;
+
+	ASSERT_NE(NULL, want);
+	vnpu_rope_freqs(inv, dim, &theta);
+	fill_rnd(x, n, &self->seed);
+	memcpy(want, x, n * 4);
+	for (uint32_t t = 0; t < tokens; t++)
+		vnpu_rope(want + (size_t)t * heads * dim, heads, dim, pos + t, inv,
+			  VNPU_ROPE_HALF);
+	ASSERT_EQ(0, run(self, &p, sizeof(p), &a));
+	EXPECT_EQ(0, memcmp(want, x, n * 4));
+	free(want);
+}
+
 TEST_F(vec, grouped_query_attention_matches_the_engine)
 {
 	const uint32_t nq = 3, pos0 = 5, nh = 4, nkv = 2, dim = 32;
@@ -384,6 +414,12 @@ TEST_F(vec, malformed_vector_packets_are_einval)
 	e.scale = 1;				/* scale only for SCALE */
 	EXPECT_EQ(-EINVAL, run(self, &e, sizeof(e), &a));
 	EXPECT_EQ(-EINVAL, run(self, &r, sizeof(r), &a));
+	r.dim = 8;
+	r.pos = 0xfffffff0u;
+	r.tokens = 17;				/* the last position wraps */
+	EXPECT_EQ(-EINVAL, run(self, &r, sizeof(r), &a));
+	r.tokens = 16;				/* ends at U32_MAX: valid */
+	EXPECT_EQ(0, run(self, &r, sizeof(r), &a));
 	EXPECT_EQ(-EINVAL, run(self, &at, sizeof(at), &a));
 	at.n_heads = 4;
 	at.kv_rows = VNPU_CMD_MAX_CTX + 1;	/* a head-major cache too long */

@@ -426,20 +426,31 @@ static int vec_softmax(vnpu_device *dev, vnpu_cmdbuf *cb, struct rt_run *run,
 	return 0;
 }
 
+/*
+ * Two one-token packets (tokens = 0, as written before the field), then
+ * 100 tokens in one packet: tiles of 256 vectors end inside a token.
+ */
 static int vec_rope(vnpu_device *dev, vnpu_cmdbuf *cb, struct rt_run *run,
 		    void *want)
 {
-	enum { H = 6, D = 64 };
-	float x[2 * H * D], theta = 10000.0f, f[D / 2];
+	enum { H = 6, D = 64, T = 100, POS = 4000 };
+	const size_t bytes = (2 + T) * H * D * 4;
+	float *x = malloc(bytes), theta = 10000.0f, f[D / 2];
+	struct vnpu_cmd_rope many = {
+		.hdr = HDR(VNPU_OP_ROPE, many), .heads = H, .dim = D,
+		.pos = POS, .mode = 1, .theta = bits(theta), .tokens = T,
+	};
 	vnpu_buffer *bx;
 	uint32_t mode;
 
-	fill_rnd(x, 2 * H * D, 51);
-	bx = rt_buf(dev, run, x, sizeof(x));
-	if (!bx)
+	if (!x)
 		return -1;
+	fill_rnd(x, (2 + T) * H * D, 51);
+	bx = rt_buf(dev, run, x, bytes);
+	if (!bx)
+		goto fail;
 	run->out = bx;	/* in place */
-	run->out_bytes = sizeof(x);
+	run->out_bytes = bytes;
 	for (mode = 0; mode < 2; mode++) {
 		struct vnpu_cmd_rope p = {
 			.hdr = HDR(VNPU_OP_ROPE, p), .heads = H, .dim = D,
@@ -448,15 +459,24 @@ static int vec_rope(vnpu_device *dev, vnpu_cmdbuf *cb, struct rt_run *run,
 		};
 
 		if (vnpu_cmdbuf_append(cb, &p, sizeof(p), NULL))
-			return -1;
+			goto fail;
 	}
+	many.x = vnpu_buffer_va(bx) + 2 * H * D * 4;
+	if (vnpu_cmdbuf_append(cb, &many, sizeof(many), NULL))
+		goto fail;
 	if (want) {
-		memcpy(want, x, sizeof(x));
+		memcpy(want, x, bytes);
 		vnpu_rope_freqs(f, D, &theta);
 		vnpu_rope(want, H, D, 17, f, 0);
 		vnpu_rope((float *)want + H * D, H, D, 17, f, 1);
+		for (uint32_t t = 0; t < T; t++)
+			vnpu_rope((float *)want + (2 + t) * H * D, H, D, POS + t, f, 1);
 	}
+	free(x);
 	return 0;
+fail:
+	free(x);
+	return -1;
 }
 
 static int vec_attention(vnpu_device *dev, vnpu_cmdbuf *cb, struct rt_run *run,

@@ -400,13 +400,17 @@ struct vnpu_cmd_softmax {
 /**
  * struct vnpu_cmd_rope - rotary position embedding, in place
  * @hdr: %VNPU_OP_ROPE
- * @heads: vectors to rotate, each @dim values, contiguous
+ * @heads: vectors to rotate per token, each @dim values, contiguous
  * @dim: even, 2..1024
- * @pos: position
+ * @pos: position of the first token
  * @mode: 0 interleaved pairs (2i, 2i+1), 1 half pairs (i, i + dim/2)
  * @theta: FP32 bits of the frequency base (e.g. 10000.0)
- * @reserved: must be 0
- * @x: the vectors
+ * @tokens: consecutive tokens, each @heads vectors, at positions @pos,
+ *	@pos + 1, ...; 0 is one token (packets written before this field
+ *	existed, when it was reserved and zero); @pos + @tokens - 1 must
+ *	not exceed U32_MAX. A prompt's tokens rotate in one packet, which
+ *	the card splits across its cores.
+ * @x: the vectors, [@tokens][@heads][@dim]
  */
 struct vnpu_cmd_rope {
 	struct vnpu_cmd_header hdr;
@@ -415,7 +419,7 @@ struct vnpu_cmd_rope {
 	__u32 pos;
 	__u32 mode;
 	__u32 theta;
-	__u32 reserved;
+	__u32 tokens;
 	__u64 x;
 };
 

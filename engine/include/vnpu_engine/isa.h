@@ -112,6 +112,12 @@ struct vnpu_isa_task {
 	void *shared;
 };
 
+/* Tokens a ROPE packet rotates: 0 is one (written before the field). */
+static inline uint32_t vnpu_isa_rope_tokens(const struct vnpu_cmd_rope *p)
+{
+	return p->tokens ? p->tokens : 1;
+}
+
 /* MATMUL and the vector unit's ops run as tiles; DMA packets do not. */
 bool vnpu_isa_is_compute(uint32_t op);
 
