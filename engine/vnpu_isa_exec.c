@@ -437,8 +437,9 @@ static void vnpu_isa_eltwise(const struct vnpu_cmd_eltwise *p, void *const *ptr,
 }
 
 static void vnpu_isa_norm(const struct vnpu_cmd_norm *p, void *const *ptr,
-			  uint32_t r0, uint32_t cnt)
+			  uint32_t r0, uint32_t cnt, uint32_t features)
 {
+	bool avx512 = vnpu_engine_variant(features) == VNPU_VARIANT_AVX512;
 	float eps = vnpu_f32(p->eps);
 	uint32_t r;
 
@@ -446,7 +447,9 @@ static void vnpu_isa_norm(const struct vnpu_cmd_norm *p, void *const *ptr,
 		const float *x = (const float *)ptr[0] + (size_t)r * p->n;
 		float *y = (float *)ptr[3] + (size_t)r * p->n;
 
-		if (p->kind == VNPU_NORM_RMS)
+		if (p->kind == VNPU_NORM_RMS && avx512)
+			vnpu_rmsnorm_avx512(y, x, ptr[1], &eps, p->n);
+		else if (p->kind == VNPU_NORM_RMS)
 			vnpu_rmsnorm(y, x, ptr[1], &eps, p->n);
 		else
 			vnpu_layernorm(y, x, ptr[1], ptr[2], &eps, p->n);
@@ -564,7 +567,7 @@ int vnpu_isa_tile(const struct vnpu_isa_task *task, uint32_t t, void *scratch,
 		vnpu_isa_eltwise(p, ptr, i0, cnt, features);
 		return VNPU_OK;
 	case VNPU_OP_NORM:
-		vnpu_isa_norm(p, ptr, i0, cnt);
+		vnpu_isa_norm(p, ptr, i0, cnt, features);
 		return VNPU_OK;
 	case VNPU_OP_SOFTMAX: {
 		const struct vnpu_cmd_softmax *s = p;

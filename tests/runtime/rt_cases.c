@@ -364,14 +364,17 @@ static int vec_norms(vnpu_device *dev, vnpu_cmdbuf *cb, struct rt_run *run,
 	fill_rnd(x, R * N, 31);
 	fill_rnd(g, N, 32);
 	fill_rnd(b, N, 33);
+	x[0] = -0.0f;
+	x[N + 5] = 1e30f;	/* the sum of squares overflows: r = 0 */
+	x[2 * N + 7] = NAN;
 	bx = rt_buf(dev, run, x, sizeof(x));
 	bg = bx ? rt_buf(dev, run, g, sizeof(g)) : NULL;
 	bb = bg ? rt_buf(dev, run, b, sizeof(b)) : NULL;
-	bo = bb ? rt_buf(dev, run, NULL, 2 * sizeof(x)) : NULL;
+	bo = bb ? rt_buf(dev, run, NULL, 3 * sizeof(x)) : NULL;
 	if (!bo)
 		return -1;
 	run->out = bo;
-	run->out_bytes = 2 * sizeof(x);
+	run->out_bytes = 3 * sizeof(x);
 	{
 		struct vnpu_cmd_norm rms = {
 			.hdr = HDR(VNPU_OP_NORM, rms), .kind = VNPU_NORM_RMS,
@@ -379,18 +382,22 @@ static int vec_norms(vnpu_device *dev, vnpu_cmdbuf *cb, struct rt_run *run,
 			.x = vnpu_buffer_va(bx), .gamma = vnpu_buffer_va(bg),
 			.out = vnpu_buffer_va(bo),
 		};
-		struct vnpu_cmd_norm ln = rms;
+		struct vnpu_cmd_norm ln = rms, plain = rms;
 
 		ln.kind = VNPU_NORM_LAYER;
 		ln.beta = vnpu_buffer_va(bb);
 		ln.out += sizeof(x);
+		plain.gamma = 0;
+		plain.out += 2 * sizeof(x);
 		if (vnpu_cmdbuf_append(cb, &rms, sizeof(rms), NULL) ||
-		    vnpu_cmdbuf_append(cb, &ln, sizeof(ln), NULL))
+		    vnpu_cmdbuf_append(cb, &ln, sizeof(ln), NULL) ||
+		    vnpu_cmdbuf_append(cb, &plain, sizeof(plain), NULL))
 			return -1;
 	}
 	for (r = 0; w && r < R; r++) {
 		vnpu_rmsnorm(w + r * N, x + r * N, g, &eps, N);
 		vnpu_layernorm(w + R * N + r * N, x + r * N, g, b, &eps, N);
+		vnpu_rmsnorm(w + 2 * R * N + r * N, x + r * N, NULL, &eps, N);
 	}
 	return 0;
 }
