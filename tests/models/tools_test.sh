@@ -61,7 +61,9 @@ report_lines() {
 	$run "$tmp/a" --backend cpu --prompt-tokens 1,2 -n 4 >"$tmp/r" &&
 	grep -q '^tokens: [0-9]* [0-9]* [0-9]* [0-9]*$' "$tmp/r" &&
 	grep -q '^ttft: ' "$tmp/r" && grep -q '^decode: .* tokens/s (3 tokens' "$tmp/r" &&
-	grep -q '^peak memory: ' "$tmp/r"
+	grep -q '^peak memory: [0-9.]* MiB generating, budget [0-9.]* MiB (packed weights .*); loading peaked at [0-9.]* MiB$' "$tmp/r" &&
+	# the run's peak (the load's apart) stays within its budget
+	awk '/^peak memory:/ { exit !($3 + 0 <= $7 + 0) }' "$tmp/r"
 }
 seeded_sampling() {
 	$run "$tmp/a" --backend cpu -n 16 -q --top-k 40 --top-p 0.95 --seed 7 >"$tmp/s1" &&

@@ -16,6 +16,7 @@
 #include <vnpu/vnpu.h>
 #include <vnpu_engine/engine.h>
 
+#include "../common/procmem.h"
 #include "../vnpu-gen-model/gen_model.h"
 #include "bench.h"
 
@@ -114,34 +115,6 @@ static double median(double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(*v), cmp_d);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-/* VmHWM / VmRSS of this process, bytes. */
-static uint64_t proc_mem(const char *key)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	unsigned long long kb = 0;
-	size_t kl = strlen(key);
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, kl) && line[kl] == ':')
-			sscanf(line + kl + 1, "%llu", &kb);
-	fclose(f);
-	return kb * 1024;
-}
-
-/* Reset VmHWM to the current RSS (Linux >= 4.0). */
-static void reset_hwm(void)
-{
-	FILE *f = fopen("/proc/self/clear_refs", "w");
-
-	if (f) {
-		fputs("5", f);
-		fclose(f);
-	}
 }
 
 double llm_prefill_flops(const vnpu_model_config *c, uint32_t p)
@@ -249,7 +222,7 @@ static int run_one(const char *dir, vnpu_device *dev, uint32_t fmt,
 	mo.compile.weight_format = fmt;
 	mo.compile.act_quant = act_quant;
 	mo.max_context = np + gen;
-	reset_hwm();
+	procmem_reset_peak();
 	if (!tt || !dt || !out || vnpu_model_load(dir, dev, &mo, &m) ||
 	    vnpu_model_prepare_prefill(m, np, 1)) {
 		fprintf(stderr, "vnpu-bench: %s\n", vnpu_last_error());
@@ -259,15 +232,15 @@ static int run_one(const char *dir, vnpu_device *dev, uint32_t fmt,
 	/* one warm-up run: buffers allocated, weights uploaded */
 	if (vnpu_model_generate(m, prompt, np, 2, NULL, out, &st, NULL, NULL))
 		goto fail;
-	r->load_peak = proc_mem("VmHWM");
-	reset_hwm();
+	r->load_peak = procmem_status("VmHWM");
+	procmem_reset_peak();
 	for (int i = 0; i < reps; i++) {
 		if (vnpu_model_generate(m, prompt, np, gen, NULL, out, &st, NULL, NULL))
 			goto fail;
 		tt[i] = st.ttft_s;
 		dt[i] = st.decode_tokens / st.decode_s;
 	}
-	r->run_peak = proc_mem("VmHWM");
+	r->run_peak = procmem_status("VmHWM");
 	r->ttft = median(tt, reps);
 	r->decode_tps = median(dt, reps);
 	r->prefill_gops = llm_prefill_flops(c, np) / r->ttft / 1e9;

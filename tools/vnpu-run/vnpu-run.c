@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "../common/procmem.h"
 #include "run.h"
 
 static const char help[] =
@@ -28,9 +30,11 @@ static const char help[] =
 "sampling; compiling excluded and shown apart; it is a cold start: the\n"
 "prefill program's first run also uploads its weights to the device,\n"
 "which vnpu-bench llm excludes by warming up), decode tokens/s (the decode\n"
-"program is warmed up at load) and the peak memory next to what the\n"
-"programs hold. A progress bar is drawn on\n"
-"stderr while loading when stderr is a terminal.\n"
+"program is warmed up at load) and the peak resident memory while\n"
+"generating next to its budget (packed weights + KV cache + planned\n"
+"activations + 64 MiB), with the peak of loading apart (loading reads the\n"
+"unquantized weights). A progress bar is drawn on stderr while loading\n"
+"when stderr is a terminal.\n"
 "\n"
 "Program mode: when the file starts with \"VNPUPRG\\0\" (vnpu_program_save,\n"
 "vnpu-compile), it runs once with one --input per program input, in order:\n"
@@ -179,14 +183,27 @@ static int format_of(const char *s, uint32_t *f)
 	return -1;
 }
 
+#define MIB(bytes) ((double)(bytes) / 1048576.0)
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 static int run_model(const char *path, vnpu_device *dev, vnpu_model_options *mo,
 		     const int32_t *prompt, uint32_t np, uint32_t gen,
 		     const vnpu_sampling *s, int quiet, const char *backend)
 {
 	struct bar b = { .on = isatty(2) && !quiet };
+	uint64_t load_peak, run_peak, budget;
+	double t0, compile_s;
 	vnpu_model_stats st;
 	vnpu_model *m;
 	int32_t *out;
+	int reset;
 	uint32_t ctx = np + (gen ? gen - 1 : 0);
 
 	if (!mo->max_context)
@@ -199,6 +216,22 @@ static int run_model(const char *path, vnpu_device *dev, vnpu_model_options *mo,
 		fprintf(stderr, "vnpu-run: %s\n", vnpu_last_error());
 		return RUN_FAIL;
 	}
+	/*
+	 * Compile the prefill first, then restart the peak: the run's peak
+	 * is what generating holds, apart from loading (which reads the
+	 * unquantized weights) and compiling.
+	 */
+	t0 = now_s();
+	if (vnpu_model_prepare_prefill(m, np, 1)) {
+		if (b.on)
+			fputc('\n', stderr);
+		fprintf(stderr, "vnpu-run: %s\n", vnpu_last_error());
+		vnpu_model_destroy(m);
+		return RUN_FAIL;
+	}
+	compile_s = now_s() - t0;
+	load_peak = procmem_status("VmHWM");
+	reset = !procmem_reset_peak();
 	out = calloc(gen + 1, sizeof(*out));
 	if (!out || vnpu_model_generate(m, prompt, np, gen, s, out, &st, NULL, NULL)) {
 		if (b.on)
@@ -224,14 +257,24 @@ static int run_model(const char *path, vnpu_device *dev, vnpu_model_options *mo,
 				       mo->compile.weight_format),
 		       c->weight_quant ? " (pre-quantized)" : "");
 		printf("ttft: %.2f ms (%u prompt tokens; compile %.2f s apart)\n",
-		       st.ttft_s * 1e3, np, st.compile_s);
+		       st.ttft_s * 1e3, np, compile_s + st.compile_s);
 		if (st.decode_tokens)
 			printf("decode: %.2f tokens/s (%u tokens in %.3f s)\n",
 			       st.decode_tokens / st.decode_s, st.decode_tokens, st.decode_s);
-		printf("peak memory: %.1f MiB (packed weights %.1f MiB, "
-		       "KV cache %.1f MiB, planned activations %.1f MiB)\n",
-		       st.peak_rss_bytes / 1048576.0, st.weight_bytes / 1048576.0,
-		       st.kv_bytes / 1048576.0, st.arena_bytes / 1048576.0);
+		run_peak = procmem_status("VmHWM");
+		budget = st.weight_bytes + st.kv_bytes + st.arena_bytes + (64ull << 20);
+		if (reset && run_peak)
+			printf("peak memory: %.1f MiB generating, budget %.1f MiB "
+			       "(packed weights %.1f + KV cache %.1f + planned "
+			       "activations %.1f + 64); loading peaked at %.1f MiB\n",
+			       MIB(run_peak), MIB(budget), MIB(st.weight_bytes),
+			       MIB(st.kv_bytes), MIB(st.arena_bytes), MIB(load_peak));
+		else	/* no /proc: the peak includes loading */
+			printf("peak memory: %.1f MiB, loading included (packed "
+			       "weights %.1f MiB, KV cache %.1f MiB, planned "
+			       "activations %.1f MiB)\n", MIB(st.peak_rss_bytes),
+			       MIB(st.weight_bytes), MIB(st.kv_bytes),
+			       MIB(st.arena_bytes));
 	}
 	free(out);
 	vnpu_model_destroy(m);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -60,6 +61,16 @@ static vnpu_status compile(struct vnpu_model *m, uint32_t s, int last_only,
 	return VNPU_STATUS_OK;
 }
 
+/*
+ * Let the kernel drop the file's pages once both programs are compiled:
+ * they hold packed copies, and a later compile reads the pages again.
+ */
+static void release_file(struct vnpu_model *m)
+{
+	if (m->st && m->st->map)
+		madvise(m->st->map, m->st->map_size, MADV_DONTNEED);
+}
+
 vnpu_status vnpu_model_prepare_prefill(vnpu_model *m, uint32_t n, int last_only)
 {
 	vnpu_status st;
@@ -86,6 +97,7 @@ vnpu_status vnpu_model_prepare_prefill(vnpu_model *m, uint32_t n, int last_only)
 			    !vnpu_program_share_weights(m->prefill, m->decode);
 	m->prefill_len = n;
 	m->prefill_last_only = !!last_only;
+	release_file(m);
 	return VNPU_STATUS_OK;
 }
 

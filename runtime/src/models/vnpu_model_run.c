@@ -32,14 +32,6 @@ static vnpu_status check_tokens(const struct vnpu_model *m, const int32_t *t,
 	return VNPU_STATUS_OK;
 }
 
-/* Let the kernel drop the file's pages: the programs hold packed copies
- * and a later compile reads them again. */
-static void release_file(struct vnpu_model *m)
-{
-	if (m->st && m->st->map)
-		madvise(m->st->map, m->st->map_size, MADV_DONTNEED);
-}
-
 static vnpu_status run_prefill(vnpu_model *m, const int32_t *tokens, uint32_t n,
 			       int last_only, float *logits)
 {
@@ -53,7 +45,6 @@ static vnpu_status run_prefill(vnpu_model *m, const int32_t *tokens, uint32_t n,
 		st = vnpu_model_prepare_prefill(m, n, last_only);
 	if (st)
 		return st;
-	release_file(m);
 	/* rows at and after n are never read before being written */
 	m->pos = 0;
 	st = vnpu_program_run(m->stream, m->prefill, (const void *[]){ tokens },
