@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <vnpu/vnpu.h>
 
+#include "vnpu_model_internal.h"
 #include "vnpu_safetensors.h"
 #include "model_util.h"
 #include "kselftest_harness.h"
@@ -331,6 +333,56 @@ TEST_F(md, bad_tokens_and_a_full_cache_are_refused)
 	ASSERT_EQ(VNPU_STATUS_OK, vnpu_model_decode(m, 5, NULL));
 	EXPECT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_model_decode(m, 5, NULL));
 	EXPECT_STREQ("model: the KV cache is full (4 tokens, the context)", vnpu_last_error());
+	vnpu_model_destroy(m);
+}
+
+/* Whether the page holding BYTE of the mapping at BASE is resident. */
+static int resident(const void *base, uint64_t byte)
+{
+	uintptr_t page = ((uintptr_t)base + byte) & ~(uintptr_t)4095;
+	unsigned char v = 0;
+
+	return !mincore((void *)page, 4096, &v) && (v & 1);
+}
+
+/*
+ * A caller stepping with vnpu_model_decode() alone has the KV-cache rows
+ * ahead faulted in by batches of 64 (CPU backend), as
+ * vnpu_model_generate() does for its whole run. Heads of 64 (16 rows a
+ * page): the step at position 64 makes rows 64..127 of the last layer's
+ * value cache (its last head) resident, three pages past the row it
+ * writes, and leaves row 128 alone (the peak stays what the run touches).
+ * Rows 0..63 were faulted by the decode warm-up at load.
+ */
+TEST_F(md, decode_alone_faults_the_cache_rows_ahead_in_batches)
+{
+	const struct vnpu_model *im;
+	int32_t tok[60];
+	vnpu_model *m;
+	uint64_t row, last;
+	void *map;
+
+	self->c.n_heads = 1;
+	self->c.n_kv_heads = 1;
+	self->c.head_dim = 64;
+	row = (uint64_t)self->c.head_dim * 4;
+	ASSERT_EQ(0, mu_write_model(self->dir, &self->c, 3, 0));
+	for (uint32_t i = 0; i < 60; i++)
+		tok[i] = (int32_t)(i % self->c.vocab);
+	m = load(_metadata, self, VNPU_DTYPE_MXFP4, 256);
+	ASSERT_NE(NULL, m);
+	im = (const struct vnpu_model *)m;
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_buffer_map(im->cache, &map));
+	/* state 2L - 1 (the last value cache), head n_kv_heads - 1 */
+	last = (2ull * self->c.n_layers - 1) * im->state_stride +
+	       (uint64_t)(self->c.n_kv_heads - 1) * im->ctx * row;
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_model_prefill(m, tok, 60, NULL));
+	for (uint32_t i = 60; i < 64; i++)
+		ASSERT_EQ(VNPU_STATUS_OK, vnpu_model_decode(m, 1, NULL));
+	EXPECT_FALSE(resident(map, last + 127 * row));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_model_decode(m, 1, NULL));
+	EXPECT_TRUE(resident(map, last + 127 * row));
+	EXPECT_FALSE(resident(map, last + 128 * row));
 	vnpu_model_destroy(m);
 }
 

@@ -44,6 +44,7 @@ struct vnpu_model {
 
 	uint32_t ctx;		/* KV-cache rows */
 	uint32_t pos;		/* tokens in the cache */
+	uint32_t faulted;	/* cache rows below it are faulted in */
 	/* the caches on the device: state i (l<i/2>.k_cache / v_cache) at
 	 * i * state_stride */
 	vnpu_buffer *cache;

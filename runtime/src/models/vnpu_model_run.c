@@ -76,6 +76,48 @@ vnpu_status vnpu_model_prefill(vnpu_model *m, const int32_t *tokens, uint32_t n,
 	return st;
 }
 
+/*
+ * Fault in, in one call per head, the KV-cache rows [P0, P1) the coming
+ * decode steps write (CPU backend): each step otherwise first-touches a
+ * few head-major cache pages (~6 faults per 60m step, each a trap into a
+ * shared-memory allocation). vnpu_model_generate() asks for its whole
+ * run; vnpu_model_decode() called alone asks for VNPU_MODEL_FAULT_ROWS
+ * rows whenever it reaches the end of those faulted so far. At most that
+ * many rows past what the run writes: the peak stays what it touches.
+ * Rows past the position are never read before being written, so the
+ * fallback writing zeros changes nothing.
+ */
+#define VNPU_MODEL_FAULT_ROWS 64u
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+static void prefault_rows(struct vnpu_model *m, uint32_t p0, uint32_t p1)
+{
+	const vnpu_buffer *b = m->cache;
+	uint64_t row = (uint64_t)m->cfg.head_dim * 4, page = VNPU_RT_PAGE;
+
+	if (p1 > m->ctx)
+		p1 = m->ctx;
+	if (p0 < m->faulted)
+		p0 = m->faulted;
+	if (!b->map || b->dev->info.backend != VNPU_BACKEND_CPU || p0 >= p1)
+		return;
+	m->faulted = p1;
+	for (uint64_t i = 0; i < 2ull * m->cfg.n_layers; i++)
+		for (uint64_t h = 0; h < m->cfg.n_kv_heads; h++) {
+			uint64_t lo = i * m->state_stride + (h * m->ctx + p0) * row;
+			uint64_t hi = lo + (uint64_t)(p1 - p0) * row;
+			uint8_t *a = (uint8_t *)b->map + lo / page * page;
+			size_t len = (size_t)((hi + page - 1) / page * page - lo / page * page);
+
+			if (madvise(a, len, MADV_POPULATE_WRITE))
+				for (uint64_t o = lo; o < hi; o = (o / page + 1) * page)
+					((volatile uint8_t *)b->map)[o] = 0;
+		}
+}
+
 vnpu_status vnpu_model_decode(vnpu_model *m, int32_t token, float *logits)
 {
 	vnpu_status st;
@@ -89,6 +131,9 @@ vnpu_status vnpu_model_decode(vnpu_model *m, int32_t token, float *logits)
 	st = check_tokens(m, &token, 1);
 	if (st)
 		return st;
+	/* a caller stepping alone gets the faults in batches too */
+	if (m->pos >= m->faulted)
+		prefault_rows(m, m->pos, m->pos + VNPU_MODEL_FAULT_ROWS);
 	st = vnpu_program_run_at(m->stream, m->decode, m->pos,
 				 (const void *[]){ &token }, (void *[]){ m->logits });
 	if (st)
@@ -97,40 +142,6 @@ vnpu_status vnpu_model_decode(vnpu_model *m, int32_t token, float *logits)
 	if (logits)
 		memcpy(logits, m->logits, (size_t)m->cfg.vocab * 4);
 	return VNPU_STATUS_OK;
-}
-
-/*
- * Fault in, in one call per head, the KV-cache rows [P0, P1) the coming
- * decode steps write (CPU backend): each step otherwise first-touches a
- * few head-major cache pages (~6 faults per 60m step, each a trap into a
- * shared-memory allocation). Only rows the run writes: the peak stays
- * what it touches. Rows past the position are never read before being
- * written, so the fallback writing zeros changes nothing.
- */
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
-
-static void prefault_rows(const struct vnpu_model *m, uint32_t p0, uint32_t p1)
-{
-	const vnpu_buffer *b = m->cache;
-	uint64_t row = (uint64_t)m->cfg.head_dim * 4, page = VNPU_RT_PAGE;
-
-	if (p1 > m->ctx)
-		p1 = m->ctx;
-	if (!b->map || b->dev->info.backend != VNPU_BACKEND_CPU || p0 >= p1)
-		return;
-	for (uint64_t i = 0; i < 2ull * m->cfg.n_layers; i++)
-		for (uint64_t h = 0; h < m->cfg.n_kv_heads; h++) {
-			uint64_t lo = i * m->state_stride + (h * m->ctx + p0) * row;
-			uint64_t hi = lo + (uint64_t)(p1 - p0) * row;
-			uint8_t *a = (uint8_t *)b->map + lo / page * page;
-			size_t len = (size_t)((hi + page - 1) / page * page - lo / page * page);
-
-			if (madvise(a, len, MADV_POPULATE_WRITE))
-				for (uint64_t o = lo; o < hi; o = (o / page + 1) * page)
-					((volatile uint8_t *)b->map)[o] = 0;
-		}
 }
 
 uint32_t vnpu_model_position(const vnpu_model *m)
