@@ -217,17 +217,6 @@ static void vnpu_pack_bf16(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m
  * of 2^(e - 128) x aps) and aok (per block: every row's aps is a power of
  * two 2^-60 .. 2^50): see vnpu_kint512_pk().
  */
-#define VNPU_APS_EXP_MIN (127 - 60)
-#define VNPU_APS_EXP_MAX (127 + 50)
-
-/* Nonzero unless the FP32 bits U are a power of two 2^-60 .. 2^50. */
-static inline uint32_t vnpu_aps_outside(uint32_t u)
-{
-	return (u & 0x807fffffu) |
-	       (uint32_t)(u - (VNPU_APS_EXP_MIN << 23) >
-			  (uint32_t)(VNPU_APS_EXP_MAX - VNPU_APS_EXP_MIN) << 23);
-}
-
 static void vnpu_pack_int(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 			  uint32_t wb, const uint8_t *rows, size_t arow, int8_t *dst)
 {
@@ -498,6 +487,7 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 				.nblk = mm->k / wb, .wb = wb, .wfmt = mm->w_fmt,
 				.mt = mt, .np = np ? np : 1, .acc = acc,
 				.pstride = psize, .bfp = bfp,
+				.vbmi = !!(ctx->features & VNPU_CPU_AVX512_VBMI),
 			};
 			size_t ck = (size_t)mm->k / 16 * 4;
 
