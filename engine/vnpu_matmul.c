@@ -447,10 +447,9 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	/*
 	 * Panels side by side for one row. Exact path: 8 independent fma
 	 * chains (a block's 32 dependent fmas made 4 chains latency-bound).
-	 * Integer path: 8 streams (MXFP4 preferred 4 until the kernels
-	 * prefetched the next group's panels; now 8 is as good or better).
+	 * Integer path: 8 streams for NVFP4, VNPU_PAN_MXFP4 for MXFP4.
 	 */
-	npmax = VNPU_MT_WIDE;
+	npmax = np == 1 && mm->w_fmt == VNPU_FMT_MXFP4 ? VNPU_PAN_MXFP4 : VNPU_MT_WIDE;
 	/* the pieces of an E4M3 row take the kernel's row slots */
 	mstep = np > 1 ? 1 : kern == vnpu_kbf_avx512bf16 ? VNPU_MT_PACK :
 		multi || (bfp && var == VNPU_VARIANT_AVX512) ? VNPU_MT_WIDE : VNPU_MT;

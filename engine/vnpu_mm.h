@@ -16,6 +16,14 @@
  */
 #define VNPU_MT_WIDE 8
 /*
+ * Panels side by side in the AVX-512 integer GEMV with MXFP4 weights (NVFP4
+ * takes VNPU_MT_WIDE). Each MXFP4 block is 4 lines per panel, NVFP4's 2:
+ * with 4 panels an MXFP4 block step reads the 16 lines an NVFP4 step of 8
+ * panels reads. Measured streaming 4096x4096 on one Zen 5 core (session 7,
+ * after the vpermb decode): 4 panels ~33-36 GB/s, 8 ~31-33.
+ */
+#define VNPU_PAN_MXFP4 4
+/*
  * The AVX-512 GEMM kernels on packed A (vnpu_kbf_avx512bf16(), and
  * vnpu_kint_avx512() when @apk is set) take up to 16 rows per call: a
  * row's block is one dependent chain (vdpbf16ps: 6 cycles at 2 per cycle
