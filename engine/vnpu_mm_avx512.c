@@ -236,7 +236,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pan(const struct vnpu_kern *k,
 	const uint32_t chunks = wb / 8, wfmt = wb == 16 ? VNPU_FMT_NVFP4 : VNPU_FMT_MXFP4;
 	const size_t bbytes = (size_t)wb * 8, cbytes = (size_t)k->nblk * bbytes;
 	/* block to prefetch target: ahead, or into panel q + npan past the end */
-	const size_t near = VNPU_PREFETCH_AHEAD_PAN,
+	const size_t near = wb == 32 ? VNPU_PREFETCH_AHEAD_PAN_MX : VNPU_PREFETCH_AHEAD_PAN,
 		     wrap = near + npan * k->pstride - cbytes;
 	v16sf acc[VNPU_MT_WIDE];
 
