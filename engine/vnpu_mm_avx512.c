@@ -248,8 +248,8 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pan(const struct vnpu_kern *k,
 		const size_t boff = (size_t)b * bbytes,
 			     pf = boff + near < cbytes ? near : wrap;
 		const uint8_t *scales = k->scales + b * 16;
-		int32_t corr = wb == 32 ? k->corr[0][2 * b] + k->corr[0][2 * b + 1] :
-					  k->corr[0][b];
+		int32_t start = -(wb == 32 ? k->corr[0][2 * b] + k->corr[0][2 * b + 1] :
+					     k->corr[0][b]);
 		float sa = k->sa[0][b * wb / 32];
 		v16si ia[VNPU_MT_WIDE], ib[VNPU_MT_WIDE], e[VNPU_MT_WIDE];
 		uint32_t bad;
@@ -261,7 +261,7 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pan(const struct vnpu_kern *k,
 			for (uint32_t c = 0; c < chunks; c++)
 				__builtin_prefetch(blk + pf + c * 64);
 			__builtin_prefetch(scales + q * k->pstride + 256);
-			ia[q] = (v16si){} - corr;
+			ia[q] = (v16si){} + start;
 			ib[q] = (v16si){};
 		}
 		#pragma GCC unroll 4
@@ -475,18 +475,14 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pans(const struct vnpu_kern *k,
 }
 
 /* One row of A (a GEMV call): several panels, or the row's last one. */
-#define VNPU_KINT512_ROW(wb, vbmi, name)					\
-	static T512 void name(const struct vnpu_kern *k)			\
-	{									\
-		if (k->npan > 1)						\
-			vnpu_kint512_pans(k, wb, vbmi);			\
-		else								\
-			vnpu_kint512_rows(k, 1, wb, vbmi);			\
-	}
-VNPU_KINT512_ROW(16, false, vnpu_kint512_row_16)
-VNPU_KINT512_ROW(32, false, vnpu_kint512_row_32)
-VNPU_KINT512_ROW(16, true, vnpu_kint512_row_16_vbmi)
-VNPU_KINT512_ROW(32, true, vnpu_kint512_row_32_vbmi)
+static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_row(const struct vnpu_kern *k,
+						     const uint32_t wb, const bool vbmi)
+{
+	if (k->npan > 1)
+		vnpu_kint512_pans(k, wb, vbmi);
+	else
+		vnpu_kint512_rows(k, 1, wb, vbmi);
+}
 
 T512 void vnpu_kint_avx512(const struct vnpu_kern *k)
 {
@@ -498,10 +494,14 @@ T512 void vnpu_kint_avx512(const struct vnpu_kern *k)
 		return;
 	}
 	if (k->np == 1 && k->mt == 1) {	/* one row */
-		if (k->vbmi)
-			(k->wb == 16 ? vnpu_kint512_row_16_vbmi : vnpu_kint512_row_32_vbmi)(k);
+		if (k->vbmi && k->wb == 16)
+			vnpu_kint512_row(k, 16, true);
+		else if (k->vbmi)
+			vnpu_kint512_row(k, 32, true);
+		else if (k->wb == 16)
+			vnpu_kint512_row(k, 16, false);
 		else
-			(k->wb == 16 ? vnpu_kint512_row_16 : vnpu_kint512_row_32)(k);
+			vnpu_kint512_row(k, 32, false);
 		return;
 	}
 	if (k->np > 1) {
