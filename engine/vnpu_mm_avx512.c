@@ -476,12 +476,27 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pans(const struct vnpu_kern *k,
 
 /* One row of A (a GEMV call): several panels, or the row's last one. */
 static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_row(const struct vnpu_kern *k,
-						     const uint32_t wb, const bool vbmi)
+						     const bool vbmi)
 {
-	if (k->npan > 1)
-		vnpu_kint512_pans(k, wb, vbmi);
+	if (k->npan > 1 && k->wb == 16)
+		vnpu_kint512_pans(k, 16, vbmi);
+	else if (k->npan > 1)
+		vnpu_kint512_pans(k, 32, vbmi);
+	else if (k->wb == 16)
+		vnpu_kint512_rows(k, 1, 16, vbmi);
 	else
-		vnpu_kint512_rows(k, 1, wb, vbmi);
+		vnpu_kint512_rows(k, 1, 32, vbmi);
+}
+
+/* Not inlined: one frame for all 15 GEMV bodies exceeded the kernel's 2 KiB. */
+static T512 VNPU_NOINLINE void vnpu_kint512_gemv(const struct vnpu_kern *k)
+{
+	vnpu_kint512_row(k, false);
+}
+
+static T512 VNPU_NOINLINE void vnpu_kint512_gemv_vbmi(const struct vnpu_kern *k)
+{
+	vnpu_kint512_row(k, true);
 }
 
 T512 void vnpu_kint_avx512(const struct vnpu_kern *k)
@@ -494,14 +509,10 @@ T512 void vnpu_kint_avx512(const struct vnpu_kern *k)
 		return;
 	}
 	if (k->np == 1 && k->mt == 1) {	/* one row */
-		if (k->vbmi && k->wb == 16)
-			vnpu_kint512_row(k, 16, true);
-		else if (k->vbmi)
-			vnpu_kint512_row(k, 32, true);
-		else if (k->wb == 16)
-			vnpu_kint512_row(k, 16, false);
+		if (k->vbmi)
+			vnpu_kint512_gemv_vbmi(k);
 		else
-			vnpu_kint512_row(k, 32, false);
+			vnpu_kint512_gemv(k);
 		return;
 	}
 	if (k->np > 1) {
