@@ -217,17 +217,6 @@ static void vnpu_pack_bf16(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m
  * of 2^(e - 128) x aps) and aok (per block: every row's aps is a power of
  * two 2^-60 .. 2^50): see vnpu_kint512_pk().
  */
-#define VNPU_APS_EXP_MIN (127 - 60)
-#define VNPU_APS_EXP_MAX (127 + 50)
-
-/* Nonzero unless the FP32 bits U are a power of two 2^-60 .. 2^50. */
-static inline uint32_t vnpu_aps_outside(uint32_t u)
-{
-	return (u & 0x807fffffu) |
-	       (uint32_t)(u - (VNPU_APS_EXP_MIN << 23) >
-			  (uint32_t)(VNPU_APS_EXP_MAX - VNPU_APS_EXP_MIN) << 23);
-}
-
 static void vnpu_pack_int(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 			  uint32_t wb, const uint8_t *rows, size_t arow, int8_t *dst)
 {
@@ -458,10 +447,9 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	/*
 	 * Panels side by side for one row. Exact path: 8 independent fma
 	 * chains (a block's 32 dependent fmas made 4 chains latency-bound).
-	 * Integer path: 8 streams (MXFP4 preferred 4 until the kernels
-	 * prefetched the next group's panels; now 8 is as good or better).
+	 * Integer path: 8 streams for NVFP4, VNPU_PAN_MXFP4 for MXFP4.
 	 */
-	npmax = VNPU_MT_WIDE;
+	npmax = np == 1 && mm->w_fmt == VNPU_FMT_MXFP4 ? VNPU_PAN_MXFP4 : VNPU_MT_WIDE;
 	/* the pieces of an E4M3 row take the kernel's row slots */
 	mstep = np > 1 ? 1 : kern == vnpu_kbf_avx512bf16 ? VNPU_MT_PACK :
 		multi || (bfp && var == VNPU_VARIANT_AVX512) ? VNPU_MT_WIDE : VNPU_MT;
@@ -498,6 +486,7 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 				.nblk = mm->k / wb, .wb = wb, .wfmt = mm->w_fmt,
 				.mt = mt, .np = np ? np : 1, .acc = acc,
 				.pstride = psize, .bfp = bfp,
+				.vbmi = !!(ctx->features & VNPU_CPU_AVX512_VBMI),
 			};
 			size_t ck = (size_t)mm->k / 16 * 4;
 

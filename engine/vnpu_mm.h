@@ -16,6 +16,14 @@
  */
 #define VNPU_MT_WIDE 8
 /*
+ * Panels side by side in the AVX-512 integer GEMV with MXFP4 weights (NVFP4
+ * takes VNPU_MT_WIDE). Each MXFP4 block is 4 lines per panel, NVFP4's 2:
+ * with 4 panels an MXFP4 block step reads the 16 lines an NVFP4 step of 8
+ * panels reads. Measured streaming 4096x4096 on one Zen 5 core (session 7,
+ * after the vpermb decode): 4 panels ~33-36 GB/s, 8 ~31-33.
+ */
+#define VNPU_PAN_MXFP4 4
+/*
  * The AVX-512 GEMM kernels on packed A (vnpu_kbf_avx512bf16(), and
  * vnpu_kint_avx512() when @apk is set) take up to 16 rows per call: a
  * row's block is one dependent chain (vdpbf16ps: 6 cycles at 2 per cycle
@@ -60,6 +68,8 @@
  *	row i for W block b.
  * @npan: panels in this call (more than 1 only with mt == 1, for the
  *	  kernels the driver allows it), @pstride bytes apart.
+ * @vbmi: the CPU has AVX512_VBMI (ctx->features): the AVX-512 one-row int
+ *	  kernels decode E2M1 with vpermb.
  * @mt: rows of A, at most VNPU_MT (VNPU_MT_PACK for vnpu_kbf_avx512bf16(),
  *	 VNPU_MT_WIDE for vnpu_kint_avx512() and
  *	 vnpu_kfp_avx512()).
@@ -68,7 +78,7 @@
 struct vnpu_kern {
 	const uint8_t *codes;
 	const uint8_t *scales;
-	uint32_t nblk, wb, wfmt, mt, np, npan, bfp;
+	uint32_t nblk, wb, wfmt, mt, np, npan, bfp, vbmi;
 	size_t pstride;
 	const int8_t *aq[VNPU_MT_WIDE];
 	const int32_t *corr[VNPU_MT_WIDE];
@@ -102,6 +112,22 @@ static inline float vnpu_wscale(uint32_t wfmt, uint8_t s)
 	if (s == 0)
 		return vnpu_f32(0x00200000u);	/* 2^-128 */
 	return vnpu_f32((uint32_t)s << 23) * 0.5f;
+}
+
+/*
+ * The window of the one-multiply MXFP4 epilogue (vnpu_kint512_pk(),
+ * vnpu_kint512_pan()): an activation scale that is a power of two
+ * 2^-60 .. 2^50, against weight scale bytes 68 .. 178 (2^-60 .. 2^50).
+ */
+#define VNPU_APS_EXP_MIN (127 - 60)
+#define VNPU_APS_EXP_MAX (127 + 50)
+
+/* Nonzero unless the FP32 bits U are a power of two 2^-60 .. 2^50. */
+static inline uint32_t vnpu_aps_outside(uint32_t u)
+{
+	return (u & 0x807fffffu) |
+	       (uint32_t)(u - (VNPU_APS_EXP_MIN << 23) >
+			  (uint32_t)(VNPU_APS_EXP_MAX - VNPU_APS_EXP_MIN) << 23);
 }
 
 /* 2 * E2M1 value of a nibble, as an integer. */
@@ -184,6 +210,12 @@ static inline float vnpu_wide_elem(uint32_t wfmt, const uint8_t *col, uint32_t r
  */
 #define VNPU_PREFETCH_AHEAD	8192
 #define VNPU_PREFETCH_AHEAD_PAN	3072
+/*
+ * The MXFP4 int8 GEMV's 4 panels (VNPU_PAN_MXFP4): 2 KiB ahead per panel
+ * (session 7, 4096x4096 streaming, one core: 34.6 GB/s median against
+ * 30.5-32.3 at 3 KiB, alternated).
+ */
+#define VNPU_PREFETCH_AHEAD_PAN_MX 2048
 
 static inline void vnpu_prefetch_block(const uint8_t *blk, uint32_t wb,
 				       uint32_t ahead)

@@ -9,11 +9,10 @@
 
 #define T512 VNPU_TARGET_AVX512
 
-/* sw_b for the 16 rows of a block (see vnpu_wscale()). */
-static T512 VNPU_ALWAYS_INLINE v16sf vnpu_wscale16(uint32_t wfmt, const uint8_t *s)
+/* sw_b for the 16 rows of a block from their scale bytes @e (see vnpu_wscale()). */
+static T512 VNPU_ALWAYS_INLINE v16sf vnpu_wscale16e(uint32_t wfmt, v16si e)
 {
-	v16si e = __builtin_ia32_pmovzxbd512_mask(*(const vnpu_v16qi_ua *)s,
-						   (v16si){}, 0xffff), bits, m;
+	v16si bits, m;
 
 	if (wfmt == VNPU_FMT_NVFP4) {
 		/* E4M3 bits shifted into FP32 position, then times 2^(120-1) */
@@ -27,6 +26,44 @@ static T512 VNPU_ALWAYS_INLINE v16sf vnpu_wscale16(uint32_t wfmt, const uint8_t 
 	bits = (bits & ~m) | (0x00200000 & m);
 	m = e == 255;
 	return (v16sf)((bits & ~m) | (0x7fc00000 & m));
+}
+
+/* The 16 scale bytes of a block at @s, widened to one per lane. */
+static T512 VNPU_ALWAYS_INLINE v16si vnpu_sbytes16(const uint8_t *s)
+{
+	return __builtin_ia32_pmovzxbd512_mask(*(const vnpu_v16qi_ua *)s, (v16si){}, 0xffff);
+}
+
+/* sw_b for the 16 rows of a block (see vnpu_wscale()). */
+static T512 VNPU_ALWAYS_INLINE v16sf vnpu_wscale16(uint32_t wfmt, const uint8_t *s)
+{
+	return vnpu_wscale16e(wfmt, vnpu_sbytes16(s));
+}
+
+/*
+ * 64 bytes of E2M1 codes to the +12-offset weights of their low (@l) and
+ * high (@h) nibbles through @lut (16 entries, 4 times). pshufb reads bits
+ * 0-3 of an index byte, so both nibbles are masked first: 5 instructions.
+ * With @vbmi, vpermb reads bits 0-5 and the repeated table makes bits 4-5
+ * irrelevant: the low nibble needs no mask, the high one a shift: 3. The
+ * kernels' target has no VBMI (GCC could use it anywhere), so vpermb is
+ * asm, run only when the CPU has it (struct vnpu_kern @vbmi).
+ */
+static T512 VNPU_ALWAYS_INLINE void vnpu_e2m1_dec512(v16su p, v64qi lut, const bool vbmi,
+						     v64qi *l, v64qi *h)
+{
+	v64qi lo, hi;
+
+	if (vbmi) {
+		hi = (v64qi)(p >> 4);
+		__asm__("vpermb %1, %2, %0" : "=v"(*l) : "v"(lut), "v"((v64qi)p));
+		__asm__("vpermb %1, %2, %0" : "=v"(*h) : "v"(lut), "v"(hi));
+		return;
+	}
+	lo = (v64qi)(p & 0x0f0f0f0fu);
+	hi = (v64qi)((p >> 4) & 0x0f0f0f0fu);
+	*l = __builtin_ia32_pshufb512_mask(lut, lo, lo, -1);
+	*h = __builtin_ia32_pshufb512_mask(lut, hi, hi, -1);
 }
 
 /*
@@ -110,9 +147,11 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_mt(const struct vnpu_kern *k,
 /*
  * @mt rows of int8 A (up to VNPU_MT_WIDE): each decoded weight vector feeds
  * mt dot products; two accumulators per row keep 2 * mt chains in flight.
+ * @vbmi: decode with vpermb (vnpu_e2m1_dec512()).
  */
 static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_rows(const struct vnpu_kern *k,
-						      const uint32_t mt, const uint32_t wb)
+						      const uint32_t mt, const uint32_t wb,
+						      const bool vbmi)
 {
 	const v64qi lut = {
 		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
@@ -136,17 +175,11 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_rows(const struct vnpu_kern *k,
 			ia[i] = ib[i] = (v16si){};
 		#pragma GCC unroll 2
 		for (uint32_t c = 0; c < chunks; c += 2) {
-			v16su p0 = *(const v16su *)(blk + c * 64);
-			v16su p1 = *(const v16su *)(blk + c * 64 + 64);
-			v64qi l0 = (v64qi)(p0 & 0x0f0f0f0fu);
-			v64qi h0 = (v64qi)((p0 >> 4) & 0x0f0f0f0fu);
-			v64qi l1 = (v64qi)(p1 & 0x0f0f0f0fu);
-			v64qi h1 = (v64qi)((p1 >> 4) & 0x0f0f0f0fu);
-			v64qi wl0 = __builtin_ia32_pshufb512_mask(lut, l0, l0, -1);
-			v64qi wh0 = __builtin_ia32_pshufb512_mask(lut, h0, h0, -1);
-			v64qi wl1 = __builtin_ia32_pshufb512_mask(lut, l1, l1, -1);
-			v64qi wh1 = __builtin_ia32_pshufb512_mask(lut, h1, h1, -1);
+			v64qi wl0, wh0, wl1, wh1;
 
+			vnpu_e2m1_dec512(*(const v16su *)(blk + c * 64), lut, vbmi, &wl0, &wh0);
+			vnpu_e2m1_dec512(*(const v16su *)(blk + c * 64 + 64), lut, vbmi, &wl1,
+					 &wh1);
 			#pragma GCC unroll 8
 			for (uint32_t i = 0; i < mt; i++) {
 				const int8_t *a = k->aq[i] + (size_t)b * wb + c * 8;
@@ -180,9 +213,19 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_rows(const struct vnpu_kern *k,
 		*(vnpu_v16sf_ua *)(k->acc + i * 16) = acc[i];
 }
 
-/* One row of int8 A against @npan panels (more loads in flight). */
+/*
+ * One row of int8 A against @npan panels (more loads in flight); blocks of
+ * @wb 16 are NVFP4, of 32 MXFP4; @vbmi: decode with vpermb.
+ *
+ * Per block and panel, besides the 64-byte steps: the accumulators start
+ * at -corr (no subtraction after); one prefetch offset serves every panel
+ * (near the end of the panels, it reaches the next call's); and MXFP4
+ * blocks take the one-multiply epilogue of vnpu_kint512_pk() when the
+ * row's sa and every panel's weight scales lie in its window (same bits).
+ */
 static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pan(const struct vnpu_kern *k,
-						     const uint32_t npan, const uint32_t wb)
+						     const uint32_t npan, const uint32_t wb,
+						     const bool vbmi)
 {
 	const v64qi lut = {
 		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
@@ -190,7 +233,11 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pan(const struct vnpu_kern *k,
 		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
 		12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0,
 	};
-	const uint32_t chunks = wb / 8;
+	const uint32_t chunks = wb / 8, wfmt = wb == 16 ? VNPU_FMT_NVFP4 : VNPU_FMT_MXFP4;
+	const size_t bbytes = (size_t)wb * 8, cbytes = (size_t)k->nblk * bbytes;
+	/* block to prefetch target: ahead, or into panel q + npan past the end */
+	const size_t near = wb == 32 ? VNPU_PREFETCH_AHEAD_PAN_MX : VNPU_PREFETCH_AHEAD_PAN,
+		     wrap = near + npan * k->pstride - cbytes;
 	v16sf acc[VNPU_MT_WIDE];
 
 	#pragma GCC unroll 8
@@ -198,39 +245,63 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pan(const struct vnpu_kern *k,
 		acc[q] = (v16sf) {};
 	for (uint32_t b = 0; b < k->nblk; b++) {
 		const int8_t *a = k->aq[0] + (size_t)b * wb;
-		int32_t corr = wb == 32 ? k->corr[0][2 * b] + k->corr[0][2 * b + 1] :
-					  k->corr[0][b];
-		v16si ia[VNPU_MT_WIDE], ib[VNPU_MT_WIDE];
+		const size_t boff = (size_t)b * bbytes,
+			     pf = boff + near < cbytes ? near : wrap;
+		const uint8_t *scales = k->scales + b * 16;
+		int32_t start = -(wb == 32 ? k->corr[0][2 * b] + k->corr[0][2 * b + 1] :
+					     k->corr[0][b]);
+		float sa = k->sa[0][b * wb / 32];
+		v16si ia[VNPU_MT_WIDE], ib[VNPU_MT_WIDE], e[VNPU_MT_WIDE];
+		uint32_t bad;
 
 		#pragma GCC unroll 8
 		for (uint32_t q = 0; q < npan; q++) {
-			vnpu_prefetch_pan(k, q, npan, b, wb);
-			ia[q] = ib[q] = (v16si){};
+			const uint8_t *blk = k->codes + q * k->pstride + boff;
+
+			for (uint32_t c = 0; c < chunks; c++)
+				__builtin_prefetch(blk + pf + c * 64);
+			__builtin_prefetch(scales + q * k->pstride + 256);
+			ia[q] = (v16si){} + start;
+			ib[q] = (v16si){};
 		}
+		#pragma GCC unroll 4
 		for (uint32_t c = 0; c < chunks; c++) {
 			v16si al = (v16si){} + (int32_t)vnpu_ld32(a + c * 8);
 			v16si ah = (v16si){} + (int32_t)vnpu_ld32(a + c * 8 + 4);
 
 			#pragma GCC unroll 8
 			for (uint32_t q = 0; q < npan; q++) {
-				const uint8_t *blk = k->codes + q * k->pstride + (size_t)b * wb * 8;
-				v16su p = *(const v16su *)(blk + c * 64);
-				v64qi l = (v64qi)(p & 0x0f0f0f0fu);
-				v64qi h = (v64qi)((p >> 4) & 0x0f0f0f0fu);
+				const uint8_t *blk = k->codes + q * k->pstride + boff;
+				v64qi l, h;
 
-				l = __builtin_ia32_pshufb512_mask(lut, l, l, -1);
-				h = __builtin_ia32_pshufb512_mask(lut, h, h, -1);
+				vnpu_e2m1_dec512(*(const v16su *)(blk + c * 64), lut, vbmi, &l, &h);
 				ia[q] = __builtin_ia32_vpdpbusd_v16si(ia[q], (v16si)l, al);
 				ib[q] = __builtin_ia32_vpdpbusd_v16si(ib[q], (v16si)h, ah);
 			}
 		}
+		bad = wb == 32 ? vnpu_aps_outside(vnpu_u32(sa)) : 1;
 		#pragma GCC unroll 8
 		for (uint32_t q = 0; q < npan; q++) {
-			v16sf sw = vnpu_wscale16(k->wfmt, k->scales + q * k->pstride + b * 16);
-			v16sf t = __builtin_convertvector((ia[q] + ib[q]) - corr, v16sf) * sw;
+			e[q] = vnpu_sbytes16(scales + q * k->pstride);
+			if (wb == 32)	/* a byte outside 68 .. 178 */
+				bad |= __builtin_ia32_ucmpd512_mask(e[q] - 68, (v16si){} + 110,
+								    6, 0xffff);
+		}
+		if (!bad) {
+			int32_t ape = (int32_t)(vnpu_u32(sa) - (128u << 23));
 
-			t = t * k->sa[0][b * wb / 32];
-			acc[q] = acc[q] + t;
+			#pragma GCC unroll 8
+			for (uint32_t q = 0; q < npan; q++)
+				acc[q] = acc[q] + __builtin_convertvector(ia[q] + ib[q], v16sf) *
+					 (v16sf)((e[q] << 23) + ape);
+			continue;
+		}
+		#pragma GCC unroll 8
+		for (uint32_t q = 0; q < npan; q++) {
+			v16sf t = __builtin_convertvector(ia[q] + ib[q], v16sf) *
+				  vnpu_wscale16e(wfmt, e[q]);
+
+			acc[q] = acc[q] + t * sa;
 		}
 	}
 	#pragma GCC unroll 8
@@ -374,6 +445,60 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pk(const struct vnpu_kern *k,
 VNPU_KINT512_PK(16)
 VNPU_KINT512_PK(32)
 
+/* One row against k->npan panels (2 .. 8). */
+static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_pans(const struct vnpu_kern *k,
+						      const uint32_t wb, const bool vbmi)
+{
+	switch (k->npan) {
+	case 2:
+		vnpu_kint512_pan(k, 2, wb, vbmi);
+		return;
+	case 3:
+		vnpu_kint512_pan(k, 3, wb, vbmi);
+		return;
+	case 4:
+		vnpu_kint512_pan(k, 4, wb, vbmi);
+		return;
+	case 5:
+		vnpu_kint512_pan(k, 5, wb, vbmi);
+		return;
+	case 6:
+		vnpu_kint512_pan(k, 6, wb, vbmi);
+		return;
+	case 7:
+		vnpu_kint512_pan(k, 7, wb, vbmi);
+		return;
+	default:
+		vnpu_kint512_pan(k, 8, wb, vbmi);
+		return;
+	}
+}
+
+/* One row of A (a GEMV call): several panels, or the row's last one. */
+static T512 VNPU_ALWAYS_INLINE void vnpu_kint512_row(const struct vnpu_kern *k,
+						     const bool vbmi)
+{
+	if (k->npan > 1 && k->wb == 16)
+		vnpu_kint512_pans(k, 16, vbmi);
+	else if (k->npan > 1)
+		vnpu_kint512_pans(k, 32, vbmi);
+	else if (k->wb == 16)
+		vnpu_kint512_rows(k, 1, 16, vbmi);
+	else
+		vnpu_kint512_rows(k, 1, 32, vbmi);
+}
+
+/* Not inlined: one frame for all 15 GEMV bodies exceeded the kernel's 2 KiB. */
+static T512 VNPU_NOINLINE void vnpu_kint512_gemv(const struct vnpu_kern *k)
+{
+	vnpu_kint512_row(k, false);
+}
+
+static T512 VNPU_NOINLINE void vnpu_kint512_gemv_vbmi(const struct vnpu_kern *k)
+{
+	vnpu_kint512_row(k, true);
+}
+
 T512 void vnpu_kint_avx512(const struct vnpu_kern *k)
 {
 	if (k->apk && k->npan <= 1 && k->mt > 1) {	/* several rows, packed */
@@ -383,54 +508,11 @@ T512 void vnpu_kint_avx512(const struct vnpu_kern *k)
 			vnpu_kint512_pk_32(k);
 		return;
 	}
-	if (k->npan > 1 && k->wb == 16) {	/* NVFP4 */
-		switch (k->npan) {
-		case 2:
-			vnpu_kint512_pan(k, 2, 16);
-			return;
-		case 3:
-			vnpu_kint512_pan(k, 3, 16);
-			return;
-		case 4:
-			vnpu_kint512_pan(k, 4, 16);
-			return;
-		case 5:
-			vnpu_kint512_pan(k, 5, 16);
-			return;
-		case 6:
-			vnpu_kint512_pan(k, 6, 16);
-			return;
-		case 7:
-			vnpu_kint512_pan(k, 7, 16);
-			return;
-		default:
-			vnpu_kint512_pan(k, 8, 16);
-			return;
-		}
-	}
-	switch (k->npan) {
-	case 1:
-		break;
-	case 2:
-		vnpu_kint512_pan(k, 2, 32);
-		return;
-	case 3:
-		vnpu_kint512_pan(k, 3, 32);
-		return;
-	case 4:
-		vnpu_kint512_pan(k, 4, 32);
-		return;
-	case 5:
-		vnpu_kint512_pan(k, 5, 32);
-		return;
-	case 6:
-		vnpu_kint512_pan(k, 6, 32);
-		return;
-	case 7:
-		vnpu_kint512_pan(k, 7, 32);
-		return;
-	default:
-		vnpu_kint512_pan(k, 8, 32);
+	if (k->np == 1 && k->mt == 1) {	/* one row */
+		if (k->vbmi)
+			vnpu_kint512_gemv_vbmi(k);
+		else
+			vnpu_kint512_gemv(k);
 		return;
 	}
 	if (k->np > 1) {
@@ -439,57 +521,51 @@ T512 void vnpu_kint_avx512(const struct vnpu_kern *k)
 	}
 	if (k->wb == 16) {	/* NVFP4 */
 		switch (k->mt) {
-		case 1:
-			vnpu_kint512_rows(k, 1, 16);
-			break;
 		case 2:
-			vnpu_kint512_rows(k, 2, 16);
+			vnpu_kint512_rows(k, 2, 16, false);
 			break;
 		case 3:
-			vnpu_kint512_rows(k, 3, 16);
+			vnpu_kint512_rows(k, 3, 16, false);
 			break;
 		case 4:
-			vnpu_kint512_rows(k, 4, 16);
+			vnpu_kint512_rows(k, 4, 16, false);
 			break;
 		case 5:
-			vnpu_kint512_rows(k, 5, 16);
+			vnpu_kint512_rows(k, 5, 16, false);
 			break;
 		case 6:
-			vnpu_kint512_rows(k, 6, 16);
+			vnpu_kint512_rows(k, 6, 16, false);
 			break;
 		case 7:
-			vnpu_kint512_rows(k, 7, 16);
+			vnpu_kint512_rows(k, 7, 16, false);
 			break;
 		default:
-			vnpu_kint512_rows(k, 8, 16);
+			vnpu_kint512_rows(k, 8, 16, false);
 			break;
 		}
 		return;
 	}
 	switch (k->mt) {
-	case 1:
-		vnpu_kint512_rows(k, 1, 32);
-		break;
 	case 2:
-		vnpu_kint512_rows(k, 2, 32);
+		vnpu_kint512_rows(k, 2, 32, false);
 		break;
 	case 3:
-		vnpu_kint512_rows(k, 3, 32);
+		vnpu_kint512_rows(k, 3, 32, false);
 		break;
 	case 4:
-		vnpu_kint512_rows(k, 4, 32);
+		vnpu_kint512_rows(k, 4, 32, false);
 		break;
 	case 5:
-		vnpu_kint512_rows(k, 5, 32);
+		vnpu_kint512_rows(k, 5, 32, false);
 		break;
 	case 6:
-		vnpu_kint512_rows(k, 6, 32);
+		vnpu_kint512_rows(k, 6, 32, false);
 		break;
 	case 7:
-		vnpu_kint512_rows(k, 7, 32);
+		vnpu_kint512_rows(k, 7, 32, false);
 		break;
 	default:
-		vnpu_kint512_rows(k, 8, 32);
+		vnpu_kint512_rows(k, 8, 32, false);
 		break;
 	}
 }

@@ -12,18 +12,27 @@
 
 /*
  * The variants, the portable C kernels first in both their builds: generic
- * (the SSE2 baseline) and generic-v2 (x86-64-v2, VNPU_CPU_SSSE3).
+ * (the SSE2 baseline) and generic-v2 (x86-64-v2, VNPU_CPU_SSSE3); AVX-512
+ * without its optional extensions (on any AVX-512 CPU, so a VBMI host
+ * runs the pshufb E2M1 decode too); the last, AVX-512 with the extensions
+ * the CPU has (BF16: vdpbf16ps kernels, VBMI: the vpermb decode), is
+ * filled in by nvar().
  */
-static const uint32_t variants[] = {
+static uint32_t variants[] = {
 	0, VNPU_CPU_SSSE3, VNPU_CPU_AVX2, VNPU_CPU_AVX2 | VNPU_CPU_AVX512,
-	VNPU_CPU_AVX2 | VNPU_CPU_AVX512 | VNPU_CPU_AVX512_BF16,
+	VNPU_CPU_AVX2 | VNPU_CPU_AVX512,
 };
 #define V_AVX2	2	/* variants[V_AVX2]: AVX2 */
+#define V_EXT	4	/* variants[V_EXT]: AVX-512 with the CPU's extensions */
 
-/* Variants to compare: the last (vdpbf16ps kernels) where the CPU has it. */
+/* Variants to compare: the last where the CPU has an extension. */
 static size_t nvar(void)
 {
-	return vnpu_engine_cpu_features() & VNPU_CPU_AVX512_BF16 ? 5 : 4;
+	uint32_t ext = vnpu_engine_cpu_features() &
+		       (VNPU_CPU_AVX512_BF16 | VNPU_CPU_AVX512_VBMI);
+
+	variants[V_EXT] |= ext;
+	return ext ? V_EXT + 1 : V_EXT;
 }
 
 /* Which variant a feature mask selects, and the names tools print. */
@@ -643,6 +652,57 @@ TEST(packed_int8_gemm_scales_at_the_single_multiply_edges)
 				     o.w.panel));
 	every_variant_is_the_card(_metadata, &o);
 	ops_free(&o);
+}
+
+/*
+ * The same edges for the AVX-512 GEMV (vnpu_kint512_pan()), which takes the
+ * one multiply for a block only when the row's activation scale and every
+ * weight scale of all its panels are inside the window: one row of A per
+ * case, scaled 2^-120 .. 2^125 (and one with an infinity); 8 + 8 panels
+ * and a last partial one (one-panel kernel). Panels 0-7 hold bytes 68 ..
+ * 178 only (both edges), panels 8-15 the same but for bytes 67 or 179 in
+ * some blocks, the last panel 60 .. 189. With and without VBMI, every variant gives the card's
+ * bits.
+ */
+TEST(gemv_scales_at_the_single_multiply_edges)
+{
+	static const int pw[] = { -120, -70, -57, -56, -55, 0, 53, 54, 55, 56, 70, 100, 125 };
+	struct mm_case c = {
+		.m = 1, .n = 269, .k = 128, .w_fmt = VNPU_FMT_MXFP4,
+		.a_fmt = VNPU_FMT_FP32, .a_quant = VNPU_FMT_MXINT8,
+		.c_fmt = VNPU_FMT_FP32,
+	};
+	uint32_t nb = c.k / 32;
+
+	for (size_t t = 0; t <= sizeof(pw) / sizeof(pw[0]); t++) {
+		struct mm_ops o;
+
+		ops_make(&o, &c, 960 + t);
+		for (uint32_t i = 0; i < c.k; i++)
+			o.a32[i] = t < sizeof(pw) / sizeof(pw[0]) ?
+				   ldexpf(o.a32[i], pw[t]) : i == 70 ? INFINITY : o.a32[i];
+		for (size_t b = 0; b < c.k / 32; b++) {
+			uint8_t codes[32], sc;
+
+			vnpu_quantize(c.a_quant, o.a32 + b * 32, 32, codes, &sc, NULL, NULL);
+			vnpu_dequantize(c.a_quant, codes, &sc, NULL, 32, o.aeff + b * 32);
+		}
+		for (uint32_t r = 0; r < c.n; r++) {
+			for (uint32_t b = 0; b < nb; b++) {
+				uint32_t v = 68 + (r * 7 + b * 13 + (uint32_t)t) % 111;
+
+				if (r / 16 >= 8 && r / 16 < 16 && (r + b + t) % 23 == 0)
+					v = (r + b) % 2 ? 67 : 179;
+				if (r / 16 == 16)
+					v = 60 + (r * 7 + b * 13) % 130;
+				o.w.scales[r * nb + b] = (uint8_t)v;
+			}
+		}
+		ASSERT_EQ(0, vnpu_panel_pack(c.w_fmt, o.w.codes, o.w.scales, c.n, c.k,
+					     o.w.panel));
+		every_variant_is_the_card(_metadata, &o);
+		ops_free(&o);
+	}
 }
 
 /* BF16 activations with a wide spread (every pair step rounds), denormals,
