@@ -6,6 +6,7 @@
  * math functions only, so every build gives the same bits.
  */
 #include "vnpu_internal.h"
+#include "vnpu_simd.h"
 #include <drm/vnpu_cmd.h>
 #include <vnpu_engine/ops.h>
 #include <vnpu_engine/vmath.h>
@@ -169,35 +170,74 @@ int vnpu_eltwise_ext(uint32_t op, float *y, const float *a, const float *b,
 	return VNPU_OK;
 }
 
+/*
+ * N elements of ESIZE bytes from SRC (stride SS) to DST (stride DS), by
+ * running offsets (a pointer stepped past the last element could leave
+ * the buffer).
+ */
+static void vnpu_strided_row(uint8_t *dst, const uint8_t *src, uint32_t esize,
+			     size_t n, int64_t ss, size_t ds)
+{
+	int64_t s = 0;
+	size_t j, d = 0;
+
+	switch (esize) {
+	case 4:
+		for (j = 0; j < n; j++, s += ss, d += ds)
+			((uint32_t *)dst)[d] = ((const uint32_t *)src)[s];
+		break;
+	case 2:
+		for (j = 0; j < n; j++, s += ss, d += ds)
+			((uint16_t *)dst)[d] = ((const uint16_t *)src)[s];
+		break;
+	default:
+		for (j = 0; j < n; j++, s += ss, d += ds)
+			dst[d] = src[s];
+		break;
+	}
+}
+
+/*
+ * Rows are walked with running indices (no divisions per row). A row
+ * whose elements are adjacent on both sides (a K/V row into the
+ * head-major cache, a slice, a concatenation) is one block copy: the
+ * element loop moved ~2 GB/s.
+ */
 int vnpu_strided_copy(void *dst, const void *src_lo, uint32_t esize,
 		      const uint32_t *dims, const int32_t *sstride,
 		      const uint32_t *dstride, size_t row0, size_t nrows)
 {
 	const uint8_t *src = src_lo;
+	uint8_t *out = dst;
+	size_t n = dims[3], i0, i1, i2, r;
+	bool block = n == 1 || (sstride[3] == 1 && dstride[3] == 1);
 	int64_t lo = 0;
-	size_t r;
 
 	if (esize != 1 && esize != 2 && esize != 4)
 		return VNPU_EINVAL;
 	for (int d = 0; d < 4; d++)
 		if (sstride[d] < 0)
 			lo += (int64_t)(dims[d] - 1) * sstride[d];
-	for (r = row0; r < row0 + nrows; r++) {
-		int64_t i2 = r % dims[2], i1 = r / dims[2] % dims[1];
-		int64_t i0 = r / dims[2] / dims[1];
-		int64_t so = i0 * sstride[0] + i1 * sstride[1] + i2 * sstride[2] - lo;
+	i2 = row0 % dims[2];
+	i1 = row0 / dims[2] % dims[1];
+	i0 = row0 / dims[2] / dims[1];
+	for (r = 0; r < nrows; r++) {
+		int64_t so = (int64_t)i0 * sstride[0] + (int64_t)i1 * sstride[1] +
+			     (int64_t)i2 * sstride[2] - lo;
 		size_t d0 = i0 * dstride[0] + i1 * dstride[1] + i2 * dstride[2];
 
-		for (size_t j = 0; j < dims[3]; j++) {
-			size_t s = (size_t)(so + (int64_t)j * sstride[3]);
-			size_t d = d0 + j * dstride[3];
-
-			if (esize == 4)
-				((uint32_t *)dst)[d] = ((const uint32_t *)src)[s];
-			else if (esize == 2)
-				((uint16_t *)dst)[d] = ((const uint16_t *)src)[s];
-			else
-				((uint8_t *)dst)[d] = ((const uint8_t *)src)[s];
+		if (block)
+			vnpu_copy_block(out + d0 * esize, src + (size_t)so * esize,
+					n * esize);
+		else
+			vnpu_strided_row(out + d0 * esize, src + (size_t)so * esize,
+					 esize, n, sstride[3], dstride[3]);
+		if (++i2 == dims[2]) {
+			i2 = 0;
+			if (++i1 == dims[1]) {
+				i1 = 0;
+				i0++;
+			}
 		}
 	}
 	return VNPU_OK;

@@ -45,4 +45,40 @@ static inline uint32_t vnpu_ld32(const void *p)
 	return *(const vnpu_u32_ua *)p;
 }
 
+/*
+ * Copy N bytes (any N, any alignment; no overlap) in 16-byte pieces, four
+ * at a time, then 8, 4, 2 and 1: the engine may not call memcpy, and its
+ * byte loop (vnpu_copy()) moves ~2 GB/s.
+ */
+static inline void vnpu_copy_block(void *dst, const void *src, size_t n)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+	size_t o = 0;
+
+	for (; o + 64 <= n; o += 64) {
+		v16qu a = *(const vnpu_v16qu_ua *)(s + o);
+		v16qu b = *(const vnpu_v16qu_ua *)(s + o + 16);
+		v16qu c = *(const vnpu_v16qu_ua *)(s + o + 32);
+		v16qu e = *(const vnpu_v16qu_ua *)(s + o + 48);
+
+		*(vnpu_v16qu_ua *)(d + o) = a;
+		*(vnpu_v16qu_ua *)(d + o + 16) = b;
+		*(vnpu_v16qu_ua *)(d + o + 32) = c;
+		*(vnpu_v16qu_ua *)(d + o + 48) = e;
+	}
+	for (; o + 16 <= n; o += 16)
+		*(vnpu_v16qu_ua *)(d + o) = *(const vnpu_v16qu_ua *)(s + o);
+	if (n - o >= 8) {
+		*(vnpu_u64_ua *)(d + o) = *(const vnpu_u64_ua *)(s + o);
+		o += 8;
+	}
+	if (n - o >= 4) {
+		*(vnpu_u32_ua *)(d + o) = *(const vnpu_u32_ua *)(s + o);
+		o += 4;
+	}
+	for (; o < n; o++)
+		d[o] = s[o];
+}
+
 #endif /* VNPU_SIMD_H */

@@ -12,13 +12,18 @@
  * joins, and the caller does the tiles alone: a busy machine degrades to
  * one thread instead of stalling the run.
  *
- * Helpers spin (bounded, with a pause instruction) for the next run before
- * they sleep on a condition variable; the caller waits for helpers inside
- * the run the same way. No lost wake-up: a helper counts itself a sleeper
- * before its last look at the generation, the caller publishes the
- * generation before it looks at the sleepers (both sequentially
- * consistent, so one of them sees the other), and the broadcast takes the
- * lock the sleeper holds until it waits. The last helper out of a closed
+ * A run of one tile (most of a decode step's vector packets) or on a pool
+ * without helpers runs on the caller alone: no lock, and no write to the
+ * lines the helpers spin on, so it costs what its tile costs.
+ *
+ * Helpers spin (bounded: pause instructions and sched_yield(), see
+ * vnpu_rt_spin()) for the next run before they sleep on a condition
+ * variable; the caller waits for helpers inside the run the same way.
+ * No lost wake-up: a helper counts itself a sleeper before its last look
+ * at the generation, the caller publishes the generation before it looks
+ * at the sleepers (both sequentially consistent, so one of them sees the
+ * other), and the broadcast takes the lock the sleeper holds until it
+ * waits. The last helper out of a closed
  * run signals under the lock the caller checks the count under.
  *
  * Tiles are independent (the engine's results never depend on the split),
@@ -51,20 +56,25 @@ struct vnpu_rt_worker {
 	void *scratch;
 };
 
+/*
+ * What spinning helpers read (state, sleepers, stop) has a cache line of
+ * its own: the caller's writes of the next run's parameters and the tile
+ * counter do not pull it away from them one field at a time.
+ */
 struct vnpu_rt_pool {
 	pthread_mutex_t run_lock;	/* one run at a time */
 	pthread_mutex_t lock;		/* sleeping helpers, a sleeping caller */
 	pthread_cond_t start, done;
-	uint64_t state;		/* atomic: see above */
-	uint32_t sleepers;	/* atomic: helpers asleep or about to be */
-	bool stop;		/* atomic */
 	vnpu_rt_tile_fn fn;
 	const void *arg;
 	uint32_t ntiles;
-	uint32_t next;		/* atomic: next tile to take */
-	int error;		/* atomic: first failure */
 	uint32_t nworkers;
 	struct vnpu_rt_worker *workers;
+	_Alignas(64) uint64_t state;	/* atomic: see above */
+	uint32_t sleepers;	/* atomic: helpers asleep or about to be */
+	bool stop;		/* atomic */
+	_Alignas(64) uint32_t next;	/* atomic: next tile to take */
+	int error;		/* atomic: first failure */
 };
 
 static inline void vnpu_rt_pause(void)
@@ -75,29 +85,53 @@ static inline void vnpu_rt_pause(void)
 }
 
 /*
- * One step of a bounded spin (*T0: when it began, 0 before the first
- * step): false once LIMIT ns have passed. The first VNPU_POOL_PAUSES
- * steps pause; later ones give the core away (sched_yield(), which
- * returns at once when nothing else wants it). On a busy machine a
- * spinning thread otherwise takes the core from the thread that has the
- * work (measured: 60m decode 2x slower at load 3-4 with pause alone).
+ * A bounded spin: rounds of VNPU_POOL_PAUSES pause instructions (a few
+ * microseconds), each followed by one sched_yield(), until LIMIT ns have
+ * passed. On a busy machine a spinning thread otherwise takes the core
+ * from the thread that has the work (measured: 60m decode 2x slower at
+ * load 3-4 with pause alone), so a yield that came back late (another
+ * thread ran) is followed by yields only. A yield that came back at once
+ * (nothing else wanted the core) is followed by pauses again: a
+ * sched_yield() is a syscall, ~1.2 us in the VM this runs in, and a
+ * thread inside one joins the next run that much later (spinning on
+ * yields alone, as before, a helper was inside one most of the time).
  */
 #define VNPU_POOL_PAUSES 256u
+#define VNPU_POOL_YIELD_FAST_NS 4000u
 
-static bool vnpu_rt_spin(uint32_t i, uint64_t *t0, uint64_t limit)
+struct vnpu_rt_spin {
+	uint64_t t0;		/* when the spin began */
+	uint32_t pauses;	/* pauses left in this round */
+	bool busy;		/* a yield came back late: yield only */
+};
+
+static void vnpu_rt_spin_init(struct vnpu_rt_spin *sp)
 {
-	if (i % 64 == 0 || i >= VNPU_POOL_PAUSES) {
-		uint64_t now = vnpu_rt_now_ns();
+	sp->t0 = vnpu_rt_now_ns();
+	sp->pauses = VNPU_POOL_PAUSES;
+	sp->busy = false;
+}
 
-		if (!*t0)
-			*t0 = now;
-		else if (now - *t0 > limit)
+/* One step of the spin; false once LIMIT ns have passed since it began. */
+static bool vnpu_rt_spin(struct vnpu_rt_spin *sp, uint64_t limit)
+{
+	uint64_t now;
+
+	if (sp->pauses) {
+		/* the clock only every 64 pauses: a read costs ~25 ns */
+		if (--sp->pauses % 64 == 0 &&
+		    vnpu_rt_now_ns() - sp->t0 > limit)
 			return false;
-	}
-	if (i < VNPU_POOL_PAUSES)
 		vnpu_rt_pause();
-	else
-		sched_yield();
+		return true;
+	}
+	now = vnpu_rt_now_ns();
+	if (now - sp->t0 > limit)
+		return false;
+	sched_yield();
+	sp->busy = sp->busy || vnpu_rt_now_ns() - now > VNPU_POOL_YIELD_FAST_NS;
+	if (!sp->busy)
+		sp->pauses = VNPU_POOL_PAUSES;
 	return true;
 }
 
@@ -122,9 +156,10 @@ static void vnpu_rt_pool_work(struct vnpu_rt_pool *p, void *scratch)
 /* Spin, then sleep, until a run newer than SEEN or stop: the state seen. */
 static uint64_t vnpu_rt_pool_await(struct vnpu_rt_pool *p, uint32_t seen)
 {
-	uint64_t s, t0 = 0;
+	struct vnpu_rt_spin sp;
+	uint64_t s;
 
-	for (uint32_t i = 0; vnpu_rt_spin(i, &t0, VNPU_POOL_SPIN_NS); i++) {
+	for (vnpu_rt_spin_init(&sp); vnpu_rt_spin(&sp, VNPU_POOL_SPIN_NS);) {
 		s = __atomic_load_n(&p->state, __ATOMIC_ACQUIRE);
 		if (VNPU_POOL_GEN(s) != seen || __atomic_load_n(&p->stop, __ATOMIC_RELAXED))
 			return s;
@@ -241,10 +276,12 @@ void vnpu_rt_pool_destroy(struct vnpu_rt_pool *p)
 static void vnpu_rt_pool_close(struct vnpu_rt_pool *p)
 {
 	uint64_t s = __atomic_or_fetch(&p->state, VNPU_POOL_CLOSED, __ATOMIC_SEQ_CST);
-	uint64_t t0 = 0;
+	struct vnpu_rt_spin sp;
 
-	for (uint32_t i = 0; (s & VNPU_POOL_COUNT) &&
-	     vnpu_rt_spin(i, &t0, VNPU_POOL_DONE_SPIN_NS); i++)
+	if (!(s & VNPU_POOL_COUNT))
+		return;
+	for (vnpu_rt_spin_init(&sp); (s & VNPU_POOL_COUNT) &&
+	     vnpu_rt_spin(&sp, VNPU_POOL_DONE_SPIN_NS);)
 		s = __atomic_load_n(&p->state, __ATOMIC_ACQUIRE);
 	if (!(s & VNPU_POOL_COUNT))
 		return;
@@ -258,30 +295,34 @@ int vnpu_rt_pool_run(struct vnpu_rt_pool *p, vnpu_rt_tile_fn fn,
 		     const void *arg, uint32_t ntiles, void *scratch)
 {
 	uint64_t s;
-	int ret;
+	int ret = 0;
 
+	/* A single tile is not worth waking anyone: the caller runs it. */
+	if (ntiles <= 1 || !p->nworkers) {
+		for (uint32_t t = 0; t < ntiles; t++) {
+			int r = fn(arg, t, scratch);
+
+			ret = ret ? ret : r;
+		}
+		return ret;
+	}
 	pthread_mutex_lock(&p->run_lock);
 	p->fn = fn;
 	p->arg = arg;
 	p->ntiles = ntiles;
 	__atomic_store_n(&p->next, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&p->error, 0, __ATOMIC_RELAXED);
-	/* A single tile is not worth waking anyone. */
-	if (ntiles > 1 && p->nworkers) {
-		/* the previous run is closed and empty: nobody reads these */
-		s = __atomic_load_n(&p->state, __ATOMIC_RELAXED);
-		__atomic_store_n(&p->state, (uint64_t)(VNPU_POOL_GEN(s) + 1) << 32,
-				 __ATOMIC_SEQ_CST);
-		if (__atomic_load_n(&p->sleepers, __ATOMIC_SEQ_CST)) {
-			pthread_mutex_lock(&p->lock);
-			pthread_cond_broadcast(&p->start);
-			pthread_mutex_unlock(&p->lock);
-		}
-		vnpu_rt_pool_work(p, scratch);
-		vnpu_rt_pool_close(p);
-	} else {
-		vnpu_rt_pool_work(p, scratch);
+	/* the previous run is closed and empty: nobody reads these */
+	s = __atomic_load_n(&p->state, __ATOMIC_RELAXED);
+	__atomic_store_n(&p->state, (uint64_t)(VNPU_POOL_GEN(s) + 1) << 32,
+			 __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&p->sleepers, __ATOMIC_SEQ_CST)) {
+		pthread_mutex_lock(&p->lock);
+		pthread_cond_broadcast(&p->start);
+		pthread_mutex_unlock(&p->lock);
 	}
+	vnpu_rt_pool_work(p, scratch);
+	vnpu_rt_pool_close(p);
 	ret = __atomic_load_n(&p->error, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&p->run_lock);
 	return ret;

@@ -173,6 +173,115 @@ TEST(strided_copy_transposes_broadcasts_reverses)
 	}
 }
 
+/* The definition of a strided copy, element by element (ops.h). */
+static void strided_ref(uint8_t *dst, const uint8_t *src_lo, uint32_t es,
+			const uint32_t *dims, const int32_t *ss, const uint32_t *ds,
+			size_t row0, size_t nrows)
+{
+	int64_t lo = 0;
+
+	for (int d = 0; d < 4; d++)
+		if (ss[d] < 0)
+			lo += (int64_t)(dims[d] - 1) * ss[d];
+	for (size_t r = row0; r < row0 + nrows; r++) {
+		int64_t i[3] = { r / dims[2] / dims[1], r / dims[2] % dims[1], r % dims[2] };
+
+		for (int64_t j = 0; j < dims[3]; j++) {
+			int64_t so = i[0] * ss[0] + i[1] * ss[1] + i[2] * ss[2] + j * ss[3] - lo;
+			int64_t dof = i[0] * ds[0] + i[1] * ds[1] + i[2] * ds[2] + j * ds[3];
+
+			memcpy(dst + dof * es, src_lo + so * es, es);
+		}
+	}
+}
+
+static uint32_t urand(uint32_t n)
+{
+	frand();
+	return (uint32_t)(rs >> 33) % n;
+}
+
+/*
+ * Random views against the definition, byte for byte (the gaps between
+ * rows included): every element size; inner strides 1 on both sides (one
+ * block copy per row, lengths that end in every tail of the block copy,
+ * unaligned for 1-byte elements), and not (strided, broadcast, reversed);
+ * negative outer strides; windows of rows as the ISA executor's tiles
+ * take them.
+ */
+TEST(strided_copy_matches_the_definition)
+{
+	static const int32_t inner[][2] = {
+		{ 1, 1 }, { 1, 1 }, { 1, 2 }, { 2, 1 }, { 0, 1 }, { -1, 1 },
+		{ -3, 2 }, { 5, 3 },
+	};
+	enum { CAP = 1 << 21 };
+	uint8_t *src = malloc(CAP), *got = malloc(CAP), *want = malloc(CAP);
+	uint32_t blocks = 0;
+
+	ASSERT_TRUE(src && got && want);
+	for (int i = 0; i < CAP; i++)
+		src[i] = (uint8_t)(i * 131 + (i >> 8));
+	for (int iter = 0; iter < 3000; iter++) {
+		uint32_t es = 1u << urand(3), dims[4], ds[4], rows;
+		int32_t ss[4];
+		int64_t span = 1, lo = 0, hi = 0;
+		const int32_t *in = inner[iter % 8];
+		size_t row0, nrows, dlen;
+
+		dims[3] = 1 + urand(iter % 3 ? 80 : 300);
+		for (int d = 0; d < 3; d++)
+			dims[d] = 1 + urand(d == 2 ? 9 : 4);
+		ss[3] = in[0];
+		ds[3] = (uint32_t)in[1];
+		/* dense or gapped rows, outer source strides of both signs */
+		ds[2] = ds[3] * dims[3] + urand(3) * (iter % 2);
+		ds[1] = ds[2] * dims[2] + urand(5);
+		ds[0] = ds[1] * dims[1] + urand(2);
+		for (int d = 2; d >= 0; d--) {
+			span *= d == 2 ? (int64_t)dims[3] * (abs(ss[3]) + 1) : dims[d + 1];
+			ss[d] = (int32_t)(urand(2) ? span : -span);
+			if (d == 1 && urand(4) == 0)
+				ss[d] = 0;	/* a broadcast dimension */
+		}
+		for (int d = 0; d < 4; d++) {
+			if (ss[d] < 0)
+				lo += (int64_t)(dims[d] - 1) * ss[d];
+			else
+				hi += (int64_t)(dims[d] - 1) * ss[d];
+		}
+		dlen = ((size_t)ds[0] * dims[0]) * es;
+		if ((hi - lo + 1) * es + 7 > CAP || dlen > CAP) {
+			iter--;
+			continue;
+		}
+		rows = dims[0] * dims[1] * dims[2];
+		row0 = urand(rows);
+		nrows = iter % 4 ? rows - row0 : 1 + urand(rows - row0);
+		if (iter % 4 == 1)
+			row0 = 0, nrows = rows;
+		memset(got, 0xa5, dlen);
+		memset(want, 0xa5, dlen);
+		/* an odd start: the block copy must not assume alignment */
+		strided_ref(want, src + 7 * (es == 1), es, dims, ss, ds, row0, nrows);
+		ASSERT_EQ(VNPU_OK, vnpu_strided_copy(got, src + 7 * (es == 1), es, dims,
+						     ss, ds, row0, nrows));
+		ASSERT_EQ(0, memcmp(got, want, dlen)) {
+			TH_LOG("iter %d es %u dims %u %u %u %u ss %d %d %d %d ds %u %u %u %u rows %zu+%zu",
+			       iter, es, dims[0], dims[1], dims[2], dims[3], ss[0], ss[1],
+			       ss[2], ss[3], ds[0], ds[1], ds[2], ds[3], row0, nrows);
+		}
+		blocks += ss[3] == 1 && ds[3] == 1;
+	}
+	ASSERT_GT(blocks, 500u);
+	ASSERT_EQ(VNPU_EINVAL, vnpu_strided_copy(got, src, 8, (uint32_t[]){ 1, 1, 1, 1 },
+						 (int32_t[]){ 0, 0, 0, 1 },
+						 (uint32_t[]){ 1, 1, 1, 1 }, 0, 1));
+	free(src);
+	free(got);
+	free(want);
+}
+
 TEST(reduce_sum_mean_max_min)
 {
 	float x[3 * 37], y[3], s;

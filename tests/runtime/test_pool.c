@@ -3,6 +3,8 @@
  * The CPU backend's worker pool (runtime/src/vnpu_pool.c) under many tiny
  * runs: every tile runs exactly once per run and its writes are visible
  * to the caller when the run returns; a failing tile's code comes back;
+ * a run of one tile runs on the caller alone, even while another
+ * caller's run holds the pool;
  * helpers that fell asleep (pauses longer than their spin) are woken for
  * the next run, never lost; several callers share one pool; tiles that
  * sleep at random do not confuse who is inside a run. Built natively,
@@ -174,6 +176,84 @@ TEST(two_callers_share_one_pool)
 		EXPECT_EQ(0, c[i].bad) TH_LOG("caller %d", i);
 	}
 	vnpu_rt_pool_destroy(pool);
+}
+
+struct blocker {
+	struct vnpu_rt_pool *pool;
+	uint32_t release;	/* atomic: the blocked tile may return */
+	uint32_t entered;	/* atomic: tile 0 is running */
+	uint32_t left;		/* atomic: tile 0 returned */
+};
+
+/* Tile 0 holds the run until released (or 5 s, so a failure cannot hang). */
+static int blocking_tile(const void *arg, uint32_t t, void *scratch)
+{
+	struct blocker *b = (struct blocker *)arg;
+
+	(void)scratch;
+	if (t)
+		return 0;
+	__atomic_store_n(&b->entered, 1, __ATOMIC_SEQ_CST);
+	for (int i = 0; i < 50000 && !__atomic_load_n(&b->release, __ATOMIC_SEQ_CST); i++)
+		sleep_us(100);
+	__atomic_store_n(&b->left, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+static void *blocking_main(void *arg)
+{
+	struct blocker *b = arg;
+	void *scratch = aligned_alloc(64, 1u << 20);
+
+	vnpu_rt_pool_run(b->pool, blocking_tile, b, 8, scratch);
+	free(scratch);
+	return NULL;
+}
+
+struct on_thread {
+	pthread_t self;
+	uint32_t ran;
+};
+
+static int record_thread(const void *arg, uint32_t t, void *scratch)
+{
+	struct on_thread *o = (struct on_thread *)arg;
+
+	(void)scratch;
+	o->self = pthread_self();
+	o->ran++;
+	return t == 0 ? 7 : 0;
+}
+
+/*
+ * A run of one tile runs on the calling thread without the pool: it
+ * completes while another caller's run holds the pool, and its result
+ * comes back.
+ */
+TEST(a_one_tile_run_runs_on_the_caller_without_the_pool)
+{
+	struct blocker b = { 0 };
+	struct on_thread o = { 0 };
+	void *scratch = aligned_alloc(64, 1u << 20);
+	pthread_t th;
+
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_rt_pool_create(2, &b.pool));
+	ASSERT_EQ(0, pthread_create(&th, NULL, blocking_main, &b));
+	while (!__atomic_load_n(&b.entered, __ATOMIC_SEQ_CST))
+		sleep_us(50);
+	ASSERT_EQ(7, vnpu_rt_pool_run(b.pool, record_thread, &o, 1, scratch));
+	/* it did not wait for the blocked run */
+	EXPECT_EQ(0u, __atomic_load_n(&b.left, __ATOMIC_SEQ_CST));
+	EXPECT_EQ(1u, o.ran);
+	EXPECT_TRUE(pthread_equal(o.self, pthread_self()));
+	/* no tiles: nothing runs */
+	ASSERT_EQ(0, vnpu_rt_pool_run(b.pool, record_thread, &o, 0, scratch));
+	EXPECT_EQ(1u, o.ran);
+	__atomic_store_n(&b.release, 1, __ATOMIC_SEQ_CST);
+	pthread_join(th, NULL);
+	EXPECT_EQ(1u, __atomic_load_n(&b.left, __ATOMIC_SEQ_CST));
+	vnpu_rt_pool_destroy(b.pool);
+	free(scratch);
 }
 
 /* Created and destroyed at once, asleep or spinning: no thread is left. */
