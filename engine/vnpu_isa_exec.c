@@ -119,9 +119,13 @@ static bool vnpu_isa_mm_wide(const struct vnpu_cmd_matmul *p,
  * only its kernel calls: cut such a matmul into at least
  * VNPU_ISA_SPLIT_TILES tiles per worker, a multiple of the workers, of
  * equal widths of at least VNPU_ISA_SPLIT_COLS columns (8 panels: one
- * multi-panel call of the AVX-512 GEMV).
+ * multi-panel call of the AVX-512 GEMV). One tile per worker: each tile
+ * starts its streams of weights cold (~0.5 us from memory here), and
+ * with two threads on the CPU backend's pool 1024x1024 MXFP4 ran in
+ * 13.8-16.8 us as 2 tiles against 16.5-21.0 as 4 (2816x1024: 56.3 against
+ * 60.1-60.8); the helper still took half the tiles.
  */
-#define VNPU_ISA_SPLIT_TILES 2u
+#define VNPU_ISA_SPLIT_TILES 1u
 #define VNPU_ISA_SPLIT_COLS 128u
 
 static uint32_t vnpu_isa_mm_split(uint32_t workers, uint32_t n16, uint32_t cols)

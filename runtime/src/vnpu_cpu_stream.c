@@ -93,21 +93,29 @@ static void vnpu_rt_cpu_job_free(struct vnpu_rt_cpu_job *j)
 	free(j);
 }
 
-static void vnpu_rt_cpu_run(vnpu_stream *s, struct vnpu_rt_cpu_job *j)
+/* Run J; CALLER: on the submitting thread (vnpu_rt_cpu_run_now()). */
+static void vnpu_rt_cpu_run(vnpu_stream *s, struct vnpu_rt_cpu_job *j, bool caller)
 {
 	struct vnpu_rt_cpu_stream *c = s->cpu;
+	struct vnpu_rt_profile *prof = c->local.prof;
 	uint64_t t0 = 0;
 	uint32_t off;
 	vnpu_status st;
 
 	vnpu_rt_cpu_wait_deps(s->dev, j);
 	if (j->cmd) {
+		/* a skipped job runs as if profiling were off */
+		if (prof && !vnpu_rt_prof_counts(prof))
+			c->local.prof = NULL;
 		if (c->local.prof)
 			t0 = vnpu_rt_now_ns();
 		st = vnpu_rt_interp_run(s->dev, j->cmd, j->size, j->uses, j->n,
 					&c->local, &off);
-		if (c->local.prof)
+		if (c->local.prof) {
 			vnpu_rt_prof_job(c->local.prof, t0, vnpu_rt_now_ns());
+			c->local.prof->caller_jobs += caller;
+		}
+		c->local.prof = prof;
 		if (st) {
 			pthread_mutex_lock(&c->lock);
 			if (!c->error) {
@@ -141,7 +149,7 @@ static void *vnpu_rt_cpu_thread(void *arg)
 		if (!c->head)
 			c->tail = NULL;
 		pthread_mutex_unlock(&c->lock);
-		vnpu_rt_cpu_run(s, j);
+		vnpu_rt_cpu_run(s, j, false);
 		pthread_mutex_lock(&c->lock);
 		c->completed = j->seqno;
 		pthread_cond_broadcast(&c->cond);
@@ -156,6 +164,7 @@ static void *vnpu_rt_cpu_thread(void *arg)
 vnpu_status vnpu_rt_cpu_stream_init(vnpu_stream *s)
 {
 	struct vnpu_rt_cpu_stream *c = calloc(1, sizeof(*c));
+	vnpu_status st;
 
 	if (!c)
 		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
@@ -169,6 +178,13 @@ vnpu_status vnpu_rt_cpu_stream_init(vnpu_stream *s)
 		free(c);
 		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
 				     "vnpu_stream_create: out of memory");
+	}
+	st = c->local.prof ? vnpu_rt_prof_init(c->local.prof) : VNPU_STATUS_OK;
+	if (st) {
+		free(c->local.scratch);
+		free(c->local.prof);
+		free(c);
+		return st;
 	}
 	pthread_mutex_init(&c->lock, NULL);
 	vnpu_rt_cond_init(&c->cond);
@@ -317,12 +333,10 @@ vnpu_status vnpu_rt_cpu_run_now(vnpu_stream *s, const void *cmd, size_t size,
 	j.seqno = ++c->submitted;
 	c->caller_runs = true;
 	pthread_mutex_unlock(&c->lock);
-	vnpu_rt_cpu_run(s, &j);
+	vnpu_rt_cpu_run(s, &j, true);
 	pthread_mutex_lock(&c->lock);
 	c->completed = j.seqno;
 	c->caller_runs = false;
-	if (c->local.prof)
-		c->local.prof->caller_jobs++;
 	pthread_cond_broadcast(&c->cond);
 	pthread_mutex_unlock(&c->lock);
 	return vnpu_rt_cpu_wait(s, UINT64_MAX);

@@ -8,8 +8,11 @@
 #ifndef VNPU_PROFILE_H
 #define VNPU_PROFILE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include <vnpu/status.h>
 
 /* Slots: one per opcode, then the matmul's preparation of A. */
 #define VNPU_RT_PROF_OPS 24u
@@ -29,10 +32,13 @@ struct vnpu_rt_prof_slot {
  * @job_ns: time inside jobs (packets, plus walking and translating them)
  * @gap_ns: time between one job's end and the next one's start
  * @last_end: when the last job ended (0 before the first)
+ * @skip: jobs still to run uncounted (VNPU_PROFILE_SKIP)
+ * @skipped: jobs run uncounted
  */
 struct vnpu_rt_profile {
 	struct vnpu_rt_prof_slot slot[VNPU_RT_PROF_SLOTS];
 	uint64_t jobs, caller_jobs, job_ns, gap_ns, last_end;
+	uint64_t skip, skipped;
 };
 
 /* Add NS to SLOT (an opcode past the table counts in its last opcode slot). */
@@ -44,6 +50,17 @@ static inline void vnpu_rt_prof_add(struct vnpu_rt_profile *p, uint32_t slot,
 	p->slot[slot].count++;
 	p->slot[slot].ns += ns;
 }
+
+/*
+ * VNPU_PROFILE_SKIP=N (decimal, default 0): the first N jobs of each
+ * stream run uncounted (a model's warm-up and prefill before its decode
+ * steps). Sets P's skip; INVALID_ARGUMENT naming the value if it is not
+ * a number.
+ */
+vnpu_status vnpu_rt_prof_init(struct vnpu_rt_profile *p);
+
+/* Whether the next job counts (false while jobs are being skipped). */
+bool vnpu_rt_prof_counts(struct vnpu_rt_profile *p);
 
 /* Count a job that ran from START to END ns. */
 void vnpu_rt_prof_job(struct vnpu_rt_profile *p, uint64_t start, uint64_t end);

@@ -2,7 +2,8 @@
 /*
  * The CPU backend's streams: VNPU_DEBUG=profile prints, when a stream is
  * destroyed, per packet opcode the count and time of the packets it ran
- * (format in docs/runtime.md, "Profiling"), and nothing when it is off.
+ * (format in docs/runtime.md, "Profiling"), and nothing when it is off;
+ * VNPU_PROFILE_SKIP=N leaves a stream's first N jobs uncounted.
  * A job whose submitter waits for it (vnpu_program_run()) runs on the
  * submitting thread when the stream is idle, else behind the queued jobs,
  * with the same results and failure reports either way.
@@ -153,6 +154,41 @@ TEST(profile_prints_count_and_time_per_opcode_on_destroy)
 		EXPECT_GE(0.002, in_packets - sum);
 		free(text);
 	}
+	EXPECT_EQ(VNPU_STATUS_OK, vnpu_shutdown());
+	unsetenv("VNPU_DEBUG");
+}
+
+/* VNPU_PROFILE_SKIP=N: the first N jobs run uncounted, and the summary says so. */
+TEST(profile_skip_leaves_the_first_jobs_uncounted)
+{
+	unsigned long long n, caller, fills;
+	double in_jobs, in_packets, between;
+	vnpu_device *dev;
+	vnpu_stream *s;
+	char *text, *line;
+	int end = 0;
+
+	init_debug(_metadata, "sync,profile");
+	ASSERT_EQ(0, setenv("VNPU_PROFILE_SKIP", "2", 1));
+	text = run_and_capture(_metadata, 2, 3);
+	ASSERT_EQ(5, sscanf(text, "vnpu profile: %llu jobs (%llu run by the caller), %lf ms in jobs, %lf ms in packets, %lf ms between jobs%n",
+			    &n, &caller, &in_jobs, &in_packets, &between, &end));
+	EXPECT_EQ(1, n);
+	EXPECT_EQ(0, strncmp(text + end, " (the first 2 jobs not counted)\n",
+			     strlen(" (the first 2 jobs not counted)\n")));
+	/* one job's two FILLs */
+	line = strstr(text, "vnpu profile: FILL");
+	ASSERT_NE(NULL, line);
+	ASSERT_EQ(1, sscanf(line, "vnpu profile: FILL %llu", &fills));
+	EXPECT_EQ(2, fills);
+	free(text);
+	/* a value that is not a number fails the stream's creation */
+	ASSERT_EQ(0, setenv("VNPU_PROFILE_SKIP", "2x", 1));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_device_open("cpu", NULL, &dev));
+	EXPECT_EQ(VNPU_STATUS_INVALID_ARGUMENT, vnpu_stream_create(dev, NULL, &s));
+	EXPECT_NE(NULL, strstr(vnpu_last_error(), "VNPU_PROFILE_SKIP='2x'"));
+	EXPECT_EQ(VNPU_STATUS_OK, vnpu_device_close(dev));
+	unsetenv("VNPU_PROFILE_SKIP");
 	EXPECT_EQ(VNPU_STATUS_OK, vnpu_shutdown());
 	unsetenv("VNPU_DEBUG");
 }
