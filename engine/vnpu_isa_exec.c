@@ -321,7 +321,8 @@ uint32_t vnpu_isa_plan(struct vnpu_isa_task *task, size_t scratch)
 
 		task->items = vnpu_isa_rope_tokens(r) * r->heads;
 		item = r->dim;
-		if (scratch < r->dim / 2 * 4)
+		/* the frequencies, then one token's sines and cosines */
+		if (scratch < (size_t)r->dim / 2 * 4 * 3)
 			return 0;
 		break;
 	}
@@ -460,21 +461,30 @@ static void vnpu_isa_norm(const struct vnpu_cmd_norm *p, void *const *ptr,
 	}
 }
 
-/* Vectors [V0, V0 + CNT) of a ROPE packet: each token's at its position. */
+/*
+ * Vectors [V0, V0 + CNT) of a ROPE packet: each token's at its position.
+ * SCRATCH: the frequencies, then (AVX-512) one token's sines and cosines.
+ */
 static void vnpu_isa_rope(const struct vnpu_cmd_rope *p, void *const *ptr,
-			  uint32_t v0, uint32_t cnt, float *inv_freq)
+			  uint32_t v0, uint32_t cnt, float *scratch,
+			  uint32_t features)
 {
+	bool avx512 = vnpu_engine_variant(features) == VNPU_VARIANT_AVX512;
 	float theta = vnpu_f32(p->theta);
 	uint32_t v = v0, end = v0 + cnt;
 
 	/* Each tile derives the same frequencies: no shared state. */
-	vnpu_rope_freqs(inv_freq, p->dim, &theta);
+	vnpu_rope_freqs(scratch, p->dim, &theta);
 	while (v < end) {
 		uint32_t t = v / p->heads;
 		uint32_t n = vnpu_isa_min(end, (t + 1) * p->heads) - v;
+		float *x = (float *)ptr[0] + (size_t)v * p->dim;
 
-		vnpu_rope((float *)ptr[0] + (size_t)v * p->dim, n, p->dim,
-			  p->pos + t, inv_freq, p->mode);
+		if (avx512)
+			vnpu_rope_avx512(x, n, p->dim, p->pos + t, scratch,
+					 p->mode, scratch + p->dim / 2);
+		else
+			vnpu_rope(x, n, p->dim, p->pos + t, scratch, p->mode);
 		v += n;
 	}
 }
@@ -583,7 +593,7 @@ int vnpu_isa_tile(const struct vnpu_isa_task *task, uint32_t t, void *scratch,
 		return VNPU_OK;
 	}
 	case VNPU_OP_ROPE:
-		vnpu_isa_rope(p, ptr, i0, cnt, scratch);
+		vnpu_isa_rope(p, ptr, i0, cnt, scratch, features);
 		return VNPU_OK;
 	case VNPU_OP_ATTENTION:
 		return vnpu_isa_attention(p, ptr, i0, cnt, scratch,

@@ -6,6 +6,7 @@
  * scalar IEEE arithmetic, identical on every build and variant.
  */
 #include "vnpu_internal.h"
+#include "vnpu_ops_vec.h"
 #include "vnpu_vexp.h"
 #include <vnpu_engine/vmath.h>
 
@@ -282,12 +283,15 @@ float vnpu_sqrtf(float x)
  * with a three-part constant (k * part exact for k < 2^24), then Taylor
  * polynomials on |r| <= pi/4 to r^17.
  */
+#define VNPU_PIO2_1	1.5707963109016418457	/* 28 bits of pi/2 */
+#define VNPU_PIO2_2	1.5893254712295857214e-08
+#define VNPU_PIO2_3	6.1232339957367658e-17
+#define VNPU_2_PI	0.63661977236758134308
+
 void vnpu_sincos(double x, float *s, float *c)
 {
-	const double p1 = 1.5707963109016418457;	/* 28 bits of pi/2 */
-	const double p2 = 1.5893254712295857214e-08;
-	const double p3 = 6.1232339957367658e-17;
-	double k = vnpu_rint_d(x * 0.63661977236758134308);
+	const double p1 = VNPU_PIO2_1, p2 = VNPU_PIO2_2, p3 = VNPU_PIO2_3;
+	double k = vnpu_rint_d(x * VNPU_2_PI);
 	double r = ((x - k * p1) - k * p2) - k * p3, r2 = r * r;
 	double sp, cp, sv, cv;
 	int q = (int)((int64_t)k & 3);
@@ -319,4 +323,38 @@ void vnpu_sincos(double x, float *s, float *c)
 		*c = (float)sv;
 		break;
 	}
+}
+
+typedef double vnpu_v8df __attribute__((vector_size(64)));
+typedef double vnpu_v8df_ua __attribute__((vector_size(64), aligned(8)));
+typedef int64_t vnpu_v8di __attribute__((vector_size(64)));
+typedef float vnpu_v8sf_ua __attribute__((vector_size(32), aligned(4)));
+
+/*
+ * vnpu_sincos() of the 8 angles at x, lane by lane the same operations
+ * (the quadrant's case picked by masks), so the same bits: RoPE's angles
+ * of one token in 8 lanes instead of one latency-bound chain each.
+ */
+VNPU_TARGET_AVX512 void vnpu_sincos8_avx512(const double *x, float *s, float *c)
+{
+	const vnpu_v8df xv = *(const vnpu_v8df_ua *)x;
+	vnpu_v8df k = (xv * VNPU_2_PI + VNPU_ROUND_D) - VNPU_ROUND_D;
+	vnpu_v8df r = ((xv - k * VNPU_PIO2_1) - k * VNPU_PIO2_2) - k * VNPU_PIO2_3;
+	vnpu_v8df r2 = r * r, sp = (vnpu_v8df){ 0 } + vnpu_inv_fact[17];
+	vnpu_v8df cp = (vnpu_v8df){ 0 } + vnpu_inv_fact[16], sv, cv, so, co;
+	vnpu_v8di q = __builtin_convertvector(k, vnpu_v8di) & 3;
+	vnpu_v8di q0 = q == 0, q1 = q == 1, q2 = q == 2, q3 = q == 3;
+
+	for (int n = 15; n >= 1; n -= 2)
+		sp = vnpu_inv_fact[n] - r2 * sp;
+	sv = r * sp;
+	for (int n = 14; n >= 0; n -= 2)
+		cp = vnpu_inv_fact[n] - r2 * cp;
+	cv = cp;
+	so = (vnpu_v8df)(((vnpu_v8di)sv & q0) | ((vnpu_v8di)cv & q1) |
+			 ((vnpu_v8di)-sv & q2) | ((vnpu_v8di)-cv & q3));
+	co = (vnpu_v8df)(((vnpu_v8di)cv & q0) | ((vnpu_v8di)-sv & q1) |
+			 ((vnpu_v8di)-cv & q2) | ((vnpu_v8di)sv & q3));
+	*(vnpu_v8sf_ua *)s = __builtin_convertvector(so, vnpu_v8sf_ua);
+	*(vnpu_v8sf_ua *)c = __builtin_convertvector(co, vnpu_v8sf_ua);
 }

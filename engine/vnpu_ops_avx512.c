@@ -11,6 +11,7 @@
 #include "vnpu_internal.h"
 #include "vnpu_ops_vec.h"
 #include "vnpu_vexp.h"
+#include <vnpu_engine/ops.h>
 #include <vnpu_engine/vmath.h>
 
 #define T512 VNPU_TARGET_AVX512
@@ -65,4 +66,41 @@ T512 void vnpu_rmsnorm_avx512(float *y, const float *x, const float *w,
 	}
 	for (; i < n; i++)
 		y[i] = w ? (x[i] * r) * w[i] : x[i] * r;
+}
+
+T512 void vnpu_rope_avx512(float *x, uint32_t heads, uint32_t dim, uint32_t pos,
+			   const float *inv_freq, uint32_t mode, float *sc)
+{
+	uint32_t half = dim / 2, i, l;
+	float *s = sc, *c = sc + half;
+	double ang[8];
+
+	for (i = 0; i + 8 <= half; i += 8) {
+		for (l = 0; l < 8; l++)
+			ang[l] = (double)pos * (double)inv_freq[i + l];
+		vnpu_sincos8_avx512(ang, s + i, c + i);
+	}
+	for (; i < half; i++)
+		vnpu_sincos((double)pos * (double)inv_freq[i], s + i, c + i);
+	for (uint32_t h = 0; h < heads; h++) {
+		float *v = x + (size_t)h * dim;
+
+		i = 0;
+		/* half pairs: 16 pairs a step, each element's same two products */
+		for (; mode == VNPU_ROPE_HALF && i + 16 <= half; i += 16) {
+			v16sf a = vnpu_vld16(v + i), b = vnpu_vld16(v + half + i);
+			v16sf cv = vnpu_vld16(c + i), sv = vnpu_vld16(s + i);
+
+			vnpu_vst16(v + i, a * cv - b * sv);
+			vnpu_vst16(v + half + i, a * sv + b * cv);
+		}
+		for (; i < half; i++) {
+			uint32_t ia = mode == VNPU_ROPE_HALF ? i : 2 * i;
+			uint32_t ib = mode == VNPU_ROPE_HALF ? i + half : 2 * i + 1;
+			float a = v[ia], b = v[ib];
+
+			v[ia] = a * c[i] - b * s[i];
+			v[ib] = a * s[i] + b * c[i];
+		}
+	}
 }

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "kselftest_harness.h"
+#include "vnpu_ops_vec.h"
+#include <vnpu_engine/engine.h>
 #include <vnpu_engine/vmath.h>
 
 /* Distance in FP32 ulps of @got from the exact @want. */
@@ -150,6 +152,52 @@ TEST(sincos_within_1_ulp_for_rope_angles)
 	}
 	ksft_print_msg("vnpu_sincos max %.3f ulp\n", worst);
 	ASSERT_LE(worst, 1.0);
+}
+
+/*
+ * The 8-lane sincos RoPE uses on AVX-512 gives vnpu_sincos()'s bits for
+ * every lane: small and large angles of both signs, the quadrant
+ * boundaries (multiples of pi/4), angles past 2^24, and -0, infinities
+ * and NaN.
+ */
+TEST(sincos8_gives_the_scalar_bits_in_every_lane)
+{
+	static const double special[8] = { -0.0, 0.0, INFINITY, -INFINITY, NAN,
+					   0x1p30, -0x1p40, 1e-300 };
+	double x[8];
+	float s[8], c[8], s1, c1;
+	uint64_t seed = 7;
+
+	if (!(vnpu_engine_cpu_features() & VNPU_CPU_AVX512))
+		SKIP(return, "no AVX-512 on this CPU");
+	for (int i = 0; i < 400000; i++) {
+		for (int l = 0; l < 8; l++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			switch (i % 4) {
+			case 0:	/* RoPE's range: positions x frequencies */
+				x[l] = (double)(seed >> 44) * ((seed >> 12 & 0xffff) / 65536.0);
+				break;
+			case 1:	/* near multiples of pi/4 */
+				x[l] = (double)((int64_t)(seed >> 40) - (1 << 23)) *
+				       0.78539816339744830962 +
+				       ((int64_t)(seed & 0xff) - 128) * 1e-17;
+				break;
+			case 2:	/* any sign and size */
+				x[l] = ldexp((double)(seed >> 11) / 0x1p53 - 0.5,
+					     (int)(seed >> 58) - 20);
+				break;
+			default:
+				x[l] = special[l];
+				break;
+			}
+		}
+		vnpu_sincos8_avx512(x, s, c);
+		for (int l = 0; l < 8; l++) {
+			vnpu_sincos(x[l], &s1, &c1);
+			ASSERT_EQ(0, memcmp(&s1, &s[l], 4)) TH_LOG("sin(%a)", x[l]);
+			ASSERT_EQ(0, memcmp(&c1, &c[l], 4)) TH_LOG("cos(%a)", x[l]);
+		}
+	}
 }
 
 TEST_HARNESS_MAIN

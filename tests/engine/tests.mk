@@ -9,6 +9,7 @@ engine_formats_exhaustive_SRCS := tests/engine/test_formats_exhaustive.c
 
 HOST_TESTS += engine_math
 engine_math_SRCS := tests/engine/test_math.c
+engine_math_CFLAGS := -Iengine
 
 HOST_TESTS += engine_matmul
 engine_matmul_SRCS := tests/engine/test_matmul.c
