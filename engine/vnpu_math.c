@@ -7,6 +7,7 @@
  */
 #include "vnpu_internal.h"
 #include "vnpu_ops_vec.h"
+#include "vnpu_simd.h"
 #include "vnpu_vexp.h"
 #include <vnpu_engine/vmath.h>
 
@@ -325,11 +326,6 @@ void vnpu_sincos(double x, float *s, float *c)
 	}
 }
 
-typedef double vnpu_v8df __attribute__((vector_size(64)));
-typedef double vnpu_v8df_ua __attribute__((vector_size(64), aligned(8)));
-typedef int64_t vnpu_v8di __attribute__((vector_size(64)));
-typedef float vnpu_v8sf_ua __attribute__((vector_size(32), aligned(4)));
-
 /*
  * vnpu_sincos() of the 8 angles at x, lane by lane the same operations
  * (the quadrant's case picked by masks), so the same bits: RoPE's angles
@@ -337,13 +333,13 @@ typedef float vnpu_v8sf_ua __attribute__((vector_size(32), aligned(4)));
  */
 VNPU_TARGET_AVX512 void vnpu_sincos8_avx512(const double *x, float *s, float *c)
 {
-	const vnpu_v8df xv = *(const vnpu_v8df_ua *)x;
-	vnpu_v8df k = (xv * VNPU_2_PI + VNPU_ROUND_D) - VNPU_ROUND_D;
-	vnpu_v8df r = ((xv - k * VNPU_PIO2_1) - k * VNPU_PIO2_2) - k * VNPU_PIO2_3;
-	vnpu_v8df r2 = r * r, sp = (vnpu_v8df){ 0 } + vnpu_inv_fact[17];
-	vnpu_v8df cp = (vnpu_v8df){ 0 } + vnpu_inv_fact[16], sv, cv, so, co;
-	vnpu_v8di q = __builtin_convertvector(k, vnpu_v8di) & 3;
-	vnpu_v8di q0 = q == 0, q1 = q == 1, q2 = q == 2, q3 = q == 3;
+	const v8df xv = *(const vnpu_v8df_ua *)x;
+	v8df k = (xv * VNPU_2_PI + VNPU_ROUND_D) - VNPU_ROUND_D;
+	v8df r = ((xv - k * VNPU_PIO2_1) - k * VNPU_PIO2_2) - k * VNPU_PIO2_3;
+	v8df r2 = r * r, sp = (v8df){ 0 } + vnpu_inv_fact[17];
+	v8df cp = (v8df){ 0 } + vnpu_inv_fact[16], sv, cv, so, co;
+	v8di q = __builtin_convertvector(k, v8di) & 3;
+	v8di q0 = q == 0, q1 = q == 1, q2 = q == 2, q3 = q == 3;
 
 	for (int n = 15; n >= 1; n -= 2)
 		sp = vnpu_inv_fact[n] - r2 * sp;
@@ -351,10 +347,10 @@ VNPU_TARGET_AVX512 void vnpu_sincos8_avx512(const double *x, float *s, float *c)
 	for (int n = 14; n >= 0; n -= 2)
 		cp = vnpu_inv_fact[n] - r2 * cp;
 	cv = cp;
-	so = (vnpu_v8df)(((vnpu_v8di)sv & q0) | ((vnpu_v8di)cv & q1) |
-			 ((vnpu_v8di)-sv & q2) | ((vnpu_v8di)-cv & q3));
-	co = (vnpu_v8df)(((vnpu_v8di)cv & q0) | ((vnpu_v8di)-sv & q1) |
-			 ((vnpu_v8di)-cv & q2) | ((vnpu_v8di)sv & q3));
-	*(vnpu_v8sf_ua *)s = __builtin_convertvector(so, vnpu_v8sf_ua);
-	*(vnpu_v8sf_ua *)c = __builtin_convertvector(co, vnpu_v8sf_ua);
+	so = (v8df)(((v8di)sv & q0) | ((v8di)cv & q1) |
+		    ((v8di)-sv & q2) | ((v8di)-cv & q3));
+	co = (v8df)(((v8di)cv & q0) | ((v8di)-sv & q1) |
+		    ((v8di)-cv & q2) | ((v8di)sv & q3));
+	*(vnpu_v8sf_ua *)s = __builtin_convertvector(so, v8sf);
+	*(vnpu_v8sf_ua *)c = __builtin_convertvector(co, v8sf);
 }

@@ -25,6 +25,8 @@ typedef int16_t v16hi_512 __attribute__((vector_size(32)));
 typedef uint16_t v16hu __attribute__((vector_size(32)));
 typedef int16_t v8hi __attribute__((vector_size(16)));
 typedef uint16_t v8hu __attribute__((vector_size(16)));
+typedef double v8df __attribute__((vector_size(64)));
+typedef int64_t v8di __attribute__((vector_size(64)));
 
 /* unaligned, aliasing-safe loads */
 typedef long long v2di __attribute__((vector_size(16)));
@@ -39,6 +41,7 @@ typedef v16sf vnpu_v16sf_ua __attribute__((aligned(1), may_alias));
 typedef v8sf vnpu_v8sf_ua __attribute__((aligned(1), may_alias));
 typedef v16hu vnpu_v16hu_ua __attribute__((aligned(1), may_alias));
 typedef v8hu vnpu_v8hu_ua __attribute__((aligned(1), may_alias));
+typedef v8df vnpu_v8df_ua __attribute__((aligned(1), may_alias));
 
 static inline uint32_t vnpu_ld32(const void *p)
 {
