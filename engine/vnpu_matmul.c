@@ -416,7 +416,7 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	const uint8_t *rows;
 	float acc[VNPU_MT_PACK * 16];
 	uint32_t np, mstep, npmax;
-	bool wide, direct, multi, bfp;
+	bool wide, direct, multi, pan, bfp;
 	int8_t *apk;
 	int ret = vnpu_mm_check(mm);
 
@@ -444,6 +444,8 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 	kern = vnpu_mm_kernel(mm, var, ctx->features);
 	/* kernels that take several panels of one row at once */
 	multi = np <= 1 && !wide && var == VNPU_VARIANT_AVX512 && !bfp;
+	/* and vnpu_kwfp_avx512() (wide weights, FP32 A), for one row only */
+	pan = multi || (wide && !np && var == VNPU_VARIANT_AVX512 && !bfp);
 	/*
 	 * Panels side by side for one row. Exact path: 8 independent fma
 	 * chains (a block's 32 dependent fmas made 4 chains latency-bound).
@@ -516,7 +518,7 @@ int vnpu_matmul_run(const struct vnpu_matmul *mm, uint32_t m0, uint32_t m1,
 			}
 			for (uint32_t p = p0; p < pe; p += k.npan) {
 				/* one row: independent panels keep the FMA units busy */
-				k.npan = mt == 1 && multi ? (pe - p < npmax ? pe - p : npmax) : 1;
+				k.npan = mt == 1 && pan ? (pe - p < npmax ? pe - p : npmax) : 1;
 				k.codes = (const uint8_t *)mm->w + p * psize;
 				k.scales = k.codes + vnpu_panel_codes_bytes_fmt(mm->w_fmt,
 										mm->k);

@@ -156,9 +156,89 @@ static T512 VNPU_ALWAYS_INLINE void vnpu_kwfp512_mt(const struct vnpu_kern *k,
 		*(vnpu_v16sf_ua *)(k->acc + i * 16) = acc[i];
 }
 
+/*
+ * One row of FP32 A against @npan panels (vnpu_kwfp512_mt()'s steps for
+ * each): a block's 32 fmas are one dependent chain per panel, which held
+ * the BF16 head at one chain's latency; independent panels side by side
+ * overlap their chains. No software prefetch: the hardware's streams keep
+ * up with these 8, and prefetching 1-12 KiB ahead made the head slower
+ * (250m head, one thread: 29.1 GB/s one panel, 32.5 eight, 30.0 eight
+ * prefetched 3 KiB ahead; medians of 5).
+ */
+static T512 VNPU_ALWAYS_INLINE void vnpu_kwfp512_pan(const struct vnpu_kern *k,
+						     const uint32_t npan,
+						     const uint32_t wfmt)
+{
+	const uint32_t es = vnpu_wide_esize(wfmt), bb = 32 * 16 * es;
+	const float *af = k->af[0];
+	v16sf acc[VNPU_MT_WIDE], p[VNPU_MT_WIDE];
+
+	#pragma GCC unroll 8
+	for (uint32_t q = 0; q < npan; q++)
+		acc[q] = (v16sf) {};
+	for (uint32_t b = 0; b < k->nblk; b++) {
+		#pragma GCC unroll 8
+		for (uint32_t q = 0; q < npan; q++)
+			p[q] = (v16sf) {};
+		#pragma GCC unroll 4
+		for (uint32_t kk = 0; kk < 32; kk++) {
+			/* a plain broadcast of a, as in vnpu_kwfp512_mt() */
+			v16sf a = (v16sf)((v16si) {} + (int32_t)vnpu_u32(af[b * 32 + kk]));
+
+			#pragma GCC unroll 8
+			for (uint32_t q = 0; q < npan; q++) {
+				const uint8_t *blk = k->codes + q * k->pstride + (size_t)b * bb;
+
+				p[q] = __builtin_ia32_vfmaddps512_mask(vnpu_wcol16(wfmt, blk + kk * 16 * es),
+								       a, p[q], -1, 4);
+			}
+		}
+		#pragma GCC unroll 8
+		for (uint32_t q = 0; q < npan; q++) {
+			v16sf sw = es == 1 ? vnpu_e8m0x16(k->scales + q * k->pstride + b * 16) :
+				   (v16sf) {} + 1.0f;
+
+			acc[q] = acc[q] + p[q] * sw;
+		}
+	}
+	#pragma GCC unroll 8
+	for (uint32_t q = 0; q < npan; q++)
+		*(vnpu_v16sf_ua *)(k->acc + q * 16) = acc[q];
+}
+
+/* k->npan (2 .. VNPU_MT_WIDE) panels as calls of 8, 4, 2 and 1 panels. */
+#define VNPU_KWFP512_PAN(f)						\
+	static T512 void vnpu_kwfp512_pan_##f(const struct vnpu_kern *k) \
+	{								\
+		struct vnpu_kern s = *k;				\
+									\
+		for (uint32_t q = 0, n = 8; n; n /= 2) {		\
+			if (k->npan - q < n)				\
+				continue;				\
+			s.codes = k->codes + q * k->pstride;		\
+			s.scales = k->scales + q * k->pstride;		\
+			s.acc = k->acc + q * 16;			\
+			s.npan = n;					\
+			if (n == 8)					\
+				vnpu_kwfp512_pan(&s, 8, VNPU_FMT_##f);	\
+			else if (n == 4)				\
+				vnpu_kwfp512_pan(&s, 4, VNPU_FMT_##f);	\
+			else if (n == 2)				\
+				vnpu_kwfp512_pan(&s, 2, VNPU_FMT_##f);	\
+			else						\
+				vnpu_kwfp512_pan(&s, 1, VNPU_FMT_##f);	\
+			q += n;						\
+		}							\
+	}
+
 #define VNPU_KWFP512(f)							\
+	VNPU_KWFP512_PAN(f)						\
 	static T512 void vnpu_kwfp512_##f(const struct vnpu_kern *k)	\
 	{								\
+		if (k->npan > 1) {					\
+			vnpu_kwfp512_pan_##f(k);			\
+			return;						\
+		}							\
 		switch (k->mt) {					\
 		case 1:							\
 			vnpu_kwfp512_mt(k, 1, VNPU_FMT_##f);		\
