@@ -2,7 +2,9 @@
 /*
  * Compute packets of the ISA as tiles (vnpu_engine/isa.h): the emulated
  * card's AI cores and the runtime's CPU backend both run packets through
- * here, so they cannot differ. In the kernel this is FPU code: tiles run
+ * here, so their results cannot differ (their tiles may: the CPU backend
+ * cuts GEMVs per worker and, having no FPU sections to bound, makes
+ * larger prepared-A tiles). In the kernel this is FPU code: tiles run
  * between kernel_fpu_begin() and kernel_fpu_end().
  */
 #include "vnpu_attention.h"
