@@ -103,7 +103,9 @@ bench_llm() {
 		--formats mxfp4,bf16 --backend cpu --json >"$tmp/bl" &&
 	[ "$(grep -c '"ok": true' "$tmp/bl")" = 2 ] &&
 	grep -q '"act_quant": "none"' "$tmp/bl" &&
-	grep -q '"read_bw_gbs": [1-9]' "$tmp/bl"
+	grep -q '"read_bw_gbs": [1-9]' "$tmp/bl" &&
+	# each run's own probe: a ratio for both formats
+	[ "$(grep -Ec '"decode_vs_bound_paired": ([1-9]|0\.0*[1-9])' "$tmp/bl")" = 2 ]
 }
 prequant_same_tokens() {
 	# a pre-quantized file runs in its own format and gives the tokens of

@@ -39,6 +39,10 @@ static const char help[] =
 "            streaming the decode program's packed weights (embedding\n"
 "            table excluded: one row is read) plus the KV cache read at\n"
 "            the mean position, at the read bandwidth measured in this run\n"
+"            (%%bnd: the probe run once, before every format; %%bnd-r: the\n"
+"            median over the runs of each run's ratio to a probe run just\n"
+"            before it, which follows a shared host's bandwidth as it\n"
+"            changes from second to second)\n"
 "  memory    peak resident memory while generating (the high-water mark\n"
 "            is reset after loading and compiling) next to the packed\n"
 "            weights (one copy, the programs share it) + KV cache +\n"
@@ -99,7 +103,7 @@ static int file_format(const char *model, char *flist, size_t size)
 
 struct result {
 	const char *fmt, *backend;
-	double ttft, prefill_gops, decode_tps, bound_tps;
+	double ttft, prefill_gops, decode_tps, bound_tps, paired;
 	uint64_t run_peak, load_peak, budget, weights, kv, arena;
 	int ok;
 };
@@ -155,13 +159,14 @@ static void llm_print(int json, const char *model, const char *act,
 			printf("%s\n  {\"format\": \"%s\", \"backend\": \"%s\", \"ok\": %s, "
 			       "\"ttft_ms\": %.3f, \"prefill_gops\": %.2f, \"prefill_vs_int8_peak\": %.4f, "
 			       "\"decode_tps\": %.3f, \"decode_bound_tps\": %.3f, "
-			       "\"decode_vs_bound\": %.4f, \"run_peak_bytes\": %llu, "
+			       "\"decode_vs_bound\": %.4f, \"decode_vs_bound_paired\": %.4f, "
+			       "\"run_peak_bytes\": %llu, "
 			       "\"load_peak_bytes\": %llu, \"budget_bytes\": %llu, "
 			       "\"weight_bytes\": %llu, \"kv_bytes\": %llu, \"arena_bytes\": %llu}",
 			       i ? "," : "", r[i].fmt, r[i].backend, r[i].ok ? "true" : "false",
 			       r[i].ttft * 1e3, r[i].prefill_gops, i8 > 0 ? r[i].prefill_gops * 1e9 / i8 : 0,
 			       r[i].decode_tps, r[i].bound_tps,
-			       r[i].bound_tps > 0 ? r[i].decode_tps / r[i].bound_tps : 0,
+			       r[i].bound_tps > 0 ? r[i].decode_tps / r[i].bound_tps : 0, r[i].paired,
 			       (unsigned long long)r[i].run_peak, (unsigned long long)r[i].load_peak,
 			       (unsigned long long)r[i].budget, (unsigned long long)r[i].weights,
 			       (unsigned long long)r[i].kv, (unsigned long long)r[i].arena);
@@ -175,8 +180,8 @@ static void llm_print(int json, const char *model, const char *act,
 		       bw / 1e9, i8 / 1e9);
 	else
 		printf("limits: not measured (no AVX-512); ratios print as 0\n\n");
-	printf("%-6s %-7s %9s %9s %6s %9s %9s %6s %9s %9s %9s %8s\n", "format", "backend",
-	       "ttft ms", "pf GOP/s", "%i8pk", "dec tok/s", "bound", "%bnd",
+	printf("%-6s %-7s %9s %9s %6s %9s %9s %6s %6s %9s %9s %9s %8s\n", "format", "backend",
+	       "ttft ms", "pf GOP/s", "%i8pk", "dec tok/s", "bound", "%bnd", "%bnd-r",
 	       "run MiB", "budget", "load MiB", "dev/cpu");
 	for (int i = 0; i < n; i++) {
 		char ovh[16] = "";
@@ -190,23 +195,45 @@ static void llm_print(int json, const char *model, const char *act,
 		else if (cpu_t > 0)
 			snprintf(ovh, sizeof(ovh), "%.2fx",
 				 (r[i].ttft + (gen - 1) / r[i].decode_tps) / cpu_t);
-		printf("%-6s %-7s %9.1f %9.2f %5.1f%% %9.2f %9.2f %5.1f%% %9.1f %9.1f %9.1f %8s\n",
+		printf("%-6s %-7s %9.1f %9.2f %5.1f%% %9.2f %9.2f %5.1f%% %5.1f%% %9.1f %9.1f %9.1f %8s\n",
 		       r[i].fmt, r[i].backend, r[i].ttft * 1e3, r[i].prefill_gops,
 		       i8 > 0 ? 100 * r[i].prefill_gops * 1e9 / i8 : 0, r[i].decode_tps,
 		       r[i].bound_tps,
 		       r[i].bound_tps > 0 ? 100 * r[i].decode_tps / r[i].bound_tps : 0,
+		       100 * r[i].paired,
 		       r[i].run_peak / 1048576.0,
 		       r[i].budget / 1048576.0, r[i].load_peak / 1048576.0, ovh);
 	}
 	printf("\nbound: read bandwidth / bytes a decode step streams (packed weights\n"
 	       "without the gathered embedding table, KV cache at the mean position).\n"
+	       "%%bnd-r: median of each run's decode over the bound at a probe run just\n"
+	       "before it.\n"
 	       "budget: packed weights (one copy: prefill shares decode's) + KV cache +\n"
 	       "planned activations + 64 MiB; run = peak RSS while generating.\n");
 }
 
+/* The read bandwidth probe on THREADS threads of a pool of its own. */
+static double probe_bw(int threads)
+{
+	struct pool pl;
+	double bw;
+
+	if (pool_init(&pl, threads))
+		return 0;
+	bw = bench_read_bw(&pl, threads, (size_t)1024 << 20);
+	pool_fini(&pl);
+	return bw;
+}
+
+/*
+ * BW: the probe run before every format (0: no probes on this CPU). Each
+ * run is also preceded by a probe of its own (threads THREADS), whose
+ * buffer is freed before the run and the high-water mark reset, so the
+ * run's peak memory is the model's.
+ */
 static int run_one(const char *dir, vnpu_device *dev, uint32_t fmt,
 		   uint32_t act_quant, const int32_t *prompt, uint32_t np,
-		   uint32_t gen, int reps, double bw, struct result *r)
+		   uint32_t gen, int reps, double bw, int threads, struct result *r)
 {
 	vnpu_model_options mo;
 	vnpu_model_stats st;
@@ -215,6 +242,8 @@ static int run_one(const char *dir, vnpu_device *dev, uint32_t fmt,
 	vnpu_program_info pi;
 	double *tt = calloc((size_t)reps, sizeof(double));
 	double *dt = calloc((size_t)reps, sizeof(double));
+	double *pr = calloc((size_t)reps, sizeof(double));
+	double bytes;
 	int32_t *out = calloc(gen + 1, sizeof(*out));
 	int ok = 0;
 
@@ -223,7 +252,7 @@ static int run_one(const char *dir, vnpu_device *dev, uint32_t fmt,
 	mo.compile.act_quant = act_quant;
 	mo.max_context = np + gen;
 	procmem_reset_peak();
-	if (!tt || !dt || !out || vnpu_model_load(dir, dev, &mo, &m) ||
+	if (!tt || !dt || !pr || !out || vnpu_model_load(dir, dev, &mo, &m) ||
 	    vnpu_model_prepare_prefill(m, np, 1)) {
 		fprintf(stderr, "vnpu-bench: %s\n", vnpu_last_error());
 		goto out;
@@ -233,20 +262,26 @@ static int run_one(const char *dir, vnpu_device *dev, uint32_t fmt,
 	if (vnpu_model_generate(m, prompt, np, 2, NULL, out, &st, NULL, NULL))
 		goto fail;
 	r->load_peak = procmem_status("VmHWM");
-	procmem_reset_peak();
+	vnpu_program_info_get(vnpu_model_decode_program(m), &pi);
+	bytes = llm_decode_bytes(c, pi.weight_bytes, mo.compile.keep, np + gen / 2);
 	for (int i = 0; i < reps; i++) {
+		double bwr = bw > 0 ? probe_bw(threads) : 0;
+		uint64_t peak;
+
+		procmem_reset_peak();
 		if (vnpu_model_generate(m, prompt, np, gen, NULL, out, &st, NULL, NULL))
 			goto fail;
+		peak = procmem_status("VmHWM");
+		r->run_peak = peak > r->run_peak ? peak : r->run_peak;
 		tt[i] = st.ttft_s;
 		dt[i] = st.decode_tokens / st.decode_s;
+		pr[i] = bwr > 0 ? dt[i] * bytes / bwr : 0;
 	}
-	r->run_peak = procmem_status("VmHWM");
 	r->ttft = median(tt, reps);
 	r->decode_tps = median(dt, reps);
+	r->paired = median(pr, reps);
 	r->prefill_gops = llm_prefill_flops(c, np) / r->ttft / 1e9;
-	vnpu_program_info_get(vnpu_model_decode_program(m), &pi);
-	r->bound_tps = bw <= 0 ? 0 : bw / llm_decode_bytes(c, pi.weight_bytes, mo.compile.keep,
-					     np + gen / 2);
+	r->bound_tps = bw <= 0 ? 0 : bw / bytes;
 	r->weights = st.weight_bytes;
 	r->kv = st.kv_bytes;
 	r->arena = st.arena_bytes;
@@ -259,6 +294,7 @@ fail:
 out:
 	free(tt);
 	free(dt);
+	free(pr);
 	free(out);
 	return ok ? 0 : -1;
 }
@@ -438,7 +474,7 @@ int bench_llm_main(int argc, char **argv)
 			r->fmt = fmts[f].name;
 			r->backend = b ? "device" : "cpu";
 			if (run_one(model, d, fmts[f].fmt, act_quant, prompt,
-				    (uint32_t)np, (uint32_t)gen, reps, bw, r))
+				    (uint32_t)np, (uint32_t)gen, reps, bw, (int)threads, r))
 				ret = 1;
 			else
 				r->ok = 1;
