@@ -24,14 +24,16 @@
 /*
  * Column tiles per thread for a GEMV: the pool hands each thread a
  * contiguous range of tiles (vnpu_pool.c), so a thread's weights stream
- * on across its tiles, and with 4 a thread that falls behind (a helper
- * that joined late, a core the host slows) is relieved at the end by a
- * quarter of its share. 250m decode on two threads, alternating step by
- * step in one process against one tile a thread from a shared counter:
- * 2.2% less time a step with 2 tiles a thread, 2.3% with 4; 16 measured
- * the same as 4.
+ * on across its tiles, and a thread that falls behind (a helper that
+ * joined late, a core the host slows) hands over part of its share.
+ * 250m decode on two threads, alternating job by job in one process
+ * against one tile a thread from a shared counter (median time a step,
+ * ~300 steps each way, one figure a run): 2 tiles -2.2% (a busy host,
+ * 4.7 ms a step), -0.6, 0.0, -0.4, +0.6%; 4 tiles -2.3% (busy), but
+ * +1.4, +0.8, +2.7, +1.6% (quiet, 3.6 ms), 0.0, +0.2%; 1 tile taken
+ * from ranges +0.1, +0.1%. Two: never measurably slower.
  */
-#define VNPU_RT_WORKER_TILES 4u
+#define VNPU_RT_WORKER_TILES 2u
 /* Rows of A per preparation tile: enough work to be worth a worker. */
 #define VNPU_RT_PREP_ROWS 16u
 
