@@ -129,23 +129,24 @@ static bool vnpu_isa_mm_wide(const struct vnpu_cmd_matmul *p,
  * the MAC budget, so one worker streamed all its weights while the others
  * idled (or, with 2048 + 768 columns, waited for the wider one). With the
  * activations prepared once (vnpu_isa_shared_size()), a column tile costs
- * only its kernel calls: cut such a matmul into at least @per_worker
- * (task->worker_tiles) tiles per worker, a multiple of the workers, of
+ * only its kernel calls: cut such a matmul into at least
+ * VNPU_ISA_SPLIT_TILES tiles per worker, a multiple of the workers, of
  * equal widths of at least VNPU_ISA_SPLIT_COLS columns (8 panels: one
- * multi-panel call of the AVX-512 GEMV). With tiles from a shared counter,
- * one per worker: each tile starts its streams of weights cold (~0.5 us
- * from memory here); 1024x1024 MXFP4 on two threads ran in 13.8-16.8 us
- * as 2 tiles against 16.5-21.0 as 4 (2816x1024: 56.3 against 60.1-60.8).
+ * multi-panel call of the AVX-512 GEMV). One tile per worker: each tile
+ * starts its streams of weights cold (~0.5 us from memory here), and
+ * with two threads on the CPU backend's pool 1024x1024 MXFP4 ran in
+ * 13.8-16.8 us as 2 tiles against 16.5-21.0 as 4 (2816x1024: 56.3 against
+ * 60.1-60.8); the helper still took half the tiles.
  */
+#define VNPU_ISA_SPLIT_TILES 1u
 #define VNPU_ISA_SPLIT_COLS 128u
 
-static uint32_t vnpu_isa_mm_split(uint32_t workers, uint32_t per_worker,
-				  uint32_t n16, uint32_t cols)
+static uint32_t vnpu_isa_mm_split(uint32_t workers, uint32_t n16, uint32_t cols)
 {
-	uint32_t ct = vnpu_isa_ceil(n16, cols), want;
+	uint32_t ct = vnpu_isa_ceil(n16, cols);
 
-	want = workers * (per_worker ? per_worker : 1);
-	ct = ct < want ? want : vnpu_isa_ceil(ct, workers) * workers;
+	ct = ct < workers * VNPU_ISA_SPLIT_TILES ? workers * VNPU_ISA_SPLIT_TILES :
+	     vnpu_isa_ceil(ct, workers) * workers;
 	ct = vnpu_isa_min(ct, vnpu_isa_ceil(n16, VNPU_ISA_SPLIT_COLS));
 	return vnpu_isa_ceil(n16 / 16, ct) * 16;
 }
@@ -190,7 +191,7 @@ static uint32_t vnpu_isa_mm_plan(struct vnpu_isa_task *task, size_t scratch)
 	    vnpu_isa_ceil(p->m, rows) * vnpu_isa_ceil(p->n, cols) > VNPU_ISA_PREP_TILES)
 		vnpu_isa_mm_wide(p, &d, scratch, &rows, &cols);
 	if (task->workers > 1 && rows >= p->m)
-		cols = vnpu_isa_mm_split(task->workers, task->worker_tiles, n16, cols);
+		cols = vnpu_isa_mm_split(task->workers, n16, cols);
 	task->tile_rows = rows;
 	task->tile_cols = cols;
 	task->tiles_n = (p->n + cols - 1) / cols;

@@ -21,19 +21,6 @@
  * a larger matmul lets each tile prepare its own rows (same bits).
  */
 #define VNPU_RT_SHARED_MAX (32u << 20)
-/*
- * Column tiles per thread for a GEMV: the pool hands each thread a
- * contiguous range of tiles (vnpu_pool.c), so a thread's weights stream
- * on across its tiles, and a thread that falls behind (a helper that
- * joined late, a core the host slows) hands over part of its share.
- * 250m decode on two threads, alternating job by job in one process
- * against one tile a thread from a shared counter (median time a step,
- * ~300 steps each way, one figure a run): 2 tiles -2.2% (a busy host,
- * 4.7 ms a step), -0.6, 0.0, -0.4, +0.6%; 4 tiles -2.3% (busy), but
- * +1.4, +0.8, +2.7, +1.6% (quiet, 3.6 ms), 0.0, +0.2%; 1 tile taken
- * from ranges +0.1, +0.1%. Two: never measurably slower.
- */
-#define VNPU_RT_WORKER_TILES 2u
 /* Rows of A per preparation tile: enough work to be worth a worker. */
 #define VNPU_RT_PREP_ROWS 16u
 
@@ -110,7 +97,6 @@ int vnpu_rt_compute_group(vnpu_device *dev,
 
 		t->pkt = pkt[i];
 		t->workers = dev->info.ai_cores;
-		t->worker_tiles = VNPU_RT_WORKER_TILES;
 		memcpy(t->ptr, ptr[i], sizeof(t->ptr));
 		tiles = vnpu_isa_plan(t, VNPU_RT_SCRATCH);
 		if (!tiles)

@@ -6,7 +6,7 @@
  * A run is published as a new generation in one atomic word, which also
  * counts the helpers inside the run and has a CLOSED bit. A helper joins
  * only by a compare-and-swap that finds the run's generation open, takes
- * tiles (its range first, see below), and leaves by decrementing the count. The
+ * tiles from a shared counter, and leaves by decrementing the count. The
  * caller works too; when no tile is left it closes the run and waits only
  * for helpers that joined. A helper that has no core at the moment never
  * joins, and the caller does the tiles alone: a busy machine degrades to
@@ -27,21 +27,7 @@
  * run signals under the lock the caller checks the count under.
  *
  * Tiles are independent (the engine's results never depend on the split),
- * so who runs which tile, and in what order, does not matter to the
- * results. It matters to the speed: a decode step's GEMV is cut into a
- * few tiles of adjacent columns, whose weights lie one after the other.
- * So each thread owns a contiguous range of the run's tiles (the caller
- * the first, helper i the (i + 1)-th) and takes them in order: its
- * weights stream on from tile to tile, the hardware prefetcher already
- * running. A thread whose range is empty steals the back half of the
- * fullest range left and goes on from there: a helper that joins late,
- * or a core the host gives less bandwidth, hands part of its share over
- * instead of holding the packet's end (250m decode, one tile a thread from
- * a shared counter: the caller waited ~190 us a step for the helper). A
- * prefill's many tiles also go better in ranges: 512 tokens of 250m took
- * 2.4-6.9% less time than from a shared counter (three runs alternating
- * prefill by prefill in one process, 13-16 each way). Decode: at
- * VNPU_RT_WORKER_TILES (vnpu_interp_compute.c).
+ * so who runs which tile, and in what order, does not matter.
  */
 #include <sched.h>
 #include <stdlib.h>
@@ -68,12 +54,6 @@ struct vnpu_rt_worker {
 	struct vnpu_rt_pool *pool;
 	pthread_t thread;
 	void *scratch;
-	uint32_t slot;		/* its range: 1 + its index (0 is the caller's) */
-};
-
-/* Tiles [lo, hi) left to one thread: lo | hi << 32, one line each. */
-struct vnpu_rt_range {
-	_Alignas(64) uint64_t lohi;	/* atomic */
 };
 
 /*
@@ -87,13 +67,14 @@ struct vnpu_rt_pool {
 	pthread_cond_t start, done;
 	vnpu_rt_tile_fn fn;
 	const void *arg;
+	uint32_t ntiles;
 	uint32_t nworkers;
 	struct vnpu_rt_worker *workers;
 	_Alignas(64) uint64_t state;	/* atomic: see above */
 	uint32_t sleepers;	/* atomic: helpers asleep or about to be */
 	bool stop;		/* atomic */
-	struct vnpu_rt_range *ranges;	/* nworkers + 1 */
-	_Alignas(64) int error;		/* atomic: first failure */
+	_Alignas(64) uint32_t next;	/* atomic: next tile to take */
+	int error;		/* atomic: first failure */
 };
 
 static inline void vnpu_rt_pause(void)
@@ -154,83 +135,16 @@ static bool vnpu_rt_spin(struct vnpu_rt_spin *sp, uint64_t limit)
 	return true;
 }
 
-static inline uint32_t vnpu_rt_lo(uint64_t v)
+static void vnpu_rt_pool_work(struct vnpu_rt_pool *p, void *scratch)
 {
-	return (uint32_t)v;
-}
+	uint32_t n = p->ntiles;
 
-static inline uint32_t vnpu_rt_hi(uint64_t v)
-{
-	return (uint32_t)(v >> 32);
-}
-
-static inline uint64_t vnpu_rt_lohi(uint32_t lo, uint32_t hi)
-{
-	return lo | (uint64_t)hi << 32;
-}
-
-/*
- * The back half of the fullest range but SLOT's (at least its last tile)
- * into SLOT, which is empty; the first stolen tile in *T. False when no
- * tile is left. Only SLOT's thread writes a range into SLOT; others only
- * shrink a non-empty range by compare-and-swap, so a tile is taken once.
- */
-static bool vnpu_rt_steal(struct vnpu_rt_pool *p, uint32_t slot, uint32_t *t)
-{
 	for (;;) {
-		uint32_t most = 0, victim = 0, lo, hi, mid;
-		uint64_t v;
-
-		for (uint32_t i = 0; i <= p->nworkers; i++) {
-			v = __atomic_load_n(&p->ranges[i].lohi, __ATOMIC_RELAXED);
-			if (i != slot && vnpu_rt_hi(v) - vnpu_rt_lo(v) > most) {
-				most = vnpu_rt_hi(v) - vnpu_rt_lo(v);
-				victim = i;
-			}
-		}
-		if (!most)
-			return false;
-		v = __atomic_load_n(&p->ranges[victim].lohi, __ATOMIC_RELAXED);
-		lo = vnpu_rt_lo(v);
-		hi = vnpu_rt_hi(v);
-		if (lo >= hi)
-			continue;
-		mid = lo + (hi - lo) / 2;
-		if (!__atomic_compare_exchange_n(&p->ranges[victim].lohi, &v,
-						 vnpu_rt_lohi(lo, mid), false,
-						 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-			continue;
-		__atomic_store_n(&p->ranges[slot].lohi, vnpu_rt_lohi(mid + 1, hi),
-				 __ATOMIC_RELAXED);
-		*t = mid;
-		return true;
-	}
-}
-
-/* The next tile for SLOT's thread: the front of its range, else stolen. */
-static bool vnpu_rt_take(struct vnpu_rt_pool *p, uint32_t slot, uint32_t *t)
-{
-	uint64_t v = __atomic_load_n(&p->ranges[slot].lohi, __ATOMIC_RELAXED);
-
-	while (vnpu_rt_lo(v) < vnpu_rt_hi(v)) {
-		if (__atomic_compare_exchange_n(&p->ranges[slot].lohi, &v, v + 1,
-						false, __ATOMIC_RELAXED,
-						__ATOMIC_RELAXED)) {
-			*t = vnpu_rt_lo(v);
-			return true;
-		}
-	}
-	return vnpu_rt_steal(p, slot, t);
-}
-
-static void vnpu_rt_pool_work(struct vnpu_rt_pool *p, uint32_t slot,
-			      void *scratch)
-{
-	uint32_t t;
-
-	while (vnpu_rt_take(p, slot, &t)) {
+		uint32_t t = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
 		int expected = 0, ret;
 
+		if (t >= n)
+			return;
 		ret = p->fn(p->arg, t, scratch);
 		if (ret)
 			__atomic_compare_exchange_n(&p->error, &expected, ret,
@@ -287,7 +201,7 @@ static void *vnpu_rt_pool_thread(void *arg)
 		}
 		if (!joined)
 			continue;
-		vnpu_rt_pool_work(p, w->slot, w->scratch);
+		vnpu_rt_pool_work(p, w->scratch);
 		s = __atomic_sub_fetch(&p->state, 1, __ATOMIC_SEQ_CST);
 		if (!(s & VNPU_POOL_COUNT) && (s & VNPU_POOL_CLOSED)) {
 			/* the caller may be asleep waiting for the last one out */
@@ -313,14 +227,12 @@ vnpu_status vnpu_rt_pool_create(uint32_t threads, struct vnpu_rt_pool **pool)
 	pthread_cond_init(&p->done, NULL);
 	p->state = VNPU_POOL_CLOSED;	/* generation 0, closed */
 	p->workers = calloc(threads ? threads : 1, sizeof(*p->workers));
-	p->ranges = aligned_alloc(64, (threads ? threads : 1) * sizeof(*p->ranges));
-	if (!p->workers || !p->ranges)
+	if (!p->workers)
 		goto oom;
 	for (i = 0; i + 1 < threads; i++) {
 		struct vnpu_rt_worker *w = &p->workers[i];
 
 		w->pool = p;
-		w->slot = i + 1;
 		w->scratch = aligned_alloc(64, VNPU_RT_SCRATCH);
 		if (!w->scratch)
 			goto oom;
@@ -353,7 +265,6 @@ void vnpu_rt_pool_destroy(struct vnpu_rt_pool *p)
 		free(p->workers[i].scratch);
 	}
 	free(p->workers);
-	free(p->ranges);
 	pthread_cond_destroy(&p->start);
 	pthread_cond_destroy(&p->done);
 	pthread_mutex_destroy(&p->lock);
@@ -398,13 +309,8 @@ int vnpu_rt_pool_run(struct vnpu_rt_pool *p, vnpu_rt_tile_fn fn,
 	pthread_mutex_lock(&p->run_lock);
 	p->fn = fn;
 	p->arg = arg;
-	/* equal ranges in tile order: the caller's first */
-	for (uint32_t i = 0; i <= p->nworkers; i++)
-		__atomic_store_n(&p->ranges[i].lohi,
-				 vnpu_rt_lohi((uint32_t)((uint64_t)ntiles * i / (p->nworkers + 1)),
-					      (uint32_t)((uint64_t)ntiles * (i + 1) /
-							 (p->nworkers + 1))),
-				 __ATOMIC_RELAXED);
+	p->ntiles = ntiles;
+	__atomic_store_n(&p->next, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&p->error, 0, __ATOMIC_RELAXED);
 	/* the previous run is closed and empty: nobody reads these */
 	s = __atomic_load_n(&p->state, __ATOMIC_RELAXED);
@@ -415,7 +321,7 @@ int vnpu_rt_pool_run(struct vnpu_rt_pool *p, vnpu_rt_tile_fn fn,
 		pthread_cond_broadcast(&p->start);
 		pthread_mutex_unlock(&p->lock);
 	}
-	vnpu_rt_pool_work(p, 0, scratch);
+	vnpu_rt_pool_work(p, scratch);
 	vnpu_rt_pool_close(p);
 	ret = __atomic_load_n(&p->error, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&p->run_lock);

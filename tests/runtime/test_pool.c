@@ -7,9 +7,7 @@
  * caller's run holds the pool;
  * helpers that fell asleep (pauses longer than their spin) are woken for
  * the next run, never lost; several callers share one pool; tiles that
- * sleep at random do not confuse who is inside a run; a thread held in a
- * tile has the rest of its range of tiles stolen; the caller takes its own
- * range in order from tile 0. Built natively,
+ * sleep at random do not confuse who is inside a run. Built natively,
  * under ASan + UBSan, and (runtime_pool_tsan) under ThreadSanitizer.
  */
 #include <pthread.h>
@@ -255,113 +253,6 @@ TEST(a_one_tile_run_runs_on_the_caller_without_the_pool)
 	pthread_join(th, NULL);
 	EXPECT_EQ(1u, __atomic_load_n(&b.left, __ATOMIC_SEQ_CST));
 	vnpu_rt_pool_destroy(b.pool);
-	free(scratch);
-}
-
-struct order {
-	pthread_t caller;
-	uint32_t n;			/* tiles in the run */
-	uint32_t seq[MAX_TILES];	/* the caller's tiles, in its order */
-	uint32_t nseq;
-	uint32_t done;			/* atomic: tiles finished */
-	uint32_t stalled;		/* atomic: tile 0 timed out */
-	uint32_t helper_in;		/* atomic: a helper entered a tile */
-};
-
-/*
- * Tile 0 holds the thread that runs it until every other tile has run, or
- * 5 s (then marks the run stalled).
- */
-static int holding_tile(const void *arg, uint32_t t, void *scratch)
-{
-	struct order *o = (struct order *)arg;
-
-	(void)scratch;
-	if (t == 0) {
-		int i;
-
-		for (i = 0; i < 50000 &&
-		     __atomic_load_n(&o->done, __ATOMIC_SEQ_CST) < o->n - 1; i++)
-			sleep_us(100);
-		if (i == 50000)
-			__atomic_store_n(&o->stalled, 1, __ATOMIC_SEQ_CST);
-	}
-	__atomic_add_fetch(&o->done, 1, __ATOMIC_SEQ_CST);
-	return 0;
-}
-
-/*
- * Each thread owns a contiguous range of the run's tiles and takes it in
- * order; a thread held inside one tile loses the rest of its range to the
- * others. Tile 0 (the caller's, or the helper's if it stole the caller's
- * range first) holds its thread until all the other tiles have run: the
- * other thread must take them all, its own range and the held one's.
- */
-TEST(a_held_thread_s_tiles_are_stolen)
-{
-	void *scratch = aligned_alloc(64, 1u << 20);
-	struct vnpu_rt_pool *pool;
-
-	ASSERT_EQ(VNPU_STATUS_OK, vnpu_rt_pool_create(2, &pool));
-	for (uint32_t n = 2; n <= 16; n += 7) {
-		struct order o = { .n = n };
-
-		ASSERT_EQ(0, vnpu_rt_pool_run(pool, holding_tile, &o, n, scratch));
-		EXPECT_EQ(0u, o.stalled) TH_LOG("%u tiles", n);
-		EXPECT_EQ(n, o.done);
-	}
-	vnpu_rt_pool_destroy(pool);
-	free(scratch);
-}
-
-/*
- * The caller's first tile waits (up to 5 s) until the helper is inside a
- * tile, and a helper's tile waits until the caller has run n / 2 tiles:
- * the helper has joined and holds a tile while the caller takes its
- * range, and cannot steal from that range before the caller is done.
- */
-static int caller_first(const void *arg, uint32_t t, void *scratch)
-{
-	struct order *o = (struct order *)arg;
-	int i;
-
-	(void)scratch;
-	if (pthread_equal(pthread_self(), o->caller)) {
-		for (i = 0; !o->nseq && i < 50000 &&
-		     !__atomic_load_n(&o->helper_in, __ATOMIC_SEQ_CST); i++)
-			sleep_us(100);
-		o->seq[o->nseq++] = t;
-		__atomic_add_fetch(&o->done, 1, __ATOMIC_SEQ_CST);
-		return 0;
-	}
-	__atomic_store_n(&o->helper_in, 1, __ATOMIC_SEQ_CST);
-	for (i = 0; i < 50000 &&
-	     __atomic_load_n(&o->done, __ATOMIC_SEQ_CST) < o->n / 2; i++)
-		sleep_us(100);
-	return 0;
-}
-
-/*
- * The caller's own range, the first half of the tiles with one helper,
- * comes to it in ascending order from tile 0: adjacent columns of a
- * GEMV, one weight stream.
- */
-TEST(the_caller_takes_its_own_range_in_order)
-{
-	void *scratch = aligned_alloc(64, 1u << 20);
-	struct vnpu_rt_pool *pool;
-
-	ASSERT_EQ(VNPU_STATUS_OK, vnpu_rt_pool_create(2, &pool));
-	for (uint32_t n = 2; n <= MAX_TILES; n += 5) {
-		struct order o = { .caller = pthread_self(), .n = n };
-
-		ASSERT_EQ(0, vnpu_rt_pool_run(pool, caller_first, &o, n, scratch));
-		ASSERT_EQ(1u, o.helper_in) TH_LOG("%u tiles: no helper joined in 5 s", n);
-		ASSERT_LE(n / 2, o.nseq);
-		for (uint32_t k = 0; k < n / 2; k++)
-			ASSERT_EQ(k, o.seq[k]) TH_LOG("%u tiles", n);
-	}
-	vnpu_rt_pool_destroy(pool);
 	free(scratch);
 }
 

@@ -3,12 +3,10 @@
  * vnpu-bench engine, decode figures: the packets of one 250m decode step
  * (M = 1 GEMVs of the model's shapes, the BF16 head, attention over the
  * KV cache at one position) run as the ISA executor cuts them into tiles,
- * on all threads taking tiles from a shared counter, one column tile a
- * thread for a GEMV (the CPU backend's pool instead hands each thread a
- * contiguous range of 2 and balances the end by stealing). Each packet's
- * operands rotate through copies totalling ~384 MB so they come from
- * memory, as they do in a decode step. Figures: bytes the packet reads
- * per second, and the ratio to the read bandwidth probe.
+ * on all threads taking tiles from a shared counter, as the CPU backend
+ * does. Each packet's operands rotate through copies totalling ~384 MB so
+ * they come from memory, as they do in a decode step. Figures: bytes the
+ * packet reads per second, and the ratio to the read bandwidth probe.
  */
 #include <math.h>
 #include <stdio.h>

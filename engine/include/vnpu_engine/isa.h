@@ -91,13 +91,6 @@ const char *vnpu_isa_validate(const void *stream, size_t size, uint64_t base,
  *	     will take the tiles, 0 when unknown. With more than one, and
  *	     activations prepared once (vnpu_isa_shared_size()), a matmul of
  *	     a few rows (a GEMV) is cut by columns so every worker gets some.
- * @worker_tiles: set by the caller with @workers: how many such column
- *		  tiles per worker, 0 meaning 1. One suits workers that take
- *		  tiles from a shared counter: each tile then starts its
- *		  weight stream cold. Workers that each take
- *		  a contiguous range of tiles in order (the CPU backend's
- *		  pool) stream on from tile to tile, and more tiles let the
- *		  packet's end balance at a finer grain.
  * @shared: NULL, or MATMUL: memory holding the activations prepared once
  *	    by vnpu_isa_prepare() for all tiles (vnpu_isa_shared_size()
  *	    bytes, 64-byte aligned); with NULL each tile prepares its rows.
@@ -116,7 +109,6 @@ struct vnpu_isa_task {
 	uint32_t tile_cols;
 	uint32_t tiles_n;
 	uint32_t workers;
-	uint32_t worker_tiles;
 	void *shared;
 };
 
