@@ -147,8 +147,23 @@ bench_llm_prequant() {
 	[ "$(grep -c '"format": ' "$tmp/bp")" = 1 ] &&
 	grep -q '"format": "nvfp4"' "$tmp/bp"
 }
+bench_thread_fails() {
+	# a worker thread that cannot start: exit 1 with a message saying so
+	if ! grep -q avx512_bf16 /proc/cpuinfo; then
+		echo "the limit probes need AVX-512 BF16"
+		return 77
+	fi
+	${CC:-cc} -shared -fPIC -o "$tmp/failpt.so" \
+		"$(dirname "$0")/fail_pthread_create.c" -ldl &&
+	status_is 1 timeout 120 env FAIL_PTHREAD_AFTER=1 LD_PRELOAD="$tmp/failpt.so" \
+		$bin/vnpu-bench engine --threads 3 --quick &&
+	grep -q 'cannot start the worker threads (2 wanted): Resource temporarily' "$tmp/err" &&
+	status_is 1 timeout 120 env TMPDIR=$tmp LD_PRELOAD="$tmp/failpt.so" \
+		$bin/vnpu-bench llm --preset tiny --threads 2 --reps 1 --backend cpu &&
+	grep -q 'cannot start the worker threads (1 wanted): Resource temporarily' "$tmp/err"
+}
 echo "TAP version 13"
-echo "1..23"
+echo "1..24"
 check "gen-model: same preset and seed give the same bytes" same_model
 check "gen-model: another seed gives other weights of the same size" other_seed_differs
 check "gen-model: --dtype bf16 halves the data" bf16_is_half
@@ -172,3 +187,4 @@ check "vnpu-run: another --format than a pre-quantized file's exits 1" prequant_
 check "vnpu-bench llm --model: a pre-quantized file in its own format" bench_llm_prequant
 check "gen-model: bad --quantize exits 2" status_is 2 $gen --preset tiny --quantize int4 -o "$tmp/x"
 check "gen-model --help documents --quantize" sh -c "$gen --help | grep -q -- '--quantize F'"
+check "vnpu-bench: a worker thread that cannot start exits 1" bench_thread_fails

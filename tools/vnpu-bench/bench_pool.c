@@ -7,6 +7,7 @@
  * one-thread figure has the other cores to itself; the timed runs follow
  * warm-up runs, which absorb that wake-up delay.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,17 +59,33 @@ static void *pool_worker(void *p)
 	}
 }
 
+/* Stop and join workers 1 .. n - 1. */
+static void pool_stop(struct pool *pl, int n)
+{
+	pl->quit = true;	/* workers leave without reporting done */
+	__atomic_fetch_add(&pl->gen, 1, __ATOMIC_ACQ_REL);
+	for (int i = 1; i < n; i++)
+		pthread_join(pl->th[i], NULL);
+}
+
 int pool_init(struct pool *pl, int n)
 {
 	memset(pl, 0, sizeof(*pl));
 	pl->n = n;
 	for (int i = 1; i < n; i++) {
 		void **a = malloc(2 * sizeof(void *));
+		int err = a ? 0 : ENOMEM;
 
-		a[0] = pl;
-		a[1] = (void *)(intptr_t)i;
-		if (pthread_create(&pl->th[i], NULL, pool_worker, a))
-			return -1;
+		if (a) {
+			a[0] = pl;
+			a[1] = (void *)(intptr_t)i;
+			err = pthread_create(&pl->th[i], NULL, pool_worker, a);
+		}
+		if (err) {
+			free(a);
+			pool_stop(pl, i);	/* the ones already started */
+			return err;
+		}
 	}
 	return 0;
 }
@@ -101,10 +118,7 @@ static double pool_run(struct pool *pl)
 
 void pool_fini(struct pool *pl)
 {
-	pl->quit = true;	/* workers leave without reporting done */
-	__atomic_fetch_add(&pl->gen, 1, __ATOMIC_ACQ_REL);
-	for (int i = 1; i < pl->n; i++)
-		pthread_join(pl->th[i], NULL);
+	pool_stop(pl, pl->n);
 }
 
 double pool_time(struct pool *pl, int nthreads, void (*fn)(int, void *),
