@@ -50,6 +50,7 @@ struct vnpu_rt_cpu_stream {
 	struct vnpu_rt_dep *deps;	/* for the next job */
 	size_t ndeps;
 	bool caller_runs;	/* a submitter is running a job itself */
+	uint32_t waiters;	/* threads asleep in vnpu_rt_cpu_wait() */
 	struct vnpu_rt_local local;
 };
 
@@ -291,8 +292,12 @@ vnpu_status vnpu_rt_cpu_wait(vnpu_stream *s, uint64_t timeout_ns)
 	pthread_mutex_lock(&c->lock);
 	target = c->submitted;
 	while (c->completed < target) {
-		if (vnpu_rt_cond_wait(&c->cond, &c->lock, deadline) &&
-		    c->completed < target) {
+		bool late;
+
+		c->waiters++;
+		late = vnpu_rt_cond_wait(&c->cond, &c->lock, deadline);
+		c->waiters--;
+		if (late && c->completed < target) {
 			uint64_t done = c->completed;
 
 			pthread_mutex_unlock(&c->lock);
@@ -337,7 +342,13 @@ vnpu_status vnpu_rt_cpu_run_now(vnpu_stream *s, const void *cmd, size_t size,
 	pthread_mutex_lock(&c->lock);
 	c->completed = j.seqno;
 	c->caller_runs = false;
-	pthread_cond_broadcast(&c->cond);
+	/*
+	 * Wake the queue thread only for jobs queued meanwhile (or a stop):
+	 * idle, it would only go back to sleep, a futex call on this thread
+	 * and a wake-up on a core the pool's helper is using, every step.
+	 */
+	if (c->head || c->stop || c->waiters)
+		pthread_cond_broadcast(&c->cond);
 	pthread_mutex_unlock(&c->lock);
 	return vnpu_rt_cpu_wait(s, UINT64_MAX);
 }
