@@ -343,9 +343,10 @@ vnpu_status vnpu_rt_cpu_run_now(vnpu_stream *s, const void *cmd, size_t size,
 	c->completed = j.seqno;
 	c->caller_runs = false;
 	/*
-	 * Wake the queue thread only for jobs queued meanwhile (or a stop):
-	 * idle, it would only go back to sleep, a futex call on this thread
-	 * and a wake-up on a core the pool's helper is using, every step.
+	 * Wake only for a job queued meanwhile, a stop or a thread waiting
+	 * in vnpu_rt_cpu_wait(): an idle queue thread would only go back to
+	 * sleep, a futex call here and a wake-up on a core the pool's helper
+	 * is using, every decode step.
 	 */
 	if (c->head || c->stop || c->waiters)
 		pthread_cond_broadcast(&c->cond);
