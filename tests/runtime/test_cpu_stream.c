@@ -43,6 +43,32 @@ static void make_job(struct job *j, uint64_t va)
 	};
 }
 
+/* One FILL of SIZE bytes at DST in a job of its own. */
+struct fill_job {
+	struct vnpu_cmd_stream_header h;
+	struct vnpu_cmd_fill f;
+};
+
+static void make_fill(struct fill_job *j, uint64_t dst, uint64_t size)
+{
+	*j = (struct fill_job){
+		.h = { .magic = VNPU_CMD_MAGIC, .version = VNPU_CMD_VERSION },
+		.f = { .hdr = HDR(VNPU_OP_FILL, j->f), .dst = dst, .size = size },
+	};
+}
+
+/* A CPU device of two threads and a stream on it. */
+static void open_two_threads(struct __test_metadata *_metadata, vnpu_device **dev,
+			     vnpu_stream **s)
+{
+	vnpu_device_options o;
+
+	vnpu_device_options_init(&o);
+	o.cpu_threads = 2;
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_device_open("cpu", &o, dev));
+	ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_create(*dev, NULL, s));
+}
+
 /*
  * Run JOBS jobs on a fresh stream of a CPU device (THREADS threads) and
  * return what destroying the stream wrote to stderr (malloc'ed).
@@ -246,7 +272,6 @@ static void *copier_thread(void *arg)
 TEST(a_waited_job_runs_on_the_caller_when_idle_else_behind_the_queue)
 {
 	const size_t big = 16u << 20;
-	vnpu_device_options o;
 	vnpu_device *dev;
 	vnpu_stream *s;
 	vnpu_buffer *b, *big_buf;
@@ -255,13 +280,7 @@ TEST(a_waited_job_runs_on_the_caller_when_idle_else_behind_the_queue)
 	uint64_t sub, done;
 	uint32_t got;
 	struct job j;
-	struct {
-		struct vnpu_cmd_stream_header h;
-		struct vnpu_cmd_fill f;
-	} fill = {
-		.h = { .magic = VNPU_CMD_MAGIC, .version = VNPU_CMD_VERSION },
-		.f = { .hdr = HDR(VNPU_OP_FILL, fill.f), .size = big },
-	};
+	struct fill_job fill;
 	struct {
 		struct vnpu_cmd_stream_header h;
 		struct vnpu_cmd_copy c;
@@ -271,10 +290,7 @@ TEST(a_waited_job_runs_on_the_caller_when_idle_else_behind_the_queue)
 	};
 
 	init_debug(_metadata, NULL);
-	vnpu_device_options_init(&o);
-	o.cpu_threads = 2;
-	ASSERT_EQ(VNPU_STATUS_OK, vnpu_device_open("cpu", &o, &dev));
-	ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_create(dev, NULL, &s));
+	open_two_threads(_metadata, &dev, &s);
 	ASSERT_EQ(VNPU_STATUS_OK, vnpu_buffer_alloc(dev, 8192, &b));
 	ASSERT_EQ(VNPU_STATUS_OK, vnpu_buffer_alloc(dev, big, &big_buf));
 
@@ -288,7 +304,7 @@ TEST(a_waited_job_runs_on_the_caller_when_idle_else_behind_the_queue)
 	EXPECT_EQ(1, done);
 
 	/* behind a queued job: it reads what the queued job wrote */
-	fill.f.dst = vnpu_buffer_va(big_buf);
+	make_fill(&fill, vnpu_buffer_va(big_buf), big);
 	copy.c.dst = vnpu_buffer_va(b);
 	copy.c.src = vnpu_buffer_va(big_buf) + big - 4;
 	for (uint32_t i = 1; i <= 20; i++) {
@@ -372,27 +388,17 @@ static void *bystander_thread(void *arg)
 TEST(a_job_queued_or_a_wait_begun_while_the_caller_runs_is_served)
 {
 	const size_t big = 64u << 20;
-	vnpu_device_options o;
 	vnpu_device *dev;
 	vnpu_stream *s;
 	vnpu_buffer *b, *big_buf;
 	int during[2] = { 0, 0 };
-	struct {
-		struct vnpu_cmd_stream_header h;
-		struct vnpu_cmd_fill f;
-	} fill = {
-		.h = { .magic = VNPU_CMD_MAGIC, .version = VNPU_CMD_VERSION },
-		.f = { .hdr = HDR(VNPU_OP_FILL, fill.f), .size = big },
-	};
+	struct fill_job fill;
 
 	init_debug(_metadata, NULL);
-	vnpu_device_options_init(&o);
-	o.cpu_threads = 2;
-	ASSERT_EQ(VNPU_STATUS_OK, vnpu_device_open("cpu", &o, &dev));
-	ASSERT_EQ(VNPU_STATUS_OK, vnpu_stream_create(dev, NULL, &s));
+	open_two_threads(_metadata, &dev, &s);
 	ASSERT_EQ(VNPU_STATUS_OK, vnpu_buffer_alloc(dev, 4096, &b));
 	ASSERT_EQ(VNPU_STATUS_OK, vnpu_buffer_alloc(dev, big, &big_buf));
-	fill.f.dst = vnpu_buffer_va(big_buf);
+	make_fill(&fill, vnpu_buffer_va(big_buf), big);
 	for (int round = 0; round < 8; round++) {
 		struct bystander d = { .s = s, .b = b, .wait = round % 2 };
 		uint32_t got = 0;
