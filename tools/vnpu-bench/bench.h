@@ -19,7 +19,10 @@ struct pool {
 	bool quit;
 };
 
-/* Start workers 1 .. n - 1: 0, or an errno with none left running. */
+/*
+ * Start workers 1 .. n - 1: 0, or an errno with none left running (the
+ * failure reported on stderr).
+ */
 int pool_init(struct pool *pl, int n);
 void pool_fini(struct pool *pl);
 /* Best wall time of @reps runs of fn on threads 0..nthreads-1 (seconds). */

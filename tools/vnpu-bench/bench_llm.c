@@ -217,14 +217,9 @@ static double probe_bw(int threads)
 {
 	struct pool pl;
 	double bw;
-	int err;
 
-	err = pool_init(&pl, threads);
-	if (err) {
-		fprintf(stderr, "vnpu-bench: read probe: cannot start the worker threads (%d wanted): %s\n",
-			threads - 1, strerror(err));
-		return 0;
-	}
+	if (pool_init(&pl, threads))
+		return 0;	/* reported: no ratio for this run */
 	bw = bench_read_bw(&pl, threads, (size_t)1024 << 20);
 	pool_fini(&pl);
 	return bw;
@@ -429,12 +424,8 @@ int bench_llm_main(int argc, char **argv)
 			return ret;
 	}
 	if (vnpu_engine_cpu_features() & VNPU_CPU_AVX512_BF16) {
-		ret = pool_init(&pl, (int)threads);
-		if (ret) {
-			fprintf(stderr, "vnpu-bench: cannot start the worker threads (%ld wanted): %s\n",
-				threads - 1, strerror(ret));
+		if (pool_init(&pl, (int)threads))
 			return 1;
-		}
 		bw = bench_read_bw(&pl, (int)threads, (size_t)1024 << 20);
 		i8 = bench_int8_peak(&pl, (int)threads);
 		pool_fini(&pl);

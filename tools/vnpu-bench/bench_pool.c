@@ -8,6 +8,7 @@
  * warm-up runs, which absorb that wake-up delay.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +85,8 @@ int pool_init(struct pool *pl, int n)
 		if (err) {
 			free(a);
 			pool_stop(pl, i);	/* the ones already started */
+			fprintf(stderr, "vnpu-bench: cannot start the worker threads (%d wanted): %s\n",
+				n - 1, strerror(err));
 			return err;
 		}
 	}

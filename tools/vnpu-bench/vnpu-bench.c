@@ -560,12 +560,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vnpu-bench: the limit probes need AVX-512 VNNI and BF16\n");
 		return 1;
 	}
-	c = pool_init(&pl, maxth);
-	if (c) {
-		fprintf(stderr, "vnpu-bench: cannot start the worker threads (%d wanted): %s\n",
-			maxth - 1, strerror(c));
+	if (pool_init(&pl, maxth))
 		return 1;
-	}
 	if (json)
 		printf("[\n");
 	else
