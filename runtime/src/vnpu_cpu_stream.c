@@ -310,7 +310,7 @@ vnpu_status vnpu_rt_cpu_wait(vnpu_stream *s, uint64_t timeout_ns)
 	}
 	st = c->error;
 	c->error = VNPU_STATUS_OK;
-	strcpy(msg, c->error_msg);
+	snprintf(msg, sizeof(msg), "%s", c->error_msg);
 	pthread_mutex_unlock(&c->lock);
 	if (st)
 		return vnpu_rt_error(st, "%s", msg);
@@ -401,6 +401,7 @@ void vnpu_rt_cpu_event_fini(vnpu_event *e)
 vnpu_status vnpu_rt_cpu_event_record(vnpu_event *e, vnpu_stream *s)
 {
 	struct vnpu_rt_cpu_job *j = calloc(1, sizeof(*j));
+
 	if (!j)
 		return vnpu_rt_error(VNPU_STATUS_OUT_OF_MEMORY,
 				     "vnpu_event_record: out of memory");
