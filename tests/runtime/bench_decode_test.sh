@@ -3,15 +3,16 @@
 # vnpu-bench engine --decode (TAP): the 250m decode step's packets run
 # through the ISA executor (8 FP4 GEMVs, the BF16 head, attention), each
 # reported once with its tile count, a positive speed and its ratio to the
-# read-bandwidth probe of the same run; nothing else of the engine
+# read-bandwidth probe of the same run, and the figure at the runs' mean
+# time, above 0 and at most the best run's; nothing else of the engine
 # section runs. Needs the limit probes' AVX-512 VNNI and BF16.
 bench=${VNPU_BIN:-build/host}/vnpu-bench
 echo "TAP version 13"
-echo "1..3"
+echo "1..4"
 out=$("$bench" engine --decode --quick --threads 1 --json 2>&1)
 rc=$?
 if [ $rc -eq 1 ] && echo "$out" | grep -q "need AVX-512"; then
-	for i in 1 2 3; do echo "ok $i # SKIP no AVX-512 VNNI/BF16"; done
+	for i in 1 2 3 4; do echo "ok $i # SKIP no AVX-512 VNNI/BF16"; done
 	exit 0
 fi
 echo "$out" | sed 's/^/# /'
@@ -41,4 +42,18 @@ if [ "$(echo "$out" | grep -c '"what": "')" -eq 11 ]; then
 	echo "ok 3 only the read-bandwidth probe and the decode figures"
 else
 	echo "not ok 3 only the read-bandwidth probe and the decode figures"
+fi
+# the mean run is no faster than the best one, and within 10x of it (a
+# sum taken for the mean would be 50x below)
+bad=$(echo "$out" | grep '"what": "decode/' | awk '{
+	v = $0; sub(/.*"value": /, "", v); sub(/,.*/, "", v)
+	m = $0; if (!sub(/.*"mean": /, "", m)) { print "no mean: " $0; next }
+	sub(/,.*/, "", m)
+	if (!(m * 10 >= v + 0 && m + 0 <= v + 0)) print "mean " m " best " v
+}')
+if [ -z "$bad" ] && [ "$(echo "$out" | grep -c '"mean_ratio": 0*[.0-9]*[1-9]')" -eq 10 ]; then
+	echo "ok 4 every decode figure has its mean, at most the best"
+else
+	echo "$bad" | sed 's/^/# /'
+	echo "not ok 4 every decode figure has its mean, at most the best"
 fi

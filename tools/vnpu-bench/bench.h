@@ -49,11 +49,13 @@ double bench_bf16_peak(struct pool *pl, int nthreads);
 
 /*
  * The decode figures of vnpu-bench engine (bench_decode.c) on @th threads
- * against read bandwidth @bw (B/s); @rec prints one: format, shape, GB/s,
- * the limit, the tiles the ISA executor cut the packet into.
+ * against read bandwidth @bw (B/s); @rec prints one: format, shape, GB/s
+ * of the best run and of the mean run time, the limit, the tiles the ISA
+ * executor cut the packet into.
  */
 void bench_decode(struct pool *pl, int th, uint32_t feat, double bw, bool quick,
-		  void (*rec)(const char *, const char *, double, double, uint32_t));
+		  void (*rec)(const char *fmt, const char *shape, double gbs,
+			      double gbs_mean, double bw, uint32_t tiles));
 
 /* `vnpu-bench runtime ARGS...` (bench_runtime.c); ARGV[0] is "runtime". */
 int bench_runtime_main(int argc, char **argv);

@@ -6,7 +6,10 @@
  * on all threads taking tiles from a shared counter, as the CPU backend
  * does. Each packet's operands rotate through copies totalling ~384 MB so
  * they come from memory, as they do in a decode step. Figures: bytes the
- * packet reads per second, and the ratio to the read bandwidth probe.
+ * packet reads per second, and the ratio to the read bandwidth probe: the
+ * best run, as every engine figure, and the mean of the runs, which is
+ * what a decode step's tokens/s sees (on a shared host the two differ by
+ * a fifth and more).
  */
 #include <math.h>
 #include <stdio.h>
@@ -112,17 +115,19 @@ static uint8_t *dec_rotate(const void *one, size_t bytes, uint32_t *copies,
 }
 
 /*
- * The best seconds of @reps runs of the packet in r->task, its streamed
+ * The best seconds of @reps runs of the packet in r->task (their mean in
+ * *@mean), its streamed
  * operands advanced through the copies each run: a matmul's weights
  * (operand 0), or attention's K and V caches (operands 1, 2; V @off after
  * K). Preparing shared activations is a run of its own, as in the runtime.
  */
 static double dec_time(struct pool *pl, int th, struct dec_run *r, uint8_t *base,
-		       uint32_t copies, size_t stride, size_t off, int reps)
+		       uint32_t copies, size_t stride, size_t off, int reps,
+		       double *mean)
 {
 	const struct vnpu_isa_task t0 = r->task[0];
 	bool attn = r->at.hdr.op == VNPU_OP_ATTENTION;
-	double best = 1e30;
+	double best = 1e30, sum = 0;
 
 	for (int i = 0; i < reps; i++) {
 		uint8_t *c = base + (size_t)(r->run++ % copies) * stride;
@@ -142,16 +147,19 @@ static double dec_time(struct pool *pl, int th, struct dec_run *r, uint8_t *base
 		}
 		r->next = 0;
 		t += pool_time(pl, th, dec_tiles, r, 1);
+		sum += t;
 		if (t < best)
 			best = t;
 	}
 	r->task[0] = t0;
+	*mean = sum / reps;
 	return best;
 }
 
 static void dec_matmul(struct pool *pl, int th, uint32_t feat, double bw, bool quick,
 		       uint32_t wfmt, uint32_t aq, uint32_t n, uint32_t k,
-		       void (*rec)(const char *, const char *, double, double, uint32_t))
+		       void (*rec)(const char *fmt, const char *shape, double gbs,
+				   double gbs_mean, double bw, uint32_t tiles))
 {
 	struct dec_run r = { .features = feat };
 	float *a = malloc(sizeof(float) * k), *c = malloc(sizeof(float) * n);
@@ -161,7 +169,7 @@ static void dec_matmul(struct pool *pl, int th, uint32_t feat, double bw, bool q
 	uint8_t *base = dec_rotate(one, bytes, &copies, &stride);
 	char name[48], shape[32];
 	void *shared = NULL;
-	double t;
+	double t, mean;
 
 	for (uint32_t i = 0; i < k; i++)
 		a[i] = sinf((float)i);
@@ -180,15 +188,15 @@ static void dec_matmul(struct pool *pl, int th, uint32_t feat, double bw, bool q
 	sh = vnpu_isa_shared_size(&r.task[0], feat, &rows);
 	if (sh)
 		r.task[0].shared = shared = aligned_alloc(64, (sh + 63) & ~(size_t)63);
-	dec_time(pl, th, &r, base, copies, stride, 0, 20);
-	t = dec_time(pl, th, &r, base, copies, stride, 0, quick ? 50 : 400);
+	dec_time(pl, th, &r, base, copies, stride, 0, 20, &mean);
+	t = dec_time(pl, th, &r, base, copies, stride, 0, quick ? 50 : 400, &mean);
 	snprintf(name, sizeof(name), "%s*%s", vnpu_fmt_name(wfmt),
 		 aq ? vnpu_fmt_name(aq) : "fp32");
 	snprintf(shape, sizeof(shape), "1x%ux%u", n, k);
 	if (r.err)
 		fprintf(stderr, "vnpu-bench: decode %s %s failed\n", name, shape);
 	else
-		rec(name, shape, bytes / t / 1e9, bw, r.task[0].ntiles);
+		rec(name, shape, bytes / t / 1e9, bytes / mean / 1e9, bw, r.task[0].ntiles);
 	for (int i = 0; i < th; i++)
 		free(r.scratch[i]);
 	free(shared);
@@ -202,7 +210,8 @@ static void dec_matmul(struct pool *pl, int th, uint32_t feat, double bw, bool q
 static void dec_attention(struct pool *pl, int th, uint32_t feat, double bw, bool quick,
 			  uint32_t heads, uint32_t kvh, uint32_t dim, uint32_t pos,
 			  uint32_t kv_rows,
-			  void (*rec)(const char *, const char *, double, double, uint32_t))
+			  void (*rec)(const char *fmt, const char *shape, double gbs,
+				      double gbs_mean, double bw, uint32_t tiles))
 {
 	struct dec_run r = { .features = feat };
 	size_t cache = (size_t)kvh * kv_rows * dim * 4, stride, bytes;
@@ -213,7 +222,7 @@ static void dec_attention(struct pool *pl, int th, uint32_t feat, double bw, boo
 	uint8_t *base;
 	uint64_t s = 99;
 	char shape[48];
-	double t;
+	double t, mean;
 
 	for (size_t i = 0; i < 2 * cache / 4; i++)
 		kv[i] = dec_rand(&s);
@@ -232,15 +241,15 @@ static void dec_attention(struct pool *pl, int th, uint32_t feat, double bw, boo
 	for (int i = 0; i < th; i++)
 		r.scratch[i] = aligned_alloc(64, DEC_SCRATCH);
 	vnpu_isa_plan(&r.task[0], DEC_SCRATCH);
-	dec_time(pl, th, &r, base, copies, stride, cache, 20);
-	t = dec_time(pl, th, &r, base, copies, stride, cache, quick ? 50 : 400);
+	dec_time(pl, th, &r, base, copies, stride, cache, 20, &mean);
+	t = dec_time(pl, th, &r, base, copies, stride, cache, quick ? 50 : 400, &mean);
 	/* K and V rows 0..pos of every KV head */
 	bytes = (size_t)2 * kvh * (pos + 1) * dim * 4;
 	snprintf(shape, sizeof(shape), "h%u/%ux%u@%u", heads, kvh, dim, pos);
 	if (r.err)
 		fprintf(stderr, "vnpu-bench: decode attention %s failed\n", shape);
 	else
-		rec("attn-fp32", shape, bytes / t / 1e9, bw, r.task[0].ntiles);
+		rec("attn-fp32", shape, bytes / t / 1e9, bytes / mean / 1e9, bw, r.task[0].ntiles);
 	for (int i = 0; i < th; i++)
 		free(r.scratch[i]);
 	free(base);
@@ -250,7 +259,8 @@ static void dec_attention(struct pool *pl, int th, uint32_t feat, double bw, boo
 }
 
 void bench_decode(struct pool *pl, int th, uint32_t feat, double bw, bool quick,
-		  void (*rec)(const char *, const char *, double, double, uint32_t))
+		  void (*rec)(const char *fmt, const char *shape, double gbs,
+			      double gbs_mean, double bw, uint32_t tiles))
 {
 	/* 250m: dim 1024, 4 KV heads x 64, ffn 2816, vocab 32000 */
 	static const uint32_t shapes[][2] = {

@@ -24,9 +24,13 @@
 static bool json;
 static int nrec;
 
-static void record(const char *what, const char *fmt, const char *shape,
-		   int threads, const char *variant, double value, const char *unit,
-		   double limit, const char *limit_name)
+/*
+ * One figure; @mean (> 0: the decode figures) is the value at the runs'
+ * mean time next to @value, the best run's.
+ */
+static void record_mean(const char *what, const char *fmt, const char *shape,
+			int threads, const char *variant, double value, double mean,
+			const char *unit, double limit, const char *limit_name)
 {
 	double ratio = limit > 0 ? value / limit : 0;
 
@@ -38,30 +42,44 @@ static void record(const char *what, const char *fmt, const char *shape,
 		if (limit > 0)
 			printf(", \"limit\": \"%s\", \"limit_value\": %.4g, \"ratio\": %.3f",
 			       limit_name, limit, ratio);
+		if (mean > 0)
+			printf(", \"mean\": %.4g", mean);
+		if (mean > 0 && limit > 0)
+			printf(", \"mean_ratio\": %.3f", mean / limit);
 		printf("}");
 	} else {
 		printf("%-14s %-16s %-16s %2d %-11s %9.2f %-8s", what, fmt, shape,
 		       threads, variant, value, unit);
 		if (limit > 0)
 			printf("  %5.1f%% of %s", 100 * ratio, limit_name);
+		if (mean > 0 && limit > 0)
+			printf("; mean %.2f, %.1f%%", mean, 100 * mean / limit);
 		printf("\n");
 	}
 	nrec++;
 	fflush(stdout);
 }
 
+static void record(const char *what, const char *fmt, const char *shape,
+		   int threads, const char *variant, double value, const char *unit,
+		   double limit, const char *limit_name)
+{
+	record_mean(what, fmt, shape, threads, variant, value, 0, unit, limit,
+		    limit_name);
+}
+
 static int decode_threads;
 static const char *decode_variant;
 
 /* One figure of bench_decode(): the tiles go where the shape would. */
-static void decode_record(const char *fmt, const char *shape, double gbs, double bw,
-			  uint32_t tiles)
+static void decode_record(const char *fmt, const char *shape, double gbs,
+			  double gbs_mean, double bw, uint32_t tiles)
 {
 	char what[32];
 
 	snprintf(what, sizeof(what), "decode/%u", tiles);
-	record(what, fmt, shape, decode_threads, decode_variant, gbs, "GB/s", bw / 1e9,
-	       decode_threads == 1 ? "read-bw-1" : "read-bw-all");
+	record_mean(what, fmt, shape, decode_threads, decode_variant, gbs, gbs_mean,
+		    "GB/s", bw / 1e9, decode_threads == 1 ? "read-bw-1" : "read-bw-all");
 }
 
 /* ---- engine figures ------------------------------------------------------ */
@@ -466,7 +484,10 @@ static const char help[] =
 "              activations, and attention of one query over the FP32\n"
 "              head-major KV cache at position 576 (16 heads, 4 KV heads\n"
 "              of 64); bytes read per second (weights, or the K and V rows\n"
-"              read), operands rotated through ~384 MB of copies.\n"
+"              read), operands rotated through ~384 MB of copies. The\n"
+"              best run's figure, then the one at the runs' mean time\n"
+"              (\"mean\" in JSON): a decode step sees the mean, and on a\n"
+"              shared host it is a fifth or more below the best.\n"
 "    variants  the MXINT8 GEMVs (both formats and shapes) with each SIMD\n"
 "              variant forced, one thread, weights streamed from memory as\n"
 "              above, back to back; variant-ratio: the AVX2 figure over\n"
