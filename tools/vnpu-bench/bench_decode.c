@@ -8,8 +8,8 @@
  * they come from memory, as they do in a decode step. Figures: bytes the
  * packet reads per second, and the ratio to the read bandwidth probe: the
  * best run, as every engine figure, and the mean of the runs, which is
- * what a decode step's tokens/s sees (on a shared host the two differ by
- * a fifth and more).
+ * what a decode step's tokens/s sees (on this shared host it is 10-30%
+ * below the best).
  */
 #include <math.h>
 #include <stdio.h>
@@ -116,10 +116,10 @@ static uint8_t *dec_rotate(const void *one, size_t bytes, uint32_t *copies,
 
 /*
  * The best seconds of @reps runs of the packet in r->task (their mean in
- * *@mean), its streamed
- * operands advanced through the copies each run: a matmul's weights
- * (operand 0), or attention's K and V caches (operands 1, 2; V @off after
- * K). Preparing shared activations is a run of its own, as in the runtime.
+ * *@mean), its streamed operands advanced through the copies each run: a
+ * matmul's weights (operand 0), or attention's K and V caches (operands 1,
+ * 2; V @off after K). Preparing shared activations is a run of its own,
+ * as in the runtime.
  */
 static double dec_time(struct pool *pl, int th, struct dec_run *r, uint8_t *base,
 		       uint32_t copies, size_t stride, size_t off, int reps,

@@ -487,7 +487,7 @@ static const char help[] =
 "              read), operands rotated through ~384 MB of copies. The\n"
 "              best run's figure, then the one at the runs' mean time\n"
 "              (\"mean\" in JSON): a decode step sees the mean, and on a\n"
-"              shared host it is a fifth or more below the best.\n"
+"              shared host it can be 10-30% below the best.\n"
 "    variants  the MXINT8 GEMVs (both formats and shapes) with each SIMD\n"
 "              variant forced, one thread, weights streamed from memory as\n"
 "              above, back to back; variant-ratio: the AVX2 figure over\n"
