@@ -104,8 +104,18 @@ bench_llm() {
 	[ "$(grep -c '"ok": true' "$tmp/bl")" = 2 ] &&
 	grep -q '"act_quant": "none"' "$tmp/bl" &&
 	grep -q '"read_bw_gbs": [1-9]' "$tmp/bl" &&
+	grep -Eq '"cpu_stall": 0\.[0-9]{4}, "cpu_stalls_per_ms": [0-9]+\.[0-9]{3},' "$tmp/bl" &&
 	# each run's own probe: a ratio for both formats
 	[ "$(grep -Ec '"decode_vs_bound_paired": ([1-9]|0\.0*[1-9])' "$tmp/bl")" = 2 ]
+}
+bench_llm_stalls() {
+	# two spinning threads on one CPU each run at most about half the
+	# time: the stall probe must see the rest (other load only adds)
+	command -v taskset >/dev/null || { echo "no taskset"; return 77; }
+	TMPDIR=$tmp taskset -c 0 $bin/vnpu-bench llm --preset tiny --prompt 8 --gen 2 \
+		--reps 1 --formats mxfp4 --backend cpu --threads 2 --json >"$tmp/bs" &&
+	awk -F'"cpu_stall": ' 'NF > 1 { split($2, v, ","); f = 1; s = v[1] + 0 }
+		END { exit !(f && s >= 0.3 && s < 1) }' "$tmp/bs"
 }
 prequant_same_tokens() {
 	# a pre-quantized file runs in its own format and gives the tokens of
@@ -180,6 +190,7 @@ check "vnpu-run: token outside the vocabulary exits 1" status_is 1 $run "$tmp/a"
 check "vnpu-bench model: the roofline's ratios and bounds" bench_model
 check "vnpu-bench llm: a tiny run per format, JSON" bench_llm
 check "vnpu-bench llm: --act-quant mxint8 runs and is reported" bench_llm_act_quant
+check "vnpu-bench llm: two threads on one CPU, half their time stalled" bench_llm_stalls
 check "vnpu-bench llm: bad --act-quant exits 2" status_is 2 $bin/vnpu-bench llm --act-quant int3
 check "vnpu-bench model --model: compiled bytes within 3% of the shapes'" bench_model_compiled
 check "gen-model --quantize: same bytes; vnpu-run: the unquantized model's tokens" prequant_same_tokens

@@ -44,6 +44,13 @@ double bench_read_bw(struct pool *pl, int nthreads, size_t bytes);
  */
 void *bench_alloc_huge(size_t bytes);
 double bench_fma_peak(struct pool *pl, int nthreads);
+/*
+ * The share of @seconds that each of @nthreads threads, spinning on the
+ * clock, did not run (gaps of 5 us or more; the mean over the threads),
+ * and in *@per_ms such gaps a millisecond. Portable C: no AVX-512 needed.
+ */
+double bench_cpu_stalls(struct pool *pl, int nthreads, double seconds,
+			double *per_ms);
 double bench_int8_peak(struct pool *pl, int nthreads);
 double bench_bf16_peak(struct pool *pl, int nthreads);
 

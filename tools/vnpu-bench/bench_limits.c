@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "bench.h"
 
@@ -170,4 +171,55 @@ double bench_bf16_peak(struct pool *pl, int nthreads)
 
 	return 2.0 * 32 * 12 * PEAK_ITERS * nthreads /
 	       pool_time(pl, nthreads, bf16_loop, sink, 3);
+}
+
+/*
+ * A thread spinning on the clock reads it every ~30 ns; a gap of
+ * STALL_NS or more between two reads is time it did not run: the kernel
+ * ran something else, or the hypervisor ran another guest (time a shared
+ * host's /proc/stat may not show as steal).
+ */
+#define STALL_NS 5000
+
+struct stall_arg {
+	int64_t ns;			/* how long each thread spins */
+	int64_t lost[64];		/* per thread: ns in gaps */
+	uint64_t gaps[64];
+};
+
+static int64_t stall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void stall_part(int tid, void *p)
+{
+	struct stall_arg *a = p;
+	int64_t t0 = stall_now(), prev = t0, t;
+
+	while ((t = stall_now()) - t0 < a->ns) {
+		if (t - prev >= STALL_NS) {
+			a->lost[tid] += t - prev;
+			a->gaps[tid]++;
+		}
+		prev = t;
+	}
+}
+
+double bench_cpu_stalls(struct pool *pl, int nthreads, double seconds,
+			double *per_ms)
+{
+	struct stall_arg a = { .ns = (int64_t)(seconds * 1e9) };
+	double lost = 0, gaps = 0;
+
+	pool_time(pl, nthreads, stall_part, &a, 1);
+	for (int i = 0; i < nthreads; i++) {
+		lost += (double)a.lost[i];
+		gaps += (double)a.gaps[i];
+	}
+	*per_ms = gaps / nthreads / (seconds * 1e3);
+	return lost / nthreads / (double)a.ns;
 }
