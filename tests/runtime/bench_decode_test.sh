@@ -5,7 +5,7 @@
 # reported once with its tile count, a positive speed and its ratio to the
 # read-bandwidth probe of the same run, and the figure at the runs' mean
 # time, above 0 and at most the best run's; nothing else of the engine
-# section runs. Needs the limit probes' AVX-512 VNNI and BF16.
+# section runs but the stall probe. Needs the limit probes' AVX-512 VNNI and BF16.
 bench=${VNPU_BIN:-build/host}/vnpu-bench
 echo "TAP version 13"
 echo "1..4"
@@ -38,10 +38,11 @@ if [ $n -eq 10 ] && [ "$(echo "$out" | grep -c '"what": "decode/')" -eq 10 ]; th
 else
 	echo "not ok 2 every packet once, with tiles, GB/s and the probe ($n of 10)"
 fi
-if [ "$(echo "$out" | grep -c '"what": "')" -eq 11 ]; then
-	echo "ok 3 only the read-bandwidth probe and the decode figures"
+if [ "$(echo "$out" | grep -c '"what": "')" -eq 12 ] &&
+   echo "$out" | grep -Eq '"what": "limit", "format": "cpu-stall", "shape": "", "threads": 1, "variant": "", "value": [0-9.e+-]+, "unit": "%"'; then
+	echo "ok 3 only the stall and read-bandwidth probes and the decode figures"
 else
-	echo "not ok 3 only the read-bandwidth probe and the decode figures"
+	echo "not ok 3 only the stall and read-bandwidth probes and the decode figures"
 fi
 # the mean run is no faster than the best one, and within 10x of it (a
 # sum taken for the mean would be 50x below)

@@ -465,7 +465,10 @@ static const char help[] =
 "machine's limits: read bandwidth (one thread, all threads), FP32 FMA,\n"
 "int8 dot-product (VNNI) and BF16 dot-product peaks, each counting 2 ops\n"
 "per multiply-add. Every engine figure is printed with its ratio to the\n"
-"relevant limit.\n"
+"relevant limit. First, cpu-stall: the share of 0.5 s (--quick: 0.2)\n"
+"the threads, spinning on the clock, did not run (gaps of 5 us or more;\n"
+"on a shared host, mostly the hypervisor running other guests), part of\n"
+"why a decode figure's mean run is slower than its best.\n"
 "\n"
 "  engine figures:\n"
 "    gemv      MXFP4/NVFP4 weights (4096x4096, 11008x4096), batch 1, MXINT8\n"
@@ -589,6 +592,10 @@ int main(int argc, char **argv)
 		printf("%-14s %-16s %-16s %2s %-11s %9s %-8s  %s\n", "what", "format",
 		       "shape", "th", "variant", "value", "unit", "ratio to limit");
 	for (int th = 1; th <= maxth; th += (th == 1 ? maxth - 1 : 1)) {
+		double stall, stall_ms;
+
+		stall = bench_cpu_stalls(&pl, th, quick ? 0.2 : 0.5, &stall_ms);
+		record("limit", "cpu-stall", "", th, "", 100 * stall, "%", 0, NULL);
 		L.bw[th] = bench_read_bw(&pl, th, (size_t)(quick ? 256 : 1024) << 20);
 		record("limit", "read-bw", "", th, "", L.bw[th] / 1e9, "GB/s", 0, NULL);
 		if (decode_only)
