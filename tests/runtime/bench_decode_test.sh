@@ -5,7 +5,8 @@
 # reported once with its tile count, a positive speed and its ratio to the
 # read-bandwidth probe of the same run, and the figure at the runs' mean
 # time, above 0 and at most the best run's; nothing else of the engine
-# section runs but the stall probe. Needs the limit probes' AVX-512 VNNI and BF16.
+# section runs but the stall probe. Needs the limit probes' AVX-512 VNNI
+# and BF16.
 bench=${VNPU_BIN:-build/host}/vnpu-bench
 echo "TAP version 13"
 echo "1..4"

@@ -47,7 +47,8 @@ double bench_fma_peak(struct pool *pl, int nthreads);
 /*
  * The share of @seconds that each of @nthreads threads, spinning on the
  * clock, did not run (gaps of 5 us or more; the mean over the threads),
- * and in *@per_ms such gaps a millisecond. Portable C: no AVX-512 needed.
+ * and in *@per_ms (if not NULL) such gaps a millisecond. Portable C: no
+ * AVX-512 needed.
  */
 double bench_cpu_stalls(struct pool *pl, int nthreads, double seconds,
 			double *per_ms);

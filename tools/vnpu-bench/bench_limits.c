@@ -220,6 +220,7 @@ double bench_cpu_stalls(struct pool *pl, int nthreads, double seconds,
 		lost += (double)a.lost[i];
 		gaps += (double)a.gaps[i];
 	}
-	*per_ms = gaps / nthreads / (seconds * 1e3);
+	if (per_ms)
+		*per_ms = gaps / nthreads / (seconds * 1e3);
 	return lost / nthreads / (double)a.ns;
 }

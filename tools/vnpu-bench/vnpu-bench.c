@@ -592,9 +592,8 @@ int main(int argc, char **argv)
 		printf("%-14s %-16s %-16s %2s %-11s %9s %-8s  %s\n", "what", "format",
 		       "shape", "th", "variant", "value", "unit", "ratio to limit");
 	for (int th = 1; th <= maxth; th += (th == 1 ? maxth - 1 : 1)) {
-		double stall, stall_ms;
+		double stall = bench_cpu_stalls(&pl, th, quick ? 0.2 : 0.5, NULL);
 
-		stall = bench_cpu_stalls(&pl, th, quick ? 0.2 : 0.5, &stall_ms);
 		record("limit", "cpu-stall", "", th, "", 100 * stall, "%", 0, NULL);
 		L.bw[th] = bench_read_bw(&pl, th, (size_t)(quick ? 256 : 1024) << 20);
 		record("limit", "read-bw", "", th, "", L.bw[th] / 1e9, "GB/s", 0, NULL);
